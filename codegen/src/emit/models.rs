@@ -1,0 +1,273 @@
+//! Named types → `models.rs` and `filters.rs`.
+//!
+//! Behaviour (open-enum parsing, tag dispatch, double options) lives in the SDK's runtime;
+//! what is emitted here is the data shape plus one-line delegations to it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, spec};
+use super::types::{ident, type_tokens, Scope};
+use crate::ir::{Api, Field, Pagination, TypeDef, TypeKind};
+
+/// Every selected model type, sorted by name, plus the page glue for paginated responses.
+pub fn models_file(api: &Api, types: &[&TypeDef], pages: &[&Pagination]) -> TokenStream {
+    let items = types.iter().map(|def| type_def(api, def));
+    let pages = pages.iter().map(|page| paged_response(api, page));
+    quote! {
+        //! Data types of the Polar API: every schema the generated operations use.
+        //!
+        //! Structs keep fields this SDK version does not know in `unknown_fields`; enums and
+        //! unions have an `Unknown` variant holding the raw value, so a newer server never
+        //! breaks decoding.
+        #![allow(clippy::large_enum_variant)]
+
+        #(#items)*
+        #(#pages)*
+    }
+}
+
+/// The one-or-many query filter aliases.
+pub fn filters_file(api: &Api, types: &[&TypeDef]) -> TokenStream {
+    let items = types.iter().map(|def| type_def(api, def));
+    quote! {
+        //! Query filters that take one value or several: pass a single value, an array or a
+        //! `Vec`, e.g. `.organization_id(id)` or `.organization_id([a, b])`.
+        #(#items)*
+    }
+}
+
+fn type_doc(def: &TypeDef) -> TokenStream {
+    match &def.doc {
+        Some(doc) => doc_attrs(&spec(doc)),
+        None => doc_attrs(&format!("The `{}` type of the Polar API.", def.name)),
+    }
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let doc = type_doc(def);
+    let name = format_ident!("{}", def.name);
+    let scope = match def.origin {
+        crate::ir::TypeOrigin::Model => Scope::Models,
+        crate::ir::TypeOrigin::Filter => Scope::Outside,
+    };
+    match &def.kind {
+        TypeKind::Struct { fields } => {
+            let fields = fields.iter().map(|field| struct_field(api, field));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    /// Fields the server sent that this SDK version does not know, kept as sent.
+                    #[serde(flatten)]
+                    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+                }
+            }
+        }
+        TypeKind::Enum { values } => {
+            let variants: Vec<_> = values
+                .iter()
+                .map(|v| format_ident!("{}", v.variant))
+                .collect();
+            let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+            let variant_docs = wires.iter().map(|wire| doc_attrs(&format!("`{wire}`")));
+            let default = (values.len() == 1).then(|| {
+                let only = &variants[0];
+                quote! {
+                    impl Default for #name {
+                        fn default() -> Self {
+                            Self::#only
+                        }
+                    }
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variant_docs #variants,)*
+                    /// A value this SDK version does not know, kept as sent.
+                    Unknown(String),
+                }
+                impl #name {
+                    /// Every value this SDK version knows, in the order the API lists them.
+                    pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+                    /// The value as it is sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#variants => #wires,)*
+                            Self::Unknown(value) => value,
+                        }
+                    }
+                }
+                impl crate::runtime::OpenEnum for #name {
+                    fn from_known(wire: &str) -> Option<Self> {
+                        match wire {
+                            #(#wires => Some(Self::#variants),)*
+                            _ => None,
+                        }
+                    }
+                    fn from_unknown(wire: String) -> Self {
+                        Self::Unknown(wire)
+                    }
+                    fn wire_str(&self) -> &str {
+                        self.as_str()
+                    }
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        crate::runtime::open_enum::serialize(self, serializer)
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::runtime::open_enum::deserialize(deserializer)
+                    }
+                }
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+                impl std::str::FromStr for #name {
+                    type Err = std::convert::Infallible;
+                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                        Ok(crate::runtime::open_enum::from_str(value))
+                    }
+                }
+                #default
+            }
+        }
+        TypeKind::Tagged { tag, variants } => {
+            let names: Vec<_> = variants
+                .iter()
+                .map(|v| format_ident!("{}", v.name))
+                .collect();
+            let payloads = variants.iter().map(|v| type_tokens(api, &v.ty, scope));
+            let variant_docs = variants.iter().map(|v| {
+                let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+                doc_attrs(&format!("Selected when `{tag}` is {}.", tags.join(" or ")))
+            });
+            let arms = variants.iter().zip(&names).map(|(v, name)| {
+                let tags = &v.tags;
+                quote!(Some(#(#tags)|*) => Self::#name(serde_json::from_value(value)?),)
+            });
+            let unknown_doc = doc_attrs(&format!(
+                "A `{tag}` this SDK version does not know, or none: the object as sent."
+            ));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variant_docs #names(#payloads),)*
+                    #unknown_doc
+                    Unknown(serde_json::Value),
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(Self::#names(value) => serde::Serialize::serialize(value, serializer),)*
+                            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                        }
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::runtime::tagged::deserialize(deserializer, #tag, |tag, value| {
+                            Ok(match tag {
+                                #(#arms)*
+                                _ => Self::Unknown(value),
+                            })
+                        })
+                    }
+                }
+            }
+        }
+        TypeKind::Untagged { variants } => {
+            let names = variants.iter().map(|v| format_ident!("{}", v.name));
+            let payloads = variants.iter().map(|v| type_tokens(api, &v.ty, scope));
+            let variant_docs = variants.iter().map(|v| {
+                doc_attrs(&format!(
+                    "A value of type `{}`.",
+                    super::types::type_text(api, &v.ty)
+                ))
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variant_docs #names(#payloads),)*
+                    /// A value of a shape this SDK version does not know, kept as sent.
+                    Unknown(serde_json::Value),
+                }
+            }
+        }
+        TypeKind::Alias { ty } => {
+            let ty = type_tokens(api, ty, scope);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn struct_field(api: &Api, field: &Field) -> TokenStream {
+    let doc = match &field.doc {
+        Some(doc) => doc_attrs(&spec(doc)),
+        None => doc_attrs(&format!("The `{}` property.", field.wire_name)),
+    };
+    let name = ident(&field.rust_name);
+    let ty = type_tokens(api, &field.ty, Scope::Models);
+    let bare = field.rust_name.trim_start_matches("r#");
+    let wire = &field.wire_name;
+    let rename = (bare != wire).then(|| quote!(#[serde(rename = #wire)]));
+    let (attrs, ty) = match (field.required, field.nullable) {
+        (true, false) => (quote!(), ty),
+        (true, true) => (quote!(), quote!(Option<#ty>)),
+        (false, false) => (
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            quote!(Option<#ty>),
+        ),
+        (false, true) => (
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]),
+            quote!(Option<Option<#ty>>),
+        ),
+    };
+    quote! {
+        #doc
+        #rename
+        #attrs
+        pub #name: #ty,
+    }
+}
+
+/// `impl PagedResponse`: where a page's items and counts are, as the spec declares.
+fn paged_response(api: &Api, page: &Pagination) -> TokenStream {
+    let response = format_ident!("{}", page.response_type);
+    let item = type_tokens(api, &page.item, Scope::Models);
+    let path = |fields: &[String]| {
+        let fields = fields.iter().map(|f| ident(f));
+        quote!(self #(.#fields)*)
+    };
+    let items = path(&page.items_path);
+    let max_page = path(&page.max_page_path);
+    let total_count = path(&page.total_count_path);
+    quote! {
+        impl crate::runtime::PagedResponse for #response {
+            type Item = #item;
+            fn into_page_parts(self) -> (Vec<Self::Item>, crate::PageInfo) {
+                let info = crate::PageInfo {
+                    total_count: #total_count,
+                    max_page: #max_page,
+                };
+                (#items, info)
+            }
+        }
+    }
+}

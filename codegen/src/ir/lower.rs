@@ -1,0 +1,1134 @@
+//! Lowering: the normalized `openapiv3` model → [`Api`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter as OaParameter, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, StatusCode, Type,
+};
+use serde_json::Value;
+
+use super::naming::{dedupe, enum_variant, field_name, strip_common_affixes, type_name};
+use super::{
+    cycles, Api, Body, EnumValue, Field, Operation, Pagination, ParamLocation, ParamStyle,
+    Parameter, Response, Server, TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef,
+    UntaggedVariant,
+};
+use crate::error::{escape_pointer_token, Diagnostic, Error};
+use crate::load::Document;
+use crate::normalize::Normalized;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Lowers a normalized document to the IR. Fails on dangling references and operations
+/// without an id; every other unsupported construct becomes a diagnostic.
+pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error> {
+    check_references(document)?;
+    let openapi = &normalized.openapi;
+    let mut lowerer = Lowerer {
+        openapi,
+        types: BTreeMap::new(),
+        component_names: component_names(openapi),
+        diagnostics: normalized.diagnostics.clone(),
+    };
+
+    if let Some(components) = &openapi.components {
+        let mut names: Vec<&String> = components.schemas.keys().collect();
+        names.sort();
+        for name in names {
+            let pointer = format!("/components/schemas/{}", escape_pointer_token(name));
+            let rust_name = lowerer.component_names[name.as_str()].clone();
+            lowerer.lower_component(&components.schemas[name.as_str()], &rust_name, &pointer);
+        }
+    }
+
+    let mut operations = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        let path_pointer = format!("/paths/{}", escape_pointer_token(path));
+        let ReferenceOr::Item(item) = item else {
+            lowerer.diag(
+                &path_pointer,
+                "path item references are not supported; skipped",
+            );
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let pointer = format!("{path_pointer}/{method}");
+            let lowered =
+                lowerer.lower_operation(document, path, method, item, operation, &pointer)?;
+            operations.push(lowered);
+        }
+    }
+    operations.sort_by(|a, b| a.id.cmp(&b.id));
+    for pair in operations.windows(2) {
+        if pair[0].id == pair[1].id {
+            return Err(Error::Spec {
+                path: document.path.clone(),
+                pointer: pair[1].pointer.clone(),
+                message: format!("operationId `{}` is used twice", pair[1].id),
+            });
+        }
+    }
+
+    cycles::break_cycles(&mut lowerer.types);
+    let mut diagnostics = lowerer.diagnostics;
+    diagnostics.sort();
+    diagnostics.dedup();
+    Ok(Api {
+        title: openapi.info.title.clone(),
+        version: openapi.info.version.clone(),
+        servers: servers(openapi),
+        types: lowerer.types,
+        operations,
+        component_schema_count: openapi.components.as_ref().map_or(0, |c| c.schemas.len()),
+        diagnostics,
+    })
+}
+
+/// Every `$ref` must be local and point at something; reported with the pointer of the `$ref`.
+fn check_references(document: &Document) -> Result<(), Error> {
+    fn walk(root: &Value, node: &Value, at: &mut Vec<String>, path: &Path) -> Result<(), Error> {
+        match node {
+            Value::Object(object) => {
+                if let Some(Value::String(reference)) = object.get("$ref") {
+                    let target = reference.strip_prefix('#').and_then(|p| root.pointer(p));
+                    if target.is_none() {
+                        return Err(Error::Spec {
+                            path: path.to_owned(),
+                            pointer: crate::error::pointer(at.iter().chain(["$ref".to_owned()].iter())),
+                            message: format!("dangling $ref `{reference}`: nothing in this document has that pointer"),
+                        });
+                    }
+                }
+                for (key, value) in object {
+                    at.push(key.clone());
+                    walk(root, value, at, path)?;
+                    at.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (index, value) in items.iter().enumerate() {
+                    at.push(index.to_string());
+                    walk(root, value, at, path)?;
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    walk(
+        &document.root,
+        &document.root,
+        &mut Vec::new(),
+        &document.path,
+    )
+}
+
+fn component_names(openapi: &OpenAPI) -> BTreeMap<String, String> {
+    let mut keys: Vec<String> = openapi
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    let mut names: Vec<String> = keys.iter().map(|k| type_name(k)).collect();
+    dedupe(&mut names, &[]);
+    keys.into_iter().zip(names).collect()
+}
+
+fn servers(openapi: &OpenAPI) -> Vec<Server> {
+    let mut names: Vec<String> = openapi
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(index, server)| {
+            server
+                .extensions
+                .get("x-speakeasy-server-id")
+                .and_then(Value::as_str)
+                .map(type_name)
+                .unwrap_or_else(|| format!("Server{}", index + 1))
+        })
+        .collect();
+    dedupe(&mut names, &[]);
+    openapi
+        .servers
+        .iter()
+        .zip(names)
+        .map(|(server, name)| Server {
+            name,
+            url: server.url.trim_end_matches('/').to_owned(),
+            description: server.description.clone(),
+        })
+        .collect()
+}
+
+/// The result of looking at a schema: a new named shape, or a use of an existing type.
+enum Shape {
+    Def(TypeKind),
+    Ref(TypeRef),
+}
+
+struct Lowerer<'a> {
+    openapi: &'a OpenAPI,
+    types: BTreeMap<String, TypeDef>,
+    component_names: BTreeMap<String, String>,
+    diagnostics: Vec<crate::error::Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn diag(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn lower_component(&mut self, schema: &ReferenceOr<Schema>, name: &str, pointer: &str) {
+        let doc = description(schema);
+        let kind = match self.shape(schema, name, pointer) {
+            Shape::Def(kind) => kind,
+            Shape::Ref(ty) => TypeKind::Alias { ty },
+        };
+        self.types.insert(
+            name.to_owned(),
+            TypeDef {
+                name: name.to_owned(),
+                doc,
+                pointer: pointer.to_owned(),
+                origin: TypeOrigin::Model,
+                kind,
+            },
+        );
+    }
+
+    /// Lowers a use of a schema; inline shapes become named types called `hint`.
+    fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> TypeRef {
+        match self.shape(schema, hint, pointer) {
+            Shape::Ref(ty) => ty,
+            Shape::Def(kind) => {
+                let doc = description(schema);
+                TypeRef::Named(self.define(hint, doc, pointer, TypeOrigin::Model, kind))
+            }
+        }
+    }
+
+    /// Adds an inline type, reusing an identical one of the same name and otherwise picking a
+    /// free name (`Name2`, `Name3`, …).
+    fn define(
+        &mut self,
+        hint: &str,
+        doc: Option<String>,
+        pointer: &str,
+        origin: TypeOrigin,
+        kind: TypeKind,
+    ) -> String {
+        let mut name = hint.to_owned();
+        let mut counter = 1;
+        loop {
+            match self.types.get(&name) {
+                None => break,
+                Some(existing) if existing.kind == kind && existing.origin == origin => {
+                    return name;
+                }
+                Some(_) => {
+                    counter += 1;
+                    name = format!("{hint}{counter}");
+                }
+            }
+        }
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc,
+                pointer: pointer.to_owned(),
+                origin,
+                kind,
+            },
+        );
+        name
+    }
+
+    fn reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        match reference.strip_prefix(SCHEMA_PREFIX) {
+            Some(component) if self.component_names.contains_key(component) => {
+                TypeRef::Named(self.component_names[component].clone())
+            }
+            _ => {
+                self.diag(
+                    pointer,
+                    format!("$ref `{reference}` does not name a component schema; typed as any JSON value"),
+                );
+                TypeRef::Any
+            }
+        }
+    }
+
+    fn resolve<'s>(&'s self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+                match self.openapi.components.as_ref()?.schemas.get(name)? {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    }
+
+    fn shape(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Shape {
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => {
+                return Shape::Ref(self.reference(reference, pointer))
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        let shape = self.shape_of_item(schema, hint, pointer);
+        match shape {
+            Shape::Ref(ty) if schema.schema_data.nullable => Shape::Ref(nullable(ty)),
+            other => other,
+        }
+    }
+
+    fn shape_of_item(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Shape {
+        let data = &schema.schema_data;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+                if values.is_empty() {
+                    Shape::Ref(string_type(&string.format))
+                } else {
+                    Shape::Def(enum_kind(values))
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => Shape::Ref(match &integer.format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
+                    TypeRef::I32
+                }
+                _ => TypeRef::I64,
+            }),
+            SchemaKind::Type(Type::Number(_)) => Shape::Ref(TypeRef::F64),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Bool),
+            SchemaKind::Type(Type::Object(object)) => self.object_shape(
+                &object.properties,
+                &object.required,
+                object.additional_properties.as_ref(),
+                hint,
+                pointer,
+            ),
+            SchemaKind::Type(Type::Array(array)) => {
+                if let Some(prefix) = data.extensions.get("x-prefix-items") {
+                    return Shape::Ref(self.tuple(prefix, hint, pointer));
+                }
+                let item = match &array.items {
+                    Some(items) => {
+                        let items = box_to_plain(items);
+                        self.lower(&items, &format!("{hint}Item"), &format!("{pointer}/items"))
+                    }
+                    None => TypeRef::Any,
+                };
+                Shape::Ref(TypeRef::Array(Box::new(item)))
+            }
+            SchemaKind::OneOf { one_of } => self.union_shape(one_of, data, hint, pointer, "oneOf"),
+            SchemaKind::AnyOf { any_of } => self.union_shape(any_of, data, hint, pointer, "anyOf"),
+            SchemaKind::AllOf { all_of } => {
+                if all_of.len() == 1 {
+                    // `$ref` with siblings, normalized to a one-element allOf: the siblings
+                    // (description, default) belong to the use, the type is the target's.
+                    self.shape(&all_of[0], hint, &format!("{pointer}/allOf/0"))
+                } else {
+                    self.diag(
+                        pointer,
+                        format!(
+                            "allOf with {} members is not supported; typed as any JSON value",
+                            all_of.len()
+                        ),
+                    );
+                    Shape::Ref(TypeRef::Any)
+                }
+            }
+            SchemaKind::Not { .. } => {
+                self.diag(pointer, "`not` is not supported; typed as any JSON value");
+                Shape::Ref(TypeRef::Any)
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+                    self.object_shape(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        hint,
+                        pointer,
+                    )
+                } else if !any.one_of.is_empty() {
+                    self.union_shape(&any.one_of, data, hint, pointer, "oneOf")
+                } else if !any.any_of.is_empty() {
+                    self.union_shape(&any.any_of, data, hint, pointer, "anyOf")
+                } else {
+                    let values: Vec<String> = any
+                        .enumeration
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    if !values.is_empty() && values.len() == any.enumeration.len() {
+                        Shape::Def(enum_kind(values))
+                    } else {
+                        Shape::Ref(match any.typ.as_deref() {
+                            Some("string") => {
+                                string_type(&openapiv3::VariantOrUnknownOrEmpty::Empty)
+                            }
+                            Some("integer") => TypeRef::I64,
+                            Some("number") => TypeRef::F64,
+                            Some("boolean") => TypeRef::Bool,
+                            _ => TypeRef::Any,
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    fn tuple(&mut self, prefix: &Value, hint: &str, pointer: &str) -> TypeRef {
+        let Value::Array(items) = prefix else {
+            self.diag(
+                pointer,
+                "`prefixItems` is not an array; typed as any JSON value",
+            );
+            return TypeRef::Any;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let at = format!("{pointer}/prefixItems/{index}");
+            match serde_json::from_value::<ReferenceOr<Schema>>(item.clone()) {
+                Ok(schema) => out.push(self.lower(&schema, &format!("{hint}{index}"), &at)),
+                Err(error) => {
+                    self.diag(
+                        &at,
+                        format!("tuple item is not a schema ({error}); typed as any JSON value"),
+                    );
+                    out.push(TypeRef::Any);
+                }
+            }
+        }
+        TypeRef::Tuple(out)
+    }
+
+    fn object_shape(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> Shape {
+        if properties.is_empty() {
+            let value = match additional {
+                Some(AdditionalProperties::Schema(schema)) => self.lower(
+                    schema,
+                    &format!("{hint}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                ),
+                _ => TypeRef::Any,
+            };
+            return Shape::Ref(TypeRef::Map(Box::new(value)));
+        }
+        let mut fields = Vec::with_capacity(properties.len());
+        for (name, property) in properties {
+            let property = box_to_plain(property);
+            let at = format!("{pointer}/properties/{}", escape_pointer_token(name));
+            let mut ty = self.lower(&property, &format!("{hint}{}", type_name(name)), &at);
+            let mut is_nullable = false;
+            if let TypeRef::Nullable(inner) = ty {
+                ty = *inner;
+                is_nullable = true;
+            }
+            fields.push(Field {
+                wire_name: name.clone(),
+                rust_name: field_name(name),
+                ty,
+                required: required.contains(name),
+                nullable: is_nullable,
+                doc: description(&property),
+            });
+        }
+        let mut names: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
+        dedupe(&mut names, &["unknown_fields"]);
+        for (field, name) in fields.iter_mut().zip(names) {
+            field.rust_name = name;
+        }
+        Shape::Def(TypeKind::Struct { fields })
+    }
+
+    fn union_shape(
+        &mut self,
+        branches: &[ReferenceOr<Schema>],
+        data: &openapiv3::SchemaData,
+        hint: &str,
+        pointer: &str,
+        keyword: &str,
+    ) -> Shape {
+        if let Some(discriminator) = &data.discriminator {
+            return self.tagged_shape(branches, discriminator, hint, pointer, keyword);
+        }
+        match branches.len() {
+            0 => return Shape::Ref(TypeRef::Any),
+            1 => return self.shape(&branches[0], hint, &format!("{pointer}/{keyword}/0")),
+            _ => {}
+        }
+        let mut lowered: Vec<TypeRef> = Vec::with_capacity(branches.len());
+        for (index, branch) in branches.iter().enumerate() {
+            let at = format!("{pointer}/{keyword}/{index}");
+            let ty = self.lower(branch, &format!("{hint}{}", index + 1), &at);
+            if !lowered.contains(&ty) {
+                lowered.push(ty);
+            }
+        }
+        // `anyOf: [T, array of T]`: the one-or-many filter shape.
+        if let [one, TypeRef::Array(many)] | [TypeRef::Array(many), one] = lowered.as_slice() {
+            if **many == *one {
+                return Shape::Ref(TypeRef::OneOrMany(Box::new(one.clone())));
+            }
+        }
+        if lowered.len() == 1 {
+            return Shape::Ref(lowered.remove(0));
+        }
+        let mut names: Vec<String> = lowered.iter().map(variant_name).collect();
+        if lowered.iter().all(|ty| matches!(ty, TypeRef::Named(_))) {
+            names = strip_common_affixes(&names);
+        }
+        dedupe(&mut names, &["Unknown"]);
+        Shape::Def(TypeKind::Untagged {
+            variants: names
+                .into_iter()
+                .zip(lowered)
+                .map(|(name, ty)| UntaggedVariant { name, ty })
+                .collect(),
+        })
+    }
+
+    fn tagged_shape(
+        &mut self,
+        branches: &[ReferenceOr<Schema>],
+        discriminator: &openapiv3::Discriminator,
+        hint: &str,
+        pointer: &str,
+        keyword: &str,
+    ) -> Shape {
+        let tag = discriminator.property_name.clone();
+        let mut targets: Vec<(String, TypeRef, Vec<String>)> = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let at = format!("{pointer}/{keyword}/{index}");
+            let ReferenceOr::Reference { reference } = branch else {
+                self.diag(
+                    &at,
+                    "inline branch of a discriminated union: it can never be selected by a tag",
+                );
+                continue;
+            };
+            let ty = self.reference(reference, &at);
+            let TypeRef::Named(name) = &ty else { continue };
+            let component = reference.trim_start_matches(SCHEMA_PREFIX);
+            let mut tags: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| target.as_str() == reference || target.as_str() == component)
+                .map(|(value, _)| value.clone())
+                .collect();
+            if tags.is_empty() {
+                tags.push(
+                    self.implicit_tag(branch, &tag)
+                        .unwrap_or_else(|| component.to_owned()),
+                );
+            }
+            targets.push((name.clone(), ty, tags));
+        }
+        for (value, target) in &discriminator.mapping {
+            let component = target.trim_start_matches(SCHEMA_PREFIX);
+            if !targets.iter().any(|(_, _, tags)| tags.contains(value)) {
+                self.diag(
+                    &format!("{pointer}/discriminator/mapping/{}", escape_pointer_token(value)),
+                    format!("mapping target `{component}` is not one of the {keyword} branches; tag ignored"),
+                );
+            }
+        }
+        let names: Vec<String> = targets.iter().map(|(name, _, _)| name.clone()).collect();
+        let mut names = strip_common_affixes(&names);
+        dedupe(&mut names, &["Unknown"]);
+        let _ = hint;
+        Shape::Def(TypeKind::Tagged {
+            tag,
+            variants: names
+                .into_iter()
+                .zip(targets)
+                .map(|(name, (_, ty, tags))| TaggedVariant { name, ty, tags })
+                .collect(),
+        })
+    }
+
+    /// Without a mapping entry, a branch whose tag property is a one-value enum (`const`)
+    /// is selected by that value.
+    fn implicit_tag(&self, branch: &ReferenceOr<Schema>, tag: &str) -> Option<String> {
+        let schema = self.resolve(branch)?;
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            return None;
+        };
+        let property = box_to_plain(object.properties.get(tag)?);
+        let property = self.resolve(&property)?;
+        match &property.schema_kind {
+            SchemaKind::Type(Type::String(string)) if string.enumeration.len() == 1 => {
+                string.enumeration[0].clone()
+            }
+            _ => None,
+        }
+    }
+
+    fn lower_operation(
+        &mut self,
+        document: &Document,
+        path: &str,
+        method: &str,
+        item: &'a openapiv3::PathItem,
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+    ) -> Result<Operation, Error> {
+        let Some(id) = operation.operation_id.clone() else {
+            return Err(Error::Spec {
+                path: document.path.clone(),
+                pointer: pointer.to_owned(),
+                message: "operation has no operationId; polar-sdk groups operations into \
+                          resources by `resource:verb` ids"
+                    .into(),
+            });
+        };
+        let (resource, verb) = match id.split_once(':') {
+            Some((resource, verb)) => (snake(resource), snake(verb)),
+            None => {
+                self.diag(
+                    &format!("{pointer}/operationId"),
+                    format!("operationId `{id}` is not `resource:verb`; grouped by its first tag"),
+                );
+                let resource = operation
+                    .tags
+                    .first()
+                    .map_or("default".to_owned(), |t| snake(t));
+                (resource, snake(&id))
+            }
+        };
+        let operation_hint = format!("{}{}", type_name(&resource), type_name(&verb));
+
+        // Path-level parameters apply unless the operation overrides them (same name + place).
+        let mut raw: Vec<(String, &ReferenceOr<OaParameter>)> = Vec::new();
+        for (index, parameter) in operation.parameters.iter().enumerate() {
+            raw.push((format!("{pointer}/parameters/{index}"), parameter));
+        }
+        let path_pointer = pointer
+            .rsplit_once('/')
+            .map_or("", |(head, _)| head)
+            .to_owned();
+        for (index, parameter) in item.parameters.iter().enumerate() {
+            raw.push((format!("{path_pointer}/parameters/{index}"), parameter));
+        }
+        let mut parameters: Vec<Parameter> = Vec::new();
+        for (at, parameter) in raw {
+            let Some(parameter) = self.resolve_parameter(parameter, &at) else {
+                continue;
+            };
+            let lowered = self.lower_parameter(parameter, &operation_hint, &at);
+            if !parameters
+                .iter()
+                .any(|p| p.name == lowered.name && p.location == lowered.location)
+            {
+                parameters.push(lowered);
+            }
+        }
+        let placeholders = placeholders(path);
+        for placeholder in &placeholders {
+            if !parameters
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.name == placeholder)
+            {
+                self.diag(
+                    pointer,
+                    format!("path placeholder `{{{placeholder}}}` has no path parameter"),
+                );
+            }
+        }
+        parameters.sort_by_key(|p| match p.location {
+            ParamLocation::Path => placeholders.iter().position(|n| *n == p.name).unwrap_or(0),
+            _ => usize::MAX,
+        });
+        let mut names: Vec<String> = parameters.iter().map(|p| p.rust_name.clone()).collect();
+        dedupe(
+            &mut names,
+            &[
+                "client",
+                "options",
+                "retry",
+                "timeout",
+                "send",
+                "into_stream",
+            ],
+        );
+        for (parameter, name) in parameters.iter_mut().zip(names) {
+            parameter.rust_name = name;
+        }
+
+        let request_body = match &operation.request_body {
+            None => None,
+            Some(body) => {
+                let at = format!("{pointer}/requestBody");
+                let body = match body {
+                    ReferenceOr::Item(body) => Some(body),
+                    ReferenceOr::Reference { reference } => self
+                        .openapi
+                        .components
+                        .as_ref()
+                        .and_then(|c| {
+                            c.request_bodies
+                                .get(reference.rsplit('/').next().unwrap_or(""))
+                        })
+                        .and_then(|b| b.as_item()),
+                };
+                body.and_then(|body| {
+                    let required = body.required;
+                    self.lower_content(&body.content, &format!("{operation_hint}Body"), &at)
+                        .map(|mut b| {
+                            b.required = required;
+                            b
+                        })
+                })
+            }
+        };
+
+        let mut responses = Vec::new();
+        let mut entries: Vec<(String, &ReferenceOr<openapiv3::Response>)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(status, response)| {
+                let status = match status {
+                    StatusCode::Code(code) => code.to_string(),
+                    StatusCode::Range(range) => format!("{range}XX"),
+                };
+                (status, response)
+            })
+            .collect();
+        if let Some(default) = &operation.responses.default {
+            entries.push(("default".into(), default));
+        }
+        for (status, response) in entries {
+            let at = format!("{pointer}/responses/{status}");
+            let response = match response {
+                ReferenceOr::Item(response) => response,
+                ReferenceOr::Reference { reference } => {
+                    match self
+                        .openapi
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.responses.get(reference.rsplit('/').next().unwrap_or("")))
+                        .and_then(|r| r.as_item())
+                    {
+                        Some(response) => response,
+                        None => {
+                            self.diag(&at, format!("response $ref `{reference}` is not a components response; skipped"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let hint = if status.starts_with('2') {
+                format!("{operation_hint}Response")
+            } else {
+                format!("{operation_hint}Response{}", type_name(&status))
+            };
+            let body = self.lower_content(&response.content, &hint, &at);
+            responses.push(Response {
+                status,
+                description: response.description.clone(),
+                body,
+            });
+        }
+
+        let security = operation
+            .security
+            .as_ref()
+            .or(self.openapi.security.as_ref());
+        let mut scopes: Vec<String> = Vec::new();
+        for requirement in security.into_iter().flatten() {
+            for scope in requirement.values().flatten() {
+                if !scopes.contains(scope) {
+                    scopes.push(scope.clone());
+                }
+            }
+        }
+
+        let mut lowered = Operation {
+            id,
+            resource,
+            verb,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            summary: operation.summary.clone(),
+            description: operation.description.as_deref().and_then(strip_scopes_line),
+            deprecated: operation.deprecated,
+            scopes,
+            parameters,
+            request_body,
+            responses,
+            pagination: None,
+            pointer: pointer.to_owned(),
+        };
+        lowered.pagination = self.pagination(operation, &lowered);
+        Ok(lowered)
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        parameter: &'a ReferenceOr<OaParameter>,
+        at: &str,
+    ) -> Option<&'a OaParameter> {
+        match parameter {
+            ReferenceOr::Item(parameter) => Some(parameter),
+            ReferenceOr::Reference { reference } => {
+                let openapi: &'a OpenAPI = self.openapi;
+                let found = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| openapi.components.as_ref()?.parameters.get(name))
+                    .and_then(|p| p.as_item());
+                if found.is_none() {
+                    self.diag(
+                        at,
+                        format!(
+                            "parameter $ref `{reference}` is not a components parameter; skipped"
+                        ),
+                    );
+                }
+                found
+            }
+        }
+    }
+
+    fn lower_parameter(
+        &mut self,
+        parameter: &OaParameter,
+        operation_hint: &str,
+        at: &str,
+    ) -> Parameter {
+        let data = parameter.parameter_data_ref();
+        let (location, style, default_explode) = match parameter {
+            OaParameter::Query { style, .. } => (
+                ParamLocation::Query,
+                match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+                matches!(style, openapiv3::QueryStyle::Form),
+            ),
+            OaParameter::Path { style, .. } => (
+                ParamLocation::Path,
+                match style {
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                    _ => ParamStyle::Other,
+                },
+                false,
+            ),
+            OaParameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple, false),
+            OaParameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, true),
+        };
+        let (ty, default, schema_title) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let (title, default) = match schema {
+                    ReferenceOr::Item(schema) => (
+                        schema.schema_data.title.clone(),
+                        schema.schema_data.default.clone(),
+                    ),
+                    ReferenceOr::Reference { .. } => (None, None),
+                };
+                let hint = match &title {
+                    Some(title) if !title.trim().is_empty() => type_name(title),
+                    _ => format!("{operation_hint}{}", type_name(&data.name)),
+                };
+                let ty = self.lower(schema, &hint, &format!("{at}/schema"));
+                (ty, default, hint)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.diag(
+                    at,
+                    "parameter with `content` instead of `schema`; typed as a string",
+                );
+                (TypeRef::String, None, String::new())
+            }
+        };
+        let ty = match ty {
+            TypeRef::Nullable(inner) => *inner,
+            other => other,
+        };
+        // A one-or-many filter gets a name of its own so users can see what it accepts.
+        let ty = match ty {
+            TypeRef::OneOrMany(_) => TypeRef::Named(self.define(
+                &schema_title,
+                data.description.clone(),
+                &format!("{at}/schema"),
+                TypeOrigin::Filter,
+                TypeKind::Alias { ty },
+            )),
+            other => other,
+        };
+        Parameter {
+            name: data.name.clone(),
+            rust_name: field_name(&data.name),
+            location,
+            required: data.required,
+            style,
+            explode: data.explode.unwrap_or(default_explode),
+            ty,
+            doc: data.description.clone(),
+            default,
+        }
+    }
+
+    fn lower_content(
+        &mut self,
+        content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        hint: &str,
+        at: &str,
+    ) -> Option<Body> {
+        let (content_type, media) = content
+            .iter()
+            .find(|(ct, _)| ct.as_str() == "application/json")
+            .or_else(|| content.iter().next())?;
+        let ty = if content_type.contains("json") {
+            media.schema.as_ref().map(|schema| {
+                let pointer = format!("{at}/content/{}/schema", escape_pointer_token(content_type));
+                self.lower(schema, hint, &pointer)
+            })
+        } else {
+            None
+        };
+        Some(Body {
+            content_type: content_type.clone(),
+            ty,
+            required: true,
+        })
+    }
+
+    /// Page-number pagination as declared by `x-speakeasy-pagination`, checked against the
+    /// response type so the generated glue can only read fields that exist.
+    fn pagination(
+        &mut self,
+        operation: &openapiv3::Operation,
+        lowered: &Operation,
+    ) -> Option<Pagination> {
+        let declared = operation.extensions.get("x-speakeasy-pagination")?;
+        let at = format!("{}/x-speakeasy-pagination", lowered.pointer);
+        let fail = |this: &mut Self, why: &str| {
+            this.diag(&at, format!("pagination not generated: {why}"));
+            None::<Pagination>
+        };
+        if declared.get("type").and_then(Value::as_str) != Some("offsetLimit") {
+            return fail(self, "only `offsetLimit` pagination is supported");
+        }
+        let input = |kind: &str| {
+            declared
+                .get("inputs")?
+                .as_array()?
+                .iter()
+                .find(|i| i.get("type").and_then(Value::as_str) == Some(kind))?
+                .get("name")?
+                .as_str()
+                .map(str::to_owned)
+        };
+        let Some(page_param) = input("page") else {
+            return fail(self, "no `page` input");
+        };
+        let limit_param = input("limit");
+        let output = |key: &str| {
+            declared
+                .get("outputs")?
+                .get(key)?
+                .as_str()?
+                .strip_prefix("$.")
+                .map(|p| p.split('.').map(str::to_owned).collect::<Vec<_>>())
+        };
+        let (Some(results), Some(num_pages)) = (output("results"), output("numPages")) else {
+            return fail(self, "outputs need `results` and `numPages` as `$.` paths");
+        };
+        let Some(page) = lowered
+            .parameters
+            .iter()
+            .find(|p| p.name == page_param && p.location == ParamLocation::Query)
+        else {
+            return fail(self, "the page input is not a query parameter");
+        };
+        let first_page = page.default.as_ref().and_then(Value::as_i64).unwrap_or(1);
+        let Some(TypeRef::Named(response_type)) = lowered
+            .responses
+            .iter()
+            .find(|r| r.status.starts_with('2'))
+            .and_then(|r| r.body.as_ref())
+            .and_then(|b| b.ty.clone())
+        else {
+            return fail(self, "the success response is not a named type");
+        };
+        let Some((items_path, items_ty)) = self.field_path(&response_type, &results) else {
+            return fail(self, "the results path does not name a required field");
+        };
+        let TypeRef::Array(item) = items_ty else {
+            return fail(self, "the results field is not an array");
+        };
+        let Some((max_page_path, TypeRef::I64)) = self.field_path(&response_type, &num_pages)
+        else {
+            return fail(
+                self,
+                "the numPages path does not name a required 64-bit integer field",
+            );
+        };
+        // Polar's pagination object carries `total_count` beside `max_page`.
+        let mut total = num_pages.clone();
+        total.pop();
+        total.push("total_count".into());
+        let Some((total_count_path, TypeRef::I64)) = self.field_path(&response_type, &total) else {
+            return fail(
+                self,
+                "no required 64-bit integer `total_count` beside numPages",
+            );
+        };
+        Some(Pagination {
+            page_param,
+            first_page,
+            limit_param,
+            response_type,
+            item: *item,
+            items_path,
+            max_page_path,
+            total_count_path,
+        })
+    }
+
+    /// Follows wire field names through required, non-null struct fields.
+    fn field_path(&self, start: &str, wire_path: &[String]) -> Option<(Vec<String>, TypeRef)> {
+        let mut current = TypeRef::Named(start.to_owned());
+        let mut rust_path = Vec::new();
+        for wire in wire_path {
+            let TypeRef::Named(name) = &current else {
+                return None;
+            };
+            let TypeKind::Struct { fields } = &self.types.get(name)?.kind else {
+                return None;
+            };
+            let field = fields.iter().find(|f| &f.wire_name == wire)?;
+            if !field.required || field.nullable {
+                return None;
+            }
+            rust_path.push(field.rust_name.clone());
+            current = field.ty.clone();
+        }
+        Some((rust_path, current))
+    }
+}
+
+fn box_to_plain(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+    }
+}
+
+fn description(schema: &ReferenceOr<Schema>) -> Option<String> {
+    match schema {
+        ReferenceOr::Item(schema) => schema
+            .schema_data
+            .description
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn nullable(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(_) | TypeRef::Any => ty,
+        other => TypeRef::Nullable(Box::new(other)),
+    }
+}
+
+fn string_type(format: &openapiv3::VariantOrUnknownOrEmpty<openapiv3::StringFormat>) -> TypeRef {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as F};
+    match format {
+        F::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        F::Item(StringFormat::Date) => TypeRef::Date,
+        F::Unknown(format) if format == "uuid" || format == "uuid4" => TypeRef::Uuid,
+        _ => TypeRef::String,
+    }
+}
+
+fn enum_kind(values: Vec<String>) -> TypeKind {
+    let mut variants: Vec<String> = values.iter().map(|v| enum_variant(v)).collect();
+    dedupe(&mut variants, &["Unknown"]);
+    TypeKind::Enum {
+        values: values
+            .into_iter()
+            .zip(variants)
+            .map(|(wire, variant)| EnumValue { wire, variant })
+            .collect(),
+    }
+}
+
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F64 => "Number".into(),
+        TypeRef::Bool => "Boolean".into(),
+        TypeRef::Uuid => "Uuid".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Any => "Any".into(),
+        TypeRef::Map(_) => "Object".into(),
+        TypeRef::Array(_) => "Array".into(),
+        TypeRef::Tuple(_) => "Tuple".into(),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name(inner),
+        TypeRef::OneOrMany(_) => "OneOrMany".into(),
+    }
+}
+
+fn snake(text: &str) -> String {
+    heck::ToSnakeCase::to_snake_case(
+        text.replace(|c: char| !c.is_ascii_alphanumeric(), " ")
+            .as_str(),
+    )
+}
+
+fn placeholders(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + end].to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+/// Polar appends `**Scopes**: `a` `b`` to descriptions; scopes are a field of their own.
+fn strip_scopes_line(description: &str) -> Option<String> {
+    let kept: Vec<&str> = description
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("**Scopes**"))
+        .collect();
+    let text = kept.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}

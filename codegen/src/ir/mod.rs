@@ -1,0 +1,379 @@
+//! Stage 3: the intermediate representation.
+//!
+//! The IR is what the emitters see: Rust-ready names, resolved references, nullability split
+//! from optionality, unions classified (tagged, untagged, one-or-many), recursion already
+//! broken with boxes. Every spec quirk is settled here so the emitters stay declarative.
+
+mod cycles;
+mod lower;
+pub mod naming;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::Diagnostic;
+
+pub use lower::lower;
+
+/// The whole API as the generator understands it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`: Polar's API version, sent as the `Polar-Version` header.
+    pub version: String,
+    /// Servers in document order; the first is the default.
+    pub servers: Vec<Server>,
+    /// Every named type, keyed by its Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Every operation, sorted by operation id.
+    pub operations: Vec<Operation>,
+    /// How many component schemas the document has.
+    pub component_schema_count: usize,
+    /// Constructs that were lowered with a loss, sorted by pointer.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A server the API is served from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// Rust variant name (`Production`).
+    pub name: String,
+    /// Base URL.
+    pub url: String,
+    /// What the server is for.
+    pub description: Option<String>,
+}
+
+/// Which generated module a type belongs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeOrigin {
+    /// A component schema, or a type nested inline in one: `models`.
+    Model,
+    /// A one-or-many query filter: `filters`.
+    Filter,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc text from the spec.
+    pub doc: Option<String>,
+    /// Where the schema is in the document.
+    pub pointer: String,
+    /// Which module the type is emitted into.
+    pub origin: TypeOrigin,
+    /// The shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Fields in document order.
+        fields: Vec<Field>,
+    },
+    /// A string enum, open to values this SDK version does not know.
+    Enum {
+        /// Known values in document order.
+        values: Vec<EnumValue>,
+    },
+    /// A `oneOf` with a discriminator: one variant per target schema.
+    Tagged {
+        /// The discriminating property (`type`).
+        tag: String,
+        /// Variants in `oneOf` order.
+        variants: Vec<TaggedVariant>,
+    },
+    /// An `anyOf`/`oneOf` without a discriminator, tried in order.
+    Untagged {
+        /// Variants in document order.
+        variants: Vec<UntaggedVariant>,
+    },
+    /// Another name for a type (maps, one-or-many filters).
+    Alias {
+        /// The aliased type.
+        ty: TypeRef,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// Rust field name (raw identifiers allowed, e.g. `r#type`).
+    pub rust_name: String,
+    /// Type without the optional/nullable wrappers.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// A known value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    /// The string on the wire.
+    pub wire: String,
+    /// Rust variant name.
+    pub variant: String,
+}
+
+/// A variant of a discriminated union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Payload type (usually a struct).
+    pub ty: TypeRef,
+    /// Every tag value that selects this variant.
+    pub tags: Vec<String>,
+}
+
+/// A variant of an untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Payload type.
+    pub ty: TypeRef,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A named type from [`Api::types`].
+    Named(String),
+    /// A string.
+    String,
+    /// A 32-bit integer (`format: int32`).
+    I32,
+    /// Any other integer.
+    I64,
+    /// A floating point number.
+    F64,
+    /// A boolean.
+    Bool,
+    /// A UUID (`format: uuid` or `uuid4`).
+    Uuid,
+    /// An RFC 3339 timestamp (`format: date-time`).
+    DateTime,
+    /// A calendar date (`format: date`).
+    Date,
+    /// Any JSON value.
+    Any,
+    /// An object with free-form keys.
+    Map(Box<TypeRef>),
+    /// An array.
+    Array(Box<TypeRef>),
+    /// A fixed-length array with typed positions (`prefixItems`).
+    Tuple(Vec<TypeRef>),
+    /// A value that may be `null` (only where it is not a struct field's own nullability).
+    Nullable(Box<TypeRef>),
+    /// One value or a list of them (`anyOf: [T, array of T]`), as query filters take.
+    OneOrMany(Box<TypeRef>),
+    /// A heap indirection that breaks a recursive type.
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Calls `f` on every named type this reference mentions, with whether the use is stored
+    /// inline (`true`) or behind a heap indirection such as a `Vec` (`false`).
+    pub fn visit_named(&self, inline: bool, f: &mut dyn FnMut(&str, bool)) {
+        match self {
+            TypeRef::Named(name) => f(name, inline),
+            TypeRef::Nullable(inner) => inner.visit_named(inline, f),
+            TypeRef::OneOrMany(inner) => inner.visit_named(inline, f),
+            TypeRef::Tuple(items) => items.iter().for_each(|item| item.visit_named(inline, f)),
+            TypeRef::Map(inner) | TypeRef::Array(inner) | TypeRef::Boxed(inner) => {
+                inner.visit_named(false, f)
+            }
+            _ => {}
+        }
+    }
+}
+
+impl TypeDef {
+    /// Every type reference directly inside this definition.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match &self.kind {
+            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Untagged { variants } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias { ty } => vec![ty],
+        }
+    }
+
+    fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match &mut self.kind {
+            TypeKind::Struct { fields } => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Untagged { variants } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias { ty } => vec![ty],
+        }
+    }
+}
+
+/// An HTTP operation, grouped into a resource by its `resource:verb` operation id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The operation id (`customer_meters:list`).
+    pub id: String,
+    /// Resource part of the id, snake case (`customer_meters`).
+    pub resource: String,
+    /// Verb part of the id, snake case (`list`).
+    pub verb: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template (`/v1/customer-meters/{id}`).
+    pub path: String,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Description without the trailing scopes line.
+    pub description: Option<String>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+    /// OAuth scopes any of the security requirements ask for, in document order.
+    pub scopes: Vec<String>,
+    /// Parameters: path ones first in template order, then the rest in document order.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if any.
+    pub request_body: Option<Body>,
+    /// Responses by status, in document order.
+    pub responses: Vec<Response>,
+    /// Page-number pagination, when the spec declares it.
+    pub pagination: Option<Pagination>,
+    /// Where the operation is in the document.
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// How a parameter is serialized (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form` (query default).
+    Form,
+    /// `simple` (path and header default).
+    Simple,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+    /// `matrix` or `label` (path).
+    Other,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Wire name.
+    pub name: String,
+    /// Rust name for the builder method / argument.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Must be given.
+    pub required: bool,
+    /// Serialization style.
+    pub style: ParamStyle,
+    /// Arrays and objects as repeated pairs.
+    pub explode: bool,
+    /// Type without the optional/nullable wrapper.
+    pub ty: TypeRef,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Server-side default, if documented.
+    pub default: Option<Value>,
+}
+
+/// A request or response body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Media type (`application/json`).
+    pub content_type: String,
+    /// Type of the body; `None` for non-JSON content.
+    pub ty: Option<TypeRef>,
+    /// Must be sent.
+    pub required: bool,
+}
+
+/// A documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Status code or range as written (`200`, `4XX`, `default`).
+    pub status: String,
+    /// What the response means.
+    pub description: String,
+    /// The body, if any (the JSON one where several are offered).
+    pub body: Option<Body>,
+}
+
+/// Page-number pagination (`page`/`limit` in, `items` + `pagination.max_page` out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Wire name of the page parameter.
+    pub page_param: String,
+    /// The page the API starts at when none is given.
+    pub first_page: i64,
+    /// Wire name of the page-size parameter.
+    pub limit_param: Option<String>,
+    /// The response type that carries a page.
+    pub response_type: String,
+    /// The element type.
+    pub item: TypeRef,
+    /// Rust field path from the response to the items (`["items"]`).
+    pub items_path: Vec<String>,
+    /// Rust field path to the number of pages.
+    pub max_page_path: Vec<String>,
+    /// Rust field path to the total item count.
+    pub total_count_path: Vec<String>,
+}
+
+impl Api {
+    /// The operations of one resource, in id order.
+    pub fn resource_operations<'a>(
+        &'a self,
+        resource: &'a str,
+    ) -> impl Iterator<Item = &'a Operation> + 'a {
+        self.operations
+            .iter()
+            .filter(move |op| op.resource == resource)
+    }
+
+    /// Resource names, sorted and deduplicated.
+    pub fn resources(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .operations
+            .iter()
+            .map(|op| op.resource.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+}

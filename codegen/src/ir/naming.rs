@@ -1,0 +1,204 @@
+//! Rust names from spec names: types, fields, enum variants, union variants.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves; fields with these names become raw identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+
+/// Words that cannot even be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Keeps letters, digits and separators; everything else becomes a word break.
+fn words(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A type or variant name: `ListResource_CustomerMeter_` → `ListResourceCustomerMeter`,
+/// `HTTPValidationError` → `HttpValidationError`, `OrganizationID Filter` → `OrganizationIdFilter`.
+pub fn type_name(text: &str) -> String {
+    let mut name = words(text).to_upper_camel_case();
+    if name.is_empty() {
+        name.push_str("Unnamed");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// A field, method or module name; keywords become raw identifiers (`r#type`).
+pub fn field_name(text: &str) -> String {
+    let mut name = words(text).to_snake_case();
+    if name.is_empty() {
+        name.push_str("value");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    } else if KEYWORDS.contains(&name.as_str()) {
+        name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// An enum variant for a wire value. A leading `-` (descending sort) becomes a `Desc`
+/// suffix so `-created_at` never collides with `created_at`.
+pub fn enum_variant(wire: &str) -> String {
+    match wire.strip_prefix('-') {
+        Some(rest) if !rest.is_empty() => format!("{}Desc", type_name(rest)),
+        _ if wire.is_empty() => "Empty".to_owned(),
+        _ => type_name(wire),
+    }
+}
+
+/// Makes every name in `names` unique by appending `2`, `3`, … to later duplicates, and
+/// keeps clear of `reserved`.
+pub fn dedupe(names: &mut [String], reserved: &[&str]) {
+    let mut seen: std::collections::BTreeSet<String> =
+        reserved.iter().map(|s| (*s).to_owned()).collect();
+    for name in names.iter_mut() {
+        if seen.contains(name.as_str()) {
+            let base = name.clone();
+            let mut counter = 2;
+            while seen.contains(&format!("{base}{counter}")) {
+                counter += 1;
+            }
+            *name = format!("{base}{counter}");
+        }
+        seen.insert(name.clone());
+    }
+}
+
+/// Strips the longest common leading and trailing words (camel-case humps) from variant
+/// names, when every name keeps at least one word: `CustomerIndividual`/`CustomerTeam` →
+/// `Individual`/`Team`; `CountAggregation`/`UniqueAggregation` → `Count`/`Unique`.
+pub fn strip_common_affixes(names: &[String]) -> Vec<String> {
+    if names.len() < 2 {
+        return names.to_vec();
+    }
+    let split: Vec<Vec<String>> = names.iter().map(|n| humps(n)).collect();
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let mut prefix = 0;
+    while prefix < shortest && split.iter().all(|w| w[prefix] == split[0][prefix]) {
+        prefix += 1;
+    }
+    let mut suffix = 0;
+    while suffix < shortest - prefix
+        && split
+            .iter()
+            .all(|w| w[w.len() - 1 - suffix] == split[0][split[0].len() - 1 - suffix])
+    {
+        suffix += 1;
+    }
+    let stripped: Vec<String> = split
+        .iter()
+        .map(|w| w[prefix..w.len() - suffix].concat())
+        .collect();
+    let valid = stripped
+        .iter()
+        .all(|s| !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()));
+    let mut unique = stripped.clone();
+    unique.sort();
+    unique.dedup();
+    if valid && unique.len() == stripped.len() {
+        stripped
+    } else {
+        names.to_vec()
+    }
+}
+
+/// Splits `CustomerIndividual` into `["Customer", "Individual"]`.
+fn humps(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() || out.is_empty() {
+            out.push(String::new());
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        assert_eq!(
+            type_name("ListResource_CustomerMeter_"),
+            "ListResourceCustomerMeter"
+        );
+        assert_eq!(type_name("HTTPValidationError"), "HttpValidationError");
+        assert_eq!(type_name("TaxIDFormat"), "TaxIdFormat");
+        assert_eq!(type_name("OrganizationID Filter"), "OrganizationIdFilter");
+        assert_eq!(type_name("3ds"), "V3ds");
+        assert_eq!(type_name(""), "Unnamed");
+    }
+
+    #[test]
+    fn field_names() {
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("billingAddress"), "billing_address");
+        assert_eq!(field_name("x-trace"), "x_trace");
+        assert_eq!(field_name("2fa"), "_2fa");
+    }
+
+    #[test]
+    fn descending_sort_values_do_not_collide() {
+        assert_eq!(enum_variant("created_at"), "CreatedAt");
+        assert_eq!(enum_variant("-created_at"), "CreatedAtDesc");
+        assert_eq!(enum_variant("-"), "Unnamed");
+        assert_eq!(enum_variant(""), "Empty");
+    }
+
+    #[test]
+    fn dedupe_appends_counters_and_avoids_reserved() {
+        let mut names = vec![
+            "A".to_owned(),
+            "A".to_owned(),
+            "Unknown".to_owned(),
+            "A2".to_owned(),
+        ];
+        dedupe(&mut names, &["Unknown"]);
+        assert_eq!(names, ["A", "A2", "Unknown2", "A22"]);
+    }
+
+    #[test]
+    fn common_affixes() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            strip_common_affixes(&names(&["CustomerIndividual", "CustomerTeam"])),
+            ["Individual", "Team"]
+        );
+        assert_eq!(
+            strip_common_affixes(&names(&[
+                "CountAggregation",
+                "PropertyAggregation",
+                "UniqueAggregation"
+            ])),
+            ["Count", "Property", "Unique"]
+        );
+        // Stripping would leave `Filter` empty: keep the names.
+        assert_eq!(
+            strip_common_affixes(&names(&["FilterClause", "Filter"])),
+            ["FilterClause", "Filter"]
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! The polar-sdk code generator: OpenAPI 3.1 document → Rust source.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`load`]: JSON or YAML → `serde_json::Value`.
+//! 2. [`normalize`]: 3.1 constructs → the 3.0 shape the `openapiv3` crate models.
+//! 3. [`ir`]: the model → Rust-ready types and operations (naming, unions, recursion).
+//! 4. [`emit`]: the configured resources → token streams (`quote`).
+//! 5. [`format`]: token streams → source text (`prettyplease`) with the `@generated` header.
+//! 6. [`output`]: write the files, or check committed ones for drift.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod normalize;
+pub mod output;
+
+use std::path::Path;
+
+pub use config::Config;
+pub use error::{Diagnostic, Error};
+pub use format::GeneratedFile;
+
+/// Everything one run produced: the files and what was lowered with a loss elsewhere.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    /// Formatted files, sorted by name.
+    pub files: Vec<GeneratedFile>,
+    /// The whole API, lowered.
+    pub api: ir::Api,
+}
+
+/// Runs the whole pipeline on a spec file. Nothing is written here; see [`output`].
+pub fn generate(spec: &Path, config: &Config) -> Result<Generation, Error> {
+    let document = load::load_file(spec)?;
+    generate_document(&document, config)
+}
+
+/// Runs stages 2–5 on a loaded document.
+pub fn generate_document(document: &load::Document, config: &Config) -> Result<Generation, Error> {
+    let normalized = normalize::normalize(document)?;
+    let api = ir::lower(document, &normalized)?;
+    let selection = emit::select(&api, config)?;
+    let unsupported = emit::selected_diagnostics(&api, &selection);
+    if !unsupported.is_empty() {
+        return Err(Error::Unsupported {
+            path: document.path.clone(),
+            diagnostics: unsupported,
+        });
+    }
+    let emitted = emit::emit(&api, &selection).map_err(|diagnostics| Error::Unsupported {
+        path: document.path.clone(),
+        diagnostics,
+    })?;
+    let files = emitted
+        .into_iter()
+        .map(format::format)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Generation { files, api })
+}

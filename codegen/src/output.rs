@@ -1,0 +1,152 @@
+//! Stage 6: files on disk. Writes only after everything was generated, and checks committed
+//! files for drift (stale, missing or extra).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::format::{GeneratedFile, HEADER};
+
+/// How a file on disk differs from what the generator produces.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Drift {
+    /// Exists but has other contents.
+    Stale(PathBuf),
+    /// Should exist but does not.
+    Missing(PathBuf),
+    /// A generated file (it has the header) that the generator no longer produces.
+    Extra(PathBuf),
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Drift::Stale(path) => write!(f, "stale:   {}", path.display()),
+            Drift::Missing(path) => write!(f, "missing: {}", path.display()),
+            Drift::Extra(path) => write!(f, "extra:   {}", path.display()),
+        }
+    }
+}
+
+/// Compares `files` with the contents of `dir`.
+pub fn check(dir: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
+    let mut drift = Vec::new();
+    for file in files {
+        let path = dir.join(&file.name);
+        match std::fs::read_to_string(&path) {
+            Ok(existing) if existing == file.contents => {}
+            Ok(_) => drift.push(Drift::Stale(path)),
+            Err(_) => drift.push(Drift::Missing(path)),
+        }
+    }
+    for path in generated_files_in(dir) {
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !files.iter().any(|f| f.name == name) {
+            drift.push(Drift::Extra(path));
+        }
+    }
+    drift.sort();
+    drift
+}
+
+/// Writes `files` into `dir` (changed files only) and removes generated files no longer
+/// produced. Returns the paths that changed.
+pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
+    let mut changed = Vec::new();
+    for drift in check(dir, files) {
+        match drift {
+            Drift::Stale(path) | Drift::Missing(path) => {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let contents = &files
+                    .iter()
+                    .find(|f| f.name == name)
+                    .map(|f| f.contents.as_str())
+                    .unwrap_or_default();
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+                        path: parent.to_owned(),
+                        source,
+                    })?;
+                }
+                // Write to a sibling then rename, so an interrupted run never leaves half a file.
+                let temporary = path.with_extension("rs.tmp");
+                std::fs::write(&temporary, contents)
+                    .and_then(|()| std::fs::rename(&temporary, &path))
+                    .map_err(|source| Error::Write {
+                        path: path.clone(),
+                        source,
+                    })?;
+                changed.push(path);
+            }
+            Drift::Extra(path) => {
+                std::fs::remove_file(&path).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+                changed.push(path);
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// `.rs` files directly in `dir` whose first line is the generated header.
+fn generated_files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter(|p| {
+            std::fs::read_to_string(p).is_ok_and(|text| text.starts_with(HEADER.trim_end()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, body: &str) -> GeneratedFile {
+        GeneratedFile {
+            name: name.into(),
+            contents: format!("{HEADER}{body}"),
+        }
+    }
+
+    #[test]
+    fn check_reports_stale_missing_and_extra() {
+        let dir = std::env::temp_dir().join(format!("codegen-output-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.rs"), format!("{HEADER}old")).unwrap();
+        std::fs::write(dir.join("gone.rs"), format!("{HEADER}x")).unwrap();
+        std::fs::write(dir.join("hand_written.rs"), "fn main() {}").unwrap();
+        let files = [file("a.rs", "new"), file("b.rs", "b")];
+        let drift = check(&dir, &files);
+        assert_eq!(
+            drift,
+            [
+                Drift::Stale(dir.join("a.rs")),
+                Drift::Missing(dir.join("b.rs")),
+                Drift::Extra(dir.join("gone.rs")),
+            ]
+        );
+        let changed = write(&dir, &files).unwrap();
+        assert_eq!(changed.len(), 3);
+        assert!(check(&dir, &files).is_empty());
+        assert!(dir.join("hand_written.rs").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

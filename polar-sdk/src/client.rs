@@ -1,0 +1,533 @@
+//! The client, its builder, and the request execution loop (retries, timeouts, error mapping).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError};
+use crate::pagination::{Cursor, Page, PageStream};
+use crate::retry::{decide, Decision, Outcome, RetryAfter, RetryConfig};
+use crate::runtime::{PageParams, PagedResponse, RequestOptions, RequestSpec};
+use crate::{models, PageInfo, Server, API_VERSION};
+
+/// The `User-Agent` the SDK sends.
+const SDK_USER_AGENT: &str = concat!("polar-sdk-rust/", env!("CARGO_PKG_VERSION"));
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const POLAR_VERSION: HeaderName = HeaderName::from_static("polar-version");
+
+/// A client for the Polar API.
+///
+/// Cheap to clone (the state is shared behind an `Arc`); clones share the connection pool.
+/// Operations are grouped by resource, e.g. [`Polar::customer_meters`].
+///
+/// ```no_run
+/// use polar_sdk::{Polar, Server};
+///
+/// let production = Polar::new("polar_oat_...");
+/// let sandbox = Polar::builder().access_token("polar_oat_...").server(Server::Sandbox).build()?;
+/// # Ok::<(), polar_sdk::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Polar {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// Without a trailing slash; paths start with one.
+    base_url: String,
+    /// Every header the SDK sends, including `Authorization` (marked sensitive).
+    headers: HeaderMap,
+    timeout: Duration,
+    retry: RetryConfig,
+}
+
+impl Polar {
+    /// A production client with default settings.
+    ///
+    /// # Panics
+    ///
+    /// If `access_token` is empty or not valid in an HTTP header, or if the HTTP client cannot
+    /// be initialised. Use [`Polar::builder`] to handle these as errors.
+    pub fn new(access_token: impl Into<String>) -> Self {
+        match Self::builder().access_token(access_token).build() {
+            Ok(client) => client,
+            // The message never contains the token.
+            Err(e) => panic!("Polar::new: {e}"),
+        }
+    }
+
+    /// A builder for a client with non-default settings.
+    pub fn builder() -> PolarBuilder {
+        PolarBuilder::default()
+    }
+
+    /// The base URL requests go to (without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends the request and decodes a JSON body.
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: RequestSpec,
+        options: RequestOptions,
+    ) -> Result<T, Error> {
+        let raw = self.execute(&request, &options).await?;
+        decode(&raw)
+    }
+
+    /// Sends a list request and returns its page.
+    pub(crate) async fn send_page<R: PagedResponse>(
+        &self,
+        request: RequestSpec,
+        options: RequestOptions,
+        paging: PageParams,
+    ) -> Result<Page<R::Item>, Error> {
+        Cursor::first(self.clone(), request, options, paging, decode_page::<R>).fetch().await
+    }
+
+    /// A lazy stream of every item of every page, starting at the request's page.
+    pub(crate) fn stream_pages<R: PagedResponse>(
+        &self,
+        request: RequestSpec,
+        options: RequestOptions,
+        paging: PageParams,
+    ) -> PageStream<R::Item>
+    where
+        R::Item: Send + 'static,
+    {
+        PageStream::new(Cursor::first(self.clone(), request, options, paging, decode_page::<R>))
+    }
+
+    /// Runs the attempts of one request until success or a final failure.
+    pub(crate) async fn execute(&self, spec: &RequestSpec, options: &RequestOptions) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let path_and_query = spec.path_and_query().map_err(Error::InvalidRequest)?;
+        let url = Url::parse(&format!("{}{}", inner.base_url, path_and_query))
+            .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
+        let retry = options.retry.as_ref().unwrap_or(&inner.retry);
+        let timeout = options.timeout.unwrap_or(inner.timeout);
+        let idempotent = spec.method().is_idempotent();
+        let started = Instant::now();
+        let mut retries = 0u32;
+        loop {
+            let span = tracing::debug_span!(
+                "polar_sdk.request",
+                operation = spec.operation_id(),
+                method = %spec.method(),
+                route = spec.path_template(),
+                path = url.path(),
+                attempt = retries + 1,
+                status = tracing::field::Empty,
+            );
+            let failure = match self.attempt(spec, &url, timeout).instrument(span.clone()).await {
+                Ok(raw) => return Ok(raw),
+                Err(failure) => failure,
+            };
+            let outcome = failure.outcome();
+            let decision = decide(
+                retry,
+                retries,
+                idempotent,
+                &outcome,
+                started.elapsed(),
+                SystemTime::now(),
+                fastrand::f64(),
+            );
+            match decision {
+                Decision::Retry(delay) => {
+                    span.in_scope(|| tracing::debug!(?outcome, delay_ms = delay.as_millis() as u64, "retrying"));
+                    drop(failure);
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                }
+                Decision::Stop => return Err(failure.into_error().instrument(span).await),
+            }
+        }
+    }
+
+    /// One attempt: send, and read the body of a success.
+    async fn attempt(&self, spec: &RequestSpec, url: &Url, timeout: Duration) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let response = inner
+            .http
+            .request(spec.method().clone(), url.clone())
+            .headers(inner.headers.clone())
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| {
+                tracing::debug!(error = %e, "request failed");
+                Failure::Transport(e)
+            })?;
+        let status = response.status();
+        tracing::Span::current().record("status", status.as_u16());
+        if !status.is_success() {
+            tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "error response");
+            return Err(Failure::Status(response));
+        }
+        let content_type = response.headers().get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let body = response.bytes().await.map_err(|e| {
+            tracing::debug!(error = %e, "reading the body failed");
+            Failure::Transport(e)
+        })?;
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, bytes = body.len(), "response");
+        Ok(RawResponse { status, content_type, body })
+    }
+}
+
+impl fmt::Debug for Polar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Polar")
+            .field("base_url", &self.inner.base_url)
+            .field("api_version", &API_VERSION)
+            .field("access_token", &Redacted)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A success response, body read in full.
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: Bytes,
+}
+
+/// Decodes a success body straight from its bytes.
+pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
+    serde_json::from_slice(&raw.body).map_err(|e| {
+        Error::Decode(DecodeError::new::<T>(raw.status, raw.content_type.clone(), raw.body.clone(), e))
+    })
+}
+
+fn decode_page<R: PagedResponse>(raw: &RawResponse) -> Result<(Vec<R::Item>, PageInfo), Error> {
+    decode::<R>(raw).map(R::into_page_parts)
+}
+
+/// A failed attempt, before deciding whether to retry.
+enum Failure {
+    Status(reqwest::Response),
+    Transport(reqwest::Error),
+}
+
+impl Failure {
+    fn outcome(&self) -> Outcome {
+        match self {
+            Self::Status(response) => Outcome::Status {
+                status: response.status().as_u16(),
+                retry_after: response
+                    .headers()
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(RetryAfter::parse),
+            },
+            // A connect timeout is a connect failure (nothing was sent), so check it first.
+            Self::Transport(e) if e.is_connect() => Outcome::Connect,
+            Self::Transport(e) if e.is_timeout() => Outcome::Timeout,
+            Self::Transport(_) => Outcome::Transport,
+        }
+    }
+
+    async fn into_error(self) -> Error {
+        let response = match self {
+            Self::Transport(e) if e.is_connect() => return Error::Connect(TransportError::new(e)),
+            Self::Transport(e) if e.is_timeout() => return Error::Timeout(TransportError::new(e)),
+            Self::Transport(e) => return Error::Transport(TransportError::new(e)),
+            Self::Status(response) => response,
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(e) => {
+                // The status is the more useful part; keep it with an empty body.
+                tracing::debug!(error = %e, "reading the error body failed");
+                Bytes::new()
+            }
+        };
+        match status {
+            StatusCode::NOT_FOUND => {
+                if let Ok(e) = serde_json::from_slice::<models::ResourceNotFound>(&body) {
+                    return Error::ResourceNotFound(e);
+                }
+            }
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                if let Ok(e) = serde_json::from_slice::<models::HttpValidationError>(&body) {
+                    return Error::HttpValidation(e);
+                }
+            }
+            _ => {}
+        }
+        Error::Api(ApiError::new(status, headers, body))
+    }
+}
+
+/// Configures a [`Polar`] client.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use polar_sdk::{Polar, RetryConfig};
+///
+/// let polar = Polar::builder()
+///     .access_token(std::env::var("POLAR_ACCESS_TOKEN").unwrap_or_default())
+///     .server_url("http://127.0.0.1:4010")
+///     .timeout(Duration::from_secs(10))
+///     .retry(RetryConfig::default().max_retries(5))
+///     .build()?;
+/// # Ok::<(), polar_sdk::Error>(())
+/// ```
+#[derive(Clone, Default)]
+#[must_use]
+pub struct PolarBuilder {
+    access_token: Option<Secret>,
+    server: Server,
+    server_url: Option<String>,
+    http_client: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    user_agent_suffix: Option<String>,
+    default_headers: Vec<(String, String)>,
+}
+
+impl PolarBuilder {
+    /// The organization access token (required). Sent as `Authorization: Bearer <token>`.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// One of Polar's servers (default [`Server::Production`]). Ignored if
+    /// [`server_url`](Self::server_url) is set.
+    pub fn server(mut self, server: Server) -> Self {
+        self.server = server;
+        self
+    }
+
+    /// A custom base URL, e.g. a mock server. A path prefix is kept; a trailing slash does
+    /// not matter.
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.server_url = Some(url.into());
+        self
+    }
+
+    /// Uses this HTTP client instead of building one. Its redirect, proxy and TLS settings
+    /// apply; [`connect_timeout`](Self::connect_timeout) cannot be combined with it.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The timeout of each attempt, from connecting until the body is read (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy (default [`RetryConfig::default`]).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Appended to the `User-Agent` after a space, e.g. `my-app/1.2`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// A header sent with every request. It replaces an SDK header of the same name, except
+    /// `Authorization`, which only [`access_token`](Self::access_token) sets.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] if the token is missing or not valid in a header, the URL is
+    /// not an absolute `http(s)` URL without credentials, query or fragment, a header is
+    /// invalid, or the HTTP client cannot be initialised.
+    pub fn build(self) -> Result<Polar, Error> {
+        self.build_inner().map_err(Error::Config)
+    }
+
+    fn build_inner(self) -> Result<Polar, ConfigError> {
+        let token = self
+            .access_token
+            .ok_or_else(|| ConfigError::new("an access token is required (PolarBuilder::access_token)"))?;
+        if token.0.trim().is_empty() {
+            return Err(ConfigError::new("the access token is empty"));
+        }
+        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.0))
+            .map_err(|_| ConfigError::new("the access token contains characters not allowed in an HTTP header"))?;
+        authorization.set_sensitive(true);
+
+        let base_url = match &self.server_url {
+            Some(url) => normalize_base_url(url)?,
+            None => self.server.url().to_owned(),
+        };
+
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) => HeaderValue::try_from(format!("{SDK_USER_AGENT} {suffix}"))
+                .map_err(|_| ConfigError::new("the user agent suffix is not valid in an HTTP header"))?,
+            None => HeaderValue::from_static(SDK_USER_AGENT),
+        };
+        headers.insert(USER_AGENT, user_agent);
+        headers.insert(POLAR_VERSION, HeaderValue::from_static(API_VERSION));
+        for (name, value) in &self.default_headers {
+            let name = HeaderName::try_from(name.as_str())
+                .map_err(|_| ConfigError::new(format!("invalid header name `{}`", crate::error::snippet(name))))?;
+            if name == AUTHORIZATION {
+                return Err(ConfigError::new(
+                    "the Authorization header is set from the access token; use PolarBuilder::access_token",
+                ));
+            }
+            let value = HeaderValue::try_from(value.as_str())
+                .map_err(|_| ConfigError::new(format!("invalid value for header `{name}`")))?;
+            headers.insert(name, value);
+        }
+        headers.insert(AUTHORIZATION, authorization);
+
+        let http = match self.http_client {
+            Some(client) if self.connect_timeout.is_some() => {
+                drop(client);
+                return Err(ConfigError::new(
+                    "connect_timeout cannot be applied to a client given with http_client; configure it there",
+                ));
+            }
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| ConfigError::new(format!("cannot initialise the HTTP client: {e}")))?,
+        };
+
+        Ok(Polar {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                headers,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: self.retry.unwrap_or_default(),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for PolarBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolarBuilder")
+            .field("access_token", &self.access_token)
+            .field("server", &self.server)
+            .field("server_url", &self.server_url)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("default_headers", &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Checks a custom base URL and strips its trailing slashes.
+fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
+    let url = Url::parse(raw.trim()).map_err(|e| ConfigError::new(format!("invalid server URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError::new(format!("the server URL must be http or https, not `{}`", url.scheme())));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ConfigError::new("the server URL must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ConfigError::new("the server URL must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A string that never shows in `Debug`.
+#[derive(Clone)]
+struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Redacted.fmt(f)
+    }
+}
+
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        for (raw, expected) in [
+            ("http://127.0.0.1:4010", "http://127.0.0.1:4010"),
+            ("http://127.0.0.1:4010/", "http://127.0.0.1:4010"),
+            ("https://example.com/prefix/", "https://example.com/prefix"),
+            ("https://example.com/prefix", "https://example.com/prefix"),
+            ("  https://EXAMPLE.com//  ", "https://example.com"),
+        ] {
+            assert_eq!(normalize_base_url(raw).unwrap(), expected, "{raw}");
+        }
+        for bad in ["", "example.com", "ftp://x", "http://u:p@x", "http://x/?a=1", "http://x/#f", "mailto:a@b"] {
+            assert!(normalize_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn builder_errors() {
+        let err = Polar::builder().build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
+        assert!(Polar::builder().access_token(" ").build().is_err());
+        assert!(Polar::builder().access_token("a\nb").build().is_err());
+        assert!(Polar::builder().access_token("t").default_header("Authorization", "x").build().is_err());
+        assert!(Polar::builder().access_token("t").default_header("bad name", "x").build().is_err());
+        assert!(Polar::builder().access_token("t").default_header("x-a", "a\nb").build().is_err());
+        assert!(Polar::builder().access_token("t").user_agent_suffix("a\nb").build().is_err());
+        assert!(Polar::builder()
+            .access_token("t")
+            .http_client(reqwest::Client::new())
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .is_err());
+        let ok = Polar::builder().access_token("t").http_client(reqwest::Client::new()).build().unwrap();
+        assert_eq!(ok.base_url(), "https://api.polar.sh");
+        let sandbox = Polar::builder().access_token("t").server(Server::Sandbox).build().unwrap();
+        assert_eq!(sandbox.base_url(), "https://sandbox-api.polar.sh");
+    }
+
+    #[test]
+    #[should_panic(expected = "Polar::new")]
+    fn new_panics_on_an_invalid_token() {
+        let _ = Polar::new("bad\ntoken");
+    }
+}

@@ -1,0 +1,425 @@
+//! The error type of every operation.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::models;
+
+/// How many characters of a body or message `Display` and `Debug` show.
+const SNIPPET_CHARS: usize = 200;
+
+/// Everything that can go wrong when calling the Polar API.
+///
+/// Match on the variants you handle and keep a catch-all arm: new variants may be added.
+///
+/// ```no_run
+/// # async fn run(polar: polar_sdk::Polar, id: uuid::Uuid) {
+/// use polar_sdk::Error;
+///
+/// match polar.customer_meters().get(id).send().await {
+///     Ok(meter) => println!("{}", meter.balance),
+///     Err(Error::ResourceNotFound(e)) => println!("gone: {}", e.detail),
+///     Err(Error::Api(e)) if e.status().as_u16() == 429 => println!("slow down"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+///
+/// No variant, and neither `Debug` nor `Display`, ever contains the access token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `404 Not Found` with Polar's `ResourceNotFound` body.
+    #[error("resource not found (404): {}", snippet(&.0.detail))]
+    ResourceNotFound(models::ResourceNotFound),
+    /// `422 Unprocessable Entity` with a validation error body: the request was rejected.
+    #[error("request validation failed (422): {}", validation_summary(.0))]
+    HttpValidation(models::HttpValidationError),
+    /// Any other non-success response, including `404`/`422` whose body is not the
+    /// documented one.
+    #[error(transparent)]
+    Api(ApiError),
+    /// A success response whose body is not what the operation returns.
+    #[error(transparent)]
+    Decode(DecodeError),
+    /// An attempt took longer than its timeout.
+    #[error("request timed out: {0}")]
+    Timeout(#[source] TransportError),
+    /// The connection could not be established (refused, DNS, TLS, connect timeout).
+    #[error("could not connect: {0}")]
+    Connect(#[source] TransportError),
+    /// The connection failed during the exchange (reset, closed early, truncated body).
+    #[error("transport error: {0}")]
+    Transport(#[source] TransportError),
+    /// The client configuration is invalid (from [`PolarBuilder::build`](crate::PolarBuilder::build)).
+    #[error("invalid configuration: {0}")]
+    Config(#[source] ConfigError),
+    /// A request parameter cannot be sent, e.g. a path parameter that is empty, `.` or `..`.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+impl Error {
+    /// The HTTP status of the response this error came from, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::ResourceNotFound(_) => Some(StatusCode::NOT_FOUND),
+            Self::HttpValidation(_) => Some(StatusCode::UNPROCESSABLE_ENTITY),
+            Self::Api(e) => Some(e.status()),
+            Self::Decode(e) => Some(e.status()),
+            _ => None,
+        }
+    }
+}
+
+/// A non-success response that is not one of the typed errors.
+///
+/// Keeps the status, the headers and the raw body.
+pub struct ApiError {
+    inner: Box<ApiErrorInner>,
+}
+
+struct ApiErrorInner {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self { inner: Box::new(ApiErrorInner { status, headers, body }) }
+    }
+
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The response headers (e.g. `Retry-After`).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+
+    /// The raw response body.
+    pub fn body(&self) -> &[u8] {
+        &self.inner.body
+    }
+
+    /// The response body as text (invalid UTF-8 replaced).
+    pub fn body_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.inner.body)
+    }
+
+    /// Decodes the body as JSON into `T`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.inner.body)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Polar API returned {}: {}", self.inner.status, body_summary(&self.inner.body))
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.inner.status)
+            .field("headers", &self.inner.headers)
+            .field("body", &snippet(&self.body_text()))
+            .finish()
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success response whose body could not be decoded.
+///
+/// Keeps the body and where in it decoding failed.
+pub struct DecodeError {
+    inner: Box<DecodeErrorInner>,
+}
+
+struct DecodeErrorInner {
+    status: StatusCode,
+    content_type: Option<String>,
+    body: Bytes,
+    path: String,
+    source: serde_json::Error,
+}
+
+impl DecodeError {
+    /// Builds the error for a body that failed to decode as `T`. Parses the body a second
+    /// time (error path only) to find the JSON path of the failure.
+    pub(crate) fn new<T: DeserializeOwned>(
+        status: StatusCode,
+        content_type: Option<String>,
+        body: Bytes,
+        first_error: serde_json::Error,
+    ) -> Self {
+        let (path, source) =
+            match serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(&body)) {
+                Err(e) => (e.path().to_string(), e.into_inner()),
+                // Cannot happen (same input, same type); keep the first error.
+                Ok(_) => (String::from("."), first_error),
+            };
+        Self { inner: Box::new(DecodeErrorInner { status, content_type, body, path, source }) }
+    }
+
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The response `Content-Type`, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.inner.content_type.as_deref()
+    }
+
+    /// The raw response body.
+    pub fn body(&self) -> &[u8] {
+        &self.inner.body
+    }
+
+    /// The response body as text (invalid UTF-8 replaced).
+    pub fn body_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.inner.body)
+    }
+
+    /// Where decoding failed, e.g. `items[3].created_at` (`.` for the top level).
+    pub fn path(&self) -> &str {
+        &self.inner.path
+    }
+
+    /// The line (1-based) of the body where decoding failed.
+    pub fn line(&self) -> usize {
+        self.inner.source.line()
+    }
+
+    /// The column (1-based) of the body where decoding failed.
+    pub fn column(&self) -> usize {
+        self.inner.source.column()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        write!(f, "could not decode the {} response", inner.status)?;
+        if let Some(ct) = &inner.content_type {
+            write!(f, " ({})", snippet(ct))?;
+        }
+        write!(f, " at `{}`: {}; body: {}", inner.path, inner.source, body_summary(&inner.body))
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.inner.status)
+            .field("content_type", &self.inner.content_type)
+            .field("path", &self.inner.path)
+            .field("source", &self.inner.source)
+            .field("body", &snippet(&self.body_text()))
+            .finish()
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.inner.source)
+    }
+}
+
+/// A network-level failure (connect, timeout, reset, truncated body).
+///
+/// [`source`](std::error::Error::source) gives the underlying HTTP client error.
+#[derive(Debug)]
+pub struct TransportError {
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(source: reqwest::Error) -> Self {
+        Self { source }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        // The innermost cause ("connection refused", "operation timed out") is the useful part.
+        let mut cause: &dyn std::error::Error = &self.source;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        if !std::ptr::addr_eq(cause, &self.source) {
+            write!(f, ": {}", snippet(&cause.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// An invalid client configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    message: Cow<'static, str>,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<Cow<'static, str>>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// `text` with whitespace runs collapsed, cut to [`SNIPPET_CHARS`] characters.
+pub(crate) fn snippet(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= SNIPPET_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
+/// A short description of an error body: Polar's `error`/`detail` fields when it is such a
+/// JSON object, else the start of the text.
+fn body_summary(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "(empty body)".to_owned();
+    }
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
+        let field = |name: &str| match map.get(name) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        match (field("error"), field("detail")) {
+            (Some(error), Some(detail)) => return snippet(&format!("{error}: {detail}")),
+            (Some(one), None) | (None, Some(one)) => return snippet(&one),
+            (None, None) => {}
+        }
+    }
+    snippet(&String::from_utf8_lossy(body))
+}
+
+fn validation_summary(e: &models::HttpValidationError) -> String {
+    let Some(errors) = e.detail.as_deref().filter(|d| !d.is_empty()) else {
+        return "no details".to_owned();
+    };
+    let mut out = String::new();
+    for (i, item) in errors.iter().take(3).enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        let loc: Vec<String> = item
+            .loc
+            .iter()
+            .map(|part| match serde_json::to_value(part) {
+                Ok(serde_json::Value::String(s)) => s,
+                Ok(other) => other.to_string(),
+                Err(_) => "?".to_owned(),
+            })
+            .collect();
+        out.push_str(&loc.join("."));
+        out.push_str(": ");
+        out.push_str(&item.msg);
+    }
+    if errors.len() > 3 {
+        out.push_str(&format!(" (and {} more)", errors.len() - 3));
+    }
+    snippet(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_collapses_and_truncates() {
+        assert_eq!(snippet("  a \n\t b  "), "a b");
+        let long = "é".repeat(500);
+        let s = snippet(&long);
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(""), "");
+    }
+
+    #[test]
+    fn body_summaries() {
+        assert_eq!(body_summary(b""), "(empty body)");
+        assert_eq!(body_summary(br#"{"error":"E","detail":"d"}"#), "E: d");
+        assert_eq!(body_summary(br#"{"detail":[1]}"#), "[1]");
+        assert_eq!(body_summary(b"<html>\n<b>Bad</b>  gateway</html>"), "<html> <b>Bad</b> gateway</html>");
+        assert!(body_summary(&[b'x'; 10_000]).chars().count() <= SNIPPET_CHARS + 1);
+        assert_eq!(body_summary(&[0xff, b'a']), "\u{fffd}a");
+    }
+
+    #[test]
+    fn api_error_accessors_and_display() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "3".parse().unwrap());
+        let e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, headers, Bytes::from_static(b"{\"detail\":\"slow\"}"));
+        assert_eq!(e.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.headers()["retry-after"], "3");
+        assert_eq!(e.body(), b"{\"detail\":\"slow\"}");
+        assert_eq!(e.json::<serde_json::Value>().unwrap()["detail"], "slow");
+        assert_eq!(e.to_string(), "Polar API returned 429 Too Many Requests: slow");
+        assert_eq!(Error::Api(e).status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    }
+
+    #[test]
+    fn decode_error_reports_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            id: i64,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct List {
+            items: Vec<Item>,
+        }
+        let body = Bytes::from_static(b"{\"items\":[{\"id\":1},\n{\"id\":\"x\"}]}");
+        let first = serde_json::from_slice::<List>(&body).unwrap_err();
+        let e = DecodeError::new::<List>(StatusCode::OK, Some("application/json".into()), body, first);
+        assert_eq!(e.path(), "items[1].id");
+        assert_eq!(e.line(), 2);
+        assert!(e.column() > 1);
+        assert_eq!(e.content_type(), Some("application/json"));
+        let shown = e.to_string();
+        assert!(shown.starts_with("could not decode the 200 OK response (application/json) at `items[1].id`: invalid type"), "{shown}");
+        assert!(std::error::Error::source(&e).is_some());
+    }
+}

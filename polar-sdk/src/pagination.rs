@@ -1,0 +1,282 @@
+//! Page-number pagination: [`Page`] and [`PageStream`].
+
+use std::fmt;
+use std::future::Future;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use futures_core::Stream;
+
+use crate::client::RawResponse;
+use crate::runtime::{PageParams, RequestOptions, RequestSpec};
+use crate::{Error, Polar};
+
+/// Pagination metadata of a list response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageInfo {
+    /// The number of items in the whole list.
+    pub total_count: i64,
+    /// The number of the last page.
+    pub max_page: i64,
+}
+
+type DecodeFn<T> = fn(&RawResponse) -> Result<(Vec<T>, PageInfo), Error>;
+
+/// Everything needed to fetch one page: the request (with its page number), the per-call
+/// options, and what was learnt from earlier pages.
+pub(crate) struct Cursor<T> {
+    client: Polar,
+    request: RequestSpec,
+    options: RequestOptions,
+    paging: PageParams,
+    decode: DecodeFn<T>,
+    /// The `max_page` reported by the first page fetched in this walk.
+    first_max_page: Option<i64>,
+}
+
+impl<T> Clone for Cursor<T> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            request: self.request.clone(),
+            options: self.options.clone(),
+            paging: self.paging,
+            decode: self.decode,
+            first_max_page: self.first_max_page,
+        }
+    }
+}
+
+impl<T> Cursor<T> {
+    pub(crate) fn first(
+        client: Polar,
+        request: RequestSpec,
+        options: RequestOptions,
+        paging: PageParams,
+        decode: DecodeFn<T>,
+    ) -> Self {
+        Self { client, request, options, paging, decode, first_max_page: None }
+    }
+
+    /// The page number this cursor fetches.
+    fn number(&self) -> i64 {
+        self.request.query_i64(self.paging.page_param).unwrap_or(self.paging.first_page)
+    }
+
+    pub(crate) async fn fetch(self) -> Result<Page<T>, Error> {
+        let number = self.number();
+        let raw = self.client.execute(&self.request, &self.options).await?;
+        let (items, pagination) = (self.decode)(&raw)?;
+        let mut hasher = DefaultHasher::new();
+        raw.body.hash(&mut hasher);
+        let first_max_page = self.first_max_page.unwrap_or(pagination.max_page);
+        Ok(Page {
+            items,
+            pagination,
+            number,
+            digest: hasher.finish(),
+            cursor: Cursor { first_max_page: Some(first_max_page), ..self },
+        })
+    }
+}
+
+/// One page of a list, and the way to the next one.
+///
+/// # Termination
+///
+/// A page has a next page only if it is non-empty and its number is below both its own
+/// `max_page` and the `max_page` reported by the first page fetched. When a page's body is
+/// byte-for-byte the previous page's, the walk ends there (that page is not returned again).
+/// So a server that keeps raising `max_page`, repeats a page, or returns empty pages cannot
+/// make [`Page::next`] chains or a [`PageStream`] run forever. (Items added to the list while
+/// walking it may shift between pages; page-number pagination cannot avoid that.)
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The list's pagination metadata as of this page.
+    pub pagination: PageInfo,
+    number: i64,
+    /// Hash of the response body, to detect a server repeating a page.
+    digest: u64,
+    /// The request that produced this page.
+    cursor: Cursor<T>,
+}
+
+impl<T> Page<T> {
+    /// The number of this page.
+    pub fn number(&self) -> i64 {
+        self.number
+    }
+
+    /// Whether a next page exists (see [termination](Page#termination)).
+    pub fn has_next(&self) -> bool {
+        let limit = self.cursor.first_max_page.unwrap_or(self.pagination.max_page);
+        !self.items.is_empty() && self.number < self.pagination.max_page && self.number < limit
+    }
+
+    fn next_cursor(&self) -> Option<Cursor<T>> {
+        if !self.has_next() {
+            return None;
+        }
+        let mut cursor = self.cursor.clone();
+        cursor.request.set_query_i64(self.cursor.paging.page_param, self.number + 1);
+        Some(cursor)
+    }
+
+    /// Fetches the next page with the same filters and options, or `None` after the last.
+    pub async fn next(&self) -> Result<Option<Page<T>>, Error> {
+        let Some(cursor) = self.next_cursor() else {
+            return Ok(None);
+        };
+        let page = cursor.fetch().await?;
+        if page.digest == self.digest {
+            tracing::debug!(page = page.number, "the server repeated the previous page; stopping");
+            return Ok(None);
+        }
+        Ok(Some(page))
+    }
+
+    /// A stream of this page's items followed by those of the following pages.
+    pub fn into_stream(self) -> PageStream<T>
+    where
+        T: Send + 'static,
+    {
+        let upcoming = self.next_cursor();
+        PageStream {
+            buffer: self.items.into_iter(),
+            upcoming,
+            pending: None,
+            last_digest: Some(self.digest),
+        }
+    }
+}
+
+impl<T: Clone> Clone for Page<T> {
+    fn clone(&self) -> Self {
+        Self {
+            items: self.items.clone(),
+            pagination: self.pagination,
+            number: self.number,
+            digest: self.digest,
+            cursor: self.cursor.clone(),
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Page<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Page")
+            .field("number", &self.number)
+            .field("items", &self.items)
+            .field("pagination", &self.pagination)
+            .field("operation", &self.cursor.request.operation_id())
+            .finish_non_exhaustive()
+    }
+}
+
+type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+
+/// A stream of the items of every page of a list, fetched lazily, one page at a time.
+///
+/// Created by a list builder's `into_stream()` or by [`Page::into_stream`]. The first request
+/// is sent when the stream is first polled. After an error (retries are done inside) the
+/// stream ends. See [`Page`'s termination rules](Page#termination).
+///
+/// ```no_run
+/// # async fn run(polar: polar_sdk::Polar) -> Result<(), polar_sdk::Error> {
+/// use futures::TryStreamExt;
+///
+/// let mut meters = polar.customer_meters().list().limit(100).into_stream();
+/// while let Some(meter) = meters.try_next().await? {
+///     println!("{}", meter.id);
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct PageStream<T> {
+    buffer: std::vec::IntoIter<T>,
+    upcoming: Option<Cursor<T>>,
+    pending: Option<PageFuture<T>>,
+    last_digest: Option<u64>,
+}
+
+impl<T> PageStream<T> {
+    pub(crate) fn new(first: Cursor<T>) -> Self {
+        Self { buffer: Vec::new().into_iter(), upcoming: Some(first), pending: None, last_digest: None }
+    }
+}
+
+// Nothing in the stream is pinned structurally (the in-flight future is boxed).
+impl<T> Unpin for PageStream<T> {}
+
+impl<T: Send + 'static> Stream for PageStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(pending) = this.pending.as_mut() {
+                let result = ready!(pending.as_mut().poll(cx));
+                this.pending = None;
+                match result {
+                    Ok(page) if Some(page.digest) == this.last_digest => {
+                        tracing::debug!(page = page.number, "the server repeated the previous page; stopping");
+                    }
+                    Ok(page) => {
+                        this.last_digest = Some(page.digest);
+                        this.upcoming = page.next_cursor();
+                        this.buffer = page.items.into_iter();
+                    }
+                    Err(e) => {
+                        this.upcoming = None;
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                }
+                continue;
+            }
+            match this.upcoming.take() {
+                Some(cursor) => this.pending = Some(Box::pin(cursor.fetch())),
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let buffered = self.buffer.len();
+        if self.upcoming.is_none() && self.pending.is_none() {
+            (buffered, Some(buffered))
+        } else {
+            (buffered, None)
+        }
+    }
+}
+
+impl<T> fmt::Debug for PageStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream")
+            .field("buffered", &self.buffer.len())
+            .field("fetching", &self.pending.is_some())
+            .field("more", &self.upcoming.is_some())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_static<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn public_types_are_send() {
+        assert_send_static::<Page<crate::models::CustomerMeter>>();
+        fn stream_is_send<T: Send + 'static>() {}
+        stream_is_send::<PageStream<crate::models::CustomerMeter>>();
+        assert_send_static::<Error>();
+        assert_send_static::<Polar>();
+    }
+}

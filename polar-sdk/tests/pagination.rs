@@ -1,0 +1,243 @@
+//! `Page`, `Page::next` and `PageStream` against a scripted server.
+
+mod support;
+
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use polar_sdk::models::CustomerMeter;
+use polar_sdk::{Error, Polar, RetryConfig};
+use support::{client, fast_retries, page_body, uuid, within, Reply, TestServer, TOKEN};
+
+fn ids(items: &[CustomerMeter]) -> Vec<uuid::Uuid> {
+    items.iter().map(|m| m.id).collect()
+}
+
+/// Answers `page=N` (default 1) with items `[N*10, N*10+1]` and the given `max_page`.
+fn paged(max_page: i64) -> impl Fn(&support::Recorded) -> Reply + Send + Sync + 'static {
+    move |r| {
+        let n = page_param(r);
+        let first = (n as u128) * 10;
+        Reply::json(200, &page_body(&[first, first + 1], max_page * 2, max_page))
+    }
+}
+
+fn page_param(r: &support::Recorded) -> i64 {
+    r.query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("page="))
+        .map_or(1, |v| v.parse().unwrap())
+}
+
+#[tokio::test]
+async fn stream_walks_three_pages_and_stops_at_max_page() {
+    let server = TestServer::with_handler(paged(3)).await;
+    let all: Vec<CustomerMeter> =
+        within(client(&server).customer_meters().list().limit(2).into_stream().try_collect()).await.unwrap();
+    assert_eq!(ids(&all), [10, 11, 20, 21, 30, 31].map(uuid));
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/customer-meters/?limit=2",
+            "/v1/customer-meters/?limit=2&page=2",
+            "/v1/customer-meters/?limit=2&page=3",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn stream_starts_at_the_requested_page_and_keeps_filters_in_place() {
+    let server = TestServer::with_handler(paged(3)).await;
+    let org = uuid(0x0A6);
+    let all: Vec<CustomerMeter> = within(
+        client(&server).customer_meters().list().organization_id(org).page(2).limit(2).into_stream().try_collect(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ids(&all), [20, 21, 30, 31].map(uuid));
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            format!("/v1/customer-meters/?organization_id={org}&page=2&limit=2"),
+            format!("/v1/customer-meters/?organization_id={org}&page=3&limit=2"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn stream_is_lazy() {
+    let server = TestServer::with_handler(paged(3)).await;
+    let mut stream = client(&server).customer_meters().list().into_stream();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(server.requests().len(), 0);
+    // One page is fetched for the first two items, the second page only when needed.
+    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(10));
+    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(11));
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(20));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn page_next_keeps_filters_and_ends() {
+    let server = TestServer::with_handler(paged(2)).await;
+    let polar = client(&server);
+    let page1 = polar.customer_meters().list().external_customer_id("e").page(1).limit(2).send().await.unwrap();
+    assert_eq!(page1.number(), 1);
+    assert_eq!(page1.pagination.max_page, 2);
+    assert_eq!(page1.pagination.total_count, 4);
+    assert!(page1.has_next());
+    let page2 = page1.next().await.unwrap().expect("a second page");
+    assert_eq!(page2.number(), 2);
+    assert_eq!(ids(&page2.items), [20, 21].map(uuid));
+    assert!(!page2.has_next());
+    assert!(page2.next().await.unwrap().is_none());
+    // `next` can be called again on the same page.
+    assert_eq!(ids(&page1.next().await.unwrap().unwrap().items), [20, 21].map(uuid));
+
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/customer-meters/?external_customer_id=e&page=1&limit=2",
+            "/v1/customer-meters/?external_customer_id=e&page=2&limit=2",
+            "/v1/customer-meters/?external_customer_id=e&page=2&limit=2",
+        ]
+    );
+
+    // A page turned into a stream yields its own items, then the rest.
+    let page1 = polar.customer_meters().list().page(1).send().await.unwrap();
+    let rest: Vec<CustomerMeter> = within(page1.into_stream().try_collect()).await.unwrap();
+    assert_eq!(ids(&rest), [10, 11, 20, 21].map(uuid));
+}
+
+#[tokio::test]
+async fn empty_list() {
+    let server = TestServer::with_handler(|_| Reply::json(200, &page_body(&[], 0, 0))).await;
+    let polar = client(&server);
+    let page = polar.customer_meters().list().send().await.unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(page.pagination.total_count, 0);
+    assert!(!page.has_next());
+    assert!(page.next().await.unwrap().is_none());
+    let all: Vec<CustomerMeter> = within(polar.customer_meters().list().into_stream().try_collect()).await.unwrap();
+    assert!(all.is_empty());
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn options_carry_to_later_pages() {
+    let server = TestServer::scripted(vec![
+        Reply::json(200, &page_body(&[1], 3, 3)),
+        // Page 2: a retryable failure first; the per-call retry policy (not the client's
+        // `none`) must apply.
+        Reply::json(503, r#"{"error":"busy"}"#),
+        Reply::json(200, &page_body(&[2], 3, 3)),
+        // Page 3: slower than the per-call timeout (the client's is 30 s).
+        Reply::json(200, &page_body(&[3], 3, 3)).delayed(Duration::from_millis(1500)),
+    ])
+    .await;
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(format!("{}/base/", server.url()))
+        .default_header("X-Custom", "kept")
+        .retry(RetryConfig::none())
+        .build()
+        .unwrap();
+    let mut stream = polar
+        .customer_meters()
+        .list()
+        .limit(1)
+        .retry(fast_retries())
+        .timeout(Duration::from_millis(300))
+        .into_stream();
+    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(1));
+    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(2));
+    let err = within(stream.next()).await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(stream.next().await.is_none(), "the stream ends after an error");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    for r in &requests {
+        assert!(r.target.starts_with("/base/v1/customer-meters/?limit=1"), "{}", r.target);
+        assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+        assert_eq!(r.header("x-custom"), Some("kept"));
+    }
+    assert_eq!(page_param(&requests[1]), 2);
+    assert_eq!(page_param(&requests[2]), 2);
+    assert_eq!(page_param(&requests[3]), 3);
+}
+
+#[tokio::test]
+async fn error_mid_stream_keeps_earlier_items() {
+    let server = TestServer::scripted(vec![
+        Reply::json(200, &page_body(&[1], 2, 2)),
+        Reply::json(500, r#"{"error":"boom"}"#),
+    ])
+    .await;
+    let results: Vec<Result<CustomerMeter, Error>> =
+        within(client(&server).customer_meters().list().into_stream().collect()).await;
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].as_ref().unwrap().id, uuid(1));
+    match &results[1] {
+        Err(Error::Api(e)) => assert_eq!(e.status().as_u16(), 500),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_server_repeating_a_page_with_an_absurd_max_page_terminates() {
+    let server = TestServer::with_handler(|_| Reply::json(200, &page_body(&[1, 2], 1_000_000, 1000))).await;
+    let all: Vec<CustomerMeter> =
+        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    // The repeated page is detected and not yielded again.
+    assert_eq!(ids(&all), [1, 2].map(uuid));
+    assert_eq!(server.requests().len(), 2);
+
+    let page = client(&server).customer_meters().list().send().await.unwrap();
+    assert!(page.has_next());
+    assert!(page.next().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_server_raising_max_page_is_bounded_by_the_first_page() {
+    // Distinct pages, but every page claims there are two more.
+    let server = TestServer::with_handler(|r| {
+        let n = page_param(r);
+        Reply::json(200, &page_body(&[n as u128], 100, n + 2))
+    })
+    .await;
+    let all: Vec<CustomerMeter> =
+        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    assert_eq!(ids(&all), [1, 2, 3].map(uuid));
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn an_empty_page_ends_the_walk() {
+    let server = TestServer::with_handler(|r| match page_param(r) {
+        1 => Reply::json(200, &page_body(&[1], 50, 50)),
+        _ => Reply::json(200, &page_body(&[], 50, 50)),
+    })
+    .await;
+    let all: Vec<CustomerMeter> =
+        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    assert_eq!(ids(&all), [uuid(1)]);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_lower_max_page_on_a_later_page_is_respected() {
+    let server = TestServer::with_handler(|r| {
+        let n = page_param(r);
+        Reply::json(200, &page_body(&[n as u128], 10, if n == 1 { 10 } else { 2 }))
+    })
+    .await;
+    let all: Vec<CustomerMeter> =
+        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    assert_eq!(ids(&all), [1, 2].map(uuid));
+}

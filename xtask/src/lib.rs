@@ -1,0 +1,8 @@
+//! Paths shared by the `xtask` binary and its drift test.
+
+/// The OpenAPI document polar-sdk is generated from, relative to the repository root.
+pub const SPEC: &str = "openapi/polar-customer-meters.yaml";
+/// The generator configuration, relative to the repository root.
+pub const CONFIG: &str = "openapi/codegen.yaml";
+/// Where the generated modules go, relative to the repository root.
+pub const OUT: &str = "polar-sdk/src/generated";
