@@ -11,18 +11,25 @@ use std::process::ExitCode;
 use codegen::output;
 use codegen::Config;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("codegen") => match codegen_command(&args[1..]) {
-            Ok(code) => code,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
+        Some(command @ ("codegen" | "bench-codegen")) => {
+            let result = if command == "codegen" {
+                codegen_command(&args[1..])
+            } else {
+                bench_command(&args[1..])
+            };
+            match result {
+                Ok(code) => code,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -104,5 +111,73 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         generation.api.component_schema_count,
         generation.api.diagnostics.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Times the whole generation (load → write into a scratch directory) against parsing the
+/// same file into a `serde_json::Value`, and prints the medians.
+fn bench_command(args: &[String]) -> Result<ExitCode, String> {
+    use std::time::{Duration, Instant};
+    let root = root();
+    let mut spec = root.join("../shared/openapi/polar-openapi.json");
+    let mut runs = 5usize;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--spec" => {
+                spec = iter
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--spec needs a value")?
+            }
+            "--runs" => {
+                runs = iter
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("--runs needs a positive number")?
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "note: this is a debug build; use `cargo run --release -p xtask -- bench-codegen`"
+        );
+    }
+    let config = Config::load(&root.join(xtask::CONFIG)).map_err(|e| e.to_string())?;
+    let out = std::env::temp_dir().join(format!("polar-bench-{}", std::process::id()));
+    let median = |mut samples: Vec<Duration>| {
+        samples.sort();
+        samples[samples.len() / 2]
+    };
+    let mut parse = Vec::new();
+    let mut whole = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let text =
+            std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        parse.push(started.elapsed());
+        drop(value);
+
+        let _ = std::fs::remove_dir_all(&out);
+        let started = Instant::now();
+        let generation = codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
+        output::write(&out, &generation.files).map_err(|e| e.to_string())?;
+        whole.push(started.elapsed());
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let (parse, whole) = (median(parse), median(whole));
+    println!("{} ({runs} runs, median)", spec.display());
+    println!(
+        "  read + parse into serde_json::Value: {:>8.1} ms",
+        parse.as_secs_f64() * 1e3
+    );
+    println!(
+        "  codegen --spec … --out … (whole):   {:>8.1} ms",
+        whole.as_secs_f64() * 1e3
+    );
+    println!("  ratio: {:.1}x", whole.as_secs_f64() / parse.as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }

@@ -72,19 +72,17 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 .collect();
             let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
             let variant_docs = wires.iter().map(|wire| doc_attrs(&format!("`{wire}`")));
-            let default = (values.len() == 1).then(|| {
-                let only = &variants[0];
-                quote! {
-                    impl Default for #name {
-                        fn default() -> Self {
-                            Self::#only
-                        }
-                    }
-                }
+            // A one-value enum (a `const`) has an obvious default: its only value.
+            let single = values.len() == 1;
+            let derive_default = single.then(|| quote!(Default,));
+            let default_attr = single.then(|| quote!(#[default]));
+            let variant_docs = variant_docs.enumerate().map(|(index, doc)| {
+                let attr = (index == 0).then(|| default_attr.clone());
+                quote!(#doc #attr)
             });
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variant_docs #variants,)*
@@ -137,7 +135,6 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                         Ok(crate::runtime::open_enum::from_str(value))
                     }
                 }
-                #default
             }
         }
         TypeKind::Tagged { tag, variants } => {

@@ -1369,10 +1369,11 @@ pub struct CountAggregation {
 }
 
 /// The `CountAggregationFunc` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CountAggregationFunc {
     /// `count`
+    #[default]
     Count,
     /// A value this SDK version does not know, kept as sent.
     Unknown(String),
@@ -1429,12 +1430,6 @@ impl std::str::FromStr for CountAggregationFunc {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
-
-impl Default for CountAggregationFunc {
-    fn default() -> Self {
-        Self::Count
     }
 }
 
@@ -1542,10 +1537,11 @@ pub struct CustomerIndividual {
 }
 
 /// Kind of customer; always `individual` here.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerIndividualType {
     /// `individual`
+    #[default]
     Individual,
     /// A value this SDK version does not know, kept as sent.
     Unknown(String),
@@ -1602,12 +1598,6 @@ impl std::str::FromStr for CustomerIndividualType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
-
-impl Default for CustomerIndividualType {
-    fn default() -> Self {
-        Self::Individual
     }
 }
 
@@ -1855,10 +1845,11 @@ pub struct CustomerTeam {
 }
 
 /// Kind of customer; always `team`, a customer that may have several members.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerTeamType {
     /// `team`
+    #[default]
     Team,
     /// A value this SDK version does not know, kept as sent.
     Unknown(String),
@@ -1915,12 +1906,6 @@ impl std::str::FromStr for CustomerTeamType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
-
-impl Default for CustomerTeamType {
-    fn default() -> Self {
-        Self::Team
     }
 }
 
@@ -2473,10 +2458,11 @@ pub struct ResourceNotFound {
 }
 
 /// The `ResourceNotFoundError` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum ResourceNotFoundError {
     /// `ResourceNotFound`
+    #[default]
     ResourceNotFound,
     /// A value this SDK version does not know, kept as sent.
     Unknown(String),
@@ -2533,12 +2519,6 @@ impl std::str::FromStr for ResourceNotFoundError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
-
-impl Default for ResourceNotFoundError {
-    fn default() -> Self {
-        Self::ResourceNotFound
     }
 }
 
@@ -2997,10 +2977,11 @@ pub struct UniqueAggregation {
 }
 
 /// The `UniqueAggregationFunc` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum UniqueAggregationFunc {
     /// `unique`
+    #[default]
     Unique,
     /// A value this SDK version does not know, kept as sent.
     Unknown(String),
@@ -3057,12 +3038,6 @@ impl std::str::FromStr for UniqueAggregationFunc {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
-
-impl Default for UniqueAggregationFunc {
-    fn default() -> Self {
-        Self::Unique
     }
 }
 
