@@ -6,7 +6,7 @@
 //! 2. [`normalize`]: 3.1 constructs → the 3.0 shape the `openapiv3` crate models.
 //! 3. [`ir`]: the model → Rust-ready types and operations (naming, unions, recursion).
 //! 4. [`emit`]: the configured resources → token streams (`quote`).
-//! 5. [`format`]: token streams → source text (`prettyplease`) with the `@generated` header.
+//! 5. [`format`](mod@format): token streams → source text (`prettyplease`) with the `@generated` header.
 //! 6. [`output`]: write the files, or check committed ones for drift.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::format::{GeneratedFile, HEADER};
+use crate::format::{is_generated, GeneratedFile};
 
 /// How a file on disk differs from what the generator produces.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,14 +38,23 @@ pub fn check(dir: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
             Err(_) => drift.push(Drift::Missing(path)),
         }
     }
-    for path in generated_files_in(dir) {
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !files.iter().any(|f| f.name == name) {
-            drift.push(Drift::Extra(path));
+    // Extra files: generated ones (by header) in every folder the generator writes to.
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| dir.join(&f.name).parent().map(Path::to_path_buf))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        for path in generated_files_in(&folder) {
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !files.iter().any(|f| f.name == name) {
+                drift.push(Drift::Extra(path));
+            }
         }
     }
     drift.sort();
@@ -76,7 +85,9 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error>
                     })?;
                 }
                 // Write to a sibling then rename, so an interrupted run never leaves half a file.
-                let temporary = path.with_extension("rs.tmp");
+                let mut temporary = path.clone().into_os_string();
+                temporary.push(".tmp");
+                let temporary = PathBuf::from(temporary);
                 std::fs::write(&temporary, contents)
                     .and_then(|()| std::fs::rename(&temporary, &path))
                     .map_err(|source| Error::Write {
@@ -97,7 +108,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error>
     Ok(changed)
 }
 
-/// `.rs` files directly in `dir` whose first line is the generated header.
+/// Files directly in `dir` whose first line is a generated header.
 fn generated_files_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -105,10 +116,8 @@ fn generated_files_in(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .filter(|p| {
-            std::fs::read_to_string(p).is_ok_and(|text| text.starts_with(HEADER.trim_end()))
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "rs" || e == "md"))
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|text| is_generated(&text)))
         .collect();
     out.sort();
     out
@@ -117,6 +126,7 @@ fn generated_files_in(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::HEADER;
 
     fn file(name: &str, body: &str) -> GeneratedFile {
         GeneratedFile {

@@ -27,8 +27,24 @@ fn real_document() -> Option<PathBuf> {
     }
 }
 
-/// Generated source without comments (doc text and header), line by line.
-fn without_docs(contents: &str) -> String {
+/// Generated source without doc text: Rust without comments; for Markdown pages, which are
+/// prose, their structure (headings and the first cell of every table row).
+fn without_docs(name: &str, contents: &str) -> String {
+    if name.ends_with(".md") {
+        return contents
+            .lines()
+            .filter_map(|line| {
+                if line.starts_with('#') {
+                    Some(line.to_owned())
+                } else if line.starts_with("| ") {
+                    line.split(" | ").next().map(str::to_owned)
+                } else {
+                    None
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     contents
         .lines()
         .filter(|line| !line.trim_start().starts_with("//"))
@@ -105,7 +121,10 @@ fn customer_meters_from_the_real_document_equals_ours_apart_from_docs() {
         |g: &codegen::Generation| g.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
     assert_eq!(names(&ours), names(&real));
     for (a, b) in ours.files.iter().zip(&real.files) {
-        let (a_code, b_code) = (without_docs(&a.contents), without_docs(&b.contents));
+        let (a_code, b_code) = (
+            without_docs(&a.name, &a.contents),
+            without_docs(&b.name, &b.contents),
+        );
         if a_code != b_code {
             let first = a_code.lines().zip(b_code.lines()).position(|(x, y)| x != y);
             panic!(

@@ -8,7 +8,10 @@ use polar_sdk::{Error, Polar};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let id: uuid::Uuid = std::env::args().nth(1).ok_or("usage: get <customer-meter-id>")?.parse()?;
+    let id: uuid::Uuid = std::env::args()
+        .nth(1)
+        .ok_or("usage: get <customer-meter-id>")?
+        .parse()?;
     let token = std::env::var("POLAR_ACCESS_TOKEN").map_err(|_| "set POLAR_ACCESS_TOKEN")?;
     let mut builder = Polar::builder().access_token(token);
     if let Ok(url) = std::env::var("POLAR_SERVER_URL") {

@@ -24,7 +24,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         count += 1;
         println!(
             "{}  customer {}  meter {}  consumed {}  credited {}  balance {}",
-            meter.id, meter.customer_id, meter.meter_id, meter.consumed_units, meter.credited_units, meter.balance
+            meter.id,
+            meter.customer_id,
+            meter.meter_id,
+            meter.consumed_units,
+            meter.credited_units,
+            meter.balance
         );
     }
     println!("{count} customer meters");

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER,
+    USER_AGENT,
+};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -91,7 +94,9 @@ impl Polar {
         options: RequestOptions,
         paging: PageParams,
     ) -> Result<Page<R::Item>, Error> {
-        Cursor::first(self.clone(), request, options, paging, decode_page::<R>).fetch().await
+        Cursor::first(self.clone(), request, options, paging, decode_page::<R>)
+            .fetch()
+            .await
     }
 
     /// A lazy stream of every item of every page, starting at the request's page.
@@ -104,11 +109,21 @@ impl Polar {
     where
         R::Item: Send + 'static,
     {
-        PageStream::new(Cursor::first(self.clone(), request, options, paging, decode_page::<R>))
+        PageStream::new(Cursor::first(
+            self.clone(),
+            request,
+            options,
+            paging,
+            decode_page::<R>,
+        ))
     }
 
     /// Runs the attempts of one request until success or a final failure.
-    pub(crate) async fn execute(&self, spec: &RequestSpec, options: &RequestOptions) -> Result<RawResponse, Error> {
+    pub(crate) async fn execute(
+        &self,
+        spec: &RequestSpec,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
         let path_and_query = spec.path_and_query().map_err(Error::InvalidRequest)?;
         let url = Url::parse(&format!("{}{}", inner.base_url, path_and_query))
@@ -128,7 +143,11 @@ impl Polar {
                 attempt = retries + 1,
                 status = tracing::field::Empty,
             );
-            let failure = match self.attempt(spec, &url, timeout).instrument(span.clone()).await {
+            let failure = match self
+                .attempt(spec, &url, timeout, &span)
+                .instrument(span.clone())
+                .await
+            {
                 Ok(raw) => return Ok(raw),
                 Err(failure) => failure,
             };
@@ -144,7 +163,9 @@ impl Polar {
             );
             match decision {
                 Decision::Retry(delay) => {
-                    span.in_scope(|| tracing::debug!(?outcome, delay_ms = delay.as_millis() as u64, "retrying"));
+                    span.in_scope(|| {
+                        tracing::debug!(?outcome, delay_ms = delay.as_millis() as u64, "retrying")
+                    });
                     drop(failure);
                     tokio::time::sleep(delay).await;
                     retries += 1;
@@ -155,7 +176,13 @@ impl Polar {
     }
 
     /// One attempt: send, and read the body of a success.
-    async fn attempt(&self, spec: &RequestSpec, url: &Url, timeout: Duration) -> Result<RawResponse, Failure> {
+    async fn attempt(
+        &self,
+        spec: &RequestSpec,
+        url: &Url,
+        timeout: Duration,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
         let started = Instant::now();
         let response = inner
@@ -167,21 +194,35 @@ impl Polar {
             .await
             .map_err(|e| {
                 tracing::debug!(error = %e, "request failed");
-                Failure::Transport(e)
+                Failure::Transport(e, None)
             })?;
         let status = response.status();
-        tracing::Span::current().record("status", status.as_u16());
+        span.record("status", status.as_u16());
         if !status.is_success() {
-            tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "error response");
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "error response"
+            );
             return Err(Failure::Status(response));
         }
-        let content_type = response.headers().get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let body = response.bytes().await.map_err(|e| {
-            tracing::debug!(error = %e, "reading the body failed");
-            Failure::Transport(e)
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let body = read_body(response).await.map_err(|(e, partial)| {
+            tracing::debug!(error = %e, received = partial.len(), "reading the body failed");
+            Failure::Transport(e, Some(partial))
         })?;
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, bytes = body.len(), "response");
-        Ok(RawResponse { status, content_type, body })
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            bytes = body.len(),
+            "response"
+        );
+        Ok(RawResponse {
+            status,
+            content_type,
+            body,
+        })
     }
 }
 
@@ -207,7 +248,12 @@ pub(crate) struct RawResponse {
 /// Decodes a success body straight from its bytes.
 pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
     serde_json::from_slice(&raw.body).map_err(|e| {
-        Error::Decode(DecodeError::new::<T>(raw.status, raw.content_type.clone(), raw.body.clone(), e))
+        Error::Decode(DecodeError::new::<T>(
+            raw.status,
+            raw.content_type.clone(),
+            raw.body.clone(),
+            e,
+        ))
     })
 }
 
@@ -215,10 +261,47 @@ fn decode_page<R: PagedResponse>(raw: &RawResponse) -> Result<(Vec<R::Item>, Pag
     decode::<R>(raw).map(R::into_page_parts)
 }
 
+/// Reads the whole body. On failure, returns the error and the bytes that arrived before it.
+async fn read_body(mut response: reqwest::Response) -> Result<Bytes, (reqwest::Error, Bytes)> {
+    // The common case is a single chunk, returned without copying.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => match &first {
+                None => first = Some(chunk),
+                Some(head) => {
+                    if joined.is_empty() {
+                        let hint = response.content_length().unwrap_or(0).min(64 << 20) as usize;
+                        joined.reserve(hint.max(head.len() + chunk.len()));
+                        joined.extend_from_slice(head);
+                    }
+                    joined.extend_from_slice(&chunk);
+                }
+            },
+            Ok(None) => break,
+            Err(e) => {
+                let partial = if joined.is_empty() {
+                    first.unwrap_or_default()
+                } else {
+                    Bytes::from(joined)
+                };
+                return Err((e, partial));
+            }
+        }
+    }
+    Ok(if joined.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        Bytes::from(joined)
+    })
+}
+
 /// A failed attempt, before deciding whether to retry.
 enum Failure {
     Status(reqwest::Response),
-    Transport(reqwest::Error),
+    /// The error, and the part of a success body received before it failed.
+    Transport(reqwest::Error, Option<Bytes>),
 }
 
 impl Failure {
@@ -233,27 +316,33 @@ impl Failure {
                     .and_then(RetryAfter::parse),
             },
             // A connect timeout is a connect failure (nothing was sent), so check it first.
-            Self::Transport(e) if e.is_connect() => Outcome::Connect,
-            Self::Transport(e) if e.is_timeout() => Outcome::Timeout,
-            Self::Transport(_) => Outcome::Transport,
+            Self::Transport(e, _) if e.is_connect() => Outcome::Connect,
+            Self::Transport(e, _) if e.is_timeout() => Outcome::Timeout,
+            Self::Transport(..) => Outcome::Transport,
         }
     }
 
     async fn into_error(self) -> Error {
         let response = match self {
-            Self::Transport(e) if e.is_connect() => return Error::Connect(TransportError::new(e)),
-            Self::Transport(e) if e.is_timeout() => return Error::Timeout(TransportError::new(e)),
-            Self::Transport(e) => return Error::Transport(TransportError::new(e)),
+            Self::Transport(e, partial) if e.is_connect() => {
+                return Error::Connect(TransportError::new(e, partial))
+            }
+            Self::Transport(e, partial) if e.is_timeout() => {
+                return Error::Timeout(TransportError::new(e, partial))
+            }
+            Self::Transport(e, partial) => {
+                return Error::Transport(TransportError::new(e, partial))
+            }
             Self::Status(response) => response,
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
+        let body = match read_body(response).await {
             Ok(body) => body,
-            Err(e) => {
-                // The status is the more useful part; keep it with an empty body.
+            Err((e, partial)) => {
+                // The status is the more useful part; keep it with what arrived of the body.
                 tracing::debug!(error = %e, "reading the error body failed");
-                Bytes::new()
+                partial
             }
         };
         match status {
@@ -370,14 +459,18 @@ impl PolarBuilder {
     }
 
     fn build_inner(self) -> Result<Polar, ConfigError> {
-        let token = self
-            .access_token
-            .ok_or_else(|| ConfigError::new("an access token is required (PolarBuilder::access_token)"))?;
+        let token = self.access_token.ok_or_else(|| {
+            ConfigError::new("an access token is required (PolarBuilder::access_token)")
+        })?;
         if token.0.trim().is_empty() {
             return Err(ConfigError::new("the access token is empty"));
         }
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.0))
-            .map_err(|_| ConfigError::new("the access token contains characters not allowed in an HTTP header"))?;
+        let mut authorization =
+            HeaderValue::try_from(format!("Bearer {}", token.0)).map_err(|_| {
+                ConfigError::new(
+                    "the access token contains characters not allowed in an HTTP header",
+                )
+            })?;
         authorization.set_sensitive(true);
 
         let base_url = match &self.server_url {
@@ -388,15 +481,22 @@ impl PolarBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let user_agent = match &self.user_agent_suffix {
-            Some(suffix) => HeaderValue::try_from(format!("{SDK_USER_AGENT} {suffix}"))
-                .map_err(|_| ConfigError::new("the user agent suffix is not valid in an HTTP header"))?,
+            Some(suffix) => {
+                HeaderValue::try_from(format!("{SDK_USER_AGENT} {suffix}")).map_err(|_| {
+                    ConfigError::new("the user agent suffix is not valid in an HTTP header")
+                })?
+            }
             None => HeaderValue::from_static(SDK_USER_AGENT),
         };
         headers.insert(USER_AGENT, user_agent);
         headers.insert(POLAR_VERSION, HeaderValue::from_static(API_VERSION));
         for (name, value) in &self.default_headers {
-            let name = HeaderName::try_from(name.as_str())
-                .map_err(|_| ConfigError::new(format!("invalid header name `{}`", crate::error::snippet(name))))?;
+            let name = HeaderName::try_from(name.as_str()).map_err(|_| {
+                ConfigError::new(format!(
+                    "invalid header name `{}`",
+                    crate::error::snippet(name)
+                ))
+            })?;
             if name == AUTHORIZATION {
                 return Err(ConfigError::new(
                     "the Authorization header is set from the access token; use PolarBuilder::access_token",
@@ -445,22 +545,37 @@ impl fmt::Debug for PolarBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("default_headers", &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
 
 /// Checks a custom base URL and strips its trailing slashes.
 fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
-    let url = Url::parse(raw.trim()).map_err(|e| ConfigError::new(format!("invalid server URL: {e}")))?;
+    let url =
+        Url::parse(raw.trim()).map_err(|e| ConfigError::new(format!("invalid server URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(ConfigError::new(format!("the server URL must be http or https, not `{}`", url.scheme())));
+        return Err(ConfigError::new(format!(
+            "the server URL must be http or https, not `{}`",
+            url.scheme()
+        )));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(ConfigError::new("the server URL must not contain credentials"));
+        return Err(ConfigError::new(
+            "the server URL must not contain credentials",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(ConfigError::new("the server URL must not have a query or fragment"));
+        return Err(ConfigError::new(
+            "the server URL must not have a query or fragment",
+        ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -498,7 +613,15 @@ mod tests {
         ] {
             assert_eq!(normalize_base_url(raw).unwrap(), expected, "{raw}");
         }
-        for bad in ["", "example.com", "ftp://x", "http://u:p@x", "http://x/?a=1", "http://x/#f", "mailto:a@b"] {
+        for bad in [
+            "",
+            "example.com",
+            "ftp://x",
+            "http://u:p@x",
+            "http://x/?a=1",
+            "http://x/#f",
+            "mailto:a@b",
+        ] {
             assert!(normalize_base_url(bad).is_err(), "{bad}");
         }
     }
@@ -509,19 +632,43 @@ mod tests {
         assert!(matches!(err, Error::Config(_)), "{err}");
         assert!(Polar::builder().access_token(" ").build().is_err());
         assert!(Polar::builder().access_token("a\nb").build().is_err());
-        assert!(Polar::builder().access_token("t").default_header("Authorization", "x").build().is_err());
-        assert!(Polar::builder().access_token("t").default_header("bad name", "x").build().is_err());
-        assert!(Polar::builder().access_token("t").default_header("x-a", "a\nb").build().is_err());
-        assert!(Polar::builder().access_token("t").user_agent_suffix("a\nb").build().is_err());
+        assert!(Polar::builder()
+            .access_token("t")
+            .default_header("Authorization", "x")
+            .build()
+            .is_err());
+        assert!(Polar::builder()
+            .access_token("t")
+            .default_header("bad name", "x")
+            .build()
+            .is_err());
+        assert!(Polar::builder()
+            .access_token("t")
+            .default_header("x-a", "a\nb")
+            .build()
+            .is_err());
+        assert!(Polar::builder()
+            .access_token("t")
+            .user_agent_suffix("a\nb")
+            .build()
+            .is_err());
         assert!(Polar::builder()
             .access_token("t")
             .http_client(reqwest::Client::new())
             .connect_timeout(Duration::from_secs(1))
             .build()
             .is_err());
-        let ok = Polar::builder().access_token("t").http_client(reqwest::Client::new()).build().unwrap();
+        let ok = Polar::builder()
+            .access_token("t")
+            .http_client(reqwest::Client::new())
+            .build()
+            .unwrap();
         assert_eq!(ok.base_url(), "https://api.polar.sh");
-        let sandbox = Polar::builder().access_token("t").server(Server::Sandbox).build().unwrap();
+        let sandbox = Polar::builder()
+            .access_token("t")
+            .server(Server::Sandbox)
+            .build()
+            .unwrap();
         assert_eq!(sandbox.base_url(), "https://sandbox-api.polar.sh");
     }
 

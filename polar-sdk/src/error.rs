@@ -92,7 +92,13 @@ struct ApiErrorInner {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        Self { inner: Box::new(ApiErrorInner { status, headers, body }) }
+        Self {
+            inner: Box::new(ApiErrorInner {
+                status,
+                headers,
+                body,
+            }),
+        }
     }
 
     /// The response status.
@@ -123,7 +129,12 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Polar API returned {}: {}", self.inner.status, body_summary(&self.inner.body))
+        write!(
+            f,
+            "Polar API returned {}: {}",
+            self.inner.status,
+            body_summary(&self.inner.body)
+        )
     }
 }
 
@@ -163,13 +174,22 @@ impl DecodeError {
         body: Bytes,
         first_error: serde_json::Error,
     ) -> Self {
-        let (path, source) =
-            match serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(&body)) {
-                Err(e) => (e.path().to_string(), e.into_inner()),
-                // Cannot happen (same input, same type); keep the first error.
-                Ok(_) => (String::from("."), first_error),
-            };
-        Self { inner: Box::new(DecodeErrorInner { status, content_type, body, path, source }) }
+        let (path, source) = match serde_path_to_error::deserialize::<_, T>(
+            &mut serde_json::Deserializer::from_slice(&body),
+        ) {
+            Err(e) => (e.path().to_string(), e.into_inner()),
+            // Cannot happen (same input, same type); keep the first error.
+            Ok(_) => (String::from("."), first_error),
+        };
+        Self {
+            inner: Box::new(DecodeErrorInner {
+                status,
+                content_type,
+                body,
+                path,
+                source,
+            }),
+        }
     }
 
     /// The response status.
@@ -215,7 +235,13 @@ impl fmt::Display for DecodeError {
         if let Some(ct) = &inner.content_type {
             write!(f, " ({})", snippet(ct))?;
         }
-        write!(f, " at `{}`: {}; body: {}", inner.path, inner.source, body_summary(&inner.body))
+        write!(
+            f,
+            " at `{}`: {}; body: {}",
+            inner.path,
+            inner.source,
+            body_summary(&inner.body)
+        )
     }
 }
 
@@ -240,20 +266,45 @@ impl std::error::Error for DecodeError {
 /// A network-level failure (connect, timeout, reset, truncated body).
 ///
 /// [`source`](std::error::Error::source) gives the underlying HTTP client error.
-#[derive(Debug)]
 pub struct TransportError {
     source: reqwest::Error,
+    partial_body: Option<Bytes>,
 }
 
 impl TransportError {
-    pub(crate) fn new(source: reqwest::Error) -> Self {
-        Self { source }
+    pub(crate) fn new(source: reqwest::Error, partial_body: Option<Bytes>) -> Self {
+        Self {
+            source,
+            partial_body,
+        }
+    }
+
+    /// When a success response's body broke off (connection closed or reset, timeout while
+    /// reading): the part that arrived. `None` if the failure happened before a response.
+    pub fn partial_body(&self) -> Option<&[u8]> {
+        self.partial_body.as_deref()
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("source", &self.source)
+            .field(
+                "partial_body",
+                &self
+                    .partial_body
+                    .as_ref()
+                    .map(|b| snippet(&String::from_utf8_lossy(b))),
+            )
+            .finish()
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.source)?;
+        // reqwest's message includes the URL, which can be long: bound it.
+        f.write_str(&snippet(&self.source.to_string()))?;
         // The innermost cause ("connection refused", "operation timed out") is the useful part.
         let mut cause: &dyn std::error::Error = &self.source;
         while let Some(next) = cause.source() {
@@ -280,7 +331,9 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub(crate) fn new(message: impl Into<Cow<'static, str>>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+        }
     }
 }
 
@@ -381,7 +434,10 @@ mod tests {
         assert_eq!(body_summary(b""), "(empty body)");
         assert_eq!(body_summary(br#"{"error":"E","detail":"d"}"#), "E: d");
         assert_eq!(body_summary(br#"{"detail":[1]}"#), "[1]");
-        assert_eq!(body_summary(b"<html>\n<b>Bad</b>  gateway</html>"), "<html> <b>Bad</b> gateway</html>");
+        assert_eq!(
+            body_summary(b"<html>\n<b>Bad</b>  gateway</html>"),
+            "<html> <b>Bad</b> gateway</html>"
+        );
         assert!(body_summary(&[b'x'; 10_000]).chars().count() <= SNIPPET_CHARS + 1);
         assert_eq!(body_summary(&[0xff, b'a']), "\u{fffd}a");
     }
@@ -390,12 +446,19 @@ mod tests {
     fn api_error_accessors_and_display() {
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", "3".parse().unwrap());
-        let e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, headers, Bytes::from_static(b"{\"detail\":\"slow\"}"));
+        let e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            Bytes::from_static(b"{\"detail\":\"slow\"}"),
+        );
         assert_eq!(e.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(e.headers()["retry-after"], "3");
         assert_eq!(e.body(), b"{\"detail\":\"slow\"}");
         assert_eq!(e.json::<serde_json::Value>().unwrap()["detail"], "slow");
-        assert_eq!(e.to_string(), "Polar API returned 429 Too Many Requests: slow");
+        assert_eq!(
+            e.to_string(),
+            "Polar API returned 429 Too Many Requests: slow"
+        );
         assert_eq!(Error::Api(e).status(), Some(StatusCode::TOO_MANY_REQUESTS));
     }
 
@@ -413,7 +476,8 @@ mod tests {
         }
         let body = Bytes::from_static(b"{\"items\":[{\"id\":1},\n{\"id\":\"x\"}]}");
         let first = serde_json::from_slice::<List>(&body).unwrap_err();
-        let e = DecodeError::new::<List>(StatusCode::OK, Some("application/json".into()), body, first);
+        let e =
+            DecodeError::new::<List>(StatusCode::OK, Some("application/json".into()), body, first);
         assert_eq!(e.path(), "items[1].id");
         assert_eq!(e.line(), 2);
         assert!(e.column() > 1);

@@ -14,6 +14,7 @@ use crate::{Error, Polar};
 
 /// Pagination metadata of a list response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PageInfo {
     /// The number of items in the whole list.
     pub total_count: i64,
@@ -56,12 +57,21 @@ impl<T> Cursor<T> {
         paging: PageParams,
         decode: DecodeFn<T>,
     ) -> Self {
-        Self { client, request, options, paging, decode, first_max_page: None }
+        Self {
+            client,
+            request,
+            options,
+            paging,
+            decode,
+            first_max_page: None,
+        }
     }
 
     /// The page number this cursor fetches.
     fn number(&self) -> i64 {
-        self.request.query_i64(self.paging.page_param).unwrap_or(self.paging.first_page)
+        self.request
+            .query_i64(self.paging.page_param)
+            .unwrap_or(self.paging.first_page)
     }
 
     pub(crate) async fn fetch(self) -> Result<Page<T>, Error> {
@@ -76,7 +86,10 @@ impl<T> Cursor<T> {
             pagination,
             number,
             digest: hasher.finish(),
-            cursor: Cursor { first_max_page: Some(first_max_page), ..self },
+            cursor: Cursor {
+                first_max_page: Some(first_max_page),
+                ..self
+            },
         })
     }
 }
@@ -111,7 +124,10 @@ impl<T> Page<T> {
 
     /// Whether a next page exists (see [termination](Page#termination)).
     pub fn has_next(&self) -> bool {
-        let limit = self.cursor.first_max_page.unwrap_or(self.pagination.max_page);
+        let limit = self
+            .cursor
+            .first_max_page
+            .unwrap_or(self.pagination.max_page);
         !self.items.is_empty() && self.number < self.pagination.max_page && self.number < limit
     }
 
@@ -120,7 +136,9 @@ impl<T> Page<T> {
             return None;
         }
         let mut cursor = self.cursor.clone();
-        cursor.request.set_query_i64(self.cursor.paging.page_param, self.number + 1);
+        cursor
+            .request
+            .set_query_i64(self.cursor.paging.page_param, self.number + 1);
         Some(cursor)
     }
 
@@ -131,7 +149,10 @@ impl<T> Page<T> {
         };
         let page = cursor.fetch().await?;
         if page.digest == self.digest {
-            tracing::debug!(page = page.number, "the server repeated the previous page; stopping");
+            tracing::debug!(
+                page = page.number,
+                "the server repeated the previous page; stopping"
+            );
             return Ok(None);
         }
         Ok(Some(page))
@@ -203,7 +224,12 @@ pub struct PageStream<T> {
 
 impl<T> PageStream<T> {
     pub(crate) fn new(first: Cursor<T>) -> Self {
-        Self { buffer: Vec::new().into_iter(), upcoming: Some(first), pending: None, last_digest: None }
+        Self {
+            buffer: Vec::new().into_iter(),
+            upcoming: Some(first),
+            pending: None,
+            last_digest: None,
+        }
     }
 }
 
@@ -224,7 +250,10 @@ impl<T: Send + 'static> Stream for PageStream<T> {
                 this.pending = None;
                 match result {
                     Ok(page) if Some(page.digest) == this.last_digest => {
-                        tracing::debug!(page = page.number, "the server repeated the previous page; stopping");
+                        tracing::debug!(
+                            page = page.number,
+                            "the server repeated the previous page; stopping"
+                        );
                     }
                     Ok(page) => {
                         this.last_digest = Some(page.digest);

@@ -54,7 +54,10 @@ impl Default for RetryConfig {
 impl RetryConfig {
     /// Never retry.
     pub fn none() -> Self {
-        Self { max_retries: 0, ..Self::default() }
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
     }
 
     /// At most `n` retries after the first attempt (default 3).
@@ -126,7 +129,10 @@ impl RetryAfter {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
     /// A non-success status.
-    Status { status: u16, retry_after: Option<RetryAfter> },
+    Status {
+        status: u16,
+        retry_after: Option<RetryAfter>,
+    },
     /// The connection could not be established.
     Connect,
     /// The attempt exceeded its timeout.
@@ -167,7 +173,10 @@ pub(crate) fn decide(
     let retry_after = match outcome {
         Outcome::Connect => None,
         Outcome::Transport if idempotent => None,
-        Outcome::Status { status, retry_after } if RETRYABLE_STATUSES.contains(status) => *retry_after,
+        Outcome::Status {
+            status,
+            retry_after,
+        } if RETRYABLE_STATUSES.contains(status) => *retry_after,
         Outcome::Transport | Outcome::Timeout | Outcome::Status { .. } => return Decision::Stop,
     };
     let delay = match retry_after {
@@ -193,7 +202,11 @@ fn backoff(config: &RetryConfig, retries_done: u32, jitter: f64) -> Duration {
         .checked_mul(factor)
         .unwrap_or(config.max_backoff)
         .min(config.max_backoff);
-    let jitter = if jitter.is_nan() { 0.0 } else { jitter.clamp(0.0, 1.0) };
+    let jitter = if jitter.is_nan() {
+        0.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
     bound.mul_f64(jitter)
 }
 
@@ -205,11 +218,17 @@ mod tests {
     const S: fn(u64) -> Duration = Duration::from_secs;
 
     fn status(code: u16) -> Outcome {
-        Outcome::Status { status: code, retry_after: None }
+        Outcome::Status {
+            status: code,
+            retry_after: None,
+        }
     }
 
     fn with_retry_after(code: u16, ra: RetryAfter) -> Outcome {
-        Outcome::Status { status: code, retry_after: Some(ra) }
+        Outcome::Status {
+            status: code,
+            retry_after: Some(ra),
+        }
     }
 
     #[test]
@@ -222,14 +241,54 @@ mod tests {
         // (config, retries_done, idempotent, outcome, elapsed, jitter, expected)
         let table: Vec<(&RetryConfig, u32, bool, Outcome, Duration, f64, Decision)> = vec![
             // Retryable statuses, full jitter: jitter 1.0 gives the bound, 0.5 half of it.
-            (&d, 0, true, status(503), S(0), 1.0, Decision::Retry(MS(500))),
-            (&d, 0, true, status(503), S(0), 0.5, Decision::Retry(MS(250))),
+            (
+                &d,
+                0,
+                true,
+                status(503),
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
+            (
+                &d,
+                0,
+                true,
+                status(503),
+                S(0),
+                0.5,
+                Decision::Retry(MS(250)),
+            ),
             (&d, 0, true, status(503), S(0), 0.0, Decision::Retry(MS(0))),
             (&d, 1, true, status(502), S(0), 1.0, Decision::Retry(S(1))),
             (&d, 2, true, status(500), S(0), 1.0, Decision::Retry(S(2))),
-            (&d, 0, true, status(504), S(0), 1.0, Decision::Retry(MS(500))),
-            (&d, 0, true, status(408), S(0), 1.0, Decision::Retry(MS(500))),
-            (&d, 0, true, status(429), S(0), 1.0, Decision::Retry(MS(500))),
+            (
+                &d,
+                0,
+                true,
+                status(504),
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
+            (
+                &d,
+                0,
+                true,
+                status(408),
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
+            (
+                &d,
+                0,
+                true,
+                status(429),
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
             // Out of retries.
             (&d, 3, true, status(503), S(0), 1.0, Decision::Stop),
             (&none, 0, true, status(503), S(0), 1.0, Decision::Stop),
@@ -242,21 +301,93 @@ mod tests {
             (&d, 0, true, status(501), S(0), 1.0, Decision::Stop),
             (&d, 0, true, Outcome::Timeout, S(0), 1.0, Decision::Stop),
             // Transport failures: only idempotent requests.
-            (&d, 0, true, Outcome::Transport, S(0), 1.0, Decision::Retry(MS(500))),
+            (
+                &d,
+                0,
+                true,
+                Outcome::Transport,
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
             (&d, 0, false, Outcome::Transport, S(0), 1.0, Decision::Stop),
-            (&d, 0, false, Outcome::Connect, S(0), 1.0, Decision::Retry(MS(500))),
+            (
+                &d,
+                0,
+                false,
+                Outcome::Connect,
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
             // Backoff is capped.
             (&d, 2, true, status(503), S(0), 1.0, Decision::Retry(S(2))),
-            (&many, 30, true, status(503), S(0), 1.0, Decision::Retry(S(8))),
-            (&many, 35, true, status(503), S(0), 1.0, Decision::Retry(S(8))),
+            (
+                &many,
+                30,
+                true,
+                status(503),
+                S(0),
+                1.0,
+                Decision::Retry(S(8)),
+            ),
+            (
+                &many,
+                35,
+                true,
+                status(503),
+                S(0),
+                1.0,
+                Decision::Retry(S(8)),
+            ),
             // Jitter is clamped.
-            (&d, 0, true, status(503), S(0), 7.0, Decision::Retry(MS(500))),
+            (
+                &d,
+                0,
+                true,
+                status(503),
+                S(0),
+                7.0,
+                Decision::Retry(MS(500)),
+            ),
             (&d, 0, true, status(503), S(0), -1.0, Decision::Retry(MS(0))),
-            (&d, 0, true, status(503), S(0), f64::NAN, Decision::Retry(MS(0))),
+            (
+                &d,
+                0,
+                true,
+                status(503),
+                S(0),
+                f64::NAN,
+                Decision::Retry(MS(0)),
+            ),
             // Retry-After seconds, honoured exactly (no jitter), up to the cap.
-            (&d, 0, true, with_retry_after(429, RetryAfter::Delay(S(2))), S(0), 0.1, Decision::Retry(S(2))),
-            (&d, 0, true, with_retry_after(503, RetryAfter::Delay(S(30))), S(0), 0.1, Decision::Retry(S(30))),
-            (&d, 0, true, with_retry_after(429, RetryAfter::Delay(S(31))), S(0), 0.1, Decision::Stop),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(429, RetryAfter::Delay(S(2))),
+                S(0),
+                0.1,
+                Decision::Retry(S(2)),
+            ),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(503, RetryAfter::Delay(S(30))),
+                S(0),
+                0.1,
+                Decision::Retry(S(30)),
+            ),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(429, RetryAfter::Delay(S(31))),
+                S(0),
+                0.1,
+                Decision::Stop,
+            ),
             (
                 &capped,
                 0,
@@ -267,18 +398,68 @@ mod tests {
                 Decision::Stop,
             ),
             // Retry-After HTTP dates.
-            (&d, 0, true, with_retry_after(429, RetryAfter::At(now + S(5))), S(0), 0.1, Decision::Retry(S(5))),
-            (&d, 0, true, with_retry_after(429, RetryAfter::At(now - S(5))), S(0), 0.1, Decision::Retry(S(0))),
-            (&d, 0, true, with_retry_after(429, RetryAfter::At(now + S(3600))), S(0), 0.1, Decision::Stop),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(429, RetryAfter::At(now + S(5))),
+                S(0),
+                0.1,
+                Decision::Retry(S(5)),
+            ),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(429, RetryAfter::At(now - S(5))),
+                S(0),
+                0.1,
+                Decision::Retry(S(0)),
+            ),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(429, RetryAfter::At(now + S(3600))),
+                S(0),
+                0.1,
+                Decision::Stop,
+            ),
             // Retry-After on a status that is not retried changes nothing.
-            (&d, 0, true, with_retry_after(400, RetryAfter::Delay(S(1))), S(0), 0.1, Decision::Stop),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(400, RetryAfter::Delay(S(1))),
+                S(0),
+                0.1,
+                Decision::Stop,
+            ),
             // The elapsed budget.
-            (&d, 0, true, status(503), S(59), 1.0, Decision::Retry(MS(500))),
+            (
+                &d,
+                0,
+                true,
+                status(503),
+                S(59),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
             (&d, 0, true, status(503), MS(59_600), 1.0, Decision::Stop),
-            (&d, 0, true, with_retry_after(429, RetryAfter::Delay(S(10))), S(55), 0.0, Decision::Stop),
+            (
+                &d,
+                0,
+                true,
+                with_retry_after(429, RetryAfter::Delay(S(10))),
+                S(55),
+                0.0,
+                Decision::Stop,
+            ),
             (&d, 0, true, status(503), Duration::MAX, 1.0, Decision::Stop),
         ];
-        for (i, (config, retries, idempotent, outcome, elapsed, jitter, expected)) in table.into_iter().enumerate() {
+        for (i, (config, retries, idempotent, outcome, elapsed, jitter, expected)) in
+            table.into_iter().enumerate()
+        {
             assert_eq!(
                 decide(config, retries, idempotent, &outcome, elapsed, now, jitter),
                 expected,

@@ -10,7 +10,12 @@ use polar_sdk::{Error, Polar, RetryConfig};
 use support::{client, fast_retries, meter_json, page_body, uuid, Reply, TestServer, TOKEN};
 
 fn client_with(server: &TestServer, retry: RetryConfig) -> Polar {
-    Polar::builder().access_token(TOKEN).server_url(server.url()).retry(retry).build().unwrap()
+    Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .retry(retry)
+        .build()
+        .unwrap()
 }
 
 async fn get(polar: &Polar) -> Result<polar_sdk::models::CustomerMeter, Error> {
@@ -22,7 +27,10 @@ fn assert_no_token(e: &Error) {
     let shown = format!("{e:?} {e} {:?}", std::error::Error::source(e));
     assert!(!shown.contains(TOKEN), "token leaked: {shown}");
     assert!(!shown.contains("TESTSECRET"), "token leaked: {shown}");
-    assert!(e.to_string().chars().count() < 1000, "Display is not bounded: {e}");
+    assert!(
+        e.to_string().chars().count() < 1000,
+        "Display is not bounded: {e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -42,7 +50,10 @@ async fn not_found_is_typed() {
     match err {
         Error::ResourceNotFound(e) => {
             assert_eq!(e.detail, "Not found");
-            assert_eq!(e.error, polar_sdk::models::ResourceNotFoundError::ResourceNotFound);
+            assert_eq!(
+                e.error,
+                polar_sdk::models::ResourceNotFoundError::ResourceNotFound
+            );
             assert_eq!(e.unknown_fields["extra"], 1);
         }
         other => panic!("{other:?}"),
@@ -68,7 +79,13 @@ async fn validation_error_is_typed() {
         {"loc":["query","organization_id",0],"msg":"Input should be a valid UUID","type":"uuid_parsing"}
     ]}"#;
     let server = TestServer::scripted(vec![Reply::json(422, body)]).await;
-    let err = client(&server).customer_meters().list().limit(1000).send().await.unwrap_err();
+    let err = client(&server)
+        .customer_meters()
+        .list()
+        .limit(1000)
+        .send()
+        .await
+        .unwrap_err();
     assert_no_token(&err);
     assert_eq!(
         err.to_string(),
@@ -83,7 +100,10 @@ async fn validation_error_is_typed() {
             assert_eq!(detail[0].r#type, "less_than_equal");
             assert_eq!(detail[0].input, Some(serde_json::json!("1000")));
             assert_eq!(detail[0].ctx.as_ref().unwrap()["le"], 100);
-            assert_eq!(serde_json::to_value(&detail[1].loc).unwrap(), serde_json::json!(["query", "organization_id", 0]));
+            assert_eq!(
+                serde_json::to_value(&detail[1].loc).unwrap(),
+                serde_json::json!(["query", "organization_id", 0])
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -99,13 +119,19 @@ async fn other_statuses_are_api_errors_with_status_headers_and_body() {
     .await;
     let err = get(&client(&server)).await.unwrap_err();
     assert_no_token(&err);
-    assert_eq!(err.to_string(), "Polar API returned 401 Unauthorized: invalid_token: The access token is invalid.");
+    assert_eq!(
+        err.to_string(),
+        "Polar API returned 401 Unauthorized: invalid_token: The access token is invalid."
+    );
     match err {
         Error::Api(e) => {
             assert_eq!(e.status().as_u16(), 401);
             assert_eq!(e.headers()["x-request-id"], "req_123");
             assert!(e.body_text().contains("invalid_token"));
-            assert_eq!(e.json::<serde_json::Value>().unwrap()["error"], "invalid_token");
+            assert_eq!(
+                e.json::<serde_json::Value>().unwrap()["error"],
+                "invalid_token"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -118,7 +144,10 @@ async fn long_bodies_are_truncated_in_display() {
     let err = get(&client(&server)).await.unwrap_err();
     assert_no_token(&err);
     let shown = err.to_string();
-    assert!(shown.starts_with("Polar API returned 500 Internal Server Error: <html>xxx"), "{shown}");
+    assert!(
+        shown.starts_with("Polar API returned 500 Internal Server Error: <html>xxx"),
+        "{shown}"
+    );
     assert!(shown.chars().count() < 300, "{shown}");
     match err {
         Error::Api(e) => assert_eq!(e.body().len(), body.len(), "the full body is kept"),
@@ -128,10 +157,17 @@ async fn long_bodies_are_truncated_in_display() {
 
 #[tokio::test]
 async fn invalid_config_is_a_config_error() {
-    let err = Polar::builder().access_token(TOKEN).server_url("not a url").build().unwrap_err();
+    let err = Polar::builder()
+        .access_token(TOKEN)
+        .server_url("not a url")
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert_no_token(&err);
-    let err = Polar::builder().access_token(format!("{TOKEN}\n")).build().unwrap_err();
+    let err = Polar::builder()
+        .access_token(format!("{TOKEN}\n"))
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert_no_token(&err);
 }
@@ -155,13 +191,23 @@ async fn fault_503_503_200_succeeds_after_two_retries() {
 #[tokio::test]
 async fn fault_every_retryable_status_is_retried() {
     for status in [408, 429, 500, 502, 503, 504] {
-        let server = TestServer::scripted(vec![Reply::json(status, "{}"), Reply::json(200, &meter_json(1))]).await;
+        let server = TestServer::scripted(vec![
+            Reply::json(status, "{}"),
+            Reply::json(200, &meter_json(1)),
+        ])
+        .await;
         get(&client_with(&server, fast_retries())).await.unwrap();
         assert_eq!(server.requests().len(), 2, "status {status}");
     }
     for status in [400, 401, 403, 409, 501] {
-        let server = TestServer::scripted(vec![Reply::json(status, "{}"), Reply::json(200, &meter_json(1))]).await;
-        let err = get(&client_with(&server, fast_retries())).await.unwrap_err();
+        let server = TestServer::scripted(vec![
+            Reply::json(status, "{}"),
+            Reply::json(200, &meter_json(1)),
+        ])
+        .await;
+        let err = get(&client_with(&server, fast_retries()))
+            .await
+            .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(server.requests().len(), 1, "status {status}");
     }
@@ -170,9 +216,14 @@ async fn fault_every_retryable_status_is_retried() {
 #[tokio::test]
 async fn fault_retries_are_bounded() {
     let server = TestServer::with_handler(|_| Reply::json(503, r#"{"error":"down"}"#)).await;
-    let err = get(&client_with(&server, fast_retries().max_retries(2))).await.unwrap_err();
+    let err = get(&client_with(&server, fast_retries().max_retries(2)))
+        .await
+        .unwrap_err();
     assert_no_token(&err);
-    assert!(matches!(&err, Error::Api(e) if e.status().as_u16() == 503), "{err:?}");
+    assert!(
+        matches!(&err, Error::Api(e) if e.status().as_u16() == 503),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 3);
 
     // The elapsed budget stops retries before max_retries.
@@ -240,7 +291,10 @@ async fn fault_429_retry_after_http_date() {
     assert_eq!(server.requests().len(), 2);
     // A date an hour away is beyond the default 30 s cap: give up.
     let err = get(&polar).await.unwrap_err();
-    assert!(matches!(&err, Error::Api(e) if e.status().as_u16() == 503), "{err:?}");
+    assert!(
+        matches!(&err, Error::Api(e) if e.status().as_u16() == 503),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 3);
 }
 
@@ -250,7 +304,10 @@ async fn fault_connection_reset() {
     let server = TestServer::scripted(vec![Reply::Reset]).await;
     let err = get(&client(&server)).await.unwrap_err();
     assert_no_token(&err);
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    match &err {
+        Error::Transport(e) => assert_eq!(e.partial_body(), None),
+        other => panic!("{other:?}"),
+    }
 
     // With retries (GET is idempotent): reset, then success.
     let server = TestServer::scripted(vec![Reply::Reset, Reply::json(200, &meter_json(1))]).await;
@@ -278,7 +335,10 @@ async fn fault_connection_refused() {
 
 #[tokio::test]
 async fn fault_slow_server_times_out() {
-    let server = TestServer::scripted(vec![Reply::json(200, &meter_json(1)).delayed(Duration::from_secs(3))]).await;
+    let server = TestServer::scripted(vec![
+        Reply::json(200, &meter_json(1)).delayed(Duration::from_secs(3))
+    ])
+    .await;
     let polar = Polar::builder()
         .access_token(TOKEN)
         .server_url(server.url())
@@ -293,9 +353,16 @@ async fn fault_slow_server_times_out() {
     assert_eq!(server.requests().len(), 1);
 
     // The per-call timeout overrides the client's.
-    let server = TestServer::scripted(vec![Reply::json(200, &meter_json(1)).delayed(Duration::from_secs(3))]).await;
+    let server = TestServer::scripted(vec![
+        Reply::json(200, &meter_json(1)).delayed(Duration::from_secs(3))
+    ])
+    .await;
     let err = support::within(
-        client(&server).customer_meters().get(uuid(1)).timeout(Duration::from_millis(200)).send(),
+        client(&server)
+            .customer_meters()
+            .get(uuid(1))
+            .timeout(Duration::from_millis(200))
+            .send(),
     )
     .await
     .unwrap_err();
@@ -305,7 +372,12 @@ async fn fault_slow_server_times_out() {
 #[tokio::test]
 async fn fault_truncated_json_is_a_decode_error_keeping_the_body() {
     let server = TestServer::scripted(vec![Reply::json(200, r#"{"items":[{"id":"#)]).await;
-    let err = client(&server).customer_meters().list().send().await.unwrap_err();
+    let err = client(&server)
+        .customer_meters()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
     assert_no_token(&err);
     match &err {
         Error::Decode(e) => {
@@ -328,7 +400,10 @@ async fn fault_connection_closed_mid_body() {
     let server = TestServer::scripted(vec![truncated()]).await;
     let err = get(&client(&server)).await.unwrap_err();
     assert_no_token(&err);
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    match &err {
+        Error::Transport(e) => assert_eq!(e.partial_body(), Some(&b"{\"id\":"[..])),
+        other => panic!("{other:?}"),
+    }
 
     let server = TestServer::scripted(vec![truncated(), Reply::json(200, &meter_json(1))]).await;
     get(&client_with(&server, fast_retries())).await.unwrap();
@@ -342,24 +417,44 @@ async fn fault_html_502_is_an_api_error() {
     let server = TestServer::scripted(vec![Reply::full(502, &[], "text/html", html)]).await;
     let err = get(&client(&server)).await.unwrap_err();
     assert_no_token(&err);
-    assert_eq!(err.to_string(), format!("Polar API returned 502 Bad Gateway: {html}"));
-    assert!(matches!(&err, Error::Api(e) if e.body_text() == html), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!("Polar API returned 502 Bad Gateway: {html}")
+    );
+    assert!(
+        matches!(&err, Error::Api(e) if e.body_text() == html),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 1);
 
     // With retries: four attempts, then the same error.
     let server = TestServer::with_handler(move |_| Reply::full(502, &[], "text/html", html)).await;
-    let err = get(&client_with(&server, fast_retries())).await.unwrap_err();
-    assert!(matches!(&err, Error::Api(e) if e.status().as_u16() == 502), "{err:?}");
+    let err = get(&client_with(&server, fast_retries()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Api(e) if e.status().as_u16() == 502),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 4);
 }
 
 #[tokio::test]
 async fn fault_200_html_is_a_decode_error() {
     let html = "<!doctype html><html><body>Maintenance</body></html>";
-    let server = TestServer::scripted(vec![Reply::full(200, &[], "text/html; charset=utf-8", html)]).await;
+    let server = TestServer::scripted(vec![Reply::full(
+        200,
+        &[],
+        "text/html; charset=utf-8",
+        html,
+    )])
+    .await;
     let err = get(&client(&server)).await.unwrap_err();
     assert_no_token(&err);
-    assert!(err.to_string().contains("(text/html; charset=utf-8)"), "{err}");
+    assert!(
+        err.to_string().contains("(text/html; charset=utf-8)"),
+        "{err}"
+    );
     match err {
         Error::Decode(e) => {
             assert_eq!(e.content_type(), Some("text/html; charset=utf-8"));
@@ -374,7 +469,10 @@ async fn fault_200_html_is_a_decode_error() {
 async fn invalid_request_is_reported() {
     // Not reachable through the typed builders (ids are UUIDs); checked through the error type.
     let err = Error::InvalidRequest("path parameter `id` must not be `.` or `..`".into());
-    assert_eq!(err.to_string(), "invalid request: path parameter `id` must not be `.` or `..`");
+    assert_eq!(
+        err.to_string(),
+        "invalid request: path parameter `id` must not be `.` or `..`"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -382,9 +480,15 @@ async fn invalid_request_is_reported() {
 
 #[tokio::test]
 async fn token_is_absent_from_debug_of_client_and_builders() {
-    let builder = Polar::builder().access_token(TOKEN).server_url("http://127.0.0.1:9");
+    let builder = Polar::builder()
+        .access_token(TOKEN)
+        .server_url("http://127.0.0.1:9");
     let polar = builder.clone().build().unwrap();
-    let list = polar.customer_meters().list().organization_id(uuid(1)).limit(5);
+    let list = polar
+        .customer_meters()
+        .list()
+        .organization_id(uuid(1))
+        .limit(5);
     let get = polar.customer_meters().get(uuid(1));
     let stream = polar.customer_meters().list().into_stream();
     for shown in [
@@ -395,13 +499,21 @@ async fn token_is_absent_from_debug_of_client_and_builders() {
         format!("{get:?}"),
         format!("{stream:?}"),
     ] {
-        assert!(!shown.contains(TOKEN) && !shown.contains("TESTSECRET"), "token leaked: {shown}");
+        assert!(
+            !shown.contains(TOKEN) && !shown.contains("TESTSECRET"),
+            "token leaked: {shown}"
+        );
     }
     assert!(format!("{polar:?}").contains("<redacted>"));
     assert!(format!("{builder:?}").contains("<redacted>"));
 
     let server = TestServer::scripted(vec![Reply::json(200, &page_body(&[1], 1, 1))]).await;
-    let page = client(&server).customer_meters().list().send().await.unwrap();
+    let page = client(&server)
+        .customer_meters()
+        .list()
+        .send()
+        .await
+        .unwrap();
     let shown = format!("{page:?}");
     assert!(!shown.contains(TOKEN), "token leaked: {shown}");
 }
@@ -454,16 +566,42 @@ async fn tracing_has_one_span_per_attempt_and_no_token() {
     .await;
     let polar = client_with(&server, fast_retries());
     polar.customer_meters().list().send().await.unwrap();
-    polar.customer_meters().get(uuid(1)).send().await.unwrap_err();
+    polar
+        .customer_meters()
+        .get(uuid(1))
+        .send()
+        .await
+        .unwrap_err();
 
     let log = log.lock().unwrap().clone();
-    assert!(!log.contains(TOKEN) && !log.contains("TESTSECRET"), "token leaked: {log}");
-    let spans: Vec<&str> = log.lines().filter(|l| l.starts_with("span polar_sdk.request")).collect();
+    assert!(
+        !log.contains(TOKEN) && !log.contains("TESTSECRET"),
+        "token leaked: {log}"
+    );
+    let spans: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("span polar_sdk.request"))
+        .collect();
     assert_eq!(spans.len(), 3, "{log}");
-    assert!(spans[0].contains("operation=\"customer_meters:list\""), "{}", spans[0]);
-    assert!(spans[0].contains("route=\"/v1/customer-meters/\""), "{}", spans[0]);
+    assert!(
+        spans[0].contains("operation=\"customer_meters:list\""),
+        "{}",
+        spans[0]
+    );
+    assert!(
+        spans[0].contains("route=\"/v1/customer-meters/\""),
+        "{}",
+        spans[0]
+    );
     assert!(spans[0].contains("attempt=1"), "{}", spans[0]);
     assert!(spans[1].contains("attempt=2"), "{}", spans[1]);
-    assert!(spans[2].contains("operation=\"customer_meters:get\""), "{}", spans[2]);
-    assert!(log.contains("status=503") && log.contains("status=200") && log.contains("status=404"), "{log}");
+    assert!(
+        spans[2].contains("operation=\"customer_meters:get\""),
+        "{}",
+        spans[2]
+    );
+    assert!(
+        log.contains("status=503") && log.contains("status=200") && log.contains("status=404"),
+        "{log}"
+    );
 }

@@ -1,30 +1,36 @@
 //! Decoding of the generated models: forward compatibility and round trips.
-//!
-//! Written against the shapes the generator emits (open enums with `Unknown(String)`, tagged
-//! unions with `Unknown(Value)`, `unknown_fields` on every struct).
 
 mod support;
 
-use polar_sdk::models::{Customer, CustomerMeter, CustomerMeterSortProperty, MeterUnit};
+use polar_sdk::models::{
+    Customer, CustomerMeter, CustomerMeterSortProperty, FilterOperator, MetadataOutputTypeValue,
+    MeterAggregation, MeterUnit,
+};
 use serde_json::{json, Value};
 use support::{client, meter_json, uuid, Reply, TestServer};
 
+/// A customer meter as a newer server might send it.
 fn future_meter() -> Value {
     let mut v: Value = serde_json::from_str(&meter_json(1)).unwrap();
     v["brand_new_field"] = json!({"nested": [1, 2]});
     v["meter"]["unit"] = json!("liters");
     v["meter"]["another_new_field"] = json!(true);
     v["meter"]["archived_at"] = Value::Null;
+    v["meter"]["aggregation"] = json!({"func": "p99", "property": "latency"});
+    v["meter"]["filter"]["clauses"][0]["operator"] = json!("regex");
     v["customer"] = json!({"id": uuid(0xC0), "type": "robot", "serial": "R2"});
     v
 }
 
 #[test]
-fn unknown_enum_value_union_tag_and_fields_decode_and_keep_raw_values() {
+fn unknown_enum_values_union_tags_and_fields_decode_and_keep_raw_values() {
     let raw = future_meter();
     let meter: CustomerMeter = serde_json::from_value(raw.clone()).unwrap();
     assert_eq!(meter.id, uuid(1));
-    assert_eq!(meter.unknown_fields["brand_new_field"], json!({"nested": [1, 2]}));
+    assert_eq!(
+        meter.unknown_fields["brand_new_field"],
+        json!({"nested": [1, 2]})
+    );
     assert_eq!(meter.meter.unit, MeterUnit::Unknown("liters".into()));
     assert_eq!(meter.meter.unit.as_str(), "liters");
     assert_eq!(meter.meter.unknown_fields["another_new_field"], json!(true));
@@ -33,12 +39,18 @@ fn unknown_enum_value_union_tag_and_fields_decode_and_keep_raw_values() {
         Customer::Unknown(v) => assert_eq!(v, &raw["customer"]),
         other => panic!("{other:?}"),
     }
+    match &meter.meter.aggregation {
+        MeterAggregation::Unknown(v) => assert_eq!(v, &raw["meter"]["aggregation"]),
+        other => panic!("{other:?}"),
+    }
+    let clause = serde_json::to_value(&meter.meter.filter.clauses[0]).unwrap();
+    assert_eq!(clause["operator"], "regex");
     // Everything survives a round trip.
     assert_eq!(serde_json::to_value(&meter).unwrap(), raw);
 }
 
 #[test]
-fn known_values_decode_to_variants() {
+fn known_values_decode_to_variants_and_round_trip() {
     let meter: CustomerMeter = serde_json::from_str(&meter_json(1)).unwrap();
     assert_eq!(meter.meter.unit, MeterUnit::Scalar);
     assert_eq!(meter.meter.archived_at, None);
@@ -46,14 +58,22 @@ fn known_values_decode_to_variants() {
     assert_eq!(meter.credited_units, 100);
     assert_eq!(meter.consumed_units, 12.5);
     assert!(meter.unknown_fields.is_empty());
+    assert!(matches!(
+        meter.meter.aggregation,
+        MeterAggregation::Count(_)
+    ));
     match &meter.customer {
         Customer::Individual(c) => {
             assert_eq!(c.email, "jane@example.com");
-            assert_eq!(c.external_id.as_deref(), Some("ext_1"));
+            assert_eq!(c.external_id, Some(Some("ext_1".to_string())));
+            assert_eq!(c.metadata["seats"], MetadataOutputTypeValue::Integer(3));
+            assert!(c.unknown_fields.is_empty());
         }
         other => panic!("{other:?}"),
     }
-    // Round trip of the known shape: nullable fields stay `null`, absent optionals stay absent.
+    let clause = serde_json::to_value(&meter.meter.filter.clauses[0]).unwrap();
+    assert_eq!(clause["operator"], FilterOperator::Eq.as_str());
+    // Nullable fields stay `null`, absent optional ones stay absent.
     let original: Value = serde_json::from_str(&meter_json(1)).unwrap();
     assert_eq!(serde_json::to_value(&meter).unwrap(), original);
 }
@@ -73,12 +93,18 @@ fn open_enum_parse_and_display() {
     let u: CustomerMeterSortProperty = "-new".parse().unwrap();
     assert_eq!(u, CustomerMeterSortProperty::Unknown("-new".into()));
     assert_eq!(u.to_string(), "-new");
+    assert_eq!(serde_json::to_string(&u).unwrap(), r#""-new""#);
 }
 
 #[tokio::test]
 async fn future_fields_decode_through_the_client() {
     let server = TestServer::scripted(vec![Reply::json(200, &future_meter().to_string())]).await;
-    let meter = client(&server).customer_meters().get(uuid(1)).send().await.unwrap();
+    let meter = client(&server)
+        .customer_meters()
+        .get(uuid(1))
+        .send()
+        .await
+        .unwrap();
     assert!(matches!(meter.customer, Customer::Unknown(_)));
     assert_eq!(meter.meter.unit, MeterUnit::Unknown("liters".into()));
     assert!(meter.unknown_fields.contains_key("brand_new_field"));
@@ -89,7 +115,13 @@ async fn a_wrong_type_reports_its_path() {
     let mut v: Value = serde_json::from_str(&meter_json(1)).unwrap();
     v["meter"]["created_at"] = json!("yesterday");
     let server = TestServer::scripted(vec![Reply::json(200, &v.to_string())]).await;
-    match client(&server).customer_meters().get(uuid(1)).send().await.unwrap_err() {
+    match client(&server)
+        .customer_meters()
+        .get(uuid(1))
+        .send()
+        .await
+        .unwrap_err()
+    {
         polar_sdk::Error::Decode(e) => {
             assert_eq!(e.path(), "meter.created_at");
             assert_eq!(e.body_text(), v.to_string());

@@ -33,8 +33,16 @@ fn page_param(r: &support::Recorded) -> i64 {
 #[tokio::test]
 async fn stream_walks_three_pages_and_stops_at_max_page() {
     let server = TestServer::with_handler(paged(3)).await;
-    let all: Vec<CustomerMeter> =
-        within(client(&server).customer_meters().list().limit(2).into_stream().try_collect()).await.unwrap();
+    let all: Vec<CustomerMeter> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .limit(2)
+            .into_stream()
+            .try_collect(),
+    )
+    .await
+    .unwrap();
     assert_eq!(ids(&all), [10, 11, 20, 21, 30, 31].map(uuid));
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(
@@ -52,7 +60,14 @@ async fn stream_starts_at_the_requested_page_and_keeps_filters_in_place() {
     let server = TestServer::with_handler(paged(3)).await;
     let org = uuid(0x0A6);
     let all: Vec<CustomerMeter> = within(
-        client(&server).customer_meters().list().organization_id(org).page(2).limit(2).into_stream().try_collect(),
+        client(&server)
+            .customer_meters()
+            .list()
+            .organization_id(org)
+            .page(2)
+            .limit(2)
+            .into_stream()
+            .try_collect(),
     )
     .await
     .unwrap();
@@ -85,7 +100,15 @@ async fn stream_is_lazy() {
 async fn page_next_keeps_filters_and_ends() {
     let server = TestServer::with_handler(paged(2)).await;
     let polar = client(&server);
-    let page1 = polar.customer_meters().list().external_customer_id("e").page(1).limit(2).send().await.unwrap();
+    let page1 = polar
+        .customer_meters()
+        .list()
+        .external_customer_id("e")
+        .page(1)
+        .limit(2)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page1.number(), 1);
     assert_eq!(page1.pagination.max_page, 2);
     assert_eq!(page1.pagination.total_count, 4);
@@ -96,7 +119,10 @@ async fn page_next_keeps_filters_and_ends() {
     assert!(!page2.has_next());
     assert!(page2.next().await.unwrap().is_none());
     // `next` can be called again on the same page.
-    assert_eq!(ids(&page1.next().await.unwrap().unwrap().items), [20, 21].map(uuid));
+    assert_eq!(
+        ids(&page1.next().await.unwrap().unwrap().items),
+        [20, 21].map(uuid)
+    );
 
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(
@@ -123,7 +149,10 @@ async fn empty_list() {
     assert_eq!(page.pagination.total_count, 0);
     assert!(!page.has_next());
     assert!(page.next().await.unwrap().is_none());
-    let all: Vec<CustomerMeter> = within(polar.customer_meters().list().into_stream().try_collect()).await.unwrap();
+    let all: Vec<CustomerMeter> =
+        within(polar.customer_meters().list().into_stream().try_collect())
+            .await
+            .unwrap();
     assert!(all.is_empty());
     assert_eq!(server.requests().len(), 2);
 }
@@ -158,13 +187,23 @@ async fn options_carry_to_later_pages() {
     assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(2));
     let err = within(stream.next()).await.unwrap().unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
-    assert!(stream.next().await.is_none(), "the stream ends after an error");
+    assert!(
+        stream.next().await.is_none(),
+        "the stream ends after an error"
+    );
 
     let requests = server.requests();
     assert_eq!(requests.len(), 4);
     for r in &requests {
-        assert!(r.target.starts_with("/base/v1/customer-meters/?limit=1"), "{}", r.target);
-        assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+        assert!(
+            r.target.starts_with("/base/v1/customer-meters/?limit=1"),
+            "{}",
+            r.target
+        );
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
         assert_eq!(r.header("x-custom"), Some("kept"));
     }
     assert_eq!(page_param(&requests[1]), 2);
@@ -179,8 +218,14 @@ async fn error_mid_stream_keeps_earlier_items() {
         Reply::json(500, r#"{"error":"boom"}"#),
     ])
     .await;
-    let results: Vec<Result<CustomerMeter, Error>> =
-        within(client(&server).customer_meters().list().into_stream().collect()).await;
+    let results: Vec<Result<CustomerMeter, Error>> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .collect(),
+    )
+    .await;
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].as_ref().unwrap().id, uuid(1));
     match &results[1] {
@@ -191,14 +236,27 @@ async fn error_mid_stream_keeps_earlier_items() {
 
 #[tokio::test]
 async fn a_server_repeating_a_page_with_an_absurd_max_page_terminates() {
-    let server = TestServer::with_handler(|_| Reply::json(200, &page_body(&[1, 2], 1_000_000, 1000))).await;
-    let all: Vec<CustomerMeter> =
-        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    let server =
+        TestServer::with_handler(|_| Reply::json(200, &page_body(&[1, 2], 1_000_000, 1000))).await;
+    let all: Vec<CustomerMeter> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .try_collect(),
+    )
+    .await
+    .unwrap();
     // The repeated page is detected and not yielded again.
     assert_eq!(ids(&all), [1, 2].map(uuid));
     assert_eq!(server.requests().len(), 2);
 
-    let page = client(&server).customer_meters().list().send().await.unwrap();
+    let page = client(&server)
+        .customer_meters()
+        .list()
+        .send()
+        .await
+        .unwrap();
     assert!(page.has_next());
     assert!(page.next().await.unwrap().is_none());
 }
@@ -211,8 +269,15 @@ async fn a_server_raising_max_page_is_bounded_by_the_first_page() {
         Reply::json(200, &page_body(&[n as u128], 100, n + 2))
     })
     .await;
-    let all: Vec<CustomerMeter> =
-        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    let all: Vec<CustomerMeter> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .try_collect(),
+    )
+    .await
+    .unwrap();
     assert_eq!(ids(&all), [1, 2, 3].map(uuid));
     assert_eq!(server.requests().len(), 3);
 }
@@ -224,8 +289,15 @@ async fn an_empty_page_ends_the_walk() {
         _ => Reply::json(200, &page_body(&[], 50, 50)),
     })
     .await;
-    let all: Vec<CustomerMeter> =
-        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    let all: Vec<CustomerMeter> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .try_collect(),
+    )
+    .await
+    .unwrap();
     assert_eq!(ids(&all), [uuid(1)]);
     assert_eq!(server.requests().len(), 2);
 }
@@ -234,10 +306,20 @@ async fn an_empty_page_ends_the_walk() {
 async fn a_lower_max_page_on_a_later_page_is_respected() {
     let server = TestServer::with_handler(|r| {
         let n = page_param(r);
-        Reply::json(200, &page_body(&[n as u128], 10, if n == 1 { 10 } else { 2 }))
+        Reply::json(
+            200,
+            &page_body(&[n as u128], 10, if n == 1 { 10 } else { 2 }),
+        )
     })
     .await;
-    let all: Vec<CustomerMeter> =
-        within(client(&server).customer_meters().list().into_stream().try_collect()).await.unwrap();
+    let all: Vec<CustomerMeter> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .try_collect(),
+    )
+    .await
+    .unwrap();
     assert_eq!(ids(&all), [1, 2].map(uuid));
 }

@@ -37,9 +37,15 @@ async fn list_query_string_and_headers() {
         r.target,
         format!("/v1/customer-meters/?organization_id={a}&organization_id={b}&page=1&limit=10&sorting=-created_at")
     );
-    assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
     assert_eq!(r.header("accept"), Some("application/json"));
-    assert_eq!(r.header("user-agent"), Some(concat!("polar-sdk-rust/", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(
+        r.header("user-agent"),
+        Some(concat!("polar-sdk-rust/", env!("CARGO_PKG_VERSION")))
+    );
     assert_eq!(r.header("polar-version"), Some(API_VERSION));
 }
 
@@ -59,9 +65,22 @@ async fn single_and_list_filters() {
         .send()
         .await
         .unwrap();
-    polar.customer_meters().list().external_customer_id(["e1", "e2"]).send().await.unwrap();
+    polar
+        .customer_meters()
+        .list()
+        .external_customer_id(["e1", "e2"])
+        .send()
+        .await
+        .unwrap();
     let owned = String::from("owned");
-    polar.customer_meters().list().external_customer_id(&owned).customer_id([a]).send().await.unwrap();
+    polar
+        .customer_meters()
+        .list()
+        .external_customer_id(&owned)
+        .customer_id([a])
+        .send()
+        .await
+        .unwrap();
 
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(
@@ -102,17 +121,35 @@ const ALL_SORTS: [(Sort, &str); 18] = [
 async fn every_sort_value_on_the_wire() {
     let server = TestServer::with_handler(|_| empty_page()).await;
     let polar = client(&server);
+    // The generated list of known values is exactly these 18.
+    let mut known: Vec<&str> = Sort::KNOWN.iter().map(Sort::as_str).collect();
+    let mut expected: Vec<&str> = ALL_SORTS.iter().map(|(_, w)| *w).collect();
+    known.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(known, expected);
     for (sort, wire) in ALL_SORTS {
         assert_eq!(sort.as_str(), wire);
         assert_eq!(sort.to_string(), wire);
         assert_eq!(wire.parse::<Sort>().unwrap(), sort);
         assert_eq!(serde_json::to_string(&sort).unwrap(), format!("\"{wire}\""));
-        polar.customer_meters().list().sorting([sort]).send().await.unwrap();
+        polar
+            .customer_meters()
+            .list()
+            .sorting([sort])
+            .send()
+            .await
+            .unwrap();
     }
     // All at once, in order, plus an unknown value passed through.
     let mut all: Vec<Sort> = ALL_SORTS.iter().map(|(s, _)| s.clone()).collect();
     all.push("future value".parse().unwrap());
-    polar.customer_meters().list().sorting(all).send().await.unwrap();
+    polar
+        .customer_meters()
+        .list()
+        .sorting(all)
+        .send()
+        .await
+        .unwrap();
 
     let requests = server.requests();
     assert_eq!(requests.len(), ALL_SORTS.len() + 1);
@@ -124,7 +161,10 @@ async fn every_sort_value_on_the_wire() {
         .map(|(_, w)| format!("sorting={w}"))
         .chain(["sorting=future%20value".to_string()])
         .collect();
-    assert_eq!(requests.last().unwrap().query(), Some(expected.join("&").as_str()));
+    assert_eq!(
+        requests.last().unwrap().query(),
+        Some(expected.join("&").as_str())
+    );
 }
 
 #[tokio::test]
@@ -133,11 +173,24 @@ async fn get_path_and_base_url_forms() {
     let id = uuid(7);
     for (base, expected_path) in [
         (server.url(), format!("/v1/customer-meters/{id}")),
-        (format!("{}/", server.url()), format!("/v1/customer-meters/{id}")),
-        (format!("{}/prefix", server.url()), format!("/prefix/v1/customer-meters/{id}")),
-        (format!("{}/prefix/", server.url()), format!("/prefix/v1/customer-meters/{id}")),
+        (
+            format!("{}/", server.url()),
+            format!("/v1/customer-meters/{id}"),
+        ),
+        (
+            format!("{}/prefix", server.url()),
+            format!("/prefix/v1/customer-meters/{id}"),
+        ),
+        (
+            format!("{}/prefix/", server.url()),
+            format!("/prefix/v1/customer-meters/{id}"),
+        ),
     ] {
-        let polar = Polar::builder().access_token(TOKEN).server_url(&base).build().unwrap();
+        let polar = Polar::builder()
+            .access_token(TOKEN)
+            .server_url(&base)
+            .build()
+            .unwrap();
         let meter = polar.customer_meters().get(id).send().await.unwrap();
         assert_eq!(meter.id, id);
         let last = server.requests().pop().unwrap();
@@ -167,11 +220,18 @@ async fn user_agent_suffix_default_headers_and_per_call_options() {
     let r = &server.requests()[0];
     assert_eq!(
         r.header("user-agent"),
-        Some(concat!("polar-sdk-rust/", env!("CARGO_PKG_VERSION"), " my-app/1.2"))
+        Some(concat!(
+            "polar-sdk-rust/",
+            env!("CARGO_PKG_VERSION"),
+            " my-app/1.2"
+        ))
     );
     assert_eq!(r.header("x-trace"), Some("abc"));
     assert_eq!(r.header("polar-version"), Some("2099-01"));
-    assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
 }
 
 #[tokio::test]
@@ -207,11 +267,25 @@ async fn authorization_is_not_forwarded_to_another_origin_on_redirect() {
 #[tokio::test]
 async fn custom_http_client_is_used() {
     let server = TestServer::scripted(vec![empty_page()]).await;
-    let http = reqwest::Client::builder().user_agent("ignored-by-sdk").build().unwrap();
-    let polar = Polar::builder().access_token(TOKEN).server_url(server.url()).http_client(http).build().unwrap();
+    let http = reqwest::Client::builder()
+        .user_agent("ignored-by-sdk")
+        .build()
+        .unwrap();
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .http_client(http)
+        .build()
+        .unwrap();
     polar.customer_meters().list().send().await.unwrap();
     let r = &server.requests()[0];
     // The SDK's per-request headers win over the custom client's defaults.
-    assert_eq!(r.header("user-agent"), Some(concat!("polar-sdk-rust/", env!("CARGO_PKG_VERSION"))));
-    assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(
+        r.header("user-agent"),
+        Some(concat!("polar-sdk-rust/", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
 }

@@ -4,5 +4,5 @@
 pub const SPEC: &str = "openapi/polar-customer-meters.yaml";
 /// The generator configuration, relative to the repository root.
 pub const CONFIG: &str = "openapi/codegen.yaml";
-/// Where the generated modules go, relative to the repository root.
-pub const OUT: &str = "polar-sdk/src/generated";
+/// The output root (the SDK crate): modules go to `src/generated/`, reference pages to `docs/`.
+pub const OUT: &str = "polar-sdk";

@@ -62,20 +62,33 @@ fn check_names_every_stale_missing_and_extra_file() {
         .status
         .success());
 
-    let models = dir.join("models.rs");
+    let models = dir.join("src/generated/models.rs");
     let text = std::fs::read_to_string(&models).unwrap();
     std::fs::write(
         &models,
         text.replace("pub struct CustomerMeter ", "pub struct Renamed "),
     )
     .unwrap();
-    std::fs::remove_file(dir.join("filters.rs")).unwrap();
+    std::fs::remove_file(dir.join("src/generated/filters.rs")).unwrap();
+    let header = codegen::format::HEADER;
     std::fs::write(
-        dir.join("old_resource.rs"),
-        format!("{}fn x() {{}}\n", codegen::format::HEADER),
+        dir.join("src/generated/old_resource.rs"),
+        format!("{header}fn x() {{}}\n"),
     )
     .unwrap();
-    std::fs::write(dir.join("hand_written.rs"), "fn not_generated() {}\n").unwrap();
+    std::fs::write(
+        dir.join("docs/old_resource.md"),
+        codegen::format::MARKDOWN_HEADER,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/generated/hand_written.rs"),
+        "fn not_generated() {}\n",
+    )
+    .unwrap();
+    let page = dir.join("docs/customer_meters.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("## list", "## lists")).unwrap();
 
     let output = xtask(&["codegen", "--check", "--spec", spec, "--out", out]);
     assert_eq!(output.status.code(), Some(1));

@@ -6,6 +6,7 @@
 pub mod docs;
 mod models;
 mod operations;
+mod reference;
 pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,13 +18,36 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error};
 use crate::ir::{Api, TypeDef, TypeOrigin, TypeRef};
 
-/// A file to write, before formatting: its path relative to the output directory.
+/// Where the Rust modules go, relative to the output root (the SDK crate).
+pub const CODE_DIR: &str = "src/generated";
+/// Where the reference pages go, relative to the output root.
+pub const DOCS_DIR: &str = "docs";
+
+/// A file to write, before formatting: its path relative to the output root.
 #[derive(Debug, Clone)]
 pub struct EmittedFile {
-    /// Relative path (`customer_meters.rs`).
+    /// Relative path (`src/generated/customer_meters.rs`).
     pub name: String,
-    /// The Rust items.
-    pub tokens: TokenStream,
+    /// What goes in it.
+    pub content: Content,
+}
+
+/// The content of an emitted file.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Rust items, formatted by prettyplease.
+    Rust(TokenStream),
+    /// A Markdown page, written as is.
+    Markdown(String),
+}
+
+/// The error variant of the runtime a documented status surfaces as.
+pub fn error_variant(status: &str) -> &'static str {
+    match status {
+        "404" => "ResourceNotFound",
+        "422" => "HttpValidation",
+        _ => "Api",
+    }
 }
 
 /// What the configured resources need: their operations and the closure of their types.
@@ -124,10 +148,16 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
     let mut files = Vec::new();
     for resource in &selection.resources {
         match operations::resource_file(api, resource) {
-            Ok(tokens) => files.push(EmittedFile {
-                name: format!("{resource}.rs"),
-                tokens,
-            }),
+            Ok(tokens) => {
+                files.push(EmittedFile {
+                    name: format!("{CODE_DIR}/{resource}.rs"),
+                    content: Content::Rust(tokens),
+                });
+                files.push(EmittedFile {
+                    name: format!("{DOCS_DIR}/{resource}.md"),
+                    content: Content::Markdown(reference::page(api, resource)),
+                });
+            }
             Err(found) => diagnostics.extend(found),
         }
     }
@@ -160,16 +190,16 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
     }
     let pages: Vec<_> = pages.into_values().collect();
     files.push(EmittedFile {
-        name: "models.rs".into(),
-        tokens: models::models_file(api, &models, &pages),
+        name: format!("{CODE_DIR}/models.rs"),
+        content: Content::Rust(models::models_file(api, &models, &pages)),
     });
     files.push(EmittedFile {
-        name: "filters.rs".into(),
-        tokens: models::filters_file(api, &filters),
+        name: format!("{CODE_DIR}/filters.rs"),
+        content: Content::Rust(models::filters_file(api, &filters)),
     });
     files.push(EmittedFile {
-        name: "mod.rs".into(),
-        tokens: root_module(api, selection),
+        name: format!("{CODE_DIR}/mod.rs"),
+        content: Content::Rust(root_module(api, selection)),
     });
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
@@ -233,9 +263,21 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
             }
         }
     });
+    let doctests = selection.resources.iter().map(|resource| {
+        let name = format_ident!("{}ReferencePage", crate::ir::naming::type_name(resource));
+        let path = format!("../../{DOCS_DIR}/{resource}.md");
+        quote! {
+            /// Compiles the examples of the generated reference page as doc-tests.
+            #[cfg(doctest)]
+            #[doc = include_str!(#path)]
+            pub struct #name;
+        }
+    });
     quote! {
         //! Code generated from the OpenAPI document: models, filters and one module per resource.
         #(#modules)*
+
+        #(#doctests)*
 
         #version_doc
         pub const API_VERSION: &str = #version;

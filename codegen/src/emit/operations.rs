@@ -100,7 +100,7 @@ fn unsupported(operation: &Operation) -> Vec<Diagnostic> {
     out
 }
 
-fn success_type(operation: &Operation) -> Option<&TypeRef> {
+pub(super) fn success_type(operation: &Operation) -> Option<&TypeRef> {
     operation
         .responses
         .iter()
@@ -120,7 +120,7 @@ fn builder_name(operation: &Operation) -> proc_macro2::Ident {
 }
 
 /// Required parameters are arguments of the handle method; the rest are builder setters.
-fn is_argument(parameter: &Parameter) -> bool {
+pub(super) fn is_argument(parameter: &Parameter) -> bool {
     parameter.required
 }
 
@@ -385,11 +385,8 @@ fn errors_doc(api: &Api, operation: &Operation) -> String {
             .and_then(|b| b.ty.as_ref())
             .map(|ty| format!(" (body: `{}`)", type_text(api, ty)))
             .unwrap_or_default();
-        let variant = match response.status.as_str() {
-            "404" => "[`Error::ResourceNotFound`](crate::Error::ResourceNotFound)",
-            "422" => "[`Error::HttpValidation`](crate::Error::HttpValidation)",
-            _ => "[`Error::Api`](crate::Error::Api)",
-        };
+        let variant = super::error_variant(&response.status);
+        let variant = format!("[`Error::{variant}`](crate::Error::{variant})");
         text.push_str(&format!(
             "- `{}` {}: {variant}{schema}\n",
             response.status,
@@ -401,7 +398,7 @@ fn errors_doc(api: &Api, operation: &Operation) -> String {
 }
 
 /// What a setter accepts, in words.
-fn accepts(api: &Api, ty: &TypeRef) -> String {
+pub(super) fn accepts(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => match api.types.get(name).map(|d| (&d.origin, &d.kind)) {
             Some((
@@ -425,6 +422,6 @@ fn accepts(api: &Api, ty: &TypeRef) -> String {
             type_text(api, item)
         ),
         TypeRef::String => "Accepts a `&str` or `String`.".to_owned(),
-        other => format!("Accepts a `{}`.", type_text(api, other)),
+        other => format!("Accepts `{}`.", type_text(api, other)),
     }
 }

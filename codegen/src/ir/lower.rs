@@ -841,6 +841,10 @@ impl<'a> Lowerer<'a> {
             OaParameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple, false),
             OaParameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, true),
         };
+        let example = data.example.clone().or_else(|| match &data.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => scalar_example(schema),
+            _ => None,
+        });
         let (ty, default, schema_title) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let (title, default) = match schema {
@@ -890,6 +894,7 @@ impl<'a> Lowerer<'a> {
             ty,
             doc: data.description.clone(),
             default,
+            example,
         }
     }
 
@@ -1131,4 +1136,22 @@ fn strip_scopes_line(description: &str) -> Option<String> {
         .collect();
     let text = kept.join("\n").trim().to_owned();
     (!text.is_empty()).then_some(text)
+}
+
+/// The first scalar example in a schema or its union branches (`anyOf: [{examples: [..]}, ..]`).
+fn scalar_example(schema: &Schema) -> Option<Value> {
+    if let Some(example) = &schema.schema_data.example {
+        if !example.is_array() && !example.is_object() {
+            return Some(example.clone());
+        }
+    }
+    let branches = match &schema.schema_kind {
+        SchemaKind::AnyOf { any_of } => any_of,
+        SchemaKind::OneOf { one_of } => one_of,
+        _ => return None,
+    };
+    branches.iter().find_map(|branch| match branch {
+        ReferenceOr::Item(branch) => scalar_example(branch),
+        ReferenceOr::Reference { .. } => None,
+    })
 }

@@ -309,6 +309,8 @@ pub struct Parameter {
     pub doc: Option<String>,
     /// Server-side default, if documented.
     pub default: Option<Value>,
+    /// An example value from the spec (first scalar example found in the schema).
+    pub example: Option<Value>,
 }
 
 /// A request or response body.

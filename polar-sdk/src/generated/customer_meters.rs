@@ -158,7 +158,7 @@ impl CustomerMetersList {
     ///
     /// The server uses `1` when this is not set.
     ///
-    /// Accepts a `i64`.
+    /// Accepts `i64`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -167,7 +167,7 @@ impl CustomerMetersList {
     ///
     /// The server uses `10` when this is not set.
     ///
-    /// Accepts a `i64`.
+    /// Accepts `i64`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self

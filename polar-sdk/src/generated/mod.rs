@@ -7,6 +7,11 @@ pub mod filters;
 
 pub mod models;
 
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/customer_meters.md")]
+pub struct CustomerMetersReferencePage;
+
 /// The version of the Polar API this SDK was generated from (`2026-10`), sent as the `Polar-Version` header so the server answers in the shapes these types describe.
 pub const API_VERSION: &str = "2026-10";
 

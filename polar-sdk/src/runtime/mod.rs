@@ -14,7 +14,8 @@ pub(crate) mod tagged;
 pub use one_or_many::OneOrMany;
 pub(crate) use open_enum::OpenEnum;
 pub(crate) use path::PathParam;
-#[allow(unused_imports)] // Part of the contract with the generated code, which may not name it.
+#[allow(unused_imports)]
+// Part of the contract with the generated code, which may not name it.
 pub(crate) use query::QueryScalar;
 pub(crate) use query::{QueryStyle, QueryValue};
 pub(crate) use request::RequestSpec;

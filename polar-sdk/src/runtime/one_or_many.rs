@@ -101,7 +101,10 @@ mod tests {
             OneOrMany::<String>::from(vec!["a", "b"]),
             OneOrMany::Many(vec!["a".into(), "b".into()])
         );
-        assert_eq!(OneOrMany::<String>::from(["a", "b"]).into_vec(), vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(
+            OneOrMany::<String>::from(["a", "b"]).into_vec(),
+            vec!["a".to_string(), "b".to_string()]
+        );
     }
 
     #[test]

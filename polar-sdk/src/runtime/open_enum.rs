@@ -17,12 +17,17 @@ pub(crate) trait OpenEnum: Sized {
 }
 
 /// Writes the wire string.
-pub(crate) fn serialize<T: OpenEnum, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize<T: OpenEnum, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(value.wire_str())
 }
 
 /// Reads a string; known values allocate nothing, unknown ones are kept.
-pub(crate) fn deserialize<'de, T: OpenEnum, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub(crate) fn deserialize<'de, T: OpenEnum, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     struct OpenEnumVisitor<T>(std::marker::PhantomData<T>);
 
     impl<T: OpenEnum> Visitor<'_> for OpenEnumVisitor<T> {
@@ -92,14 +97,23 @@ pub(crate) mod tests {
 
     #[test]
     fn known_unknown_and_escaped() {
-        assert_eq!(serde_json::from_str::<Color>(r#""red""#).unwrap(), Color::Red);
+        assert_eq!(
+            serde_json::from_str::<Color>(r#""red""#).unwrap(),
+            Color::Red
+        );
         // An escaped string goes through `visit_string`.
-        assert_eq!(serde_json::from_str::<Color>(r#""r\u0065d""#).unwrap(), Color::Red);
+        assert_eq!(
+            serde_json::from_str::<Color>(r#""r\u0065d""#).unwrap(),
+            Color::Red
+        );
         assert_eq!(
             serde_json::from_str::<Color>(r#""mauve""#).unwrap(),
             Color::Unknown("mauve".into())
         );
-        assert_eq!(serde_json::to_string(&Color::Unknown("mauve".into())).unwrap(), r#""mauve""#);
+        assert_eq!(
+            serde_json::to_string(&Color::Unknown("mauve".into())).unwrap(),
+            r#""mauve""#
+        );
         assert_eq!(serde_json::to_string(&Color::Red).unwrap(), r#""red""#);
         assert!(serde_json::from_str::<Color>("3").is_err());
         assert_eq!(super::from_str::<Color>("red"), Color::Red);

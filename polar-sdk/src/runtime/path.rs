@@ -65,7 +65,8 @@ pub(crate) fn encode_segment(raw: &str) -> Result<String, &'static str> {
 
 /// Fills `{name}` placeholders of `template` with already-encoded segments.
 pub(crate) fn render(template: &str, params: &[(&'static str, String)]) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len() + params.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(template.len() + params.iter().map(|(_, v)| v.len()).sum::<usize>());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -111,7 +112,10 @@ mod tests {
     #[test]
     fn render_fills_placeholders() {
         let params = [("id", seg("a/b")), ("sub", seg("x"))];
-        assert_eq!(render("/v1/things/{id}/sub/{sub}", &params).unwrap(), "/v1/things/a%2Fb/sub/x");
+        assert_eq!(
+            render("/v1/things/{id}/sub/{sub}", &params).unwrap(),
+            "/v1/things/a%2Fb/sub/x"
+        );
         assert_eq!(render("/v1/things/", &[]).unwrap(), "/v1/things/");
         assert!(render("/v1/things/{id}", &[]).unwrap_err().contains("`id`"));
         assert!(render("/v1/things/{id", &params).is_err());
@@ -121,15 +125,19 @@ mod tests {
     /// decoding), so the request goes to the templated path.
     #[test]
     fn url_parser_keeps_the_path() {
-        for raw in ["../x", "a/b?c#d", "..%2F..", "%2e%2e", "./.", "\\..\\", "a b"] {
+        for raw in [
+            "../x", "a/b?c#d", "..%2F..", "%2e%2e", "./.", "\\..\\", "a b",
+        ] {
             let path = render("/v1/customer-meters/{id}", &[("id", seg(raw))]).unwrap();
             let url = reqwest::Url::parse(&format!("http://h/prefix{path}")).unwrap();
             assert_eq!(url.path(), format!("/prefix{path}"), "{raw:?}");
             assert_eq!(url.query(), None, "{raw:?}");
             assert_eq!(url.fragment(), None, "{raw:?}");
-            let decoded = percent_encoding::percent_decode_str(url.path_segments().unwrap().last().unwrap())
-                .decode_utf8()
-                .unwrap();
+            let decoded = percent_encoding::percent_decode_str(
+                url.path_segments().unwrap().next_back().unwrap(),
+            )
+            .decode_utf8()
+            .unwrap();
             assert_eq!(decoded, raw);
         }
         // Why `.`/`..` are refused instead of encoded: the parser resolves `%2E%2E` too.

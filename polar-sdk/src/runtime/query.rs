@@ -8,7 +8,11 @@ use super::{OneOrMany, OpenEnum};
 
 /// Everything but RFC 3986 "unreserved" characters is percent-encoded (so `+`, `&`, `=`, `,`,
 /// `#`, `/`, `?`, `%` and spaces in values can never change the query's structure).
-pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 pub(crate) fn encode(raw: &str) -> Cow<'_, str> {
     utf8_percent_encode(raw, COMPONENT).into()
@@ -28,7 +32,12 @@ pub(crate) enum QueryStyle {
 /// A value that becomes zero or more `name=value` pairs.
 pub(crate) trait QueryValue {
     /// Appends the pairs (name and value already percent-encoded).
-    fn append_query(&self, name: &'static str, style: QueryStyle, out: &mut Vec<(&'static str, String)>);
+    fn append_query(
+        &self,
+        name: &'static str,
+        style: QueryStyle,
+        out: &mut Vec<(&'static str, String)>,
+    );
 }
 
 /// A single value in a query string.
@@ -38,13 +47,23 @@ pub(crate) trait QueryScalar {
 }
 
 impl<T: QueryScalar + ?Sized> QueryValue for T {
-    fn append_query(&self, name: &'static str, _style: QueryStyle, out: &mut Vec<(&'static str, String)>) {
+    fn append_query(
+        &self,
+        name: &'static str,
+        _style: QueryStyle,
+        out: &mut Vec<(&'static str, String)>,
+    ) {
         out.push((name, encode(&self.to_query_string()).into_owned()));
     }
 }
 
 impl<T: QueryValue> QueryValue for Option<T> {
-    fn append_query(&self, name: &'static str, style: QueryStyle, out: &mut Vec<(&'static str, String)>) {
+    fn append_query(
+        &self,
+        name: &'static str,
+        style: QueryStyle,
+        out: &mut Vec<(&'static str, String)>,
+    ) {
         if let Some(value) = self {
             value.append_query(name, style, out);
         }
@@ -59,7 +78,11 @@ fn append_list<T: QueryScalar>(
 ) {
     match style {
         QueryStyle::Form { explode: true } => {
-            out.extend(items.iter().map(|v| (name, encode(&v.to_query_string()).into_owned())));
+            out.extend(
+                items
+                    .iter()
+                    .map(|v| (name, encode(&v.to_query_string()).into_owned())),
+            );
         }
         // An empty list has no form representation; it is omitted like an absent value.
         QueryStyle::Form { explode: false } if items.is_empty() => {}
@@ -77,19 +100,34 @@ fn append_list<T: QueryScalar>(
 }
 
 impl<T: QueryScalar> QueryValue for [T] {
-    fn append_query(&self, name: &'static str, style: QueryStyle, out: &mut Vec<(&'static str, String)>) {
+    fn append_query(
+        &self,
+        name: &'static str,
+        style: QueryStyle,
+        out: &mut Vec<(&'static str, String)>,
+    ) {
         append_list(self, name, style, out);
     }
 }
 
 impl<T: QueryScalar> QueryValue for Vec<T> {
-    fn append_query(&self, name: &'static str, style: QueryStyle, out: &mut Vec<(&'static str, String)>) {
+    fn append_query(
+        &self,
+        name: &'static str,
+        style: QueryStyle,
+        out: &mut Vec<(&'static str, String)>,
+    ) {
         append_list(self, name, style, out);
     }
 }
 
 impl<T: QueryScalar> QueryValue for OneOrMany<T> {
-    fn append_query(&self, name: &'static str, style: QueryStyle, out: &mut Vec<(&'static str, String)>) {
+    fn append_query(
+        &self,
+        name: &'static str,
+        style: QueryStyle,
+        out: &mut Vec<(&'static str, String)>,
+    ) {
         append_list(self.as_slice(), name, style, out);
     }
 }
@@ -166,15 +204,23 @@ mod tests {
 
     #[test]
     fn scalars() {
-        assert_eq!(pairs("a b&c=d+e,f/g?h#i%j~k", true), p(&["a%20b%26c%3Dd%2Be%2Cf%2Fg%3Fh%23i%25j~k"]));
+        assert_eq!(
+            pairs("a b&c=d+e,f/g?h#i%j~k", true),
+            p(&["a%20b%26c%3Dd%2Be%2Cf%2Fg%3Fh%23i%25j~k"])
+        );
         assert_eq!(pairs("é", true), p(&["%C3%A9"]));
         assert_eq!(pairs(&-5i64, true), p(&["-5"]));
         assert_eq!(pairs(&7i32, true), p(&["7"]));
         assert_eq!(pairs(&1.5f64, true), p(&["1.5"]));
         assert_eq!(pairs(&true, true), p(&["true"]));
         let id = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-        assert_eq!(pairs(&id, true), p(&["01234567-89ab-cdef-0123-456789abcdef"]));
-        let at = chrono::DateTime::parse_from_rfc3339("2024-05-01T10:20:30Z").unwrap().to_utc();
+        assert_eq!(
+            pairs(&id, true),
+            p(&["01234567-89ab-cdef-0123-456789abcdef"])
+        );
+        let at = chrono::DateTime::parse_from_rfc3339("2024-05-01T10:20:30Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(pairs(&at, true), p(&["2024-05-01T10%3A20%3A30Z"]));
         assert_eq!(pairs(&Color::Red, true), p(&["red"]));
         assert_eq!(pairs(&Color::Unknown("a b".into()), true), p(&["a%20b"]));
@@ -185,12 +231,21 @@ mod tests {
         assert_eq!(pairs(&None::<i64>, true), p(&[]));
         assert_eq!(pairs(&Some(3i64), true), p(&["3"]));
         assert_eq!(pairs(&vec![1i64, 2], true), p(&["1", "2"]));
-        assert_eq!(pairs(&vec!["a,b".to_string(), "c".into()], false), p(&["a%2Cb,c"]));
+        assert_eq!(
+            pairs(&vec!["a,b".to_string(), "c".into()], false),
+            p(&["a%2Cb,c"])
+        );
         assert_eq!(pairs(&Vec::<i64>::new(), true), p(&[]));
         assert_eq!(pairs(&Vec::<i64>::new(), false), p(&[]));
         assert_eq!(pairs(&[1i64, 2][..], false), p(&["1,2"]));
         assert_eq!(pairs(&Some(OneOrMany::from(4i64)), true), p(&["4"]));
-        assert_eq!(pairs(&Some(OneOrMany::<i64>::from([4, 5])), true), p(&["4", "5"]));
-        assert_eq!(pairs(&Some(vec![Color::Red, Color::Unknown("x".into())]), true), p(&["red", "x"]));
+        assert_eq!(
+            pairs(&Some(OneOrMany::<i64>::from([4, 5])), true),
+            p(&["4", "5"])
+        );
+        assert_eq!(
+            pairs(&Some(vec![Color::Red, Color::Unknown("x".into())]), true),
+            p(&["red", "x"])
+        );
     }
 }

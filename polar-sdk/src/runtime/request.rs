@@ -21,7 +21,11 @@ pub(crate) struct RequestSpec {
 
 impl RequestSpec {
     /// A request for `path_template` (e.g. `/v1/customer-meters/{id}`).
-    pub(crate) fn new(operation_id: &'static str, method: Method, path_template: &'static str) -> Self {
+    pub(crate) fn new(
+        operation_id: &'static str,
+        method: Method,
+        path_template: &'static str,
+    ) -> Self {
         Self {
             operation_id,
             method,
@@ -44,7 +48,12 @@ impl RequestSpec {
     }
 
     /// Appends query pairs for `value` (none for `None` or an empty list).
-    pub(crate) fn query<V: QueryValue + ?Sized>(&mut self, name: &'static str, style: QueryStyle, value: &V) {
+    pub(crate) fn query<V: QueryValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        style: QueryStyle,
+        value: &V,
+    ) {
         value.append_query(name, style, &mut self.query);
     }
 
@@ -77,7 +86,10 @@ impl RequestSpec {
 
     /// The integer value of query parameter `name`, if set.
     pub(crate) fn query_i64(&self, name: &str) -> Option<i64> {
-        self.query.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.parse().ok())
+        self.query
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.parse().ok())
     }
 
     /// Sets query parameter `name` to `value`, in place if it is present (removing repeats),
@@ -115,13 +127,22 @@ mod tests {
         r.query("q", FORM, &Some(vec!["x y".to_string(), "z".into()]));
         r.query("n", FORM, &None::<i64>);
         r.query("page", FORM, &2i64);
-        assert_eq!(r.path_and_query().unwrap(), "/v1/things/a%2Fb%3Fc%23d?q=x%20y&q=z&page=2");
+        assert_eq!(
+            r.path_and_query().unwrap(),
+            "/v1/things/a%2Fb%3Fc%23d?q=x%20y&q=z&page=2"
+        );
         assert_eq!(r.query_i64("page"), Some(2));
         assert_eq!(r.query_i64("q"), None);
         r.set_query_i64("page", 3);
-        assert_eq!(r.path_and_query().unwrap(), "/v1/things/a%2Fb%3Fc%23d?q=x%20y&q=z&page=3");
+        assert_eq!(
+            r.path_and_query().unwrap(),
+            "/v1/things/a%2Fb%3Fc%23d?q=x%20y&q=z&page=3"
+        );
         r.set_query_i64("q", 1);
-        assert_eq!(r.path_and_query().unwrap(), "/v1/things/a%2Fb%3Fc%23d?q=1&page=3");
+        assert_eq!(
+            r.path_and_query().unwrap(),
+            "/v1/things/a%2Fb%3Fc%23d?q=1&page=3"
+        );
         r.set_query_i64("limit", 10);
         assert!(r.path_and_query().unwrap().ends_with("&page=3&limit=10"));
     }

@@ -12,7 +12,10 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>, T>(
 ) -> Result<T, D::Error> {
     let value = serde_json::Value::deserialize(deserializer)?;
     // The tag is copied (it is short) because `pick` takes the value by move.
-    let tag = value.get(tag_field).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let tag = value
+        .get(tag_field)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
     pick(tag.as_deref(), value).map_err(D::Error::custom)
 }
 
@@ -29,7 +32,9 @@ mod tests {
     impl<'de> serde::Deserialize<'de> for Shape {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             super::deserialize(d, "kind", |tag, value| match tag {
-                Some("circle") => serde_json::from_value::<f64>(value["r"].clone()).map(Shape::Circle),
+                Some("circle") => {
+                    serde_json::from_value::<f64>(value["r"].clone()).map(Shape::Circle)
+                }
                 _ => Ok(Shape::Unknown(value)),
             })
         }
@@ -42,9 +47,15 @@ mod tests {
             Shape::Circle(2.0)
         );
         let other = json!({"kind": "hexagon", "n": 6});
-        assert_eq!(serde_json::from_value::<Shape>(other.clone()).unwrap(), Shape::Unknown(other));
+        assert_eq!(
+            serde_json::from_value::<Shape>(other.clone()).unwrap(),
+            Shape::Unknown(other)
+        );
         for v in [json!({"r": 1}), json!({"kind": 5}), json!([1]), json!("x")] {
-            assert_eq!(serde_json::from_value::<Shape>(v.clone()).unwrap(), Shape::Unknown(v));
+            assert_eq!(
+                serde_json::from_value::<Shape>(v.clone()).unwrap(),
+                Shape::Unknown(v)
+            );
         }
     }
 

@@ -32,7 +32,10 @@ pub struct Recorded {
 impl Recorded {
     /// The value of header `name` (case-insensitive); panics if it appears more than once.
     pub fn header(&self, name: &str) -> Option<&str> {
-        let mut values = self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        let mut values = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name));
         let first = values.next().map(|(_, v)| v.as_str());
         assert!(values.next().is_none(), "header {name} sent more than once");
         first
@@ -64,7 +67,10 @@ impl Reply {
     /// A response with a status, extra headers, a content type and a body.
     pub fn full(status: u16, headers: &[(&str, &str)], content_type: &str, body: &str) -> Self {
         let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
-        out.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len()));
+        out.push_str(&format!(
+            "Content-Type: {content_type}\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
         for (name, value) in headers {
             out.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -137,7 +143,9 @@ impl TestServer {
     }
 
     /// A server that computes each reply from the request.
-    pub async fn with_handler(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
+    pub async fn with_handler(
+        handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -146,12 +154,18 @@ impl TestServer {
             let requests = requests.clone();
             async move {
                 loop {
-                    let Ok((stream, _)) = listener.accept().await else { return };
+                    let Ok((stream, _)) = listener.accept().await else {
+                        return;
+                    };
                     tokio::spawn(serve(stream, requests.clone(), handler.clone()));
                 }
             }
         });
-        Self { addr, requests, task }
+        Self {
+            addr,
+            requests,
+            task,
+        }
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -210,7 +224,13 @@ async fn serve(mut stream: TcpStream, requests: Arc<Mutex<Vec<Recorded>>>, handl
 
         let recorded = {
             let mut requests = requests.lock().unwrap();
-            let recorded = Recorded { index: requests.len(), method, target, headers, at: Instant::now() };
+            let recorded = Recorded {
+                index: requests.len(),
+                method,
+                target,
+                headers,
+                at: Instant::now(),
+            };
             requests.push(recorded.clone());
             recorded
         };
@@ -260,7 +280,8 @@ pub fn uuid(n: u128) -> uuid::Uuid {
     uuid::Uuid::from_u128(n)
 }
 
-/// A `CustomerMeter` with id `uuid(id)`.
+/// A `CustomerMeter` with id `uuid(id)`, every field present (nullable ones as `null`), as
+/// Polar sends it.
 pub fn meter_json(id: u128) -> String {
     format!(
         r#"{{
@@ -274,17 +295,34 @@ pub fn meter_json(id: u128) -> String {
   "balance": 87.5,
   "customer": {{
     "id": "{customer}",
-    "type": "individual",
+    "created_at": "2024-11-01T00:00:00Z",
+    "modified_at": null,
+    "metadata": {{"plan": "pro", "seats": 3}},
+    "external_id": "ext_1",
     "email": "jane@example.com",
+    "email_verified": true,
+    "type": "individual",
     "name": "Jane",
-    "external_id": "ext_1"
+    "billing_name": null,
+    "billing_address": null,
+    "tax_id": null,
+    "organization_id": "{org}",
+    "deleted_at": null,
+    "first_user_event_at": null,
+    "avatar_url": null
   }},
   "meter": {{
-    "id": "{meter}",
+    "metadata": {{}},
     "created_at": "2024-12-01T00:00:00Z",
     "modified_at": "2024-12-02T00:00:00.123456Z",
+    "id": "{meter}",
     "name": "API calls",
     "unit": "scalar",
+    "filter": {{
+      "conjunction": "and",
+      "clauses": [{{"property": "name", "operator": "eq", "value": "api_call"}}]
+    }},
+    "aggregation": {{"func": "count"}},
     "organization_id": "{org}"
   }}
 }}"#,
