@@ -50,20 +50,31 @@ struct Inner {
     headers: HeaderMap,
     timeout: Duration,
     retry: RetryConfig,
+    /// Set when [`Polar::new`] got an unusable configuration: every request fails with it.
+    unusable: Option<ConfigError>,
 }
 
 impl Polar {
     /// A production client with default settings.
     ///
-    /// # Panics
-    ///
-    /// If `access_token` is empty or not valid in an HTTP header, or if the HTTP client cannot
-    /// be initialised. Use [`Polar::builder`] to handle these as errors.
+    /// Never panics: if `access_token` is empty or not valid in an HTTP header, every request
+    /// of this client fails with [`Error::Config`] saying so. Use [`Polar::builder`] to get
+    /// that error up front instead.
     pub fn new(access_token: impl Into<String>) -> Self {
-        match Self::builder().access_token(access_token).build() {
+        match Self::builder().access_token(access_token).build_inner() {
             Ok(client) => client,
-            // The message never contains the token.
-            Err(e) => panic!("Polar::new: {e}"),
+            Err(error) => Polar {
+                inner: Arc::new(Inner {
+                    http: reqwest::Client::builder()
+                        .build()
+                        .unwrap_or_else(|_| reqwest::Client::new()),
+                    base_url: Server::default().url().to_owned(),
+                    headers: HeaderMap::new(),
+                    timeout: DEFAULT_TIMEOUT,
+                    retry: RetryConfig::none(),
+                    unusable: Some(error),
+                }),
+            },
         }
     }
 
@@ -125,6 +136,9 @@ impl Polar {
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
+        if let Some(error) = &inner.unusable {
+            return Err(Error::Config(error.clone()));
+        }
         let path_and_query = spec.path_and_query().map_err(Error::InvalidRequest)?;
         let url = Url::parse(&format!("{}{}", inner.base_url, path_and_query))
             .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
@@ -529,6 +543,7 @@ impl PolarBuilder {
                 headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
+                unusable: None,
             }),
         })
     }

@@ -70,3 +70,8 @@ pub use generated::{customer_meters, filters, models, Server, API_VERSION};
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
 pub use runtime::OneOrMany;
+
+/// Compiles the README's Rust examples as doc-tests, so the quick start cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

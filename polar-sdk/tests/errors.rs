@@ -605,3 +605,18 @@ async fn tracing_has_one_span_per_attempt_and_no_token() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn polar_new_with_a_bad_token_fails_requests_instead_of_panicking() {
+    for token in ["", "line\nbreak"] {
+        let polar = Polar::new(token);
+        let err = polar
+            .customer_meters()
+            .get(uuid::Uuid::nil())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(!err.to_string().contains("line\nbreak"), "{err}");
+    }
+}
