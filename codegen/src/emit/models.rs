@@ -149,8 +149,9 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             });
             let arms = variants.iter().zip(&names).map(|(v, name)| {
                 let tags = &v.tags;
-                quote!(Some(#(#tags)|*) => Self::#name(serde_json::from_value(value)?),)
+                quote!(#(#tags)|* => serde::Deserialize::deserialize(object).map(Self::#name),)
             });
+            let all_tags: Vec<&String> = variants.iter().flat_map(|v| v.tags.iter()).collect();
             let unknown_doc = doc_attrs(&format!(
                 "A `{tag}` this SDK version does not know, or none: the object as sent."
             ));
@@ -171,14 +172,25 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                         }
                     }
                 }
+                impl crate::runtime::tagged::TaggedUnion for #name {
+                    const TAG: &'static str = #tag;
+                    fn knows(tag: &str) -> bool {
+                        matches!(tag, #(#all_tags)|*)
+                    }
+                    fn deserialize_variant<'de, D: serde::Deserializer<'de>>(tag: &str, object: D) -> Result<Self, D::Error> {
+                        match tag {
+                            #(#arms)*
+                            // Only reached if `knows` and this match disagree.
+                            _ => Err(serde::de::Error::unknown_variant(tag, &[#(#all_tags),*])),
+                        }
+                    }
+                    fn unknown(value: serde_json::Value) -> Self {
+                        Self::Unknown(value)
+                    }
+                }
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::runtime::tagged::deserialize(deserializer, #tag, |tag, value| {
-                            Ok(match tag {
-                                #(#arms)*
-                                _ => Self::Unknown(value),
-                            })
-                        })
+                        crate::runtime::tagged::deserialize(deserializer)
                     }
                 }
             }

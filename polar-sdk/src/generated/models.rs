@@ -1455,25 +1455,31 @@ impl serde::Serialize for Customer {
     }
 }
 
+impl crate::runtime::tagged::TaggedUnion for Customer {
+    const TAG: &'static str = "type";
+    fn knows(tag: &str) -> bool {
+        matches!(tag, "individual" | "team")
+    }
+    fn deserialize_variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "individual" => serde::Deserialize::deserialize(object).map(Self::Individual),
+            "team" => serde::Deserialize::deserialize(object).map(Self::Team),
+            _ => Err(serde::de::Error::unknown_variant(tag, &["individual", "team"])),
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Customer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::tagged::deserialize(
-            deserializer,
-            "type",
-            |tag, value| {
-                Ok(
-                    match tag {
-                        Some("individual") => {
-                            Self::Individual(serde_json::from_value(value)?)
-                        }
-                        Some("team") => Self::Team(serde_json::from_value(value)?),
-                        _ => Self::Unknown(value),
-                    },
-                )
-            },
-        )
+        crate::runtime::tagged::deserialize(deserializer)
     }
 }
 
@@ -2250,26 +2256,41 @@ impl serde::Serialize for MeterAggregation {
     }
 }
 
+impl crate::runtime::tagged::TaggedUnion for MeterAggregation {
+    const TAG: &'static str = "func";
+    fn knows(tag: &str) -> bool {
+        matches!(tag, "count" | "avg" | "max" | "min" | "sum" | "unique")
+    }
+    fn deserialize_variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "count" => serde::Deserialize::deserialize(object).map(Self::Count),
+            "avg" | "max" | "min" | "sum" => {
+                serde::Deserialize::deserialize(object).map(Self::Property)
+            }
+            "unique" => serde::Deserialize::deserialize(object).map(Self::Unique),
+            _ => {
+                Err(
+                    serde::de::Error::unknown_variant(
+                        tag,
+                        &["count", "avg", "max", "min", "sum", "unique"],
+                    ),
+                )
+            }
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MeterAggregation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::tagged::deserialize(
-            deserializer,
-            "func",
-            |tag, value| {
-                Ok(
-                    match tag {
-                        Some("count") => Self::Count(serde_json::from_value(value)?),
-                        Some("avg" | "max" | "min" | "sum") => {
-                            Self::Property(serde_json::from_value(value)?)
-                        }
-                        Some("unique") => Self::Unique(serde_json::from_value(value)?),
-                        _ => Self::Unknown(value),
-                    },
-                )
-            },
-        )
+        crate::runtime::tagged::deserialize(deserializer)
     }
 }
 

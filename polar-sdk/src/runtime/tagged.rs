@@ -1,67 +1,274 @@
-//! Internally tagged unions (`{"type": "individual", ...}`) with an `Unknown` fallback.
+//! Internally tagged unions (`{"type": "individual", ...}`) with an `Unknown` fallback,
+//! decoded in one pass.
+//!
+//! JSON objects are unordered, so the tag may come after other fields (Polar puts `type` in
+//! the middle of a customer). The fields before the tag are buffered; once the tag is known,
+//! the variant's own `Deserialize` reads the buffered fields and then the rest of the *live*
+//! map, so the bulk of the object is never copied into an intermediate value or parsed twice.
+//! Only an unknown or missing tag buffers the whole object, which `Unknown` then keeps.
 
-use serde::de::Error as _;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::StringDeserializer;
+use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
 
-/// Buffers the value, reads the string at `tag_field` (`None` if the value is not an object,
-/// the field is missing or not a string) and lets `pick` decode the variant.
-pub(crate) fn deserialize<'de, D: Deserializer<'de>, T>(
+/// A generated union whose variants are selected by a string property.
+pub(crate) trait TaggedUnion: Sized {
+    /// The discriminating property (`type`).
+    const TAG: &'static str;
+    /// Whether `tag` selects a variant this SDK version knows.
+    fn knows(tag: &str) -> bool;
+    /// Decodes the variant for a known `tag` from the whole object (tag included).
+    fn deserialize_variant<'de, D: Deserializer<'de>>(
+        tag: &str,
+        object: D,
+    ) -> Result<Self, D::Error>;
+    /// The fallback for an unknown or missing tag, or a value that is not an object.
+    fn unknown(value: Value) -> Self;
+}
+
+/// `Deserialize` for a [`TaggedUnion`].
+pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: TaggedUnion>(
     deserializer: D,
-    tag_field: &'static str,
-    pick: impl FnOnce(Option<&str>, serde_json::Value) -> Result<T, serde_json::Error>,
 ) -> Result<T, D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    // The tag is copied (it is short) because `pick` takes the value by move.
-    let tag = value
-        .get(tag_field)
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned);
-    pick(tag.as_deref(), value).map_err(D::Error::custom)
+    deserializer.deserialize_any(TaggedVisitor(PhantomData))
+}
+
+struct TaggedVisitor<T>(PhantomData<T>);
+
+impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a `{}` property", T::TAG)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut before_tag: Vec<(String, Value)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: Value = map.next_value()?;
+            if key != T::TAG {
+                before_tag.push((key, value));
+                continue;
+            }
+            let known = value.as_str().is_some_and(T::knows);
+            if !known {
+                before_tag.push((key, value));
+                return Ok(T::unknown(rest_as_value(before_tag, map)?));
+            }
+            let tag = value.as_str().unwrap_or_default().to_owned();
+            before_tag.push((key, value));
+            let object = Replay {
+                buffered: before_tag.into_iter(),
+                pending: None,
+                live: map,
+                _marker: PhantomData,
+            };
+            return T::deserialize_variant(&tag, object);
+        }
+        Ok(T::unknown(Value::Object(before_tag.into_iter().collect())))
+    }
+
+    // Anything but an object cannot carry a tag: keep it as it is.
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<T, E> {
+        Ok(T::unknown(Value::Bool(v)))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        Ok(T::unknown(Value::from(v)))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        Ok(T::unknown(Value::from(v)))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        Ok(T::unknown(Value::from(v)))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::unknown(Value::from(v)))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
+        Ok(T::unknown(Value::Null))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<T, E> {
+        Ok(T::unknown(Value::Null))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        let value = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(T::unknown(value))
+    }
+}
+
+/// Reads the remaining entries of `map` after `buffered` into one JSON object.
+fn rest_as_value<'de, A: MapAccess<'de>>(
+    buffered: Vec<(String, Value)>,
+    mut map: A,
+) -> Result<Value, A::Error> {
+    let mut object: Map<String, Value> = buffered.into_iter().collect();
+    while let Some((key, value)) = map.next_entry::<String, Value>()? {
+        object.insert(key, value);
+    }
+    Ok(Value::Object(object))
+}
+
+/// A map that yields the buffered entries first, then the rest of the live map.
+struct Replay<'de, A: MapAccess<'de>> {
+    buffered: std::vec::IntoIter<(String, Value)>,
+    pending: Option<Value>,
+    live: A,
+    _marker: PhantomData<&'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.buffered.next() {
+            Some((key, value)) => {
+                self.pending = Some(value);
+                let key: StringDeserializer<A::Error> = key.into_deserializer();
+                seed.deserialize(key).map(Some)
+            }
+            None => self.live.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value).map_err(A::Error::custom),
+            None => self.live.next_value_seed(seed),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for Replay<'de, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde::{Deserialize, Deserializer};
     use serde_json::{json, Value};
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Circle {
+        kind: String,
+        r: f64,
+        #[serde(flatten)]
+        rest: serde_json::Map<String, Value>,
+    }
 
     #[derive(Debug, PartialEq)]
     enum Shape {
-        Circle(f64),
+        Circle(Box<Circle>),
         Unknown(Value),
     }
 
-    impl<'de> serde::Deserialize<'de> for Shape {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            super::deserialize(d, "kind", |tag, value| match tag {
-                Some("circle") => {
-                    serde_json::from_value::<f64>(value["r"].clone()).map(Shape::Circle)
-                }
-                _ => Ok(Shape::Unknown(value)),
-            })
+    impl super::TaggedUnion for Shape {
+        const TAG: &'static str = "kind";
+        fn knows(tag: &str) -> bool {
+            matches!(tag, "circle" | "round")
+        }
+        fn deserialize_variant<'de, D: Deserializer<'de>>(
+            tag: &str,
+            object: D,
+        ) -> Result<Self, D::Error> {
+            match tag {
+                "circle" | "round" => Deserialize::deserialize(object).map(Shape::Circle),
+                _ => unreachable!("only known tags are passed"),
+            }
+        }
+        fn unknown(value: Value) -> Self {
+            Shape::Unknown(value)
         }
     }
 
+    impl<'de> Deserialize<'de> for Shape {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::deserialize(d)
+        }
+    }
+
+    fn circle(kind: &str, r: f64, rest: Value) -> Shape {
+        Shape::Circle(Box::new(Circle {
+            kind: kind.into(),
+            r,
+            rest: rest.as_object().cloned().unwrap_or_default(),
+        }))
+    }
+
     #[test]
-    fn picks_by_tag() {
-        assert_eq!(
-            serde_json::from_value::<Shape>(json!({"kind": "circle", "r": 2.0})).unwrap(),
-            Shape::Circle(2.0)
-        );
-        let other = json!({"kind": "hexagon", "n": 6});
-        assert_eq!(
-            serde_json::from_value::<Shape>(other.clone()).unwrap(),
-            Shape::Unknown(other)
-        );
-        for v in [json!({"r": 1}), json!({"kind": 5}), json!([1]), json!("x")] {
+    fn tag_first_middle_or_last_decodes_every_field() {
+        for text in [
+            r#"{"kind":"circle","r":2.0,"x":1}"#,
+            r#"{"r":2.0,"kind":"circle","x":1}"#,
+            r#"{"r":2.0,"x":1,"kind":"circle"}"#,
+        ] {
             assert_eq!(
-                serde_json::from_value::<Shape>(v.clone()).unwrap(),
-                Shape::Unknown(v)
+                serde_json::from_str::<Shape>(text).unwrap(),
+                circle("circle", 2.0, json!({"x": 1})),
+                "{text}"
             );
         }
     }
 
     #[test]
-    fn variant_errors_propagate() {
+    fn several_tags_select_one_variant() {
+        let shape: Shape = serde_json::from_str(r#"{"kind":"round","r":1.5}"#).unwrap();
+        assert_eq!(shape, circle("round", 1.5, json!({})));
+    }
+
+    #[test]
+    fn works_from_a_value_too() {
+        let shape: Shape = serde_json::from_value(json!({"r": 2.0, "kind": "circle"})).unwrap();
+        assert_eq!(shape, circle("circle", 2.0, json!({})));
+    }
+
+    #[test]
+    fn unknown_missing_or_odd_tags_keep_the_whole_value() {
+        for value in [
+            json!({"a": [1, 2], "kind": "hexagon", "n": 6}),
+            json!({"r": 1}),
+            json!({"kind": 5, "r": 1}),
+            json!([1, {"kind": "circle"}]),
+            json!("x"),
+            json!(null),
+            json!(2.5),
+        ] {
+            let text = value.to_string();
+            assert_eq!(
+                serde_json::from_str::<Shape>(&text).unwrap(),
+                Shape::Unknown(value.clone()),
+                "{text}"
+            );
+            assert_eq!(
+                serde_json::from_value::<Shape>(value.clone()).unwrap(),
+                Shape::Unknown(value)
+            );
+        }
+    }
+
+    #[test]
+    fn variant_errors_propagate_with_their_position() {
         let err = serde_json::from_str::<Shape>(r#"{"kind":"circle","r":"big"}"#).unwrap_err();
         assert!(err.to_string().contains("invalid type"), "{err}");
+        assert!(
+            err.line() > 0,
+            "a live field keeps the parser position: {err}"
+        );
     }
 }
