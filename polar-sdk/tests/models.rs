@@ -129,3 +129,71 @@ async fn a_wrong_type_reports_its_path() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The shapes the generator promises, on one realistic object from the wire.
+#[test]
+fn generated_shapes_keep_what_the_wire_says() {
+    use polar_sdk::models::{FilterClauseValue, FilterClausesItem, TaxIdFormat};
+    let mut raw: Value = serde_json::from_str(&meter_json(7)).unwrap();
+    raw["created_at"] = json!("2025-03-04T05:06:07.123456Z");
+    raw["customer"]["tax_id"] = json!(["FR61954506077", "eu_vat"]);
+    raw["customer"]["type"] = json!("individual");
+    raw["meter"]["filter"] = json!({
+        "conjunction": "and",
+        "clauses": [
+            {"property": "name", "operator": "eq", "value": 42},
+            {"conjunction": "or", "clauses": [{"property": "ok", "operator": "ne", "value": true}]}
+        ]
+    });
+    let meter: CustomerMeter = serde_json::from_value(raw.clone()).unwrap();
+
+    // Microseconds survive decoding and re-encoding.
+    assert_eq!(meter.created_at.timestamp_subsec_micros(), 123_456);
+    let Customer::Individual(customer) = &meter.customer else {
+        panic!("{:?}", meter.customer)
+    };
+    // The prefixItems tuple is a Rust tuple with a typed second element.
+    assert_eq!(
+        customer.tax_id,
+        Some(("FR61954506077".to_owned(), TaxIdFormat::EuVat))
+    );
+    // The recursive filter: a clause and a nested (boxed) filter.
+    let clauses = &meter.meter.filter.clauses;
+    assert!(
+        matches!(&clauses[0], FilterClausesItem::FilterClause(c) if c.value == FilterClauseValue::Integer(42))
+    );
+    match &clauses[1] {
+        FilterClausesItem::Filter(inner) => assert_eq!(inner.clauses.len(), 1),
+        other => panic!("{other:?}"),
+    }
+    // Everything known re-encodes to the same JSON.
+    let again = serde_json::to_value(&meter).unwrap();
+    assert_eq!(again["created_at"], json!("2025-03-04T05:06:07.123456Z"));
+    assert_eq!(again["customer"]["tax_id"], raw["customer"]["tax_id"]);
+    assert_eq!(again["meter"]["filter"], raw["meter"]["filter"]);
+    let back: CustomerMeter = serde_json::from_value(again).unwrap();
+    assert_eq!(back, meter);
+}
+
+#[test]
+fn nullable_required_fields_must_be_present_as_null_but_optional_ones_may_be_absent() {
+    let raw: Value = serde_json::from_str(&meter_json(3)).unwrap();
+    let meter: CustomerMeter = serde_json::from_value(raw).unwrap();
+    let encoded = serde_json::to_value(&meter).unwrap();
+    // `modified_at` is required and nullable: always written, as null when empty.
+    assert!(encoded.as_object().unwrap().contains_key("modified_at"));
+    // `archived_at` is optional: left out when absent, written as null when null.
+    let mut absent = meter.meter.clone();
+    absent.archived_at = None;
+    assert!(!serde_json::to_value(&absent)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .contains_key("archived_at"));
+    let mut null = meter.meter.clone();
+    null.archived_at = Some(None);
+    assert_eq!(
+        serde_json::to_value(&null).unwrap()["archived_at"],
+        Value::Null
+    );
+}
