@@ -4,14 +4,18 @@
 //! `cargo xtask codegen --check`               fail (naming every file) if the committed code is stale
 //! `cargo xtask codegen --spec FILE --out DIR` generate from another document into DIR
 //!                                             (with --check: compare DIR instead of writing)
+//! `cargo xtask conformance`                   drive the SDK through a Prism mock of openapi/
+//!                                             (and of ../shared/openapi/polar-openapi.json)
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod conformance;
+
 use codegen::output;
 use codegen::Config;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)\n       cargo xtask conformance   (Prism mock server conformance run of the SDK)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +34,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("conformance") => match conformance::command(&root(), &args[1..]) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -153,6 +164,7 @@ fn bench_command(args: &[String]) -> Result<ExitCode, String> {
     };
     let mut parse = Vec::new();
     let mut whole = Vec::new();
+    let mut stages: Vec<[Duration; 4]> = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
         let text =
@@ -166,6 +178,22 @@ fn bench_command(args: &[String]) -> Result<ExitCode, String> {
         let generation = codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
         output::write(&out, &generation.files).map_err(|e| e.to_string())?;
         whole.push(started.elapsed());
+
+        // The same pipeline, stage by stage.
+        let t0 = Instant::now();
+        let document = codegen::load::load_file(&spec).map_err(|e| e.to_string())?;
+        let t1 = Instant::now();
+        let normalized = codegen::normalize::normalize(&document).map_err(|e| e.to_string())?;
+        let t2 = Instant::now();
+        let api = codegen::ir::lower(&document, &normalized).map_err(|e| e.to_string())?;
+        let t3 = Instant::now();
+        let selection = codegen::emit::select(&api, &config).map_err(|e| e.to_string())?;
+        let emitted = codegen::emit::emit(&api, &selection).map_err(|d| format!("{d:?}"))?;
+        for file in emitted {
+            codegen::format::format(file).map_err(|e| e.to_string())?;
+        }
+        let t4 = Instant::now();
+        stages.push([t1 - t0, t2 - t1, t3 - t2, t4 - t3]);
     }
     let _ = std::fs::remove_dir_all(&out);
     let (parse, whole) = (median(parse), median(whole));
@@ -179,5 +207,12 @@ fn bench_command(args: &[String]) -> Result<ExitCode, String> {
         whole.as_secs_f64() * 1e3
     );
     println!("  ratio: {:.1}x", whole.as_secs_f64() / parse.as_secs_f64());
+    for (index, name) in ["load", "normalize", "lower to IR", "emit + format"]
+        .iter()
+        .enumerate()
+    {
+        let stage = median(stages.iter().map(|s| s[index]).collect());
+        println!("    {name:<14} {:>8.1} ms", stage.as_secs_f64() * 1e3);
+    }
     Ok(ExitCode::SUCCESS)
 }

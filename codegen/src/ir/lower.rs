@@ -9,7 +9,9 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::naming::{dedupe, enum_variant, field_name, strip_common_affixes, type_name};
+use super::naming::{
+    dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name,
+};
 use super::{
     cycles, Api, Body, EnumValue, Field, Operation, Pagination, ParamLocation, ParamStyle,
     Parameter, Response, Server, TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef,
@@ -605,17 +607,14 @@ impl<'a> Lowerer<'a> {
             });
         };
         let (resource, verb) = match id.split_once(':') {
-            Some((resource, verb)) => (snake(resource), snake(verb)),
+            Some((resource, verb)) => (module_name(resource), field_name(verb)),
             None => {
                 self.diag(
                     &format!("{pointer}/operationId"),
                     format!("operationId `{id}` is not `resource:verb`; grouped by its first tag"),
                 );
-                let resource = operation
-                    .tags
-                    .first()
-                    .map_or("default".to_owned(), |t| snake(t));
-                (resource, snake(&id))
+                let resource = module_name(operation.tags.first().map_or("", String::as_str));
+                (resource, field_name(&id))
             }
         };
         let operation_hint = format!("{}{}", type_name(&resource), type_name(&verb));
@@ -1106,13 +1105,6 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name(inner),
         TypeRef::OneOrMany(_) => "OneOrMany".into(),
     }
-}
-
-fn snake(text: &str) -> String {
-    heck::ToSnakeCase::to_snake_case(
-        text.replace(|c: char| !c.is_ascii_alphanumeric(), " ")
-            .as_str(),
-    )
 }
 
 fn placeholders(path: &str) -> Vec<String> {

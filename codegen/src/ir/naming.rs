@@ -24,6 +24,8 @@ fn words(text: &str) -> String {
 /// A type or variant name: `ListResource_CustomerMeter_` → `ListResourceCustomerMeter`,
 /// `HTTPValidationError` → `HttpValidationError`, `OrganizationID Filter` → `OrganizationIdFilter`.
 pub fn type_name(text: &str) -> String {
+    // A raw identifier (`r#use`) names the same thing as its bare word.
+    let text = text.strip_prefix("r#").unwrap_or(text);
     let mut name = words(text).to_upper_camel_case();
     if name.is_empty() {
         name.push_str("Unnamed");
@@ -50,6 +52,22 @@ pub fn field_name(text: &str) -> String {
         name.push('_');
     } else if KEYWORDS.contains(&name.as_str()) {
         name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// A module (resource) name: snake case, never empty, never a keyword (`type` → `type_`),
+/// since it is also a file name.
+pub fn module_name(text: &str) -> String {
+    let mut name = words(text).to_snake_case();
+    if name.is_empty() {
+        name.push_str("default");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if KEYWORDS.contains(&name.as_str()) || NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
     }
     name
 }
@@ -148,6 +166,7 @@ mod tests {
         assert_eq!(type_name("TaxIDFormat"), "TaxIdFormat");
         assert_eq!(type_name("OrganizationID Filter"), "OrganizationIdFilter");
         assert_eq!(type_name("3ds"), "V3ds");
+        assert_eq!(type_name("r#use"), "Use");
         assert_eq!(type_name(""), "Unnamed");
     }
 
@@ -158,6 +177,16 @@ mod tests {
         assert_eq!(field_name("billingAddress"), "billing_address");
         assert_eq!(field_name("x-trace"), "x_trace");
         assert_eq!(field_name("2fa"), "_2fa");
+    }
+
+    #[test]
+    fn module_names() {
+        assert_eq!(module_name("customer_meters"), "customer_meters");
+        assert_eq!(module_name("CustomerMeters"), "customer_meters");
+        assert_eq!(module_name(""), "default");
+        assert_eq!(module_name("type"), "type_");
+        assert_eq!(module_name("self"), "self_");
+        assert_eq!(module_name("3d"), "_3d");
     }
 
     #[test]
