@@ -39,15 +39,21 @@ pub fn type_name(text: &str) -> String {
     name
 }
 
-/// A field, method or module name; keywords become raw identifiers (`r#type`).
-pub fn field_name(text: &str) -> String {
+/// Snake case that is a valid identifier start: never empty (`fallback`), never a leading digit.
+fn snake_identifier(text: &str, fallback: &str) -> String {
     let mut name = words(text).to_snake_case();
     if name.is_empty() {
-        name.push_str("value");
+        name.push_str(fallback);
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
+    name
+}
+
+/// A field or method name; keywords become raw identifiers (`r#type`).
+pub fn field_name(text: &str) -> String {
+    let mut name = snake_identifier(text, "value");
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');
     } else if KEYWORDS.contains(&name.as_str()) {
@@ -56,16 +62,10 @@ pub fn field_name(text: &str) -> String {
     name
 }
 
-/// A module (resource) name: snake case, never empty, never a keyword (`type` → `type_`),
-/// since it is also a file name.
+/// A module (resource) name. It is also a file name, so keywords get a `_` suffix
+/// (`type` → `type_`) rather than becoming raw identifiers.
 pub fn module_name(text: &str) -> String {
-    let mut name = words(text).to_snake_case();
-    if name.is_empty() {
-        name.push_str("default");
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, '_');
-    }
+    let mut name = snake_identifier(text, "default");
     if KEYWORDS.contains(&name.as_str()) || NOT_RAW.contains(&name.as_str()) {
         name.push('_');
     }
