@@ -43,7 +43,8 @@ pub struct Polar {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    /// `None` only for a client [`Polar::new`] could not configure (see `unusable`).
+    http: Option<reqwest::Client>,
     /// Without a trailing slash; paths start with one.
     base_url: String,
     /// Every header the SDK sends, including `Authorization` (marked sensitive).
@@ -65,9 +66,7 @@ impl Polar {
             Ok(client) => client,
             Err(error) => Polar {
                 inner: Arc::new(Inner {
-                    http: reqwest::Client::builder()
-                        .build()
-                        .unwrap_or_else(|_| reqwest::Client::new()),
+                    http: None,
                     base_url: Server::default().url().to_owned(),
                     headers: HeaderMap::new(),
                     timeout: DEFAULT_TIMEOUT,
@@ -136,9 +135,11 @@ impl Polar {
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
-        if let Some(error) = &inner.unusable {
-            return Err(Error::Config(error.clone()));
-        }
+        let http = match (&inner.http, &inner.unusable) {
+            (Some(http), None) => http,
+            (_, Some(error)) => return Err(Error::Config(error.clone())),
+            (None, None) => return Err(Error::Config(ConfigError::new("no HTTP client"))),
+        };
         let path_and_query = spec.path_and_query().map_err(Error::InvalidRequest)?;
         let url = Url::parse(&format!("{}{}", inner.base_url, path_and_query))
             .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
@@ -158,7 +159,7 @@ impl Polar {
                 status = tracing::field::Empty,
             );
             let failure = match self
-                .attempt(spec, &url, timeout, &span)
+                .attempt(http, spec, &url, timeout, &span)
                 .instrument(span.clone())
                 .await
             {
@@ -192,6 +193,7 @@ impl Polar {
     /// One attempt: send, and read the body of a success.
     async fn attempt(
         &self,
+        http: &reqwest::Client,
         spec: &RequestSpec,
         url: &Url,
         timeout: Duration,
@@ -199,8 +201,7 @@ impl Polar {
     ) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
         let started = Instant::now();
-        let response = inner
-            .http
+        let response = http
             .request(spec.method().clone(), url.clone())
             .headers(inner.headers.clone())
             .timeout(timeout)
@@ -538,7 +539,7 @@ impl PolarBuilder {
 
         Ok(Polar {
             inner: Arc::new(Inner {
-                http,
+                http: Some(http),
                 base_url,
                 headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),

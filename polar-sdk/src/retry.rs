@@ -10,6 +10,9 @@ use std::time::{Duration, SystemTime};
 /// * the connection breaking before the whole response arrived (reset, closed, truncated body);
 /// * responses `408`, `429`, `500`, `502`, `503` and `504`.
 ///
+/// A non-idempotent request is retried only where it cannot have been processed: connection
+/// failures and responses `429` and `503`.
+///
 /// Not retried: other statuses, an attempt that exceeded its timeout (the timeout is the
 /// caller's bound on waiting), and bodies that do not decode.
 ///
@@ -151,6 +154,9 @@ pub(crate) enum Decision {
 
 const RETRYABLE_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
 
+/// Statuses that promise the request was not acted on.
+const NOT_PROCESSED_STATUSES: &[u16] = &[429, 503];
+
 /// The retry decision after a failed attempt. Pure, so that it can be table-tested.
 ///
 /// * `retries_done`: how many retries already happened (0 after the first attempt);
@@ -171,12 +177,19 @@ pub(crate) fn decide(
         return Decision::Stop;
     }
     let retry_after = match outcome {
+        // The request never reached the server.
         Outcome::Connect => None,
         Outcome::Transport if idempotent => None,
+        // 429 and 503 say the server did not process the request, so even a
+        // non-idempotent one may be sent again; 408 and other 5xx only for idempotent ones.
         Outcome::Status {
             status,
             retry_after,
-        } if RETRYABLE_STATUSES.contains(status) => *retry_after,
+        } if RETRYABLE_STATUSES.contains(status)
+            && (idempotent || NOT_PROCESSED_STATUSES.contains(status)) =>
+        {
+            *retry_after
+        }
         Outcome::Transport | Outcome::Timeout | Outcome::Status { .. } => return Decision::Stop,
     };
     let delay = match retry_after {
@@ -260,6 +273,38 @@ mod tests {
                 Decision::Retry(MS(250)),
             ),
             (&d, 0, true, status(503), S(0), 0.0, Decision::Retry(MS(0))),
+            // Non-idempotent requests: only where the server did not process them.
+            (
+                &d,
+                0,
+                false,
+                status(503),
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
+            (
+                &d,
+                0,
+                false,
+                status(429),
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
+            (&d, 0, false, status(500), S(0), 1.0, Decision::Stop),
+            (&d, 0, false, status(502), S(0), 1.0, Decision::Stop),
+            (&d, 0, false, status(408), S(0), 1.0, Decision::Stop),
+            (
+                &d,
+                0,
+                false,
+                Outcome::Connect,
+                S(0),
+                1.0,
+                Decision::Retry(MS(500)),
+            ),
+            (&d, 0, false, Outcome::Transport, S(0), 1.0, Decision::Stop),
             (&d, 1, true, status(502), S(0), 1.0, Decision::Retry(S(1))),
             (&d, 2, true, status(500), S(0), 1.0, Decision::Retry(S(2))),
             (

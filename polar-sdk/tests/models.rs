@@ -176,7 +176,7 @@ fn generated_shapes_keep_what_the_wire_says() {
 }
 
 #[test]
-fn nullable_required_fields_must_be_present_as_null_but_optional_ones_may_be_absent() {
+fn nullable_required_fields_are_written_as_null_and_optional_ones_left_out_when_absent() {
     let raw: Value = serde_json::from_str(&meter_json(3)).unwrap();
     let meter: CustomerMeter = serde_json::from_value(raw).unwrap();
     let encoded = serde_json::to_value(&meter).unwrap();

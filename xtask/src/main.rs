@@ -4,18 +4,21 @@
 //! `cargo xtask codegen --check`               fail (naming every file) if the committed code is stale
 //! `cargo xtask codegen --spec FILE --out DIR` generate from another document into DIR
 //!                                             (with --check: compare DIR instead of writing)
+//! `cargo xtask compile-check`                 the code generated for every supported resource of
+//!                                             Polar's full document compiles (clippy + doc-tests)
 //! `cargo xtask conformance`                   drive the SDK through a Prism mock of openapi/
 //!                                             (and of ../shared/openapi/polar-openapi.json)
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod compile_check;
 mod conformance;
 
 use codegen::output;
 use codegen::Config;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)\n       cargo xtask conformance   (Prism mock server conformance run of the SDK)";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)\n       cargo xtask compile-check   (generated code for every supported resource of Polar's document compiles)\n       cargo xtask conformance   (Prism mock server conformance run of the SDK)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +37,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("compile-check") => match compile_check::command(&root()) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Some("conformance") => match conformance::command(&root(), &args[1..]) {
             Ok(code) => code,
             Err(message) => {

@@ -33,6 +33,9 @@ pub fn filters_file(api: &Api, types: &[&TypeDef]) -> TokenStream {
     quote! {
         //! Query filters that take one value or several: pass a single value, an array or a
         //! `Vec`, e.g. `.organization_id(id)` or `.organization_id([a, b])`.
+        #[allow(unused_imports)]
+        use crate::models;
+
         #(#items)*
     }
 }

@@ -8,7 +8,8 @@ use super::docs::{doc_attrs, inner_doc_attrs, spec};
 use super::types::{ident, type_text, type_tokens, Scope};
 use crate::error::Diagnostic;
 use crate::ir::{
-    naming::type_name, Api, Operation, ParamLocation, ParamStyle, Parameter, TypeOrigin, TypeRef,
+    naming::type_name, Api, Operation, ParamLocation, ParamStyle, Parameter, TypeKind, TypeOrigin,
+    TypeRef,
 };
 
 /// The module of one resource, or the constructs that keep it from being generated.
@@ -16,7 +17,7 @@ pub fn resource_file(api: &Api, resource: &str) -> Result<TokenStream, Vec<Diagn
     let operations: Vec<&Operation> = api.resource_operations(resource).collect();
     let mut diagnostics = Vec::new();
     for operation in &operations {
-        diagnostics.extend(unsupported(operation));
+        diagnostics.extend(unsupported(api, operation));
     }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
@@ -73,7 +74,7 @@ pub fn resource_file(api: &Api, resource: &str) -> Result<TokenStream, Vec<Diagn
     })
 }
 
-fn unsupported(operation: &Operation) -> Vec<Diagnostic> {
+fn unsupported(api: &Api, operation: &Operation) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut report = |message: String| {
         out.push(Diagnostic {
@@ -88,16 +89,50 @@ fn unsupported(operation: &Operation) -> Vec<Diagnostic> {
         report("no JSON success response; only JSON responses are generated yet".into());
     }
     for parameter in &operation.parameters {
-        match (parameter.location, parameter.style) {
-            (ParamLocation::Path, ParamStyle::Simple)
-            | (ParamLocation::Query, ParamStyle::Form) => {}
-            (location, style) => report(format!(
-                "parameter `{}` ({location:?}, style {style:?}) is not generated yet",
-                parameter.name
-            )),
+        let supported = match (parameter.location, parameter.style) {
+            (ParamLocation::Path, ParamStyle::Simple) => is_scalar(api, &parameter.ty),
+            (ParamLocation::Query, ParamStyle::Form) => match &parameter.ty {
+                TypeRef::Array(item) => is_scalar(api, item),
+                TypeRef::Named(name) => match api.types.get(name).map(|d| &d.kind) {
+                    Some(TypeKind::Alias {
+                        ty: TypeRef::OneOrMany(item),
+                    }) => is_scalar(api, item),
+                    _ => is_scalar(api, &parameter.ty),
+                },
+                other => is_scalar(api, other),
+            },
+            _ => false,
+        };
+        if !supported {
+            report(format!(
+                "parameter `{}` ({:?}, style {:?}, type `{}`) is not generated yet",
+                parameter.name,
+                parameter.location,
+                parameter.style,
+                type_text(api, &parameter.ty)
+            ));
         }
     }
     out
+}
+
+/// Types the runtime writes as one path segment or query value.
+fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F64
+        | TypeRef::Bool
+        | TypeRef::Uuid
+        | TypeRef::DateTime
+        | TypeRef::Date => true,
+        TypeRef::Named(name) => matches!(
+            api.types.get(name).map(|d| &d.kind),
+            Some(TypeKind::Enum { .. })
+        ),
+        _ => false,
+    }
 }
 
 pub(super) fn success_type(operation: &Operation) -> Option<&TypeRef> {

@@ -28,10 +28,12 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error> {
     check_references(document)?;
     let openapi = &normalized.openapi;
+    let names = component_names(openapi);
     let mut lowerer = Lowerer {
         openapi,
         types: BTreeMap::new(),
-        component_names: component_names(openapi),
+        component_rust_names: names.values().cloned().collect(),
+        component_names: names,
         diagnostics: normalized.diagnostics.clone(),
     };
 
@@ -63,6 +65,24 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
         }
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
+    // Distinct ids can still map to one `resource.verb` (`a-b:list`, `a_b:list`).
+    let mut by_resource: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, operation) in operations.iter().enumerate() {
+        by_resource
+            .entry(operation.resource.clone())
+            .or_default()
+            .push(index);
+    }
+    for indices in by_resource.values() {
+        let mut verbs: Vec<String> = indices
+            .iter()
+            .map(|&i| operations[i].verb.clone())
+            .collect();
+        dedupe(&mut verbs, &[]);
+        for (&index, verb) in indices.iter().zip(verbs) {
+            operations[index].verb = verb;
+        }
+    }
     for pair in operations.windows(2) {
         if pair[0].id == pair[1].id {
             return Err(Error::Spec {
@@ -177,6 +197,7 @@ struct Lowerer<'a> {
     openapi: &'a OpenAPI,
     types: BTreeMap<String, TypeDef>,
     component_names: BTreeMap<String, String>,
+    component_rust_names: std::collections::BTreeSet<String>,
     diagnostics: Vec<crate::error::Diagnostic>,
 }
 
@@ -190,9 +211,17 @@ impl<'a> Lowerer<'a> {
 
     fn lower_component(&mut self, schema: &ReferenceOr<Schema>, name: &str, pointer: &str) {
         let doc = description(schema);
-        let kind = match self.shape(schema, name, pointer) {
-            Shape::Def(kind) => kind,
-            Shape::Ref(ty) => TypeKind::Alias { ty },
+        // The component's own definition keeps its name; only a plain type use can be
+        // nullable at the top (a nullable object component is lowered as the object).
+        let kind = match schema {
+            ReferenceOr::Item(item) => match self.shape_of_item(item, name, pointer) {
+                Shape::Def(kind) => kind,
+                Shape::Ref(ty) if item.schema_data.nullable => TypeKind::Alias { ty: nullable(ty) },
+                Shape::Ref(ty) => TypeKind::Alias { ty },
+            },
+            ReferenceOr::Reference { reference } => TypeKind::Alias {
+                ty: self.reference(reference, pointer),
+            },
         };
         self.types.insert(
             name.to_owned(),
@@ -231,15 +260,16 @@ impl<'a> Lowerer<'a> {
         let mut counter = 1;
         loop {
             match self.types.get(&name) {
+                // A component lowered later owns its name: inline types never take it.
+                None if self.component_rust_names.contains(&name) => {}
                 None => break,
                 Some(existing) if existing.kind == kind && existing.origin == origin => {
                     return name;
                 }
-                Some(_) => {
-                    counter += 1;
-                    name = format!("{hint}{counter}");
-                }
+                Some(_) => {}
             }
+            counter += 1;
+            name = format!("{hint}{counter}");
         }
         self.types.insert(
             name.clone(),
@@ -290,9 +320,17 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(schema) => schema,
         };
         let shape = self.shape_of_item(schema, hint, pointer);
+        if !schema.schema_data.nullable {
+            return shape;
+        }
+        // A nullable use: an inline definition must be named here so it can be wrapped.
         match shape {
-            Shape::Ref(ty) if schema.schema_data.nullable => Shape::Ref(nullable(ty)),
-            other => other,
+            Shape::Ref(ty) => Shape::Ref(nullable(ty)),
+            Shape::Def(kind) => {
+                let doc = schema.schema_data.description.clone();
+                let name = self.define(hint, doc, pointer, TypeOrigin::Model, kind);
+                Shape::Ref(nullable(TypeRef::Named(name)))
+            }
         }
     }
 

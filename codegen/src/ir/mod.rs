@@ -16,6 +16,18 @@ use crate::error::Diagnostic;
 
 pub use lower::lower;
 
+/// Names the emitted request builders use for their own fields and methods; parameters are
+/// renamed away from them.
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "retry",
+    "timeout",
+    "send",
+    "into_stream",
+    "request",
+];
+
 /// The whole API as the generator understands it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {

@@ -2,6 +2,9 @@
 //! Query filters that take one value or several: pass a single value, an array or a
 //! `Vec`, e.g. `.organization_id(id)` or `.organization_id([a, b])`.
 
+#[allow(unused_imports)]
+use crate::models;
+
 /// Only return meters of this customer, or of any of these customers.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
 

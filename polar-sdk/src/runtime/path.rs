@@ -5,47 +5,18 @@ use std::borrow::Cow;
 use percent_encoding::utf8_percent_encode;
 
 use super::query::COMPONENT;
-use super::OpenEnum;
+use super::QueryScalar;
 
-/// A value that can fill a `{name}` in a path template.
+/// A value that can fill a `{name}` in a path template: any scalar a query can carry, with
+/// the same text (`simple` and `form` styles agree on scalars).
 pub(crate) trait PathParam {
     /// The unescaped text of the segment; [`RequestSpec`](super::RequestSpec) escapes it.
     fn to_path_segment(&self) -> Cow<'_, str>;
 }
 
-impl PathParam for str {
+impl<T: QueryScalar + ?Sized> PathParam for T {
     fn to_path_segment(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl PathParam for String {
-    fn to_path_segment(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl PathParam for i64 {
-    fn to_path_segment(&self) -> Cow<'_, str> {
-        Cow::Owned(self.to_string())
-    }
-}
-
-impl PathParam for i32 {
-    fn to_path_segment(&self) -> Cow<'_, str> {
-        Cow::Owned(self.to_string())
-    }
-}
-
-impl PathParam for uuid::Uuid {
-    fn to_path_segment(&self) -> Cow<'_, str> {
-        Cow::Owned(self.hyphenated().to_string())
-    }
-}
-
-impl<T: OpenEnum> PathParam for T {
-    fn to_path_segment(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.wire_str())
+        self.to_query_string()
     }
 }
 

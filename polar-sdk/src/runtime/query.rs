@@ -181,6 +181,12 @@ impl QueryScalar for chrono::DateTime<chrono::Utc> {
     }
 }
 
+impl QueryScalar for chrono::NaiveDate {
+    fn to_query_string(&self) -> Cow<'_, str> {
+        Cow::Owned(self.format("%Y-%m-%d").to_string())
+    }
+}
+
 impl<T: OpenEnum> QueryScalar for T {
     fn to_query_string(&self) -> Cow<'_, str> {
         Cow::Borrowed(self.wire_str())
