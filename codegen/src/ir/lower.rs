@@ -699,17 +699,7 @@ impl<'a> Lowerer<'a> {
             _ => usize::MAX,
         });
         let mut names: Vec<String> = parameters.iter().map(|p| p.rust_name.clone()).collect();
-        dedupe(
-            &mut names,
-            &[
-                "client",
-                "options",
-                "retry",
-                "timeout",
-                "send",
-                "into_stream",
-            ],
-        );
+        dedupe(&mut names, super::BUILDER_MEMBERS);
         for (parameter, name) in parameters.iter_mut().zip(names) {
             parameter.rust_name = name;
         }
