@@ -555,7 +555,17 @@ impl fmt::Debug for PolarBuilder {
         f.debug_struct("PolarBuilder")
             .field("access_token", &self.access_token)
             .field("server", &self.server)
-            .field("server_url", &self.server_url)
+            // `build` refuses URLs with credentials; until then, never print them.
+            .field(
+                "server_url",
+                &self.server_url.as_deref().map(|url| {
+                    if url.contains('@') {
+                        "<redacted: has credentials>"
+                    } else {
+                        url
+                    }
+                }),
+            )
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)

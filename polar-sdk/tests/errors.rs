@@ -622,3 +622,15 @@ async fn polar_new_with_a_bad_token_fails_requests_instead_of_panicking() {
         assert!(!err.to_string().contains("line\nbreak"), "{err}");
     }
 }
+
+#[test]
+fn credentials_in_a_server_url_never_show_in_debug() {
+    let builder = Polar::builder()
+        .access_token(TOKEN)
+        .server_url("https://user:hunter2@example.test");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let err = builder.build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(!format!("{err:?} {err}").contains("hunter2"));
+}
