@@ -3,13 +3,13 @@
 //!
 //! | 3.1 construct                          | becomes                                                  |
 //! |----------------------------------------|----------------------------------------------------------|
-//! | `{"type": "null"}` branch in anyOf/oneOf | removed; the schema gets `nullable: true`              |
+//! | `{"type": "null"}` branch in anyOf/oneOf | kept as `x-null` (skipped by the IR); the schema gets `nullable: true` |
 //! | `type: [T, "null"]`                    | `type: T, nullable: true`                                |
 //! | `const: v`                             | `enum: [v]` (one-value enum) plus `x-const: true`        |
 //! | numeric `exclusiveMinimum/Maximum: n`  | `minimum/maximum: n` + `exclusiveMinimum/Maximum: true`  |
 //! | integral floats in integer bounds      | integers (`2147483647.0` → `2147483647`)                 |
 //! | `prefixItems: [..]`                    | `x-prefix-items: [..]` (tuple items, normalized too)      |
-//! | `$ref` with sibling keywords           | `allOf: [{$ref}]` plus the siblings (3.0 idiom)          |
+//! | `$ref` with sibling keywords           | `allOf: [{$ref}]` plus the siblings (3.0 idiom), `x-ref-siblings: true` |
 //! | `examples: [..]`                       | `example: first` + `x-examples: [..]`                    |
 //! | lone `{"type": "null"}`                | `nullable: true` + `x-null: true`                        |
 //! | top-level `webhooks`                   | `x-webhooks` (kept verbatim; not generated yet)          |
@@ -349,6 +349,8 @@ fn rewrite_ref_siblings(object: &mut Map<String, Value>) {
             let mut only_ref = Map::new();
             only_ref.insert("$ref".into(), reference);
             object.insert("allOf".into(), Value::Array(vec![Value::Object(only_ref)]));
+            // Marks the wrapper as ours: the `$ref` stands at this node in the original.
+            object.insert("x-ref-siblings".into(), Value::Bool(true));
         }
     }
 }
@@ -399,9 +401,9 @@ fn rewrite_null_branches(object: &mut Map<String, Value>) {
         let Some(Value::Array(branches)) = object.get_mut(keyword) else {
             continue;
         };
-        let before = branches.len();
-        branches.retain(|branch| !is_null_schema(branch));
-        if branches.len() != before {
+        // The null branch stays (as `x-null`) so branch indices, and with them the JSON
+        // pointers in diagnostics, still match the original document; the IR skips it.
+        if branches.iter().any(is_null_schema) {
             set_nullable(object);
         }
     }
@@ -474,7 +476,7 @@ mod tests {
         let (out, _) = schema(json!({"anyOf": [{"type": "string"}, {"type": "null"}]}));
         assert_eq!(
             out,
-            json!({"anyOf": [{"type": "string"}], "nullable": true})
+            json!({"anyOf": [{"type": "string"}, {"x-null": true, "nullable": true}], "nullable": true})
         );
     }
 
@@ -516,7 +518,7 @@ mod tests {
         let (out, _) = schema(json!({"$ref": "#/components/schemas/A", "description": "why"}));
         assert_eq!(
             out,
-            json!({"description": "why", "allOf": [{"$ref": "#/components/schemas/A"}]})
+            json!({"description": "why", "allOf": [{"$ref": "#/components/schemas/A"}], "x-ref-siblings": true})
         );
     }
 

@@ -105,3 +105,31 @@ fn generation_is_byte_identical_on_rerun() {
         assert_eq!(generate_all(name), generate_all(name), "{name}");
     }
 }
+
+#[test]
+fn diagnostics_point_into_the_original_document() {
+    // A lossy construct behind a null branch, and a `$ref` with siblings that names something
+    // other than a component: normalize rewrites both, yet the pointers must resolve in the
+    // document as written.
+    let text = r##"{
+      "openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {},
+      "components": {"schemas": {"A": {"type": "object", "properties": {
+        "x": {"anyOf": [{"type": "null"}, {"not": {"type": "string"}}]},
+        "y": {"$ref": "#/components/schemas/A/properties/x", "description": "d"}
+      }}}}
+    }"##;
+    let document = load::load_str(Path::new("inline.json"), text).unwrap();
+    let normalized = normalize::normalize(&document).unwrap();
+    let api = codegen::ir::lower(&document, &normalized).unwrap();
+    let pointers: Vec<&str> = api.diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/components/schemas/A/properties/x/anyOf/1",
+            "/components/schemas/A/properties/y"
+        ]
+    );
+    for pointer in pointers {
+        assert!(document.root.pointer(pointer).is_some(), "{pointer}");
+    }
+}

@@ -379,7 +379,13 @@ impl<'a> Lowerer<'a> {
                 if all_of.len() == 1 {
                     // `$ref` with siblings, normalized to a one-element allOf: the siblings
                     // (description, default) belong to the use, the type is the target's.
-                    self.shape(&all_of[0], hint, &format!("{pointer}/allOf/0"))
+                    // The wrapper is normalize's own: the `$ref` stands at this very node.
+                    let inner = if data.extensions.contains_key("x-ref-siblings") {
+                        pointer.to_owned()
+                    } else {
+                        format!("{pointer}/allOf/0")
+                    };
+                    self.shape(&all_of[0], hint, &inner)
                 } else {
                     self.diag(
                         pointer,
@@ -511,18 +517,26 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         keyword: &str,
     ) -> Shape {
+        // Null branches (kept by normalize for pointer stability) only make the schema nullable.
+        let branches: Vec<(usize, &ReferenceOr<Schema>)> = branches
+            .iter()
+            .enumerate()
+            .filter(|(_, branch)| !is_null_branch(branch))
+            .collect();
         if let Some(discriminator) = &data.discriminator {
-            return self.tagged_shape(branches, discriminator, hint, pointer, keyword);
+            return self.tagged_shape(&branches, discriminator, hint, pointer, keyword);
         }
-        match branches.len() {
-            0 => return Shape::Ref(TypeRef::Any),
-            1 => return self.shape(&branches[0], hint, &format!("{pointer}/{keyword}/0")),
+        match branches.as_slice() {
+            [] => return Shape::Ref(TypeRef::Any),
+            [(index, branch)] => {
+                return self.shape(branch, hint, &format!("{pointer}/{keyword}/{index}"))
+            }
             _ => {}
         }
         let mut lowered: Vec<TypeRef> = Vec::with_capacity(branches.len());
-        for (index, branch) in branches.iter().enumerate() {
+        for (position, &(index, branch)) in branches.iter().enumerate() {
             let at = format!("{pointer}/{keyword}/{index}");
-            let ty = self.lower(branch, &format!("{hint}{}", index + 1), &at);
+            let ty = self.lower(branch, &format!("{hint}{}", position + 1), &at);
             if !lowered.contains(&ty) {
                 lowered.push(ty);
             }
@@ -552,7 +566,7 @@ impl<'a> Lowerer<'a> {
 
     fn tagged_shape(
         &mut self,
-        branches: &[ReferenceOr<Schema>],
+        branches: &[(usize, &ReferenceOr<Schema>)],
         discriminator: &openapiv3::Discriminator,
         hint: &str,
         pointer: &str,
@@ -560,7 +574,7 @@ impl<'a> Lowerer<'a> {
     ) -> Shape {
         let tag = discriminator.property_name.clone();
         let mut targets: Vec<(String, TypeRef, Vec<String>)> = Vec::new();
-        for (index, branch) in branches.iter().enumerate() {
+        for &(index, branch) in branches {
             let at = format!("{pointer}/{keyword}/{index}");
             let ReferenceOr::Reference { reference } = branch else {
                 self.diag(
@@ -1063,6 +1077,12 @@ impl<'a> Lowerer<'a> {
         }
         Some((rust_path, current))
     }
+}
+
+/// A `{"type": "null"}` branch, as normalize leaves it (`x-null`).
+fn is_null_branch(branch: &ReferenceOr<Schema>) -> bool {
+    matches!(branch, ReferenceOr::Item(schema)
+        if schema.schema_data.extensions.get("x-null") == Some(&Value::Bool(true)))
 }
 
 fn box_to_plain(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
