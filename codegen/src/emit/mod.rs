@@ -101,7 +101,7 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
     let mut types = BTreeSet::new();
     let mut queue: Vec<String> = Vec::new();
     for root in &roots {
-        root.visit_named(true, &mut |name, _| queue.push(name.to_owned()));
+        root.visit_named(&mut |name| queue.push(name.to_owned()));
     }
     while let Some(name) = queue.pop() {
         if !types.insert(name.clone()) {
@@ -109,7 +109,7 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
         }
         if let Some(def) = api.types.get(&name) {
             for ty in def.type_refs() {
-                ty.visit_named(true, &mut |next, _| queue.push(next.to_owned()));
+                ty.visit_named(&mut |next| queue.push(next.to_owned()));
             }
         }
     }

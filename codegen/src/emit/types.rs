@@ -68,18 +68,27 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
 /// A human-readable spelling of a type for docs (`Vec<CustomerMeterSortProperty>`); boxes
 /// are an implementation detail and left out.
 pub fn type_text(api: &Api, ty: &TypeRef) -> String {
-    if let TypeRef::Boxed(inner) = ty {
-        return type_text(api, inner);
+    let text = |inner: &TypeRef| type_text(api, inner);
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Boxed(inner) => text(inner),
+        TypeRef::Map(value) if **value == TypeRef::Any => {
+            "serde_json::Map<String, serde_json::Value>".into()
+        }
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", text(value)),
+        TypeRef::Array(item) => format!("Vec<{}>", text(item)),
+        TypeRef::Tuple(items) => format!(
+            "({})",
+            items.iter().map(text).collect::<Vec<_>>().join(", ")
+        ),
+        TypeRef::Nullable(inner) => format!("Option<{}>", text(inner)),
+        TypeRef::OneOrMany(inner) => format!("OneOrMany<{}>", text(inner)),
+        scalar => type_tokens(api, scalar, Scope::Outside)
+            .to_string()
+            .replace(" :: ", "::")
+            .replace(" < ", "<")
+            .replace(" >", ">"),
     }
-    let text = type_tokens(api, ty, Scope::Outside).to_string();
-    text.replace(" :: ", "::")
-        .replace(" < ", "<")
-        .replace(" <", "<")
-        .replace(" >", ">")
-        .replace("< ", "<")
-        .replace(" ,", ",")
-        .replace("models::", "")
-        .replace("filters::", "")
 }
 
 /// The identifier tokens of a field or method name, honouring raw identifiers (`r#type`).

@@ -49,7 +49,7 @@ fn strongly_connected(types: &BTreeMap<String, TypeDef>) -> Vec<BTreeSet<String>
     for (name, def) in types {
         let targets = edges.entry(name.as_str()).or_default();
         for ty in def.type_refs() {
-            ty.visit_named(true, &mut |target, _inline| {
+            ty.visit_named(&mut |target| {
                 if let Some((key, _)) = types.get_key_value(target) {
                     targets.insert(key.as_str());
                 }

@@ -524,7 +524,7 @@ impl<'a> Lowerer<'a> {
             .filter(|(_, branch)| !is_null_branch(branch))
             .collect();
         if let Some(discriminator) = &data.discriminator {
-            return self.tagged_shape(&branches, discriminator, hint, pointer, keyword);
+            return self.tagged_shape(&branches, discriminator, pointer, keyword);
         }
         match branches.as_slice() {
             [] => return Shape::Ref(TypeRef::Any),
@@ -568,7 +568,6 @@ impl<'a> Lowerer<'a> {
         &mut self,
         branches: &[(usize, &ReferenceOr<Schema>)],
         discriminator: &openapiv3::Discriminator,
-        hint: &str,
         pointer: &str,
         keyword: &str,
     ) -> Shape {
@@ -612,7 +611,6 @@ impl<'a> Lowerer<'a> {
         let names: Vec<String> = targets.iter().map(|(name, _, _)| name.clone()).collect();
         let mut names = strip_common_affixes(&names);
         dedupe(&mut names, &["Unknown"]);
-        let _ = hint;
         Shape::Def(TypeKind::Tagged {
             tag,
             variants: names

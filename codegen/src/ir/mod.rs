@@ -198,17 +198,16 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    /// Calls `f` on every named type this reference mentions, with whether the use is stored
-    /// inline (`true`) or behind a heap indirection such as a `Vec` (`false`).
-    pub fn visit_named(&self, inline: bool, f: &mut dyn FnMut(&str, bool)) {
+    /// Calls `f` on every named type this reference mentions.
+    pub fn visit_named(&self, f: &mut dyn FnMut(&str)) {
         match self {
-            TypeRef::Named(name) => f(name, inline),
-            TypeRef::Nullable(inner) => inner.visit_named(inline, f),
-            TypeRef::OneOrMany(inner) => inner.visit_named(inline, f),
-            TypeRef::Tuple(items) => items.iter().for_each(|item| item.visit_named(inline, f)),
-            TypeRef::Map(inner) | TypeRef::Array(inner) | TypeRef::Boxed(inner) => {
-                inner.visit_named(false, f)
-            }
+            TypeRef::Named(name) => f(name),
+            TypeRef::Nullable(inner)
+            | TypeRef::OneOrMany(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Array(inner)
+            | TypeRef::Boxed(inner) => inner.visit_named(f),
+            TypeRef::Tuple(items) => items.iter().for_each(|item| item.visit_named(f)),
             _ => {}
         }
     }
