@@ -166,7 +166,7 @@ async fn options_carry_to_later_pages() {
         Reply::json(503, r#"{"error":"busy"}"#),
         Reply::json(200, &page_body(&[2], 3, 3)),
         // Page 3: slower than the per-call timeout (the client's is 30 s).
-        Reply::json(200, &page_body(&[3], 3, 3)).delayed(Duration::from_millis(1500)),
+        Reply::json(200, &page_body(&[3], 3, 3)).delayed(Duration::from_secs(5)),
     ])
     .await;
     let polar = Polar::builder()
@@ -181,7 +181,8 @@ async fn options_carry_to_later_pages() {
         .list()
         .limit(1)
         .retry(fast_retries())
-        .timeout(Duration::from_millis(300))
+        // Generous for pages 1 and 2 on a loaded machine, far below page 3's delay.
+        .timeout(Duration::from_secs(1))
         .into_stream();
     assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(1));
     assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(2));
