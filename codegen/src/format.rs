@@ -60,8 +60,25 @@ fn separate_items(source: &str) -> String {
         let closes_item = line == "}"
             || line == "};"
             || (line.ends_with(';') && !line.starts_with(' ') && !line.starts_with("//"));
+        // A method of an impl block ends at one level of indentation; the next item there
+        // starts with its docs, attributes or signature.
+        let closes_member = line == "    }"
+            && [
+                "    ///",
+                "    #[",
+                "    pub ",
+                "    fn ",
+                "    async ",
+                "    const ",
+                "    type ",
+            ]
+            .iter()
+            .any(|start| next.starts_with(start));
         let ends_module_docs = line.starts_with("//!") && !next.starts_with("//!");
-        if (closes_item || ends_module_docs) && !next.is_empty() && !next.starts_with('}') {
+        if (closes_item || closes_member || ends_module_docs)
+            && !next.is_empty()
+            && !next.starts_with('}')
+        {
             out.push('\n');
         }
     }

@@ -330,7 +330,7 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
             let item = type_tokens(api, &page.item, Scope::Outside);
             let response = format_ident!("{}", page.response_type);
             let page_param = &page.page_param;
-            let first_page = page.first_page;
+            let first_page = proc_macro2::Literal::i64_unsuffixed(page.first_page);
             let paging = quote!(crate::runtime::PageParams { page_param: #page_param, first_page: #first_page });
             let send_doc = doc_attrs(&format!(
                 "Sends the request and returns one page; [`Page::next`](crate::Page::next) fetches the following one.\n\n{errors_doc}"
@@ -370,6 +370,15 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
             )
         }
     };
+    let scope = if operation.pagination.is_some() {
+        "this call and every page it fetches"
+    } else {
+        "this call"
+    };
+    let retry_doc = doc_attrs(&format!("Overrides the client's retry policy for {scope}."));
+    let timeout_doc = doc_attrs(&format!(
+        "Overrides the client's per-attempt timeout for {scope}."
+    ));
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -383,13 +392,13 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
         impl #name {
             #(#setters)*
 
-            /// Overrides the client's retry policy for this call (and every page it fetches).
+            #retry_doc
             pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
                 self.options.retry = Some(retry);
                 self
             }
 
-            /// Overrides the client's per-attempt timeout for this call (and every page it fetches).
+            #timeout_doc
             pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.timeout = Some(timeout);
                 self

@@ -36,6 +36,7 @@ impl CustomerMeters<'_> {
             id,
         }
     }
+
     /// List customer meters.
     ///
     /// Returns a page of customer meters: per customer and meter, the units used and credited.
@@ -70,16 +71,18 @@ pub struct CustomerMetersGet {
 }
 
 impl CustomerMetersGet {
-    /// Overrides the client's retry policy for this call (and every page it fetches).
+    /// Overrides the client's retry policy for this call.
     pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
         self.options.retry = Some(retry);
         self
     }
-    /// Overrides the client's per-attempt timeout for this call (and every page it fetches).
+
+    /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
+
     fn request(&self) -> RequestSpec {
         let mut request = RequestSpec::new(
             "customer_meters:get",
@@ -89,6 +92,7 @@ impl CustomerMetersGet {
         request.path_param("id", &self.id);
         request
     }
+
     /// Sends the request.
     ///
     /// # Errors
@@ -130,6 +134,7 @@ impl CustomerMetersList {
         self.organization_id = Some(value.into());
         self
     }
+
     /// Only return meters of this customer, or of any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`.
@@ -137,6 +142,7 @@ impl CustomerMetersList {
         self.customer_id = Some(value.into());
         self
     }
+
     /// Only return meters of customers with this external ID, or one of these.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`.
@@ -147,6 +153,7 @@ impl CustomerMetersList {
         self.external_customer_id = Some(value.into());
         self
     }
+
     /// Only return entries for this meter, or for any of these meters.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`.
@@ -154,6 +161,7 @@ impl CustomerMetersList {
         self.meter_id = Some(value.into());
         self
     }
+
     /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
@@ -163,6 +171,7 @@ impl CustomerMetersList {
         self.page = Some(value);
         self
     }
+
     /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
@@ -172,6 +181,7 @@ impl CustomerMetersList {
         self.limit = Some(value);
         self
     }
+
     /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-modified_at"]` when this is not set.
@@ -184,16 +194,19 @@ impl CustomerMetersList {
         self.sorting = Some(value.into_iter().collect());
         self
     }
-    /// Overrides the client's retry policy for this call (and every page it fetches).
+
+    /// Overrides the client's retry policy for this call and every page it fetches.
     pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
         self.options.retry = Some(retry);
         self
     }
-    /// Overrides the client's per-attempt timeout for this call (and every page it fetches).
+
+    /// Overrides the client's per-attempt timeout for this call and every page it fetches.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
+
     fn request(&self) -> RequestSpec {
         let mut request = RequestSpec::new(
             "customer_meters:list",
@@ -220,6 +233,7 @@ impl CustomerMetersList {
         request.query("sorting", QueryStyle::Form { explode: true }, &self.sorting);
         request
     }
+
     /// Sends the request and returns one page; [`Page::next`](crate::Page::next) fetches the following one.
     ///
     /// # Errors
@@ -236,11 +250,12 @@ impl CustomerMetersList {
                 self.options,
                 crate::runtime::PageParams {
                     page_param: "page",
-                    first_page: 1i64,
+                    first_page: 1,
                 },
             )
             .await
     }
+
     /// Every item of every page from the one set (or the first), fetched lazily one page at a time.
     ///
     /// Stops after the last page reported by the server, on an empty page, or at the first error.
@@ -254,7 +269,7 @@ impl CustomerMetersList {
                 self.options,
                 crate::runtime::PageParams {
                     page_param: "page",
-                    first_page: 1i64,
+                    first_page: 1,
                 },
             )
     }

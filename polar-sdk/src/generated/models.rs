@@ -1322,9 +1322,11 @@ impl crate::runtime::OpenEnum for AddressCountry {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -1398,9 +1400,11 @@ impl crate::runtime::OpenEnum for CountAggregationFunc {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -1460,6 +1464,7 @@ impl crate::runtime::tagged::TaggedUnion for Customer {
     fn knows(tag: &str) -> bool {
         matches!(tag, "individual" | "team")
     }
+
     fn deserialize_variant<'de, D: serde::Deserializer<'de>>(
         tag: &str,
         object: D,
@@ -1470,6 +1475,7 @@ impl crate::runtime::tagged::TaggedUnion for Customer {
             _ => Err(serde::de::Error::unknown_variant(tag, &["individual", "team"])),
         }
     }
+
     fn unknown(value: serde_json::Value) -> Self {
         Self::Unknown(value)
     }
@@ -1572,9 +1578,11 @@ impl crate::runtime::OpenEnum for CustomerIndividualType {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -1751,9 +1759,11 @@ impl crate::runtime::OpenEnum for CustomerMeterSortProperty {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -1880,9 +1890,11 @@ impl crate::runtime::OpenEnum for CustomerTeamType {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -2002,9 +2014,11 @@ impl crate::runtime::OpenEnum for FilterConjunction {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -2103,9 +2117,11 @@ impl crate::runtime::OpenEnum for FilterOperator {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -2261,6 +2277,7 @@ impl crate::runtime::tagged::TaggedUnion for MeterAggregation {
     fn knows(tag: &str) -> bool {
         matches!(tag, "count" | "avg" | "max" | "min" | "sum" | "unique")
     }
+
     fn deserialize_variant<'de, D: serde::Deserializer<'de>>(
         tag: &str,
         object: D,
@@ -2281,6 +2298,7 @@ impl crate::runtime::tagged::TaggedUnion for MeterAggregation {
             }
         }
     }
+
     fn unknown(value: serde_json::Value) -> Self {
         Self::Unknown(value)
     }
@@ -2331,9 +2349,11 @@ impl crate::runtime::OpenEnum for MeterUnit {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -2431,9 +2451,11 @@ impl crate::runtime::OpenEnum for PropertyAggregationFunc {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -2508,9 +2530,11 @@ impl crate::runtime::OpenEnum for ResourceNotFoundError {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -2949,9 +2973,11 @@ impl crate::runtime::OpenEnum for TaxIdFormat {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
@@ -3027,9 +3053,11 @@ impl crate::runtime::OpenEnum for UniqueAggregationFunc {
             _ => None,
         }
     }
+
     fn from_unknown(wire: String) -> Self {
         Self::Unknown(wire)
     }
+
     fn wire_str(&self) -> &str {
         self.as_str()
     }
