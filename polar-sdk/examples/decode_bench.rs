@@ -1,6 +1,7 @@
 //! Decode speed of the generated models, no network: builds one list response with 100,000
 //! customer meters (about 135 MB) and times decoding it into the generated types, next to
-//! decoding the same bytes into `serde_json::Value`, and the parts (customers, meters).
+//! decoding the same bytes into `serde_json::Value`, and the parts (customers, meters). Then
+//! the shape a stream sees: 1,000 pages of 100 items, each decoded and dropped in turn.
 //!
 //! Run with a release build: `cargo run --release -p polar-sdk --example decode_bench`.
 
@@ -38,6 +39,31 @@ fn main() {
     let t = std::time::Instant::now();
     let v: Vec<serde_json::Value> = serde_json::from_str(&ma).unwrap();
     println!("Vec<Value> meters: {:?} {}", t.elapsed(), v.len());
+    let page = {
+        let mut body = String::from(r#"{"items":["#);
+        for i in 0..100 {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(one);
+        }
+        body.push_str(r#"],"pagination":{"total_count":100000,"max_page":1000}}"#);
+        body.into_bytes()
+    };
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let mut count = 0;
+        for _ in 0..1000 {
+            // As the SDK decodes: UTF-8 validated once, then parsed from `&str`.
+            let text = std::str::from_utf8(&page).unwrap();
+            let decoded: ListResourceCustomerMeter = serde_json::from_str(text).unwrap();
+            count += decoded.items.len();
+        }
+        println!(
+            "1,000 pages of 100, typed: {:?} ({count} items)",
+            t.elapsed()
+        );
+    }
     for _ in 0..3 {
         let t = std::time::Instant::now();
         let page: ListResourceCustomerMeter = serde_json::from_slice(&bytes).unwrap();

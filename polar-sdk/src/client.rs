@@ -262,7 +262,14 @@ pub(crate) struct RawResponse {
 
 /// Decodes a success body straight from its bytes.
 pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
-    serde_json::from_slice(&raw.body).map_err(|e| {
+    // Validating UTF-8 once for the whole body and parsing from `&str` is ~15% faster than
+    // `from_slice`, which validates every string on its own (`decode_bench`). Invalid UTF-8
+    // takes the byte path, whose error says where.
+    let decoded = match std::str::from_utf8(&raw.body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(&raw.body),
+    };
+    decoded.map_err(|e| {
         Error::Decode(DecodeError::new::<T>(
             raw.status,
             raw.content_type.clone(),

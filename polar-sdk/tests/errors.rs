@@ -634,3 +634,25 @@ fn credentials_in_a_server_url_never_show_in_debug() {
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(!format!("{err:?} {err}").contains("hunter2"));
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8_is_a_decode_error_that_keeps_the_bytes() {
+    let mut body = meter_json(1).into_bytes();
+    let at = body.iter().position(|&b| b == b'"').unwrap() + 1;
+    body[at] = 0xFF;
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(&body);
+    let server = TestServer::scripted(vec![Reply::Raw(response)]).await;
+    let err = get(&client_with(&server, RetryConfig::none()))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decode(e) => assert_eq!(e.body(), &body[..]),
+        other => panic!("{other:?}"),
+    }
+    assert_no_token(&err);
+}
