@@ -199,7 +199,10 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Untagged { variants } => {
-            let names = variants.iter().map(|v| format_ident!("{}", v.name));
+            let names: Vec<_> = variants
+                .iter()
+                .map(|v| format_ident!("{}", v.name))
+                .collect();
             let payloads = variants.iter().map(|v| type_tokens(api, &v.ty, scope));
             let variant_docs = variants.iter().map(|v| {
                 doc_attrs(&format!(
@@ -207,9 +210,27 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                     super::types::type_text(api, &v.ty)
                 ))
             });
+            let deserialize = match scalar_union(variants) {
+                // Scalars only: the JSON token's type picks the variant, no buffering.
+                Some(methods) => quote! {
+                    impl crate::runtime::scalar_union::ScalarUnion for #name {
+                        #(#methods)*
+                        fn unknown(value: serde_json::Value) -> Self {
+                            Self::Unknown(value)
+                        }
+                    }
+                    impl<'de> serde::Deserialize<'de> for #name {
+                        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                            crate::runtime::scalar_union::deserialize(deserializer)
+                        }
+                    }
+                },
+                None => quote!(),
+            };
+            let derive_deserialize = deserialize.is_empty().then(|| quote!(serde::Deserialize,));
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name {
@@ -217,6 +238,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                     /// A value of a shape this SDK version does not know, kept as sent.
                     Unknown(serde_json::Value),
                 }
+                #deserialize
             }
         }
         TypeKind::Alias { ty } => {
@@ -282,4 +304,63 @@ fn paged_response(api: &Api, page: &Pagination) -> TokenStream {
             }
         }
     }
+}
+
+/// For a union of distinct JSON scalar kinds (string, integer, number, boolean), the
+/// `ScalarUnion` methods that map each kind to its variant; `None` for any other union.
+fn scalar_union(variants: &[crate::ir::UntaggedVariant]) -> Option<Vec<TokenStream>> {
+    use crate::ir::TypeRef;
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut methods = Vec::new();
+    for variant in variants {
+        let name = format_ident!("{}", variant.name);
+        let (kind, method) = match variant.ty {
+            TypeRef::String => (
+                "str",
+                quote! {
+                    fn from_str(value: &str) -> Option<Self> {
+                        Some(Self::#name(value.to_owned()))
+                    }
+                },
+            ),
+            TypeRef::I64 => (
+                "int",
+                quote! {
+                    fn from_i64(value: i64) -> Option<Self> {
+                        Some(Self::#name(value))
+                    }
+                },
+            ),
+            TypeRef::I32 => (
+                "int",
+                quote! {
+                    fn from_i64(value: i64) -> Option<Self> {
+                        i32::try_from(value).ok().map(Self::#name)
+                    }
+                },
+            ),
+            TypeRef::F64 => (
+                "float",
+                quote! {
+                    fn from_f64(value: f64) -> Option<Self> {
+                        Some(Self::#name(value))
+                    }
+                },
+            ),
+            TypeRef::Bool => (
+                "bool",
+                quote! {
+                    fn from_bool(value: bool) -> Option<Self> {
+                        Some(Self::#name(value))
+                    }
+                },
+            ),
+            _ => return None,
+        };
+        if !kinds.insert(kind) {
+            return None;
+        }
+        methods.push(method);
+    }
+    Some(methods)
 }

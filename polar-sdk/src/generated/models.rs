@@ -1954,7 +1954,7 @@ pub struct FilterClause {
 }
 
 /// The `FilterClauseValue` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum FilterClauseValue {
@@ -1966,6 +1966,32 @@ pub enum FilterClauseValue {
     Boolean(bool),
     /// A value of a shape this SDK version does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion for FilterClauseValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterClauseValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
 }
 
 /// The `FilterClausesItem` type of the Polar API.
@@ -2184,7 +2210,7 @@ pub type MetadataOutputType = std::collections::BTreeMap<
 >;
 
 /// The `MetadataOutputTypeValue` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MetadataOutputTypeValue {
@@ -2198,6 +2224,36 @@ pub enum MetadataOutputTypeValue {
     Boolean(bool),
     /// A value of a shape this SDK version does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion for MetadataOutputTypeValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetadataOutputTypeValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
 }
 
 /// The `Meter` type of the Polar API.
@@ -3111,7 +3167,7 @@ pub struct ValidationError {
 }
 
 /// The `ValidationErrorLocItem` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ValidationErrorLocItem {
@@ -3121,6 +3177,28 @@ pub enum ValidationErrorLocItem {
     Integer(i64),
     /// A value of a shape this SDK version does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion for ValidationErrorLocItem {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
 }
 
 impl crate::runtime::PagedResponse for ListResourceCustomerMeter {

@@ -9,6 +9,7 @@ pub(crate) mod open_enum;
 mod path;
 mod query;
 mod request;
+pub(crate) mod scalar_union;
 pub(crate) mod tagged;
 
 pub use one_or_many::OneOrMany;
