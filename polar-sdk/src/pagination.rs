@@ -148,14 +148,20 @@ impl<T> Page<T> {
             return Ok(None);
         };
         let page = cursor.fetch().await?;
-        if page.digest == self.digest {
+        Ok((!page.repeats(Some(self.digest))).then_some(page))
+    }
+
+    /// Whether this page is byte-for-byte the previous one (`previous` is its digest): a
+    /// server repeating itself, where the walk must end.
+    fn repeats(&self, previous: Option<u64>) -> bool {
+        let repeated = previous == Some(self.digest);
+        if repeated {
             tracing::debug!(
-                page = page.number,
+                page = self.number,
                 "the server repeated the previous page; stopping"
             );
-            return Ok(None);
         }
-        Ok(Some(page))
+        repeated
     }
 
     /// A stream of this page's items followed by those of the following pages.
@@ -249,12 +255,7 @@ impl<T: Send + 'static> Stream for PageStream<T> {
                 let result = ready!(pending.as_mut().poll(cx));
                 this.pending = None;
                 match result {
-                    Ok(page) if Some(page.digest) == this.last_digest => {
-                        tracing::debug!(
-                            page = page.number,
-                            "the server repeated the previous page; stopping"
-                        );
-                    }
+                    Ok(page) if page.repeats(this.last_digest) => {}
                     Ok(page) => {
                         this.last_digest = Some(page.digest);
                         this.upcoming = page.next_cursor();
