@@ -56,6 +56,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod body;
 mod client;
 mod error;
 #[rustfmt::skip]
@@ -65,7 +66,7 @@ mod retry;
 pub(crate) mod runtime;
 
 pub use client::{Polar, PolarBuilder};
-pub use error::{ApiError, ConfigError, DecodeError, Error, TransportError};
+pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportError};
 pub use generated::{customer_meters, filters, models, Server, API_VERSION};
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
