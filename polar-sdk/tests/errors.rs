@@ -891,3 +891,42 @@ async fn a_counted_body_over_a_small_limit_fails_and_the_error_body_is_cut_to_it
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_size_limit_can_be_changed_per_call() {
+    let body = meter_json(1);
+    let server = TestServer::with_handler(move |_| Reply::json(200, &body)).await;
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .max_response_size(100)
+        .build()
+        .unwrap();
+    let err = get(&polar).await.unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 100, .. }),
+        "{err:?}"
+    );
+    // A larger limit for one call (a page, an export) lets it through.
+    let meter = polar
+        .customer_meters()
+        .get(uuid(1))
+        .max_response_size(1 << 20)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(meter.id, uuid(1));
+    // And a smaller one refuses what the client would accept; the same holds for lists.
+    let polar = client(&server);
+    let err = polar
+        .customer_meters()
+        .list()
+        .max_response_size(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 10, .. }),
+        "{err:?}"
+    );
+}
