@@ -54,8 +54,8 @@ struct Inner {
     retry: RetryConfig,
     /// The default limit on a response body, in bytes.
     max_response_size: u64,
-    /// Bounds the attempts in flight at once, when configured.
-    limiter: Option<Arc<tokio::sync::Semaphore>>,
+    /// Bounds the attempts in flight at once, when configured: the bound and its semaphore.
+    limiter: Option<(usize, Arc<tokio::sync::Semaphore>)>,
     /// Set when [`Polar::new`] got an unusable configuration: every request fails with it.
     unusable: Option<ConfigError>,
 }
@@ -212,7 +212,7 @@ impl Polar {
         let inner = &*self.inner;
         // Held until the body is read. `acquire` fails only on a closed semaphore (never).
         let _permit = match &inner.limiter {
-            Some(limiter) => limiter.acquire().await.ok(),
+            Some((_, limiter)) => limiter.acquire().await.ok(),
             None => None,
         };
         let started = Instant::now();
@@ -274,7 +274,7 @@ impl fmt::Debug for Polar {
             .field("max_response_size", &self.inner.max_response_size)
             .field(
                 "max_concurrent_requests",
-                &self.inner.limiter.as_ref().map(|_| "limited"),
+                &self.inner.limiter.as_ref().map(|(n, _)| n),
             )
             .finish_non_exhaustive()
     }
@@ -608,9 +608,10 @@ impl PolarBuilder {
                     "max_concurrent_requests must be at least 1",
                 ))
             }
-            Some(n) => Some(Arc::new(tokio::sync::Semaphore::new(
-                n.min(tokio::sync::Semaphore::MAX_PERMITS),
-            ))),
+            Some(n) => {
+                let n = n.min(tokio::sync::Semaphore::MAX_PERMITS);
+                Some((n, Arc::new(tokio::sync::Semaphore::new(n))))
+            }
         };
 
         Ok(Polar {
@@ -752,6 +753,19 @@ mod tests {
     }
 
     #[test]
+    fn redacted_urls() {
+        assert_eq!(
+            redacted_url("http://127.0.0.1:4010"),
+            "http://127.0.0.1:4010/"
+        );
+        assert_eq!(
+            redacted_url("https://u:p@x.test/v1?token=s#f"),
+            "https://x.test/v1 <redacted: credentials, query, fragment>"
+        );
+        assert_eq!(redacted_url("x y"), "<redacted: not a valid URL>");
+    }
+
+    #[test]
     fn builder_errors() {
         let err = Polar::builder().build().unwrap_err();
         assert!(matches!(err, Error::Config(_)), "{err}");
@@ -795,5 +809,17 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(sandbox.base_url(), "https://sandbox-api.polar.sh");
+        let limited = Polar::builder()
+            .access_token("t")
+            .max_concurrent_requests(4)
+            .max_response_size(1000)
+            .build()
+            .unwrap();
+        let shown = format!("{limited:?}");
+        assert!(
+            shown.contains("max_concurrent_requests: Some(4)"),
+            "{shown}"
+        );
+        assert!(shown.contains("max_response_size: 1000"), "{shown}");
     }
 }
