@@ -13,6 +13,7 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::body::{read_error_body, read_limited, ReadError, DEFAULT_MAX_RESPONSE_SIZE};
 use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError};
 use crate::pagination::{Cursor, Page, PageStream};
 use crate::retry::{decide, Decision, Outcome, RetryAfter, RetryConfig};
@@ -51,6 +52,10 @@ struct Inner {
     headers: HeaderMap,
     timeout: Duration,
     retry: RetryConfig,
+    /// The default limit on a response body, in bytes.
+    max_response_size: u64,
+    /// Bounds the attempts in flight at once, when configured: the bound and its semaphore.
+    limiter: Option<(usize, Arc<tokio::sync::Semaphore>)>,
     /// Set when [`Polar::new`] got an unusable configuration: every request fails with it.
     unusable: Option<ConfigError>,
 }
@@ -71,6 +76,8 @@ impl Polar {
                     headers: HeaderMap::new(),
                     timeout: DEFAULT_TIMEOUT,
                     retry: RetryConfig::none(),
+                    max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+                    limiter: None,
                     unusable: Some(error),
                 }),
             },
@@ -145,6 +152,7 @@ impl Polar {
             .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
         let retry = options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.unwrap_or(inner.timeout);
+        let limit = options.max_response_size.unwrap_or(inner.max_response_size);
         let idempotent = spec.method().is_idempotent();
         let started = Instant::now();
         let mut retries = 0u32;
@@ -154,12 +162,13 @@ impl Polar {
                 operation = spec.operation_id(),
                 method = %spec.method(),
                 route = spec.path_template(),
+                // The path only: query values (emails, external ids) stay out of logs.
                 path = url.path(),
                 attempt = retries + 1,
                 status = tracing::field::Empty,
             );
             let failure = match self
-                .attempt(http, spec, &url, timeout, &span)
+                .attempt(http, spec, &url, timeout, limit, &span)
                 .instrument(span.clone())
                 .await
             {
@@ -185,21 +194,27 @@ impl Polar {
                     tokio::time::sleep(delay).await;
                     retries += 1;
                 }
-                Decision::Stop => return Err(failure.into_error().instrument(span).await),
+                Decision::Stop => return Err(failure.into_error(limit)),
             }
         }
     }
 
-    /// One attempt: send, and read the body of a success.
+    /// One attempt: send, and read the body (within `limit` bytes).
     async fn attempt(
         &self,
         http: &reqwest::Client,
         spec: &RequestSpec,
         url: &Url,
         timeout: Duration,
+        limit: u64,
         span: &tracing::Span,
     ) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
+        // Held until the body is read. `acquire` fails only on a closed semaphore (never).
+        let _permit = match &inner.limiter {
+            Some((_, limiter)) => limiter.acquire().await.ok(),
+            None => None,
+        };
         let started = Instant::now();
         let response = http
             .request(spec.method().clone(), url.clone())
@@ -207,10 +222,7 @@ impl Polar {
             .timeout(timeout)
             .send()
             .await
-            .map_err(|e| {
-                tracing::debug!(error = %e, "request failed");
-                Failure::Transport(e, None)
-            })?;
+            .map_err(|e| Failure::transport(e, None))?;
         let status = response.status();
         span.record("status", status.as_u16());
         if !status.is_success() {
@@ -218,15 +230,25 @@ impl Polar {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "error response"
             );
-            return Err(Failure::Status(response));
+            let headers = response.headers().clone();
+            let (body, truncated) = read_error_body(response, limit).await;
+            return Err(Failure::Status {
+                status,
+                headers,
+                body,
+                truncated,
+            });
         }
         let content_type = response
             .headers()
             .get(CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let body = read_body(response).await.map_err(|(e, partial)| {
-            tracing::debug!(error = %e, received = partial.len(), "reading the body failed");
-            Failure::Transport(e, Some(partial))
+        let body = read_limited(response, limit).await.map_err(|e| match e {
+            ReadError::Transport(e, partial) => Failure::transport(e, Some(partial)),
+            ReadError::TooLarge => {
+                tracing::debug!(limit, "the response body exceeds the limit");
+                Failure::TooLarge(status)
+            }
         })?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -249,6 +271,11 @@ impl fmt::Debug for Polar {
             .field("access_token", &Redacted)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("max_response_size", &self.inner.max_response_size)
+            .field(
+                "max_concurrent_requests",
+                &self.inner.limiter.as_ref().map(|(n, _)| n),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -283,105 +310,113 @@ fn decode_page<R: PagedResponse>(raw: &RawResponse) -> Result<(Vec<R::Item>, Pag
     decode::<R>(raw).map(R::into_page_parts)
 }
 
-/// Reads the whole body. On failure, returns the error and the bytes that arrived before it.
-async fn read_body(mut response: reqwest::Response) -> Result<Bytes, (reqwest::Error, Bytes)> {
-    // The common case is a single chunk, returned without copying.
-    let mut first: Option<Bytes> = None;
-    let mut joined: Vec<u8> = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => match &first {
-                None => first = Some(chunk),
-                Some(head) => {
-                    if joined.is_empty() {
-                        let hint = response.content_length().unwrap_or(0).min(64 << 20) as usize;
-                        joined.reserve(hint.max(head.len() + chunk.len()));
-                        joined.extend_from_slice(head);
-                    }
-                    joined.extend_from_slice(&chunk);
-                }
-            },
-            Ok(None) => break,
-            Err(e) => {
-                let partial = if joined.is_empty() {
-                    first.unwrap_or_default()
-                } else {
-                    Bytes::from(joined)
-                };
-                return Err((e, partial));
-            }
-        }
-    }
-    Ok(if joined.is_empty() {
-        first.unwrap_or_default()
-    } else {
-        Bytes::from(joined)
-    })
-}
-
 /// A failed attempt, before deciding whether to retry.
 enum Failure {
-    Status(reqwest::Response),
-    /// The error, and the part of a success body received before it failed.
-    Transport(reqwest::Error, Option<Bytes>),
+    /// A non-success response, with the kept start of its body.
+    Status {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        truncated: bool,
+    },
+    /// A network failure (with the part of a success body received before it, if any).
+    Transport(TransportError, TransportKind),
+    /// A success body longer than the limit.
+    TooLarge(StatusCode),
+}
+
+/// What kind of network failure, as far as retrying and the error variant are concerned.
+#[derive(Clone, Copy)]
+enum TransportKind {
+    Connect,
+    Timeout,
+    /// Would fail the same way again (see [`is_deterministic`]).
+    Deterministic,
+    Other,
 }
 
 impl Failure {
+    fn transport(e: reqwest::Error, partial: Option<Bytes>) -> Self {
+        // A connect timeout is a connect failure (nothing was sent), so check it first.
+        let kind = if e.is_connect() {
+            TransportKind::Connect
+        } else if e.is_timeout() {
+            TransportKind::Timeout
+        } else if is_deterministic(&e) {
+            TransportKind::Deterministic
+        } else {
+            TransportKind::Other
+        };
+        let e = TransportError::new(e, partial);
+        tracing::debug!(error = %e, "request failed");
+        Self::Transport(e, kind)
+    }
+
     fn outcome(&self) -> Outcome {
         match self {
-            Self::Status(response) => Outcome::Status {
-                status: response.status().as_u16(),
-                retry_after: response
-                    .headers()
+            Self::Status {
+                status, headers, ..
+            } => Outcome::Status {
+                status: status.as_u16(),
+                retry_after: headers
                     .get(RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(RetryAfter::parse),
             },
-            // A connect timeout is a connect failure (nothing was sent), so check it first.
-            Self::Transport(e, _) if e.is_connect() => Outcome::Connect,
-            Self::Transport(e, _) if e.is_timeout() => Outcome::Timeout,
-            Self::Transport(..) => Outcome::Transport,
+            Self::Transport(_, TransportKind::Connect) => Outcome::Connect,
+            Self::Transport(_, TransportKind::Timeout) => Outcome::Timeout,
+            Self::Transport(_, TransportKind::Deterministic) | Self::TooLarge(_) => {
+                Outcome::Deterministic
+            }
+            Self::Transport(_, TransportKind::Other) => Outcome::Transport,
         }
     }
 
-    async fn into_error(self) -> Error {
-        let response = match self {
-            Self::Transport(e, partial) if e.is_connect() => {
-                return Error::Connect(TransportError::new(e, partial))
-            }
-            Self::Transport(e, partial) if e.is_timeout() => {
-                return Error::Timeout(TransportError::new(e, partial))
-            }
-            Self::Transport(e, partial) => {
-                return Error::Transport(TransportError::new(e, partial))
-            }
-            Self::Status(response) => response,
-        };
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = match read_body(response).await {
-            Ok(body) => body,
-            Err((e, partial)) => {
-                // The status is the more useful part; keep it with what arrived of the body.
-                tracing::debug!(error = %e, "reading the error body failed");
-                partial
-            }
+    fn into_error(self, limit: u64) -> Error {
+        let (status, headers, body, truncated) = match self {
+            Self::Transport(e, TransportKind::Connect) => return Error::Connect(e),
+            Self::Transport(e, TransportKind::Timeout) => return Error::Timeout(e),
+            Self::Transport(e, _) => return Error::Transport(e),
+            Self::TooLarge(status) => return Error::ResponseTooLarge { status, limit },
+            Self::Status {
+                status,
+                headers,
+                body,
+                truncated,
+            } => (status, headers, body, truncated),
         };
         match status {
-            StatusCode::NOT_FOUND => {
+            StatusCode::NOT_FOUND if !truncated => {
                 if let Ok(e) = serde_json::from_slice::<models::ResourceNotFound>(&body) {
                     return Error::ResourceNotFound(e);
                 }
             }
-            StatusCode::UNPROCESSABLE_ENTITY => {
+            StatusCode::UNPROCESSABLE_ENTITY if !truncated => {
                 if let Ok(e) = serde_json::from_slice::<models::HttpValidationError>(&body) {
                     return Error::HttpValidation(e);
                 }
             }
             _ => {}
         }
-        Error::Api(ApiError::new(status, headers, body))
+        Error::Api(ApiError::new(status, headers, body, truncated))
     }
+}
+
+/// Whether the same request would fail the same way again: a redirect loop (or a redirect
+/// the policy refuses), or a response the HTTP parser rejects (a head too large, an invalid
+/// `Content-Length`, a malformed status line).
+fn is_deterministic(e: &reqwest::Error) -> bool {
+    if e.is_redirect() {
+        return true;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(current) = cause {
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse() || hyper.is_parse_status();
+        }
+        cause = current.source();
+    }
+    false
 }
 
 /// Configures a [`Polar`] client.
@@ -410,6 +445,8 @@ pub struct PolarBuilder {
     retry: Option<RetryConfig>,
     user_agent_suffix: Option<String>,
     default_headers: Vec<(String, String)>,
+    max_response_size: Option<u64>,
+    max_concurrent_requests: Option<usize>,
 }
 
 impl PolarBuilder {
@@ -455,6 +492,26 @@ impl PolarBuilder {
     /// The retry policy (default [`RetryConfig::default`]).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// The largest response body read, in bytes (default 32 MiB). A longer body fails the
+    /// call with [`Error::ResponseTooLarge`] as soon as it is known to be longer (from its
+    /// `Content-Length`, or counted while reading; after decompression), so a broken server
+    /// cannot exhaust memory. Of an error response only the first
+    /// [`ApiError::ERROR_BODY_LIMIT`] bytes are read.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// At most `n` requests of this client (and its clones) are in flight at once; the others
+    /// wait for a slot (unbounded by default, so 2,000 concurrent calls open 2,000
+    /// connections). A slot is held per attempt, from sending until the body is read, and
+    /// released during the backoff between retries. Waiting for a slot does not count toward
+    /// the [`timeout`](Self::timeout). `n` must be at least 1.
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent_requests = Some(n);
         self
     }
 
@@ -544,6 +601,19 @@ impl PolarBuilder {
                 .map_err(|e| ConfigError::new(format!("cannot initialise the HTTP client: {e}")))?,
         };
 
+        let limiter = match self.max_concurrent_requests {
+            None => None,
+            Some(0) => {
+                return Err(ConfigError::new(
+                    "max_concurrent_requests must be at least 1",
+                ))
+            }
+            Some(n) => {
+                let n = n.min(tokio::sync::Semaphore::MAX_PERMITS);
+                Some((n, Arc::new(tokio::sync::Semaphore::new(n))))
+            }
+        };
+
         Ok(Polar {
             inner: Arc::new(Inner {
                 http: Some(http),
@@ -551,6 +621,8 @@ impl PolarBuilder {
                 headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
+                max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
+                limiter,
                 unusable: None,
             }),
         })
@@ -562,21 +634,15 @@ impl fmt::Debug for PolarBuilder {
         f.debug_struct("PolarBuilder")
             .field("access_token", &self.access_token)
             .field("server", &self.server)
-            // `build` refuses URLs with credentials; until then, never print them.
-            .field(
-                "server_url",
-                &self.server_url.as_deref().map(|url| {
-                    if url.contains('@') {
-                        "<redacted: has credentials>"
-                    } else {
-                        url
-                    }
-                }),
-            )
+            // `build` refuses URLs with credentials, a query or a fragment; until then, never
+            // print them (a token may hide there).
+            .field("server_url", &self.server_url.as_deref().map(redacted_url))
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("max_response_size", &self.max_response_size)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field(
                 "default_headers",
@@ -587,6 +653,33 @@ impl fmt::Debug for PolarBuilder {
                     .collect::<Vec<_>>(),
             )
             .finish()
+    }
+}
+
+/// `url` without credentials, query and fragment (each replaced by a marker), for `Debug`.
+fn redacted_url(url: &str) -> String {
+    let Ok(mut parsed) = Url::parse(url.trim()) else {
+        return "<redacted: not a valid URL>".to_owned();
+    };
+    let mut markers = Vec::new();
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Setting these fails only for URLs that cannot have credentials (then they have none).
+        let _ = parsed.set_username("");
+        let _ = parsed.set_password(None);
+        markers.push("credentials");
+    }
+    if parsed.query().is_some() {
+        parsed.set_query(None);
+        markers.push("query");
+    }
+    if parsed.fragment().is_some() {
+        parsed.set_fragment(None);
+        markers.push("fragment");
+    }
+    if markers.is_empty() {
+        parsed.to_string()
+    } else {
+        format!("{parsed} <redacted: {}>", markers.join(", "))
     }
 }
 
@@ -660,6 +753,19 @@ mod tests {
     }
 
     #[test]
+    fn redacted_urls() {
+        assert_eq!(
+            redacted_url("http://127.0.0.1:4010"),
+            "http://127.0.0.1:4010/"
+        );
+        assert_eq!(
+            redacted_url("https://u:p@x.test/v1?token=s#f"),
+            "https://x.test/v1 <redacted: credentials, query, fragment>"
+        );
+        assert_eq!(redacted_url("x y"), "<redacted: not a valid URL>");
+    }
+
+    #[test]
     fn builder_errors() {
         let err = Polar::builder().build().unwrap_err();
         assert!(matches!(err, Error::Config(_)), "{err}");
@@ -703,5 +809,17 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(sandbox.base_url(), "https://sandbox-api.polar.sh");
+        let limited = Polar::builder()
+            .access_token("t")
+            .max_concurrent_requests(4)
+            .max_response_size(1000)
+            .build()
+            .unwrap();
+        let shown = format!("{limited:?}");
+        assert!(
+            shown.contains("max_concurrent_requests: Some(4)"),
+            "{shown}"
+        );
+        assert!(shown.contains("max_response_size: 1000"), "{shown}");
     }
 }

@@ -59,9 +59,46 @@ pub enum Error {
     /// The client configuration is invalid (from [`PolarBuilder::build`](crate::PolarBuilder::build)).
     #[error("invalid configuration: {0}")]
     Config(#[source] ConfigError),
-    /// A request parameter cannot be sent, e.g. a path parameter that is empty, `.` or `..`.
-    #[error("invalid request: {0}")]
+    /// A request parameter cannot be sent, e.g. a path parameter that is empty, `.` or `..`,
+    /// or an empty list (see [`OneOrMany`](crate::OneOrMany#empty-lists)). Nothing was sent.
+    #[error("invalid request: {}", snippet(.0))]
     InvalidRequest(String),
+    /// The response body is longer than the size limit
+    /// ([`PolarBuilder::max_response_size`](crate::PolarBuilder::max_response_size), 32 MiB by
+    /// default). Reading stopped there (or before it started, when `Content-Length` said so);
+    /// not retried, since the same request would get the same body.
+    #[error("the {status} response body exceeds the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The limit that applied, in bytes.
+        limit: u64,
+    },
+    /// A walk through the pages of a list ([`Page::next`](crate::Page::next),
+    /// [`PageStream`](crate::PageStream)) stopped early because the server's answers do not add
+    /// up; the items before it were returned. See [`Page`'s termination](crate::Page#termination).
+    #[error(transparent)]
+    Pagination(PaginationError),
+}
+
+/// Why a walk through the pages of a list stopped before the last page the server reported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// Page `page` was byte-for-byte the page before it, so its items were not returned again.
+    #[error("page {page} repeated page {} byte for byte; stopped before returning its items twice", .page - 1)]
+    RepeatedPage {
+        /// The number of the repeated page.
+        page: i64,
+    },
+    /// Page `page` had no items although the server reported pages up to `max_page`.
+    #[error("page {page} is empty although the server reported {max_page} pages; stopped")]
+    EmptyPage {
+        /// The number of the empty page.
+        page: i64,
+        /// The last page the server reported.
+        max_page: i64,
+    },
 }
 
 impl Error {
@@ -72,6 +109,7 @@ impl Error {
             Self::HttpValidation(_) => Some(StatusCode::UNPROCESSABLE_ENTITY),
             Self::Api(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
+            Self::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -79,7 +117,9 @@ impl Error {
 
 /// A non-success response that is not one of the typed errors.
 ///
-/// Keeps the status, the headers and the raw body.
+/// Keeps the status, the headers and the body: its first
+/// [`ERROR_BODY_LIMIT`](ApiError::ERROR_BODY_LIMIT) bytes; the rest is not read
+/// ([`body_truncated`](Self::body_truncated) says so).
 pub struct ApiError {
     inner: Box<ApiErrorInner>,
 }
@@ -88,17 +128,33 @@ struct ApiErrorInner {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    truncated: bool,
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+    /// How many bytes of an error response's body are kept (64 KiB, or the response size
+    /// limit if that is lower).
+    pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        truncated: bool,
+    ) -> Self {
         Self {
             inner: Box::new(ApiErrorInner {
                 status,
                 headers,
                 body,
+                truncated,
             }),
         }
+    }
+
+    /// Whether the body was longer than what [`body`](Self::body) keeps.
+    pub fn body_truncated(&self) -> bool {
+        self.inner.truncated
     }
 
     /// The response status.
@@ -111,7 +167,7 @@ impl ApiError {
         &self.inner.headers
     }
 
-    /// The raw response body.
+    /// The raw response body (its start, if [`body_truncated`](Self::body_truncated)).
     pub fn body(&self) -> &[u8] {
         &self.inner.body
     }
@@ -134,7 +190,11 @@ impl fmt::Display for ApiError {
             "Polar API returned {}: {}",
             self.inner.status,
             body_summary(&self.inner.body)
-        )
+        )?;
+        if self.inner.truncated {
+            write!(f, " (body cut at {} bytes)", self.inner.body.len())?;
+        }
+        Ok(())
     }
 }
 
@@ -144,6 +204,7 @@ impl fmt::Debug for ApiError {
             .field("status", &self.inner.status)
             .field("headers", &self.inner.headers)
             .field("body", &snippet(&self.body_text()))
+            .field("body_truncated", &self.inner.truncated)
             .finish()
     }
 }
@@ -238,8 +299,8 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             " at `{}`: {}; body: {}",
-            inner.path,
-            inner.source,
+            snippet(&inner.path),
+            snippet(&inner.source.to_string()),
             body_summary(&inner.body)
         )
     }
@@ -250,8 +311,8 @@ impl fmt::Debug for DecodeError {
         f.debug_struct("DecodeError")
             .field("status", &self.inner.status)
             .field("content_type", &self.inner.content_type)
-            .field("path", &self.inner.path)
-            .field("source", &self.inner.source)
+            .field("path", &snippet(&self.inner.path))
+            .field("source", &snippet(&self.inner.source.to_string()))
             .field("body", &snippet(&self.body_text()))
             .finish()
     }
@@ -263,38 +324,56 @@ impl std::error::Error for DecodeError {
     }
 }
 
-/// A network-level failure (connect, timeout, reset, truncated body).
+/// A network-level failure (connect, timeout, reset, truncated body, malformed response).
 ///
-/// [`source`](std::error::Error::source) gives the underlying HTTP client error.
+/// [`source`](std::error::Error::source) gives the underlying HTTP client error. Neither it nor
+/// `Display`/`Debug` contain the request's query string, whose filter values (emails, external
+/// ids) are often personal data; `Display` names the path. [`url`](Self::url) has the full URL.
 pub struct TransportError {
+    inner: Box<TransportErrorInner>,
+}
+
+struct TransportErrorInner {
     source: reqwest::Error,
+    url: Option<reqwest::Url>,
     partial_body: Option<Bytes>,
 }
 
 impl TransportError {
+    /// Takes the URL out of `source` (its `Display` would print it) and keeps it aside.
     pub(crate) fn new(source: reqwest::Error, partial_body: Option<Bytes>) -> Self {
+        let url = source.url().cloned();
         Self {
-            source,
-            partial_body,
+            inner: Box::new(TransportErrorInner {
+                source: source.without_url(),
+                url,
+                partial_body,
+            }),
         }
     }
 
     /// When a success response's body broke off (connection closed or reset, timeout while
     /// reading): the part that arrived. `None` if the failure happened before a response.
     pub fn partial_body(&self) -> Option<&[u8]> {
-        self.partial_body.as_deref()
+        self.inner.partial_body.as_deref()
+    }
+
+    /// The full URL of the failed request, query included (when known). Mind that the query
+    /// can hold personal data before logging it.
+    pub fn url(&self) -> Option<&reqwest::Url> {
+        self.inner.url.as_ref()
     }
 }
 
 impl fmt::Debug for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportError")
-            .field("source", &self.source)
+            .field("source", &self.inner.source)
+            .field("path", &self.inner.url.as_ref().map(|u| snippet(u.path())))
             .field(
                 "partial_body",
                 &self
-                    .partial_body
-                    .as_ref()
+                    .partial_body()
                     .map(|b| snippet(&String::from_utf8_lossy(b))),
             )
             .finish()
@@ -303,15 +382,17 @@ impl fmt::Debug for TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // reqwest's message includes the URL, which can be long: bound it.
-        f.write_str(&snippet(&self.source.to_string()))?;
+        f.write_str(&snippet(&self.inner.source.to_string()))?;
         // The innermost cause ("connection refused", "operation timed out") is the useful part.
-        let mut cause: &dyn std::error::Error = &self.source;
+        let mut cause: &dyn std::error::Error = &self.inner.source;
         while let Some(next) = cause.source() {
             cause = next;
         }
-        if !std::ptr::addr_eq(cause, &self.source) {
+        if !std::ptr::addr_eq(cause, &self.inner.source) {
             write!(f, ": {}", snippet(&cause.to_string()))?;
+        }
+        if let Some(url) = &self.inner.url {
+            write!(f, " (path {})", snippet(url.path()))?;
         }
         Ok(())
     }
@@ -319,7 +400,7 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(&self.inner.source)
     }
 }
 
@@ -378,10 +459,13 @@ fn body_summary(body: &[u8]) -> String {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
             Some(other) => Some(other.to_string()),
         };
-        match (field("error"), field("detail")) {
-            (Some(error), Some(detail)) => return snippet(&format!("{error}: {detail}")),
-            (Some(one), None) | (None, Some(one)) => return snippet(&one),
-            (None, None) => {}
+        // `error_description` is OAuth's (RFC 6750) wording, e.g. on a 401.
+        let parts: Vec<String> = ["error", "error_description", "detail"]
+            .into_iter()
+            .filter_map(field)
+            .collect();
+        if !parts.is_empty() {
+            return snippet(&parts.join(": "));
         }
     }
     snippet(&String::from_utf8_lossy(body))
@@ -435,6 +519,10 @@ mod tests {
         assert_eq!(body_summary(br#"{"error":"E","detail":"d"}"#), "E: d");
         assert_eq!(body_summary(br#"{"detail":[1]}"#), "[1]");
         assert_eq!(
+            body_summary(br#"{"error":"invalid_token","error_description":"expired"}"#),
+            "invalid_token: expired"
+        );
+        assert_eq!(
             body_summary(b"<html>\n<b>Bad</b>  gateway</html>"),
             "<html> <b>Bad</b> gateway</html>"
         );
@@ -450,6 +538,7 @@ mod tests {
             StatusCode::TOO_MANY_REQUESTS,
             headers,
             Bytes::from_static(b"{\"detail\":\"slow\"}"),
+            false,
         );
         assert_eq!(e.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(e.headers()["retry-after"], "3");
@@ -485,5 +574,21 @@ mod tests {
         let shown = e.to_string();
         assert!(shown.starts_with("could not decode the 200 OK response (application/json) at `items[1].id`: invalid type"), "{shown}");
         assert!(std::error::Error::source(&e).is_some());
+    }
+
+    #[test]
+    fn decode_error_display_is_bounded_for_a_long_path() {
+        type Map = std::collections::HashMap<String, i64>;
+        let key = "k".repeat(100_000);
+        let body = Bytes::from(format!("{{\"{key}\":\"{key}\"}}"));
+        let first = serde_json::from_slice::<Map>(&body).unwrap_err();
+        let e = DecodeError::new::<Map>(StatusCode::OK, None, body, first);
+        assert_eq!(e.path().len(), 100_000);
+        assert!(
+            e.to_string().chars().count() < 1000,
+            "{} chars",
+            e.to_string().len()
+        );
+        assert!(format!("{e:?}").chars().count() < 1000);
     }
 }

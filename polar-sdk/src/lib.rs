@@ -47,15 +47,33 @@
 //!   `Retry-After`; see [`RetryConfig`] for what is retried and for how long.
 //! * Each attempt has a timeout (30 s by default) and connections a connect timeout (10 s by
 //!   default); both can be changed on the client, and the timeout also per call.
+//! * Failures that would repeat themselves are not retried: a redirect loop, a response the
+//!   HTTP parser rejects (head too large, invalid `Content-Length`), a body over the size
+//!   limit.
+//! * Response bodies are read up to a limit (32 MiB by default;
+//!   [`PolarBuilder::max_response_size`]), checked against `Content-Length` before reading and
+//!   counted while reading; a longer body fails with [`Error::ResponseTooLarge`]. Of an error
+//!   response, the first 64 KiB are kept ([`ApiError::body_truncated`]). Responses may be
+//!   compressed (`gzip`, `br`).
+//! * [`PolarBuilder::max_concurrent_requests`] bounds the requests in flight at once (and so
+//!   the connections opened); unbounded by default.
+//! * An empty list in a filter or other list parameter is refused before sending
+//!   ([`Error::InvalidRequest`]): leaving the parameter out would widen the request. See
+//!   [`OneOrMany`](crate::OneOrMany#empty-lists).
 //! * Errors are typed: see [`Error`]. The access token never appears in any `Debug` or
-//!   `Display` output, error or log event of this crate.
+//!   `Display` output, error or log event of this crate. Every `Display` is bounded (bodies,
+//!   paths and messages are cut to a few hundred characters). Error texts and log events name
+//!   the request's path but not its query, whose filter values are often personal data;
+//!   [`TransportError::url`] has the full URL.
 //! * Lists return a [`Page`]; [`Page::next`] and [`PageStream`] walk the following pages. See
-//!   [`pagination`](crate::Page#termination) for the rules that guarantee termination.
+//!   [`pagination`](crate::Page#termination) for the rules that guarantee termination, and for
+//!   [`Error::Pagination`], which reports a walk the server's answers cut short.
 //! * The SDK emits [`tracing`](https://docs.rs/tracing) spans named `polar_sdk.request`, one
 //!   per attempt, with the operation id, method, route, attempt number and response status.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod body;
 mod client;
 mod error;
 #[rustfmt::skip]
@@ -65,7 +83,7 @@ mod retry;
 pub(crate) mod runtime;
 
 pub use client::{Polar, PolarBuilder};
-pub use error::{ApiError, ConfigError, DecodeError, Error, TransportError};
+pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportError};
 pub use generated::{customer_meters, filters, models, Server, API_VERSION};
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;

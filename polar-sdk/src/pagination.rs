@@ -10,7 +10,7 @@ use futures_core::Stream;
 
 use crate::client::RawResponse;
 use crate::runtime::{PageParams, RequestOptions, RequestSpec};
-use crate::{Error, Polar};
+use crate::{Error, PaginationError, Polar};
 
 /// Pagination metadata of a list response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,12 +98,21 @@ impl<T> Cursor<T> {
 ///
 /// # Termination
 ///
-/// A page has a next page only if it is non-empty and its number is below both its own
-/// `max_page` and the `max_page` reported by the first page fetched. When a page's body is
-/// byte-for-byte the previous page's, the walk ends there (that page is not returned again).
-/// So a server that keeps raising `max_page`, repeats a page, or returns empty pages cannot
-/// make [`Page::next`] chains or a [`PageStream`] run forever. (Items added to the list while
-/// walking it may shift between pages; page-number pagination cannot avoid that.)
+/// A walk ends after the page whose number reaches its own `max_page` or the `max_page`
+/// reported by the first page fetched, whichever is lower; a server that keeps raising
+/// `max_page` cannot make [`Page::next`] chains or a [`PageStream`] run forever.
+///
+/// A walk never ends early in silence. It stops with [`Error::Pagination`] (after returning
+/// every item before that point) when:
+///
+/// * a page's body is byte-for-byte the previous page's
+///   ([`PaginationError::RepeatedPage`]; its items are not returned again);
+/// * a page is empty although its number is below that `max_page`
+///   ([`PaginationError::EmptyPage`]).
+///
+/// [`Page::has_next`] is false for such an empty page, and [`Page::next`] returns the error.
+/// (Items added to the list while walking it may shift between pages; page-number pagination
+/// cannot avoid that.)
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
@@ -122,46 +131,68 @@ impl<T> Page<T> {
         self.number
     }
 
-    /// Whether a next page exists (see [termination](Page#termination)).
+    /// Whether a next page exists and [`next`](Self::next) will fetch it (see
+    /// [termination](Page#termination)).
     pub fn has_next(&self) -> bool {
-        let limit = self
+        self.number < self.last_page() && !self.items.is_empty()
+    }
+
+    /// The last page of the walk: the lower of this page's and the first page's `max_page`.
+    fn last_page(&self) -> i64 {
+        let first = self
             .cursor
             .first_max_page
             .unwrap_or(self.pagination.max_page);
-        !self.items.is_empty() && self.number < self.pagination.max_page && self.number < limit
+        first.min(self.pagination.max_page)
     }
 
-    fn next_cursor(&self) -> Option<Cursor<T>> {
-        if !self.has_next() {
-            return None;
+    /// The cursor of the next page, `None` after the last, or why the walk cannot go on.
+    fn next_cursor(&self) -> Result<Option<Cursor<T>>, PaginationError> {
+        let last = self.last_page();
+        if self.number >= last {
+            return Ok(None);
+        }
+        if self.items.is_empty() {
+            tracing::debug!(
+                page = self.number,
+                max_page = last,
+                "empty page before the last"
+            );
+            return Err(PaginationError::EmptyPage {
+                page: self.number,
+                max_page: last,
+            });
         }
         let mut cursor = self.cursor.clone();
         cursor
             .request
             .set_query_i64(self.cursor.paging.page_param, self.number + 1);
-        Some(cursor)
+        Ok(Some(cursor))
     }
 
     /// Fetches the next page with the same filters and options, or `None` after the last.
+    ///
+    /// Fails with [`Error::Pagination`] when this page is empty before the last page, or the
+    /// next page repeats this one (see [termination](Page#termination)).
     pub async fn next(&self) -> Result<Option<Page<T>>, Error> {
-        let Some(cursor) = self.next_cursor() else {
+        let Some(cursor) = self.next_cursor().map_err(Error::Pagination)? else {
             return Ok(None);
         };
         let page = cursor.fetch().await?;
-        Ok((!page.repeats(Some(self.digest))).then_some(page))
+        page.check_not_repeated(Some(self.digest))?;
+        Ok(Some(page))
     }
 
-    /// Whether this page is byte-for-byte the previous one (`previous` is its digest): a
+    /// Fails if this page is byte-for-byte the previous one (`previous` is its digest): a
     /// server repeating itself, where the walk must end.
-    fn repeats(&self, previous: Option<u64>) -> bool {
-        let repeated = previous == Some(self.digest);
-        if repeated {
-            tracing::debug!(
-                page = self.number,
-                "the server repeated the previous page; stopping"
-            );
+    fn check_not_repeated(&self, previous: Option<u64>) -> Result<(), Error> {
+        if previous != Some(self.digest) {
+            return Ok(());
         }
-        repeated
+        tracing::debug!(page = self.number, "the server repeated the previous page");
+        Err(Error::Pagination(PaginationError::RepeatedPage {
+            page: self.number,
+        }))
     }
 
     /// A stream of this page's items followed by those of the following pages.
@@ -169,11 +200,15 @@ impl<T> Page<T> {
     where
         T: Send + 'static,
     {
-        let upcoming = self.next_cursor();
+        let (upcoming, failed) = match self.next_cursor() {
+            Ok(upcoming) => (upcoming, None),
+            Err(e) => (None, Some(Error::Pagination(e))),
+        };
         PageStream {
             buffer: self.items.into_iter(),
             upcoming,
             pending: None,
+            failed,
             last_digest: Some(self.digest),
         }
     }
@@ -225,6 +260,8 @@ pub struct PageStream<T> {
     buffer: std::vec::IntoIter<T>,
     upcoming: Option<Cursor<T>>,
     pending: Option<PageFuture<T>>,
+    /// An error to yield once the buffer is drained (then the stream ends).
+    failed: Option<Error>,
     last_digest: Option<u64>,
 }
 
@@ -234,6 +271,7 @@ impl<T> PageStream<T> {
             buffer: Vec::new().into_iter(),
             upcoming: Some(first),
             pending: None,
+            failed: None,
             last_digest: None,
         }
     }
@@ -254,11 +292,15 @@ impl<T: Send + 'static> Stream for PageStream<T> {
             if let Some(pending) = this.pending.as_mut() {
                 let result = ready!(pending.as_mut().poll(cx));
                 this.pending = None;
-                match result {
-                    Ok(page) if page.repeats(this.last_digest) => {}
-                    Ok(page) => {
+                let checked = result.and_then(|page| {
+                    page.check_not_repeated(this.last_digest)?;
+                    let upcoming = page.next_cursor().map_err(Error::Pagination)?;
+                    Ok((page, upcoming))
+                });
+                match checked {
+                    Ok((page, upcoming)) => {
                         this.last_digest = Some(page.digest);
-                        this.upcoming = page.next_cursor();
+                        this.upcoming = upcoming;
                         this.buffer = page.items.into_iter();
                     }
                     Err(e) => {
@@ -267,6 +309,9 @@ impl<T: Send + 'static> Stream for PageStream<T> {
                     }
                 }
                 continue;
+            }
+            if let Some(e) = this.failed.take() {
+                return Poll::Ready(Some(Err(e)));
             }
             match this.upcoming.take() {
                 Some(cursor) => this.pending = Some(Box::pin(cursor.fetch())),
@@ -277,7 +322,7 @@ impl<T: Send + 'static> Stream for PageStream<T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let buffered = self.buffer.len();
-        if self.upcoming.is_none() && self.pending.is_none() {
+        if self.upcoming.is_none() && self.pending.is_none() && self.failed.is_none() {
             (buffered, Some(buffered))
         } else {
             (buffered, None)

@@ -14,7 +14,9 @@ use std::time::{Duration, SystemTime};
 /// failures and responses `429` and `503`.
 ///
 /// Not retried: other statuses, an attempt that exceeded its timeout (the timeout is the
-/// caller's bound on waiting), and bodies that do not decode.
+/// caller's bound on waiting), bodies that do not decode, and failures that would repeat
+/// themselves: a redirect loop, a response the HTTP parser rejects (head too large, invalid
+/// `Content-Length`), a body over the size limit.
 ///
 /// The wait before retry *n* (0-based) is a uniformly random duration between zero and
 /// `min(max_backoff, initial_backoff × 2ⁿ)` ("full jitter"). If the response has a
@@ -143,6 +145,9 @@ pub(crate) enum Outcome {
     /// The connection failed after the request was (maybe) sent: reset, closed early,
     /// truncated body.
     Transport,
+    /// A failure the same request would meet again: a redirect loop, a malformed response, a
+    /// body over the size limit.
+    Deterministic,
 }
 
 /// Whether to retry, and after how long.
@@ -190,7 +195,9 @@ pub(crate) fn decide(
         {
             *retry_after
         }
-        Outcome::Transport | Outcome::Timeout | Outcome::Status { .. } => return Decision::Stop,
+        Outcome::Transport | Outcome::Timeout | Outcome::Deterministic | Outcome::Status { .. } => {
+            return Decision::Stop
+        }
     };
     let delay = match retry_after {
         Some(retry_after) => {
@@ -345,6 +352,15 @@ mod tests {
             (&d, 0, true, status(422), S(0), 1.0, Decision::Stop),
             (&d, 0, true, status(501), S(0), 1.0, Decision::Stop),
             (&d, 0, true, Outcome::Timeout, S(0), 1.0, Decision::Stop),
+            (
+                &d,
+                0,
+                true,
+                Outcome::Deterministic,
+                S(0),
+                1.0,
+                Decision::Stop,
+            ),
             // Transport failures: only idempotent requests.
             (
                 &d,

@@ -656,3 +656,277 @@ async fn a_body_that_is_not_utf8_is_a_decode_error_that_keeps_the_bytes() {
     }
     assert_no_token(&err);
 }
+
+// ---------------------------------------------------------------------------------------
+// Deterministic failures are not retried: the same request would fail the same way.
+
+/// How many requests `reply` (answered every time) costs with and without retries.
+async fn requests_with_and_without_retries(reply: Reply) -> (usize, usize) {
+    let mut counts = [0, 0];
+    for (i, retry) in [RetryConfig::none(), fast_retries()]
+        .into_iter()
+        .enumerate()
+    {
+        let reply = reply.clone();
+        let server = TestServer::with_handler(move |_| reply.clone()).await;
+        let err = get(&client_with(&server, retry)).await.unwrap_err();
+        assert_no_token(&err);
+        counts[i] = server.requests().len();
+    }
+    (counts[0], counts[1])
+}
+
+#[tokio::test]
+async fn a_redirect_loop_fails_once_with_a_clear_error() {
+    let target = format!("/v1/customer-meters/{}", uuid(1));
+    let server = TestServer::with_handler(move |_| {
+        Reply::full(302, &[("Location", &target)], "text/plain", "")
+    })
+    .await;
+    let err = get(&client_with(&server, fast_retries()))
+        .await
+        .unwrap_err();
+    assert_no_token(&err);
+    assert!(err.to_string().contains("redirect"), "{err}");
+    let (without, with) = requests_with_and_without_retries(Reply::full(
+        302,
+        &[("Location", &format!("/v1/customer-meters/{}", uuid(1)))],
+        "text/plain",
+        "",
+    ))
+    .await;
+    assert_eq!(with, without, "a redirect loop was retried");
+}
+
+#[tokio::test]
+async fn a_response_head_too_large_is_not_retried() {
+    let huge = "a".repeat(1 << 20);
+    let reply = Reply::json_with_headers(200, &[("X-Huge", &huge)], &meter_json(1));
+    let (without, with) = requests_with_and_without_retries(reply).await;
+    assert_eq!((without, with), (1, 1));
+}
+
+#[tokio::test]
+async fn an_invalid_content_length_is_not_retried() {
+    let reply = Reply::Raw(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: nope\r\n\r\n{}"
+            .to_vec(),
+    );
+    let (without, with) = requests_with_and_without_retries(reply).await;
+    assert_eq!((without, with), (1, 1));
+}
+
+// ---------------------------------------------------------------------------------------
+// Bounded errors that keep the server's words.
+
+#[tokio::test]
+async fn decode_errors_are_bounded_however_long_the_value() {
+    // serde's message quotes the offending value in full.
+    let mut meter: serde_json::Value = serde_json::from_str(&meter_json(1)).unwrap();
+    meter["consumed_units"] = serde_json::Value::String("k".repeat(100_000));
+    let with_long_value = meter.to_string();
+    for body in [with_long_value] {
+        let server = TestServer::scripted(vec![Reply::json(200, &body)]).await;
+        let err = get(&client(&server)).await.unwrap_err();
+        assert!(matches!(err, Error::Decode(_)), "{err:?}");
+        assert_no_token(&err);
+        let debug = format!("{err:?}");
+        assert!(
+            debug.len() < 4000,
+            "Debug is not bounded: {} chars",
+            debug.len()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_oauth_error_description_is_kept() {
+    let server = TestServer::scripted(vec![Reply::json(
+        401,
+        r#"{"error":"invalid_token","error_description":"The access token has expired."}"#,
+    )])
+    .await;
+    let err = get(&client(&server)).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Polar API returned 401 Unauthorized: invalid_token: The access token has expired."
+    );
+}
+
+#[tokio::test]
+async fn query_values_stay_out_of_error_texts_and_logs() {
+    let log = Arc::new(Mutex::new(String::new()));
+    let _guard = tracing::subscriber::set_default(Capture(log.clone()));
+    let server = TestServer::scripted(vec![Reply::Reset]).await;
+    let err = support::within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .external_customer_id("jane@example.com")
+            .send(),
+    )
+    .await
+    .unwrap_err();
+    let shown = format!("{err} | {err:?} | {:?}", std::error::Error::source(&err));
+    assert!(!shown.contains("jane"), "a query value leaked: {shown}");
+    assert!(err.to_string().contains("/v1/customer-meters/"), "{err}");
+    match &err {
+        // The caller who asks gets the whole URL.
+        Error::Transport(e) => assert_eq!(
+            e.url().and_then(|u| u.query()),
+            Some("external_customer_id=jane%40example.com")
+        ),
+        other => panic!("{other:?}"),
+    }
+    let log = log.lock().unwrap().clone();
+    assert!(
+        !log.contains("jane"),
+        "a query value reached the log: {log}"
+    );
+}
+
+#[test]
+fn a_token_in_the_server_urls_query_never_shows_in_debug() {
+    for url in [
+        "https://example.test/?access_token=hunter2",
+        "https://example.test/v1#hunter2",
+        "https://user:hunter2@example.test/?q=1",
+        "not a url hunter2",
+    ] {
+        let builder = Polar::builder().access_token(TOKEN).server_url(url);
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        let err = builder.build().unwrap_err();
+        assert!(!format!("{err:?} {err}").contains("hunter2"), "{err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Response size.
+
+#[tokio::test]
+async fn a_huge_error_body_is_cut_in_the_error() {
+    let server = TestServer::scripted(vec![support::endless(500)]).await;
+    let err = get(&client(&server)).await.unwrap_err();
+    assert_no_token(&err);
+    match &err {
+        Error::Api(e) => {
+            assert_eq!(e.status().as_u16(), 500);
+            assert!(e.body().len() <= 64 * 1024, "kept {} bytes", e.body().len());
+            assert!(!e.body().is_empty());
+            assert!(e.body_truncated());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_endless_success_body_stops_at_the_default_limit() {
+    let server = TestServer::scripted(vec![support::endless(200)]).await;
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .retry(fast_retries())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let err = get(&polar).await.unwrap_err();
+    assert_no_token(&err);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200), "{err:?}");
+    assert!(err.to_string().contains("33554432 bytes"), "{err}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_fails_before_reading_and_is_not_retried() {
+    // Announces 1 GiB and sends a few bytes: the length alone decides.
+    let reply = Reply::RawThenClose(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{\"id\":".to_vec(),
+    );
+    let server = TestServer::with_handler(move |_| reply.clone()).await;
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .retry(fast_retries())
+        .max_response_size(1024)
+        .build()
+        .unwrap();
+    let err = get(&polar).await.unwrap_err();
+    assert_no_token(&err);
+    match &err {
+        Error::ResponseTooLarge { status, limit } => {
+            assert_eq!((status.as_u16(), *limit), (200, 1024));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("1024 bytes"), "{err}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_counted_body_over_a_small_limit_fails_and_the_error_body_is_cut_to_it() {
+    let server = TestServer::scripted(vec![
+        support::endless(200),
+        Reply::json(500, &"x".repeat(5000)),
+    ])
+    .await;
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .retry(RetryConfig::none())
+        .max_response_size(2000)
+        .build()
+        .unwrap();
+    let err = get(&polar).await.unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 2000, .. }),
+        "{err:?}"
+    );
+    match get(&polar).await.unwrap_err() {
+        Error::Api(e) => {
+            assert_eq!(e.body().len(), 2000);
+            assert!(e.body_truncated());
+            assert!(e.to_string().contains("cut at 2000 bytes"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_size_limit_can_be_changed_per_call() {
+    let body = meter_json(1);
+    let server = TestServer::with_handler(move |_| Reply::json(200, &body)).await;
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .max_response_size(100)
+        .build()
+        .unwrap();
+    let err = get(&polar).await.unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 100, .. }),
+        "{err:?}"
+    );
+    // A larger limit for one call (a page, an export) lets it through.
+    let meter = polar
+        .customer_meters()
+        .get(uuid(1))
+        .max_response_size(1 << 20)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(meter.id, uuid(1));
+    // And a smaller one refuses what the client would accept; the same holds for lists.
+    let polar = client(&server);
+    let err = polar
+        .customer_meters()
+        .list()
+        .max_response_size(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 10, .. }),
+        "{err:?}"
+    );
+}

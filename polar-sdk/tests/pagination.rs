@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use polar_sdk::models::CustomerMeter;
-use polar_sdk::{Error, Polar, RetryConfig};
+use polar_sdk::{Error, PaginationError, Polar, RetryConfig};
 use support::{client, fast_retries, page_body, uuid, within, Reply, TestServer, TOKEN};
 
 fn ids(items: &[CustomerMeter]) -> Vec<uuid::Uuid> {
@@ -239,27 +239,22 @@ async fn error_mid_stream_keeps_earlier_items() {
 async fn a_server_repeating_a_page_with_an_absurd_max_page_terminates() {
     let server =
         TestServer::with_handler(|_| Reply::json(200, &page_body(&[1, 2], 1_000_000, 1000))).await;
-    let all: Vec<CustomerMeter> = within(
+    let results: Vec<Result<CustomerMeter, Error>> = within(
         client(&server)
             .customer_meters()
             .list()
             .into_stream()
-            .try_collect(),
+            .collect(),
     )
-    .await
-    .unwrap();
-    // The repeated page is detected and not yielded again.
-    assert_eq!(ids(&all), [1, 2].map(uuid));
+    .await;
+    // The repeated page is detected, not yielded again, and reported.
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[1].as_ref().unwrap().id, uuid(2));
+    assert!(matches!(
+        results[2],
+        Err(Error::Pagination(PaginationError::RepeatedPage { page: 2 }))
+    ));
     assert_eq!(server.requests().len(), 2);
-
-    let page = client(&server)
-        .customer_meters()
-        .list()
-        .send()
-        .await
-        .unwrap();
-    assert!(page.has_next());
-    assert!(page.next().await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -284,10 +279,10 @@ async fn a_server_raising_max_page_is_bounded_by_the_first_page() {
 }
 
 #[tokio::test]
-async fn an_empty_page_ends_the_walk() {
+async fn an_empty_page_at_the_last_page_ends_the_walk_quietly() {
     let server = TestServer::with_handler(|r| match page_param(r) {
-        1 => Reply::json(200, &page_body(&[1], 50, 50)),
-        _ => Reply::json(200, &page_body(&[], 50, 50)),
+        1 => Reply::json(200, &page_body(&[1], 1, 2)),
+        _ => Reply::json(200, &page_body(&[], 1, 2)),
     })
     .await;
     let all: Vec<CustomerMeter> = within(
@@ -323,4 +318,87 @@ async fn a_lower_max_page_on_a_later_page_is_respected() {
     .await
     .unwrap();
     assert_eq!(ids(&all), [1, 2].map(uuid));
+}
+
+#[tokio::test]
+async fn a_repeated_page_is_an_error_not_a_silent_end() {
+    // Page 2 is byte-for-byte page 1; max_page says 3.
+    let server = TestServer::with_handler(|r| match page_param(r) {
+        3 => Reply::json(200, &page_body(&[5], 5, 3)),
+        _ => Reply::json(200, &page_body(&[1, 2], 5, 3)),
+    })
+    .await;
+    let results: Vec<Result<CustomerMeter, Error>> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .collect(),
+    )
+    .await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    let err = results[2].as_ref().unwrap_err();
+    assert!(err.to_string().contains("page 2"), "{err}");
+    assert_eq!(server.requests().len(), 2);
+
+    let page = client(&server)
+        .customer_meters()
+        .list()
+        .send()
+        .await
+        .unwrap();
+    assert!(page.has_next());
+    let err = page.next().await.unwrap_err();
+    assert!(err.to_string().contains("page 2"), "{err}");
+}
+
+#[tokio::test]
+async fn an_empty_page_before_max_page_is_an_error() {
+    let server = TestServer::with_handler(|r| match page_param(r) {
+        1 => Reply::json(200, &page_body(&[1], 3, 3)),
+        _ => Reply::json(200, &page_body(&[], 3, 3)),
+    })
+    .await;
+    let results: Vec<Result<CustomerMeter, Error>> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .collect(),
+    )
+    .await;
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0].as_ref().unwrap().id, uuid(1));
+    let err = results[1].as_ref().unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("page 2") && shown.contains('3'), "{shown}");
+    assert!(matches!(
+        err,
+        Error::Pagination(PaginationError::EmptyPage {
+            page: 2,
+            max_page: 3
+        })
+    ));
+    assert_eq!(server.requests().len(), 2);
+
+    // Walking with `next`: page 2 comes back (empty); going on from it is the error.
+    let first = client(&server)
+        .customer_meters()
+        .list()
+        .send()
+        .await
+        .unwrap();
+    let second = first.next().await.unwrap().unwrap();
+    assert!(second.items.is_empty());
+    assert!(!second.has_next());
+    assert!(matches!(
+        second.next().await,
+        Err(Error::Pagination(PaginationError::EmptyPage {
+            page: 2,
+            ..
+        }))
+    ));
+    // A stream from that page says so too.
+    let rest: Vec<Result<CustomerMeter, Error>> = second.into_stream().collect().await;
+    assert!(matches!(rest[..], [Err(Error::Pagination(_))]), "{rest:?}");
 }

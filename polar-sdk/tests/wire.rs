@@ -289,3 +289,104 @@ async fn custom_http_client_is_used() {
         Some(format!("Bearer {TOKEN}").as_str())
     );
 }
+
+#[tokio::test]
+async fn gzip_bodies_are_decoded_and_compression_is_offered() {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(meter_json(7).as_bytes()).unwrap();
+    let body = gz.finish().unwrap();
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(&body);
+    let server = TestServer::scripted(vec![Reply::Raw(response)]).await;
+    let meter = client(&server)
+        .customer_meters()
+        .get(uuid(7))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(meter.id, uuid(7));
+    let offered = server.requests()[0]
+        .header("accept-encoding")
+        .unwrap_or_default()
+        .to_owned();
+    for coding in ["gzip", "br"] {
+        assert!(offered.split(',').any(|c| c.trim() == coding), "{offered}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_list_is_refused_before_sending() {
+    let server = TestServer::scripted(vec![empty_page()]).await;
+    let polar = client(&server);
+    let meters = polar.customer_meters();
+    let attempts = [
+        (
+            "customer_id",
+            meters.list().customer_id(Vec::<uuid::Uuid>::new()),
+        ),
+        (
+            "organization_id",
+            meters
+                .list()
+                .organization_id([uuid(1)])
+                .organization_id(Vec::<uuid::Uuid>::new()),
+        ),
+        (
+            "external_customer_id",
+            meters.list().external_customer_id(Vec::<&str>::new()),
+        ),
+        ("meter_id", meters.list().meter_id(Vec::<uuid::Uuid>::new())),
+        ("sorting", meters.list().sorting(Vec::<Sort>::new())),
+    ];
+    for (name, list) in attempts {
+        let err = list.clone().send().await.unwrap_err();
+        assert!(
+            matches!(err, polar_sdk::Error::InvalidRequest(_)),
+            "{name}: {err:?}"
+        );
+        let shown = err.to_string();
+        assert!(shown.contains(&format!("`{name}`")), "{shown}");
+        assert!(shown.contains("empty"), "{shown}");
+        let streamed = futures::TryStreamExt::try_collect::<Vec<_>>(list.into_stream()).await;
+        assert!(
+            matches!(streamed, Err(polar_sdk::Error::InvalidRequest(_))),
+            "{name}"
+        );
+    }
+    assert_eq!(server.requests().len(), 0, "a request was sent");
+}
+
+#[tokio::test]
+async fn max_concurrent_requests_bounds_the_requests_in_flight() {
+    // Each reply waits a little so that unbounded requests would overlap at the server.
+    let server = TestServer::with_handler(|_| {
+        Reply::json(200, &meter_json(1)).delayed(Duration::from_millis(50))
+    })
+    .await;
+    let polar = Polar::builder()
+        .access_token(TOKEN)
+        .server_url(server.url())
+        .max_concurrent_requests(3)
+        .build()
+        .unwrap();
+    let calls = (0..24).map(|_| polar.customer_meters().get(uuid(1)).send());
+    for result in futures::future::join_all(calls).await {
+        result.unwrap();
+    }
+    assert_eq!(server.requests().len(), 24);
+    assert!(
+        server.max_in_flight() <= 3,
+        "{} in flight",
+        server.max_in_flight()
+    );
+    assert!(Polar::builder()
+        .access_token(TOKEN)
+        .max_concurrent_requests(0)
+        .build()
+        .is_err());
+}

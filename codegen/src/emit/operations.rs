@@ -379,6 +379,9 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
     let timeout_doc = doc_attrs(&format!(
         "Overrides the client's per-attempt timeout for {scope}."
     ));
+    let max_response_size_doc = doc_attrs(&format!(
+        "Overrides the client's response size limit, in bytes, for {scope}."
+    ));
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -401,6 +404,12 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
             #timeout_doc
             pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.timeout = Some(timeout);
+                self
+            }
+
+            #max_response_size_doc
+            pub fn max_response_size(mut self, bytes: u64) -> Self {
+                self.options.max_response_size = Some(bytes);
                 self
             }
 

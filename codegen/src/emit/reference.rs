@@ -82,7 +82,8 @@ fn operation_section(api: &Api, operation: &Operation, out: &mut String) {
     out.push_str(
         "| `retry` | `RetryConfig` | no | Overrides the client's retry policy for this call. |\n",
     );
-    out.push_str("| `timeout` | `std::time::Duration` | no | Overrides the client's per-attempt timeout for this call. |\n\n");
+    out.push_str("| `timeout` | `std::time::Duration` | no | Overrides the client's per-attempt timeout for this call. |\n");
+    out.push_str("| `max_response_size` | `u64` | no | Overrides the client's response size limit, in bytes, for this call. |\n\n");
 
     out.push_str("### Response\n\n");
     match (&operation.pagination, success_type(operation)) {

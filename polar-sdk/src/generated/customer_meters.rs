@@ -83,6 +83,12 @@ impl CustomerMetersGet {
         self
     }
 
+    /// Overrides the client's response size limit, in bytes, for this call.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options.max_response_size = Some(bytes);
+        self
+    }
+
     fn request(&self) -> RequestSpec {
         let mut request = RequestSpec::new(
             "customer_meters:get",
@@ -204,6 +210,12 @@ impl CustomerMetersList {
     /// Overrides the client's per-attempt timeout for this call and every page it fetches.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's response size limit, in bytes, for this call and every page it fetches.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options.max_response_size = Some(bytes);
         self
     }
 

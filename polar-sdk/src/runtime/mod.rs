@@ -47,4 +47,6 @@ pub(crate) struct RequestOptions {
     pub(crate) retry: Option<RetryConfig>,
     /// Replaces the client's per-attempt timeout for this call.
     pub(crate) timeout: Option<std::time::Duration>,
+    /// Replaces the client's response size limit for this call, in bytes.
+    pub(crate) max_response_size: Option<u64>,
 }

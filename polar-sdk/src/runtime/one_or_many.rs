@@ -16,6 +16,17 @@ use serde::{Deserialize, Serialize};
 /// ```
 ///
 /// On the wire (JSON) it is the bare value or an array.
+///
+/// # Empty lists
+///
+/// An empty list is refused: the call fails with
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the parameter, and no
+/// request is sent. A query string cannot say "none of these"; sending the parameter without
+/// values would drop the filter, so `.customer_id(Vec::new())` would return every customer's
+/// items instead of none. Check for an empty list yourself when "none" is what you mean (the
+/// answer is then empty without asking), and leave the filter unset for "no filter". The same
+/// holds for every list-typed query parameter, including sort keys: leave `sorting` unset for
+/// the server's default order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {

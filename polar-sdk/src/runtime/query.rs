@@ -29,15 +29,20 @@ pub(crate) enum QueryStyle {
     },
 }
 
+/// A list parameter set to an empty list: refused, because the query string has no way to
+/// say "none of these" and leaving the parameter out would widen the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct EmptyList;
+
 /// A value that becomes zero or more `name=value` pairs.
 pub(crate) trait QueryValue {
-    /// Appends the pairs (name and value already percent-encoded).
+    /// Appends the pairs (name and value already percent-encoded), or refuses an empty list.
     fn append_query(
         &self,
         name: &'static str,
         style: QueryStyle,
         out: &mut Vec<(&'static str, String)>,
-    );
+    ) -> Result<(), EmptyList>;
 }
 
 /// A single value in a query string.
@@ -52,8 +57,9 @@ impl<T: QueryScalar + ?Sized> QueryValue for T {
         name: &'static str,
         _style: QueryStyle,
         out: &mut Vec<(&'static str, String)>,
-    ) {
+    ) -> Result<(), EmptyList> {
         out.push((name, encode(&self.to_query_string()).into_owned()));
+        Ok(())
     }
 }
 
@@ -63,9 +69,10 @@ impl<T: QueryValue> QueryValue for Option<T> {
         name: &'static str,
         style: QueryStyle,
         out: &mut Vec<(&'static str, String)>,
-    ) {
-        if let Some(value) = self {
-            value.append_query(name, style, out);
+    ) -> Result<(), EmptyList> {
+        match self {
+            Some(value) => value.append_query(name, style, out),
+            None => Ok(()),
         }
     }
 }
@@ -75,7 +82,10 @@ fn append_list<T: QueryScalar>(
     name: &'static str,
     style: QueryStyle,
     out: &mut Vec<(&'static str, String)>,
-) {
+) -> Result<(), EmptyList> {
+    if items.is_empty() {
+        return Err(EmptyList);
+    }
     match style {
         QueryStyle::Form { explode: true } => {
             out.extend(
@@ -84,8 +94,6 @@ fn append_list<T: QueryScalar>(
                     .map(|v| (name, encode(&v.to_query_string()).into_owned())),
             );
         }
-        // An empty list has no form representation; it is omitted like an absent value.
-        QueryStyle::Form { explode: false } if items.is_empty() => {}
         QueryStyle::Form { explode: false } => {
             let mut joined = String::new();
             for (i, v) in items.iter().enumerate() {
@@ -97,6 +105,7 @@ fn append_list<T: QueryScalar>(
             out.push((name, joined));
         }
     }
+    Ok(())
 }
 
 impl<T: QueryScalar> QueryValue for [T] {
@@ -105,8 +114,8 @@ impl<T: QueryScalar> QueryValue for [T] {
         name: &'static str,
         style: QueryStyle,
         out: &mut Vec<(&'static str, String)>,
-    ) {
-        append_list(self, name, style, out);
+    ) -> Result<(), EmptyList> {
+        append_list(self, name, style, out)
     }
 }
 
@@ -116,8 +125,8 @@ impl<T: QueryScalar> QueryValue for Vec<T> {
         name: &'static str,
         style: QueryStyle,
         out: &mut Vec<(&'static str, String)>,
-    ) {
-        append_list(self, name, style, out);
+    ) -> Result<(), EmptyList> {
+        append_list(self, name, style, out)
     }
 }
 
@@ -127,8 +136,8 @@ impl<T: QueryScalar> QueryValue for OneOrMany<T> {
         name: &'static str,
         style: QueryStyle,
         out: &mut Vec<(&'static str, String)>,
-    ) {
-        append_list(self.as_slice(), name, style, out);
+    ) -> Result<(), EmptyList> {
+        append_list(self.as_slice(), name, style, out)
     }
 }
 
@@ -200,7 +209,9 @@ mod tests {
 
     fn pairs<V: QueryValue + ?Sized>(value: &V, explode: bool) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
-        value.append_query("p", QueryStyle::Form { explode }, &mut out);
+        value
+            .append_query("p", QueryStyle::Form { explode }, &mut out)
+            .unwrap();
         out
     }
 
@@ -241,8 +252,20 @@ mod tests {
             pairs(&vec!["a,b".to_string(), "c".into()], false),
             p(&["a%2Cb,c"])
         );
-        assert_eq!(pairs(&Vec::<i64>::new(), true), p(&[]));
-        assert_eq!(pairs(&Vec::<i64>::new(), false), p(&[]));
+        for explode in [true, false] {
+            let style = QueryStyle::Form { explode };
+            let mut out = Vec::new();
+            assert_eq!(
+                Vec::<i64>::new().append_query("p", style, &mut out),
+                Err(EmptyList)
+            );
+            assert_eq!(
+                Some(OneOrMany::<i64>::Many(vec![])).append_query("p", style, &mut out),
+                Err(EmptyList)
+            );
+            assert_eq!(None::<Vec<i64>>.append_query("p", style, &mut out), Ok(()));
+            assert!(out.is_empty());
+        }
         assert_eq!(pairs(&[1i64, 2][..], false), p(&["1,2"]));
         assert_eq!(pairs(&Some(OneOrMany::from(4i64)), true), p(&["4"]));
         assert_eq!(

@@ -47,14 +47,22 @@ impl RequestSpec {
         }
     }
 
-    /// Appends query pairs for `value` (none for `None` or an empty list).
+    /// Appends query pairs for `value` (none for `None`). An empty list makes the request
+    /// invalid: it is reported when the request is sent, and nothing is sent.
     pub(crate) fn query<V: QueryValue + ?Sized>(
         &mut self,
         name: &'static str,
         style: QueryStyle,
         value: &V,
     ) {
-        value.append_query(name, style, &mut self.query);
+        if value.append_query(name, style, &mut self.query).is_err() {
+            self.problem.get_or_insert_with(|| {
+                format!(
+                    "query parameter `{name}` is an empty list, which would drop it and widen \
+                     the request (match all, not none); leave it unset instead. Nothing was sent"
+                )
+            });
+        }
     }
 
     pub(crate) fn operation_id(&self) -> &'static str {

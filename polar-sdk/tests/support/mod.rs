@@ -61,6 +61,9 @@ pub enum Reply {
     Reset,
     /// Wait, then do the inner reply.
     Delay(Duration, Box<Reply>),
+    /// Write the head, then the chunk over and over until the client goes away (an endless
+    /// body: send a chunked head for one without a length).
+    Endless { head: Vec<u8>, chunk: Vec<u8> },
 }
 
 impl Reply {
@@ -95,6 +98,7 @@ impl Reply {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
         302 => "Found",
         401 => "Unauthorized",
         404 => "Not Found",
@@ -111,10 +115,29 @@ fn reason(status: u16) -> &'static str {
 
 type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
 
+/// Requests received but not yet answered, now and at most.
+#[derive(Default)]
+struct InFlight {
+    counts: Mutex<(usize, usize)>,
+}
+
+impl InFlight {
+    fn enter(&self) {
+        let mut counts = self.counts.lock().unwrap();
+        counts.0 += 1;
+        counts.1 = counts.1.max(counts.0);
+    }
+
+    fn leave(&self) {
+        self.counts.lock().unwrap().0 -= 1;
+    }
+}
+
 /// A running test server.
 pub struct TestServer {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    in_flight: Arc<InFlight>,
     task: JoinHandle<()>,
 }
 
@@ -149,21 +172,29 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let in_flight = Arc::new(InFlight::default());
         let handler: Handler = Arc::new(handler);
         let task = tokio::spawn({
             let requests = requests.clone();
+            let in_flight = in_flight.clone();
             async move {
                 loop {
                     let Ok((stream, _)) = listener.accept().await else {
                         return;
                     };
-                    tokio::spawn(serve(stream, requests.clone(), handler.clone()));
+                    tokio::spawn(serve(
+                        stream,
+                        requests.clone(),
+                        in_flight.clone(),
+                        handler.clone(),
+                    ));
                 }
             }
         });
         Self {
             addr,
             requests,
+            in_flight,
             task,
         }
     }
@@ -181,9 +212,19 @@ impl TestServer {
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
     }
+
+    /// The most requests that were received and not yet answered at the same moment.
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.counts.lock().unwrap().1
+    }
 }
 
-async fn serve(mut stream: TcpStream, requests: Arc<Mutex<Vec<Recorded>>>, handler: Handler) {
+async fn serve(
+    mut stream: TcpStream,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    in_flight: Arc<InFlight>,
+    handler: Handler,
+) {
     let mut buf = Vec::new();
     loop {
         // Read one request head.
@@ -234,6 +275,7 @@ async fn serve(mut stream: TcpStream, requests: Arc<Mutex<Vec<Recorded>>>, handl
             requests.push(recorded.clone());
             recorded
         };
+        in_flight.enter();
         let mut reply = if recorded.index >= MAX_REQUESTS {
             Reply::json(500, r#"{"error":"too many requests to the test server"}"#)
         } else {
@@ -246,24 +288,52 @@ async fn serve(mut stream: TcpStream, requests: Arc<Mutex<Vec<Recorded>>>, handl
                     reply = *inner;
                 }
                 Reply::Raw(bytes) => {
-                    if stream.write_all(&bytes).await.is_err() {
+                    let written = stream.write_all(&bytes).await;
+                    in_flight.leave();
+                    if written.is_err() {
                         return;
                     }
                     break;
                 }
                 Reply::RawThenClose(bytes) => {
                     let _ = stream.write_all(&bytes).await;
+                    in_flight.leave();
                     let _ = stream.shutdown().await;
                     return;
                 }
                 Reply::Reset => {
+                    in_flight.leave();
                     // SO_LINGER 0 makes the close send RST. Does not block with a zero timeout.
                     #[allow(deprecated)]
                     let _ = stream.set_linger(Some(Duration::ZERO));
                     return;
                 }
+                Reply::Endless { head, chunk } => {
+                    in_flight.leave();
+                    if stream.write_all(&head).await.is_err() {
+                        return;
+                    }
+                    while stream.write_all(&chunk).await.is_ok() {}
+                    return;
+                }
             }
         }
+    }
+}
+
+/// An endless chunked `200` (or other status) body: `x` repeated, never finished.
+pub fn endless(status: u16) -> Reply {
+    let payload = vec![b'x'; 16 * 1024];
+    let mut chunk = format!("{:x}\r\n", payload.len()).into_bytes();
+    chunk.extend_from_slice(&payload);
+    chunk.extend_from_slice(b"\r\n");
+    Reply::Endless {
+        head: format!(
+            "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+            reason(status)
+        )
+        .into_bytes(),
+        chunk,
     }
 }
 
