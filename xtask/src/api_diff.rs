@@ -1,0 +1,134 @@
+//! `cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]`: the change report
+//! between two OpenAPI documents (JSON or YAML), and the summary `cargo xtask codegen` prints
+//! when the document in `openapi/` changed since the last commit.
+//!
+//! Exit codes: 0 when the report was made (whatever it says), 1 when a document or the
+//! configuration cannot be read (the message names the file), 2 for a usage error.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use codegen::diff::{self, render};
+use codegen::load;
+use codegen::Config;
+
+const USAGE: &str = "usage: cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]";
+
+enum Format {
+    Markdown,
+    Json,
+}
+
+/// Runs the command; prints the report or the error, and returns the exit code.
+pub fn main(root: &Path, args: &[String]) -> ExitCode {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut format = Format::Markdown;
+    let mut config_path = root.join(xtask::CONFIG);
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--format" => match iter.next().map(String::as_str) {
+                Some("markdown" | "md") => format = Format::Markdown,
+                Some("json") => format = Format::Json,
+                other => {
+                    eprintln!(
+                        "error: --format takes `markdown` or `json`, not {:?}\n{USAGE}",
+                        other.unwrap_or("nothing")
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+            "--config" => match iter.next() {
+                Some(path) => config_path = PathBuf::from(path),
+                None => {
+                    eprintln!("error: --config needs a value\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other if other.starts_with("--") => {
+                eprintln!("error: unknown argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            file => files.push(PathBuf::from(file)),
+        }
+    }
+    let [old, new] = files.as_slice() else {
+        eprintln!("error: api-diff takes two documents\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let loaded = Config::load(&config_path)
+        .and_then(|config| Ok((config, load::load_file(old)?, load::load_file(new)?)));
+    let (config, old, new) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = diff::diff_with_rust(&old, &new, &config);
+    match format {
+        Format::Json => println!("{}", render::json(&report)),
+        Format::Markdown => print!(
+            "{}",
+            render::markdown(&report, sdk_version(root).as_deref())
+        ),
+    }
+    ExitCode::SUCCESS
+}
+
+/// polar-sdk's current version, from its manifest.
+fn sdk_version(root: &Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(root.join("polar-sdk/Cargo.toml")).ok()?;
+    manifest.lines().find_map(|line| {
+        let value = line.trim().strip_prefix("version")?.trim_start();
+        let value = value.strip_prefix('=')?.trim();
+        Some(value.trim_matches('"').to_owned())
+    })
+}
+
+/// After `cargo xtask codegen` regenerated from `openapi/`: when the document differs from
+/// the committed one, prints the summary of the changes. Says nothing when git or the
+/// committed file is not available, or when the document did not change.
+pub fn summary_against_head(root: &Path, spec: &Path, config: &Config) {
+    if spec != root.join(xtask::SPEC) {
+        return;
+    }
+    let Ok(output) = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("HEAD:{}", xtask::SPEC)])
+        .output()
+    else {
+        return;
+    };
+    let (Ok(committed), Ok(current)) = (
+        String::from_utf8(output.stdout),
+        std::fs::read_to_string(spec),
+    ) else {
+        return;
+    };
+    if !output.status.success() || committed == current {
+        return;
+    }
+    let old_name = format!("HEAD:{}", xtask::SPEC);
+    let (Ok(old), Ok(new)) = (
+        load::load_str(Path::new(&old_name), &committed),
+        load::load_str(spec, &current),
+    ) else {
+        return;
+    };
+    let report = diff::diff_with_rust(&old, &new, config);
+    println!(
+        "\n{} changed since HEAD.\n{}",
+        xtask::SPEC,
+        render::summary(&report, sdk_version(root).as_deref())
+    );
+    println!(
+        "full report: git show {old_name} > /tmp/polar-old.yaml && cargo xtask api-diff /tmp/polar-old.yaml {}",
+        xtask::SPEC
+    );
+}
