@@ -97,38 +97,106 @@ pub fn summary_against_head(root: &Path, spec: &Path, config: &Config) {
     if spec != root.join(xtask::SPEC) {
         return;
     }
-    let Ok(output) = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["show", &format!("HEAD:{}", xtask::SPEC)])
-        .output()
+    let (Some(committed), Ok(current)) =
+        (committed(root, xtask::SPEC), std::fs::read_to_string(spec))
     else {
         return;
     };
-    let (Ok(committed), Ok(current)) = (
-        String::from_utf8(output.stdout),
-        std::fs::read_to_string(spec),
-    ) else {
-        return;
-    };
-    if !output.status.success() || committed == current {
-        return;
-    }
-    let old_name = format!("HEAD:{}", xtask::SPEC);
-    let (Ok(old), Ok(new)) = (
-        load::load_str(Path::new(&old_name), &committed),
-        load::load_str(spec, &current),
-    ) else {
-        return;
-    };
-    let report = diff::diff_with_rust(&old, &new, config);
-    println!(
-        "\n{} changed since HEAD.\n{}",
+    if let Some(text) = change_summary(
+        &committed,
+        &current,
         xtask::SPEC,
-        render::summary(&report, sdk_version(root).as_deref())
-    );
-    println!(
-        "full report: git show {old_name} > /tmp/polar-old.yaml && cargo xtask api-diff /tmp/polar-old.yaml {}",
-        xtask::SPEC
-    );
+        config,
+        sdk_version(root).as_deref(),
+    ) {
+        println!("\n{text}");
+    }
+}
+
+/// The committed text of `relative` (a path from the repository root), if git has it.
+fn committed(root: &Path, relative: &str) -> Option<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("HEAD:{relative}")])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
+
+/// The summary printed after regeneration, or `None` when the document did not change (or
+/// either version does not load: regeneration reports that itself).
+fn change_summary(
+    committed: &str,
+    current: &str,
+    relative: &str,
+    config: &Config,
+    sdk_version: Option<&str>,
+) -> Option<String> {
+    if committed == current {
+        return None;
+    }
+    let old_name = format!("HEAD:{relative}");
+    let old = load::load_str(Path::new(&old_name), committed).ok()?;
+    let new = load::load_str(Path::new(relative), current).ok()?;
+    let report = diff::diff_with_rust(&old, &new, config);
+    Some(format!(
+        "{relative} changed since the last commit.\n{}\nfull report: git show {old_name} > /tmp/polar-old.yaml && cargo xtask api-diff /tmp/polar-old.yaml {relative}",
+        render::summary(&report, sdk_version)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        std::fs::read_to_string(root.join(xtask::SPEC)).unwrap()
+    }
+
+    #[test]
+    fn an_unchanged_document_prints_nothing() {
+        let text = spec();
+        assert_eq!(
+            change_summary(&text, &text, xtask::SPEC, &Config::default(), Some("0.1.0")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_changed_document_prints_counts_and_the_bump() {
+        let old = spec();
+        let new = old.replacen("version: \"2026-10\"", "version: \"2026-11\"", 1);
+        assert_ne!(old, new);
+        let summary =
+            change_summary(&old, &new, xtask::SPEC, &Config::default(), Some("0.1.0")).unwrap();
+        assert!(
+            summary.contains("2026-10 → 2026-11: 0 breaking, 0 may break, 1 compatible"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("patch release: 0.1.0 → 0.1.1"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn without_git_history_there_is_no_committed_document() {
+        let dir = std::env::temp_dir().join(format!("api-diff-no-git-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(committed(&dir, xtask::SPEC), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_sdk_version_is_read_from_its_manifest() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let version = sdk_version(&root).unwrap();
+        assert_eq!(version.split('.').count(), 3, "{version}");
+    }
 }
