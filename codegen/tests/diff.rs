@@ -451,3 +451,19 @@ fn polar_document_against_itself_reports_nothing() {
     assert!(rust.error.is_none(), "{:?}", rust.error);
     assert_eq!(rust.resources, vec!["customer_meters"]);
 }
+
+#[test]
+fn the_readme_lists_every_rule_with_its_class() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README.md");
+    for rule in diff::RULES {
+        let row = format!(
+            "| `{}` | {} | {} |",
+            rule.id,
+            rule.change,
+            rule.class.label()
+        );
+        assert!(readme.contains(&row), "README lacks the row starting {row}");
+    }
+}
