@@ -5,6 +5,7 @@
 //! Exit codes: 0 when the report was made (whatever it says), 1 when a document or the
 //! configuration cannot be read (the message names the file), 2 for a usage error.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -70,14 +71,22 @@ pub fn main(root: &Path, args: &[String]) -> ExitCode {
         }
     };
     let report = diff::diff_with_rust(&old, &new, &config);
-    match format {
-        Format::Json => println!("{}", render::json(&report)),
-        Format::Markdown => print!(
-            "{}",
-            render::markdown(&report, sdk_version(root).as_deref())
-        ),
+    let text = match format {
+        Format::Json => render::json(&report) + "\n",
+        Format::Markdown => render::markdown(&report, sdk_version(root).as_deref()),
+    };
+    // A reader that stops early (`| head`) is not an error worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the report: {error}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
     }
-    ExitCode::SUCCESS
 }
 
 /// polar-sdk's current version, from its manifest.

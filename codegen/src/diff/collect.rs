@@ -665,7 +665,7 @@ impl<'v> Collector<'v> {
                             pointer.clone(),
                             format!(
                                 "{location} parameter `{name}` serialization changed from {} to {}",
-                                old_style.0, new_style.0
+                                old_style, new_style
                             ),
                         );
                     }
@@ -976,7 +976,8 @@ impl<'v> Collector<'v> {
         at: &At,
         depth: usize,
     ) {
-        if depth > MAX_DEPTH {
+        // Equal subtrees hold no change: schema `$ref`s are not followed here.
+        if depth > MAX_DEPTH || o == n {
             return;
         }
         let o = View::of(o, op);
@@ -1456,7 +1457,7 @@ fn is_required(parameter: &Value) -> bool {
 }
 
 /// The effective `style` and `explode` of a parameter.
-fn style_of(parameter: &Value) -> (String, bool) {
+fn style_of(parameter: &Value) -> String {
     let location = parameter
         .get("in")
         .and_then(Value::as_str)
@@ -1473,7 +1474,7 @@ fn style_of(parameter: &Value) -> (String, bool) {
         .get("explode")
         .and_then(Value::as_bool)
         .unwrap_or(style == "form");
-    (format!("{style} (explode {explode})"), explode)
+    format!("{style} (explode {explode})")
 }
 
 type Parameters<'v> = BTreeMap<(String, String), (&'v Value, String)>;
@@ -1628,4 +1629,49 @@ pub fn usage(root: &Value) -> BTreeMap<String, SchemaUsage> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Odd shapes and reference loops are compared without panicking or looping.
+    #[test]
+    fn malformed_documents_do_not_panic() {
+        let odd = [
+            json!({}),
+            json!({"paths": [], "components": {"schemas": []}, "webhooks": "x"}),
+            json!({"paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/p"}],
+                "responses": {"200": {"$ref": "#/components/responses/r"}}}}},
+                "components": {"parameters": {"p": {"$ref": "#/components/parameters/p"}},
+                    "responses": {"r": {"$ref": "#/components/responses/r"}},
+                    "schemas": {"A": {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/A"}]},
+                        "B": true, "C": {"type": ["null"]}, "D": {"oneOf": []}}}}),
+        ];
+        for old in &odd {
+            for new in &odd {
+                let changes = collect(old, new);
+                if old == new {
+                    assert!(changes.is_empty(), "{changes:?}");
+                }
+                let _ = usage(new);
+            }
+        }
+    }
+
+    #[test]
+    fn null_branches_and_type_lists_read_as_nullable() {
+        let old = json!({"type": "string"});
+        for new in [
+            json!({"anyOf": [{"type": "string"}, {"type": "null"}]}),
+            json!({"type": ["string", "null"]}),
+            json!({"type": "string", "nullable": true}),
+        ] {
+            let view = View::of(&new, String::new());
+            assert!(view.nullable);
+            assert_eq!(view.types(), BTreeSet::from(["string"]));
+            assert!(View::of(&old, String::new()).types() == view.types());
+        }
+    }
 }

@@ -82,7 +82,16 @@ pub struct RustImpact {
 /// Compares the Rust API generated for `config` from both documents. `wire_changes` (the
 /// number of changes the wire-level report found) turns "no item changed" into a patch.
 pub fn impact(old: &Document, new: &Document, config: &Config, wire_changes: usize) -> RustImpact {
-    let lowered = lower(old).and_then(|o| Ok((o, lower(new)?)));
+    // The two documents lower independently: one thread each.
+    let (old_api, new_api) = std::thread::scope(|scope| {
+        let old_api = scope.spawn(|| lower(old));
+        let new_api = lower(new);
+        let old_api = old_api
+            .join()
+            .unwrap_or_else(|_| Err("lowering the old document failed".to_owned()));
+        (old_api, new_api)
+    });
+    let lowered = old_api.and_then(|o| Ok((o, new_api?)));
     let (old_api, new_api) = match lowered {
         Ok(apis) => apis,
         Err(error) => {
