@@ -110,3 +110,22 @@ fn usage_errors_exit_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("usage:"));
 }
+
+/// A reader that goes away early (`| head`) ends the command quietly, without a panic.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let dir = scratch("closed");
+    let (old, new) = pair(&dir);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["api-diff", &old, &new])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xtask runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("xtask ends");
+    let stderr = text(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
