@@ -467,3 +467,22 @@ fn the_readme_lists_every_rule_with_its_class() {
         assert!(readme.contains(&row), "README lacks the row starting {row}");
     }
 }
+
+/// Path parameters are positional on the wire and in the generated method's arguments:
+/// renaming one (in the template and its declaration) changes nothing for a client.
+#[test]
+fn renaming_a_path_parameter_is_no_change() {
+    let report = report(
+        NONE,
+        &[
+            ("  /v1/items/{id}:\n", "  /v1/items/{item_id}:\n"),
+            (
+                "        - name: id\n          in: path\n",
+                "        - name: item_id\n          in: path\n",
+            ),
+        ],
+    );
+    assert!(report.changes.is_empty(), "{:#?}", report.changes);
+    let rust = report.rust.unwrap();
+    assert!(rust.changes.is_empty(), "{:#?}", rust.changes);
+}

@@ -234,6 +234,14 @@ fn template_key(path: &str) -> String {
     out
 }
 
+/// The parameter names of a path template, in order (`/a/{x}/b/{y}` → `x`, `y`).
+fn template_names(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
 fn operations_of(root: &Value) -> BTreeMap<(String, &'static str), OperationRef<'_>> {
     let mut out = BTreeMap::new();
     let Some(paths) = root.get("paths").and_then(object) else {
@@ -589,8 +597,23 @@ impl<'v> Collector<'v> {
     }
 
     fn parameters(&mut self, o: &OperationRef<'v>, n: &OperationRef<'v>, at: &At) {
-        let old = parameters_of(self.old, o);
+        let mut old = parameters_of(self.old, o);
         let new = parameters_of(self.new, n);
+        // Path parameters are positional: one renamed in the template is the same parameter.
+        for (old_name, new_name) in template_names(o.path)
+            .into_iter()
+            .zip(template_names(n.path))
+        {
+            let (old_key, new_key) = (
+                ("path".to_owned(), old_name.to_owned()),
+                ("path".to_owned(), new_name.to_owned()),
+            );
+            if old_name != new_name && !old.contains_key(&new_key) && new.contains_key(&new_key) {
+                if let Some(entry) = old.remove(&old_key) {
+                    old.insert(new_key, entry);
+                }
+            }
+        }
         let mut moved_to: BTreeSet<(String, String)> = BTreeSet::new();
         for (key, (param, pointer)) in &old {
             if new.contains_key(key) {

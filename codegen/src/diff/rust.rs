@@ -284,11 +284,12 @@ fn operation(
             Side::New,
         );
     }
+    // Arguments are positional: their names are not part of the signature.
     let arguments = |api: &Api, op: &Operation| -> Vec<String> {
         op.parameters
             .iter()
             .filter(|p| p.required)
-            .map(|p| format!("{}: {}", p.rust_name, type_text(api, &p.ty)))
+            .map(|p| type_text(api, &p.ty))
             .collect()
     };
     let (old_args, new_args) = (arguments(old_api, o), arguments(new_api, n));
