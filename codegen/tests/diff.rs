@@ -243,7 +243,7 @@ const CASES: &[Case] = &[
     case(NONE, &[("          type: string\n          format: uuid\n", "          type: string\n          format: uri\n")], "resp-format-changed", M, "/components/schemas/Item/properties/id/format"),
     case(NONE, &[NOTE_NULLABLE], "req-nullable-added", C, "/components/schemas/ItemCreate/properties/note"),
     case(&[NOTE_NULLABLE], NONE, "req-nullable-removed", B, "/components/schemas/ItemCreate/properties/note"),
-    case(NONE, &[NAME_NULLABLE], "resp-nullable-added", B, "/components/schemas/Item/properties/name/anyOf/0"),
+    case(NONE, &[NAME_NULLABLE], "resp-nullable-added", B, "/components/schemas/Item/properties/name"),
     case(&[NAME_NULLABLE], NONE, "resp-nullable-removed", C, "/components/schemas/Item/properties/name"),
     case(NONE, &[("          minimum: 0\n", "          minimum: 0\n          default: 1\n")], "resp-default-changed", C, "/components/schemas/Item/properties/count/default"),
     // Enums (a `const` is a one-value enum), unions and discriminator tags.
@@ -485,4 +485,16 @@ fn renaming_a_path_parameter_is_no_change() {
     assert!(report.changes.is_empty(), "{:#?}", report.changes);
     let rust = report.rust.unwrap();
     assert!(rust.changes.is_empty(), "{:#?}", rust.changes);
+}
+
+/// A change inside a property names the property, not only its pointer.
+#[test]
+fn messages_name_the_property() {
+    let report = report(NONE, &[NAME_NULLABLE]);
+    let change = report
+        .changes
+        .iter()
+        .find(|c| c.rule == "resp-nullable-added")
+        .expect("the change is found");
+    assert_eq!(change.message, "`name` may now be null");
 }

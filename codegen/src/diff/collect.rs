@@ -447,6 +447,32 @@ const UPPER_BOUNDS: [&str; 5] = [
     "maxProperties",
 ];
 
+/// Changes found inside a schema: their messages name the property they are in.
+const IN_SCHEMA: [Fact; 15] = [
+    Fact::TypeChanged,
+    Fact::TypeWidened,
+    Fact::FormatChanged,
+    Fact::NullableAdded,
+    Fact::NullableRemoved,
+    Fact::DefaultChanged,
+    Fact::EnumValueAdded,
+    Fact::EnumValueRemoved,
+    Fact::VariantAdded,
+    Fact::VariantRemoved,
+    Fact::TagAdded,
+    Fact::TagRemoved,
+    Fact::DiscriminatorChanged,
+    Fact::ConstraintTightened,
+    Fact::ConstraintLoosened,
+];
+
+/// The innermost property a pointer is in (`.../properties/name/anyOf/0` → `name`).
+fn property_of(pointer: &str) -> Option<String> {
+    let (_, rest) = pointer.rsplit_once("/properties/")?;
+    let token = rest.split('/').next()?;
+    Some(token.replace("~1", "/").replace("~0", "~"))
+}
+
 struct Collector<'v> {
     old: &'v Value,
     new: &'v Value,
@@ -455,6 +481,10 @@ struct Collector<'v> {
 
 impl<'v> Collector<'v> {
     fn push(&mut self, at: &At, fact: Fact, side: Side, pointer: String, message: String) {
+        let message = match property_of(&pointer) {
+            Some(name) if IN_SCHEMA.contains(&fact) => format!("`{name}` {message}"),
+            _ => message,
+        };
         self.out.push(RawChange {
             fact,
             context: at.context.clone(),
@@ -1004,8 +1034,9 @@ impl<'v> Collector<'v> {
             return;
         }
         let o = View::of(o, op);
-        let n = View::of(n, np);
-        let here = n.base();
+        let n = View::of(n, np.clone());
+        // Whole-schema changes point at the schema as written, not inside its null wrapper.
+        let here = np;
         if o.nullable != n.nullable {
             let (fact, message) = if n.nullable {
                 (Fact::NullableAdded, "may now be null")
