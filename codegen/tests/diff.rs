@@ -490,11 +490,25 @@ fn renaming_a_path_parameter_is_no_change() {
 /// A change inside a property names the property, not only its pointer.
 #[test]
 fn messages_name_the_property() {
-    let report = report(NONE, &[NAME_NULLABLE]);
-    let change = report
+    let nullable = report(NONE, &[NAME_NULLABLE]);
+    let change = nullable
         .changes
         .iter()
         .find(|c| c.rule == "resp-nullable-added")
         .expect("the change is found");
     assert_eq!(change.message, "`name` may now be null");
+
+    let parameter = report(
+        NONE,
+        &[("            default: owner", "            default: tags")],
+    );
+    let messages: Vec<&str> = parameter
+        .changes
+        .iter()
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        vec!["query parameter `expand`: default changed from \"owner\" to \"tags\""]
+    );
 }

@@ -56,7 +56,7 @@ fn markdown_report_exits_zero_and_names_the_bump() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
     assert!(stdout.contains("| breaking | 1 |"), "{stdout}");
-    assert!(stdout.contains("[param-added-required]"), "{stdout}");
+    assert!(stdout.contains("(param-added-required at `"), "{stdout}");
     assert!(stdout.contains("minor release"), "{stdout}");
 }
 

@@ -197,6 +197,17 @@ fn schema_name(reference: &str) -> Option<String> {
 struct At {
     group: Group,
     context: Context,
+    /// What a change inside a schema is about, outside any property (`query parameter `x``).
+    subject: Option<String>,
+}
+
+impl At {
+    fn about(&self, subject: String) -> At {
+        At {
+            subject: Some(subject),
+            ..self.clone()
+        }
+    }
 }
 
 struct OperationRef<'v> {
@@ -481,8 +492,9 @@ struct Collector<'v> {
 
 impl<'v> Collector<'v> {
     fn push(&mut self, at: &At, fact: Fact, side: Side, pointer: String, message: String) {
-        let message = match property_of(&pointer) {
-            Some(name) if IN_SCHEMA.contains(&fact) => format!("`{name}` {message}"),
+        let message = match (property_of(&pointer), &at.subject) {
+            (Some(name), _) if IN_SCHEMA.contains(&fact) => format!("`{name}` {message}"),
+            (None, Some(subject)) if IN_SCHEMA.contains(&fact) => format!("{subject}: {message}"),
             _ => message,
         };
         self.out.push(RawChange {
@@ -503,6 +515,7 @@ impl<'v> Collector<'v> {
             let at = At {
                 group: Group::Document,
                 context: Context::Free,
+                subject: None,
             };
             self.push(
                 &at,
@@ -554,6 +567,7 @@ impl<'v> Collector<'v> {
             let at = At {
                 group,
                 context: Context::Free,
+                subject: None,
             };
             let (added, removed, what) = if webhook {
                 (Fact::WebhookAdded, Fact::WebhookRemoved, "webhook")
@@ -619,6 +633,7 @@ impl<'v> Collector<'v> {
         let fixed = |direction| At {
             group: at.group.clone(),
             context: Context::Fixed(direction),
+            subject: None,
         };
         self.parameters(o, n, &fixed(send));
         self.request_body(o, n, &fixed(send));
@@ -728,7 +743,7 @@ impl<'v> Collector<'v> {
                             ns,
                             join(old_pointer, "schema"),
                             join(pointer, "schema"),
-                            at,
+                            &at.about(format!("{location} parameter `{name}`")),
                             0,
                         );
                     }
@@ -814,7 +829,8 @@ impl<'v> Collector<'v> {
                             join(&join(&op, media), "schema"),
                             join(&join(&np, media), "schema"),
                         );
-                        self.schema(os, ns, osp, nsp, at, 0);
+                        let subject = format!("{what} (`{media}`)");
+                        self.schema(os, ns, osp, nsp, &at.about(subject), 0);
                     }
                 }
                 (None, None) => {}
@@ -936,6 +952,7 @@ impl<'v> Collector<'v> {
             let at = At {
                 group: Group::Schema { name: name.clone() },
                 context: Context::Schema(name.clone()),
+                subject: None,
             };
             let pointer = join("/components/schemas", name);
             match (old.get(name), new.get(name)) {
@@ -975,6 +992,7 @@ impl<'v> Collector<'v> {
             let at = At {
                 group: Group::SecurityScheme { name: name.clone() },
                 context: Context::Free,
+                subject: None,
             };
             let pointer = join("/components/securitySchemes", name);
             match (old.get(name), new.get(name)) {

@@ -124,14 +124,14 @@ pub fn markdown(report: &Report, current_version: Option<&str>) -> String {
                 let _ = writeln!(out, "\n");
             }
             let old = if change.document == super::Side::Old {
-                " (old document)"
+                " of the old document"
             } else {
                 ""
             };
             let _ = writeln!(
                 out,
-                "- {} `{}` [{}]{old}",
-                change.message, change.pointer, change.rule
+                "- {} ({} at `{}`{old})",
+                change.message, change.rule, change.pointer
             );
         }
         let _ = writeln!(out);
