@@ -1,5 +1,5 @@
 //! `cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]`: the change report
-//! between two OpenAPI documents (JSON or YAML), and the summary `cargo xtask codegen` prints
+//! between two OpenAPI documents (JSON or YAML files, or `REV:PATH` for a committed one), and the summary `cargo xtask codegen` prints
 //! when the document in `openapi/` changed since the last commit.
 //!
 //! Exit codes: 0 when the report was made (whatever it says), 1 when a document or the
@@ -62,7 +62,8 @@ pub fn main(root: &Path, args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     };
     let loaded = Config::load(&config_path)
-        .and_then(|config| Ok((config, load::load_file(old)?, load::load_file(new)?)));
+        .map_err(|e| e.to_string())
+        .and_then(|config| Ok((config, document(root, old)?, document(root, new)?)));
     let (config, old, new) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -87,6 +88,36 @@ pub fn main(root: &Path, args: &[String]) -> ExitCode {
         }
         _ => ExitCode::SUCCESS,
     }
+}
+
+/// Loads a document from a file or, for `REV:PATH` naming no file, from git (`git show`).
+fn document(root: &Path, argument: &Path) -> Result<load::Document, String> {
+    let text = argument.to_string_lossy();
+    let from_git = match text.split_once(':') {
+        Some((revision, path))
+            if !argument.exists() && !revision.is_empty() && !path.is_empty() =>
+        {
+            Some((revision.to_owned(), path.to_owned()))
+        }
+        _ => None,
+    };
+    let Some((revision, path)) = from_git else {
+        return load::load_file(argument).map_err(|e| e.to_string());
+    };
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{revision}:{path}")])
+        .output()
+        .map_err(|e| format!("{text}: cannot run git: {e}"))?;
+    if !output.status.success() {
+        let reason = String::from_utf8_lossy(&output.stderr);
+        let reason = reason.lines().next().unwrap_or("git show failed");
+        return Err(format!("{text}: cannot read it from git: {reason}"));
+    }
+    let content = String::from_utf8(output.stdout)
+        .map_err(|_| format!("{text}: the committed file is not UTF-8"))?;
+    load::load_str(argument, &content).map_err(|e| e.to_string())
 }
 
 /// polar-sdk's current version, from its manifest.
@@ -154,7 +185,7 @@ fn change_summary(
     let new = load::load_str(Path::new(relative), current).ok()?;
     let report = diff::diff_with_rust(&old, &new, config);
     Some(format!(
-        "{relative} changed since the last commit.\n{}\nfull report: git show {old_name} > /tmp/polar-old.yaml && cargo xtask api-diff /tmp/polar-old.yaml {relative}",
+        "{relative} changed since the last commit.\n{}\nfull report: cargo xtask api-diff {old_name} {relative}",
         render::summary(&report, sdk_version)
     ))
 }

@@ -129,3 +129,23 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+/// `REV:PATH` reads a committed document, so the last commit is one argument away.
+#[test]
+fn a_document_can_come_from_git() {
+    let committed = format!("HEAD:{}", xtask::SPEC);
+    let output = xtask(&["api-diff", &committed, &committed, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["old"]["path"], committed.as_str());
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(0));
+
+    let unknown = format!("no-such-revision:{}", xtask::SPEC);
+    let output = xtask(&["api-diff", &unknown, xtask::SPEC]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains(&unknown),
+        "{}",
+        text(&output.stderr)
+    );
+}

@@ -660,7 +660,7 @@ impl<'v> Collector<'v> {
             }
         }
         let mut moved_to: BTreeSet<(String, String)> = BTreeSet::new();
-        for (key, (param, pointer)) in &old {
+        for (key, (_, pointer)) in &old {
             if new.contains_key(key) {
                 continue;
             }
@@ -680,7 +680,6 @@ impl<'v> Collector<'v> {
                     );
                 }
                 None => {
-                    let _ = param;
                     self.push(
                         at,
                         Fact::ParameterRemoved,
