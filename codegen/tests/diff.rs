@@ -250,6 +250,9 @@ const CASES: &[Case] = &[
     case(NONE, &[INPUT_KIND_SMALL], "req-enum-value-added", C, "/components/schemas/InputKind/enum"),
     case(NONE, &[KIND_HUGE], "resp-enum-value-added", M, "/components/schemas/Kind/enum"),
     case(&[KIND_HUGE], NONE, "resp-enum-value-removed", C, "/components/schemas/Kind/enum"),
+    // A schema no operation reaches is judged both ways; the stricter verdict wins.
+    case(NONE, &[("enum: [left, right]", "enum: [left, right, up]")], "resp-enum-value-added", M, "/components/schemas/Orphan/enum"),
+    case(NONE, &[("enum: [left, right]", "enum: [left]")], "req-enum-value-removed", B, "/components/schemas/Orphan/enum"),
     case(NONE, &[("          const: circle", "          const: round")], "req-enum-value-removed", B, "/components/schemas/Circle/properties/type/const"),
     case(NONE, &[INPUT_SHAPE_MISSING], "req-variant-added", C, "/components/schemas/InputShape/oneOf/0"),
     case(&[INPUT_SHAPE_MISSING], NONE, "req-variant-removed", B, "/components/schemas/InputShape/oneOf/0"),
