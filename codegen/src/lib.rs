@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;

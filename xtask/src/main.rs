@@ -12,13 +12,14 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod api_diff;
 mod compile_check;
 mod conformance;
 
 use codegen::output;
 use codegen::Config;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)\n       cargo xtask compile-check   (generated code for every supported resource of Polar's document compiles)\n       cargo xtask conformance   (Prism mock server conformance run of the SDK)";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)\n       cargo xtask compile-check   (generated code for every supported resource of Polar's document compiles)\n       cargo xtask conformance   (Prism mock server conformance run of the SDK)\n       cargo xtask api-diff OLD NEW [--format markdown|json]   (what changed between two documents, and the semver bump)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("api-diff") => api_diff::main(&root(), &args[1..]),
         Some("compile-check") => match compile_check::command(&root()) {
             Ok(code) => code,
             Err(message) => {
@@ -123,6 +125,7 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
     for path in &changed {
         println!("wrote {}", path.display());
     }
+    api_diff::summary_against_head(&root, &spec, &config);
     println!(
         "{} files in {} ({} changed); {} operations and {} schemas lowered, {} diagnostics",
         generation.files.len(),

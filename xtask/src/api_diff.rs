@@ -1,0 +1,242 @@
+//! `cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]`: the change report
+//! between two OpenAPI documents (JSON or YAML files, or `REV:PATH` for a committed one), and the summary `cargo xtask codegen` prints
+//! when the document in `openapi/` changed since the last commit.
+//!
+//! Exit codes: 0 when the report was made (whatever it says), 1 when a document or the
+//! configuration cannot be read (the message names the file), 2 for a usage error.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use codegen::diff::{self, render};
+use codegen::load;
+use codegen::Config;
+
+const USAGE: &str = "usage: cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]";
+
+enum Format {
+    Markdown,
+    Json,
+}
+
+/// Runs the command; prints the report or the error, and returns the exit code.
+pub fn main(root: &Path, args: &[String]) -> ExitCode {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut format = Format::Markdown;
+    let mut config_path = root.join(xtask::CONFIG);
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--format" => match iter.next().map(String::as_str) {
+                Some("markdown" | "md") => format = Format::Markdown,
+                Some("json") => format = Format::Json,
+                other => {
+                    eprintln!(
+                        "error: --format takes `markdown` or `json`, not {:?}\n{USAGE}",
+                        other.unwrap_or("nothing")
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+            "--config" => match iter.next() {
+                Some(path) => config_path = PathBuf::from(path),
+                None => {
+                    eprintln!("error: --config needs a value\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other if other.starts_with("--") => {
+                eprintln!("error: unknown argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            file => files.push(PathBuf::from(file)),
+        }
+    }
+    let [old, new] = files.as_slice() else {
+        eprintln!("error: api-diff takes two documents\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let loaded = Config::load(&config_path)
+        .map_err(|e| e.to_string())
+        .and_then(|config| Ok((config, document(root, old)?, document(root, new)?)));
+    let (config, old, new) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = diff::diff_with_rust(&old, &new, &config);
+    let text = match format {
+        Format::Json => render::json(&report) + "\n",
+        Format::Markdown => render::markdown(&report, sdk_version(root).as_deref()),
+    };
+    // A reader that stops early (`| head`) is not an error worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the report: {error}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Loads a document from a file or, for `REV:PATH` naming no file, from git (`git show`).
+fn document(root: &Path, argument: &Path) -> Result<load::Document, String> {
+    let text = argument.to_string_lossy();
+    let from_git = match text.split_once(':') {
+        Some((revision, path))
+            if !argument.exists() && !revision.is_empty() && !path.is_empty() =>
+        {
+            Some((revision.to_owned(), path.to_owned()))
+        }
+        _ => None,
+    };
+    let Some((revision, path)) = from_git else {
+        return load::load_file(argument).map_err(|e| e.to_string());
+    };
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{revision}:{path}")])
+        .output()
+        .map_err(|e| format!("{text}: cannot run git: {e}"))?;
+    if !output.status.success() {
+        let reason = String::from_utf8_lossy(&output.stderr);
+        let reason = reason.lines().next().unwrap_or("git show failed");
+        return Err(format!("{text}: cannot read it from git: {reason}"));
+    }
+    let content = String::from_utf8(output.stdout)
+        .map_err(|_| format!("{text}: the committed file is not UTF-8"))?;
+    load::load_str(argument, &content).map_err(|e| e.to_string())
+}
+
+/// polar-sdk's current version, from its manifest.
+fn sdk_version(root: &Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(root.join("polar-sdk/Cargo.toml")).ok()?;
+    manifest.lines().find_map(|line| {
+        let value = line.trim().strip_prefix("version")?.trim_start();
+        let value = value.strip_prefix('=')?.trim();
+        Some(value.trim_matches('"').to_owned())
+    })
+}
+
+/// After `cargo xtask codegen` regenerated from `openapi/`: when the document differs from
+/// the committed one, prints the summary of the changes. Says nothing when git or the
+/// committed file is not available, or when the document did not change.
+pub fn summary_against_head(root: &Path, spec: &Path, config: &Config) {
+    if spec != root.join(xtask::SPEC) {
+        return;
+    }
+    let (Some(committed), Ok(current)) =
+        (committed(root, xtask::SPEC), std::fs::read_to_string(spec))
+    else {
+        return;
+    };
+    if let Some(text) = change_summary(
+        &committed,
+        &current,
+        xtask::SPEC,
+        config,
+        sdk_version(root).as_deref(),
+    ) {
+        println!("\n{text}");
+    }
+}
+
+/// The committed text of `relative` (a path from the repository root), if git has it.
+fn committed(root: &Path, relative: &str) -> Option<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("HEAD:{relative}")])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
+
+/// The summary printed after regeneration, or `None` when the document did not change (or
+/// either version does not load: regeneration reports that itself).
+fn change_summary(
+    committed: &str,
+    current: &str,
+    relative: &str,
+    config: &Config,
+    sdk_version: Option<&str>,
+) -> Option<String> {
+    if committed == current {
+        return None;
+    }
+    let old_name = format!("HEAD:{relative}");
+    let old = load::load_str(Path::new(&old_name), committed).ok()?;
+    let new = load::load_str(Path::new(relative), current).ok()?;
+    let report = diff::diff_with_rust(&old, &new, config);
+    Some(format!(
+        "{relative} changed since the last commit.\n{}\nfull report: cargo xtask api-diff {old_name} {relative}",
+        render::summary(&report, sdk_version)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        std::fs::read_to_string(root.join(xtask::SPEC)).unwrap()
+    }
+
+    #[test]
+    fn an_unchanged_document_prints_nothing() {
+        let text = spec();
+        assert_eq!(
+            change_summary(&text, &text, xtask::SPEC, &Config::default(), Some("0.1.0")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_changed_document_prints_counts_and_the_bump() {
+        let old = spec();
+        let new = old.replacen("version: \"2026-10\"", "version: \"2026-11\"", 1);
+        assert_ne!(old, new);
+        let summary =
+            change_summary(&old, &new, xtask::SPEC, &Config::default(), Some("0.1.0")).unwrap();
+        assert!(
+            summary.contains("2026-10 → 2026-11: 0 breaking, 0 may break, 1 compatible"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("patch release: 0.1.0 → 0.1.1"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn without_git_history_there_is_no_committed_document() {
+        let dir = std::env::temp_dir().join(format!("api-diff-no-git-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(committed(&dir, xtask::SPEC), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_sdk_version_is_read_from_its_manifest() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let version = sdk_version(&root).unwrap();
+        assert_eq!(version.split('.').count(), 3, "{version}");
+    }
+}
