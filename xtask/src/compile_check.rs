@@ -5,13 +5,27 @@
 //! the reference pages' examples) there, sharing the workspace's target directory so the
 //! dependencies are not built again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use codegen::{load, normalize, output, Config};
+use xtask::cli::{self, Args, Failure};
+
+/// `cargo xtask compile-check --help`.
+pub const HELP: &str = "\
+usage: cargo xtask compile-check
+
+Generates every resource of ../shared/openapi/polar-openapi.json that the generator supports
+into a scratch copy of polar-sdk, and runs clippy (-D warnings) and the doc-tests there. The
+scratch copy and its build live in target/compile-check/ (a target directory of its own,
+reused between runs).
+
+  -h, --help   print this help
+";
 
 /// Runs the check; prints a notice and succeeds where the document is absent.
-pub fn command(root: &Path) -> Result<ExitCode, String> {
+pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
+    Args::parse(args, &[], &[], HELP)?;
     let spec = root.join("../shared/openapi/polar-openapi.json");
     if !spec.exists() {
         println!(
@@ -35,7 +49,7 @@ pub fn command(root: &Path) -> Result<ExitCode, String> {
             Err(codegen::Error::Unsupported { diagnostics, .. }) => {
                 not_yet.push(format!("{resource} ({})", diagnostics.len()))
             }
-            Err(other) => return Err(other.to_string()),
+            Err(other) => return Err(other.to_string().into()),
         }
     }
     println!(
@@ -48,7 +62,11 @@ pub fn command(root: &Path) -> Result<ExitCode, String> {
         not_yet.join(", ")
     );
 
-    let scratch = root.join("target/compile-check");
+    // Its own target directory: sharing the workspace's would give the scratch crate the
+    // same unit names as polar-sdk, and a later `cargo clippy -p polar-sdk` could then
+    // report "Fresh" for sources that no longer compile.
+    let target = cli::target_dir(root).join("compile-check");
+    let scratch = target.join("crates");
     let _ = std::fs::remove_dir_all(&scratch);
     let crate_dir = scratch.join("polar-sdk");
     copy_dir(&root.join("polar-sdk/src"), &crate_dir.join("src"))?;
@@ -80,8 +98,6 @@ pub fn command(root: &Path) -> Result<ExitCode, String> {
     let generation = codegen::generate_document(&document, &config).map_err(|e| e.to_string())?;
     output::write(&crate_dir, &generation.files).map_err(|e| e.to_string())?;
 
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let steps: [&[&str]; 2] = [
         &[
