@@ -127,12 +127,23 @@ fn is_workspace(dir: &Path) -> bool {
         .is_ok_and(|text| text.lines().any(|line| line.trim() == "[workspace]"))
 }
 
-/// The workspace's target directory: `CARGO_TARGET_DIR` when set, else `<root>/target`.
+/// The workspace's target directory: `CARGO_TARGET_DIR` when set (relative to the current
+/// folder, as cargo reads it), else `<root>/target`.
 pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .map_or_else(|| root.join("target"), |dir| root.join(dir))
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
+        Some(dir) => std::env::current_dir()
+            .map(|cwd| cwd.join(&dir))
+            .unwrap_or_else(|_| PathBuf::from(dir)),
+        None => root.join("target"),
+    }
+}
+
+/// Where `cargo xtask compile-check` builds: a target directory of its own inside the
+/// workspace's. Sharing the workspace's would give its scratch crates polar-sdk's unit names,
+/// and a later `cargo clippy -p polar-sdk` could then report "Fresh" for sources that no
+/// longer compile.
+pub fn compile_check_target(root: &Path) -> PathBuf {
+    target_dir(root).join("compile-check")
 }
 
 #[cfg(test)]
@@ -168,6 +179,15 @@ mod tests {
                 other => panic!("{bad:?}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn compile_check_builds_apart_from_the_workspace() {
+        let root = Path::new("/checkout");
+        let workspace = target_dir(root);
+        let own = compile_check_target(root);
+        assert_ne!(own, workspace);
+        assert!(own.starts_with(&workspace), "{}", own.display());
     }
 
     #[test]
