@@ -461,6 +461,56 @@ fn drift_names_the_likely_cause_and_the_first_differing_lines() {
     std::fs::remove_dir_all(&checkout).unwrap();
 }
 
+/// In a git checkout, a generated file changed since the last commit while the generator's
+/// inputs did not is reported as edited by hand; once an input changed too, either may be why.
+#[test]
+fn drift_in_a_git_checkout_tells_a_hand_edit_from_a_changed_input() {
+    let checkout = other_checkout("git");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+            .args(args)
+            .current_dir(&checkout)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {}", stderr(&status));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "generated"]);
+    let models = checkout.join("polar-sdk/src/generated/models.rs");
+    let text = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(
+        &models,
+        text.replace("pub struct CustomerMeter ", "pub struct Renamed "),
+    )
+    .unwrap();
+    let check = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["codegen", "--check"])
+            .current_dir(&checkout)
+            .env_remove("CARGO_MANIFEST_DIR")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stderr(&output)
+    };
+    let text = check();
+    assert!(
+        text.contains("edited by hand: it changed since the last commit"),
+        "{text}"
+    );
+    let spec = checkout.join(xtask::SPEC);
+    let document = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("{document}\n")).unwrap();
+    let text = check();
+    assert!(
+        text.contains("edited by hand, or the generator or the document changed"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&checkout).unwrap();
+}
+
 #[test]
 fn cargo_xtask_shows_build_progress() {
     let config = std::fs::read_to_string(root().join(".cargo/config.toml")).unwrap();
