@@ -60,9 +60,10 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
             // A fixture that is refused (e.g. a type with no finite Rust form) has nothing
             // to compile; the codegen tests check its diagnostic.
             Err(error) => {
-                let first = error;
-                let first = first.lines().next().unwrap_or_default().to_owned();
-                println!("fixture {name}: not generated ({first})");
+                println!("fixture {name}: not generated:");
+                for line in error.lines().take(6) {
+                    println!("  {line}");
+                }
             }
         }
     }

@@ -545,3 +545,30 @@ fn node_version_agrees_everywhere() {
         assert_eq!(version, xtask::NODE_VERSION, "{file}");
     }
 }
+
+/// The hand-written runtime names models by path (`models::X`): a glob import would let a
+/// generated type shadow a prelude or runtime name there.
+#[test]
+fn the_runtime_never_glob_imports_models() {
+    fn visit(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with("generated") {
+                    visit(&path, found);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines() {
+                    let line = line.trim();
+                    if line.starts_with("use ") && line.contains("models::*") {
+                        found.push(format!("{}: {line}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(&root().join("polar-sdk/src"), &mut found);
+    assert!(found.is_empty(), "{found:#?}");
+}
