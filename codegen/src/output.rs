@@ -108,6 +108,37 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error>
     Ok(changed)
 }
 
+/// How many lines of each side [`first_difference`] shows, and how long each may be.
+const EXCERPT_LINES: usize = 3;
+const EXCERPT_WIDTH: usize = 160;
+
+/// A short, bounded excerpt of where `found` (on disk) first differs from `expected` (what
+/// the generator writes): the line number, then up to three lines of each side, `-` for the
+/// file and `+` for the generator, each cut to 160 characters. `None` when they are equal.
+pub fn first_difference(found: &str, expected: &str) -> Option<String> {
+    if found == expected {
+        return None;
+    }
+    let index = found
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| found.lines().count().min(expected.lines().count()));
+    let mut out = format!("first difference at line {}:\n", index + 1);
+    for (sign, text) in [('-', found), ('+', expected)] {
+        let mut lines = text.lines().skip(index).take(EXCERPT_LINES).peekable();
+        if lines.peek().is_none() {
+            out.push_str(&format!("{sign} (end of file)\n"));
+        }
+        for line in lines {
+            let cut: String = line.chars().take(EXCERPT_WIDTH).collect();
+            let more = if cut.len() < line.len() { " …" } else { "" };
+            out.push_str(&format!("{sign} {cut}{more}\n"));
+        }
+    }
+    Some(out)
+}
+
 /// Files directly in `dir` whose first line is a generated header.
 fn generated_files_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -133,6 +164,25 @@ mod tests {
             name: name.into(),
             contents: format!("{HEADER}{body}"),
         }
+    }
+
+    #[test]
+    fn first_difference_is_a_short_bounded_excerpt() {
+        assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
+        let found = "same\nedited line\nx\ny\nz\nw\n";
+        let expected = "same\ngenerated line\nx\ny\nz\nw\n";
+        let excerpt = first_difference(found, expected).unwrap();
+        assert_eq!(
+            excerpt,
+            "first difference at line 2:\n- edited line\n- x\n- y\n+ generated line\n+ x\n+ y\n"
+        );
+        let long = "x".repeat(100_000);
+        let excerpt = first_difference(&long, "y").unwrap();
+        assert!(excerpt.len() < 400, "{}", excerpt.len());
+        assert_eq!(
+            first_difference("a\n", "a\nb\n").unwrap(),
+            "first difference at line 2:\n- (end of file)\n+ b\n"
+        );
     }
 
     #[test]

@@ -62,6 +62,36 @@ construct!(
     nullable_inline_types_and_name_collisions,
     "nullable_inline.yaml"
 );
+construct!(aliases_of_themselves, "alias_cycles.yaml");
+construct!(schemas_named_like_prelude_types, "std_names.yaml");
+construct!(resources_named_like_runtime_items, "resource_names.yaml");
+
+/// A schema that is only a `$ref` to itself (directly or through another) has no finite
+/// type: generating it fails, naming the pointer of the schema the selection reaches and
+/// the whole cycle.
+#[test]
+fn a_reference_cycle_is_refused_with_its_pointers() {
+    let document = load::load_file(&fixture("self_reference.yaml")).unwrap();
+    let config = Config {
+        resources: vec!["loops".into()],
+        runtime_types: vec![],
+    };
+    let error = codegen::generate_document(&document, &config).unwrap_err();
+    let codegen::Error::Unsupported { diagnostics, .. } = &error else {
+        panic!("{error}");
+    };
+    let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        ["/components/schemas/ChainA", "/components/schemas/Loop"],
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("(ChainA → ChainB → ChainA)"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("(Loop → Loop)"), "{error}");
+}
 
 #[test]
 fn normalize_stage() {

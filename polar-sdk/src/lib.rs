@@ -84,7 +84,9 @@ pub(crate) mod runtime;
 
 pub use client::{Polar, PolarBuilder};
 pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportError};
-pub use generated::{customer_meters, filters, models, Server, API_VERSION};
+// Everything generated: `models`, `filters`, one module per resource, `Server` and
+// `API_VERSION`. A glob, so the runtime does not depend on which resources are generated.
+pub use generated::*;
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
 pub use runtime::OneOrMany;

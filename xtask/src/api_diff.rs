@@ -15,6 +15,20 @@ use codegen::Config;
 
 const USAGE: &str = "usage: cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]";
 
+/// `cargo xtask api-diff --help`.
+pub const HELP: &str = "\
+usage: cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]
+
+Reports every change between two OpenAPI documents (JSON or YAML files, or REV:PATH for a
+committed one, e.g. HEAD:openapi/polar-api.json), each with its JSON pointer and whether it is
+breaking, may break or is compatible for a client; then the public Rust items of the generated
+resources that change, and the version bump polar-sdk needs. Exit 0 when the report was made.
+
+  --format FORMAT   markdown (default) or json
+  --config FILE     which resources count as generated (default: openapi/codegen.yaml)
+  -h, --help        print this help
+";
+
 enum Format {
     Markdown,
     Json,

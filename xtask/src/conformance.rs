@@ -24,8 +24,20 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The exact Prism release the harness installs (newest 5.x when this was written).
-pub const PRISM_VERSION: &str = "5.16.0";
+use xtask::cli::{Args, Failure};
+use xtask::{NODE_VERSION, PRISM_VERSION};
+
+/// `cargo xtask conformance --help`.
+pub const HELP: &str = "\
+usage: cargo xtask conformance
+
+Runs the SDK's conformance driver (polar-sdk/examples/conformance.rs) against a Prism mock
+server of openapi/, then of ../shared/openapi/polar-openapi.json when that file exists.
+Installs @stoplight/prism-cli into .conformance/prism/ with npm the first time; needs
+Node.js 18.20.1 or newer.
+
+  -h, --help   print this help
+";
 /// Where Prism is installed and the rewritten documents are written (git-ignored).
 const WORK_DIR: &str = ".conformance";
 /// Polar's full document, relative to the repository root; optional.
@@ -33,12 +45,8 @@ const SHARED_SPEC: &str = "../shared/openapi/polar-openapi.json";
 /// How long Prism may take to start (it needs 10–16 s on Polar's 2.7 MB document).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
 
-pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, String> {
-    if let Some(arg) = args.first() {
-        return Err(format!(
-            "unknown argument `{arg}`\nusage: cargo xtask conformance"
-        ));
-    }
+pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
+    Args::parse(args, &[], &[], HELP)?;
     let started = Instant::now();
     let work = root.join(WORK_DIR);
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
@@ -127,7 +135,7 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     if failed.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        Err(format!("conformance failed against: {}", failed.join(", ")))
+        Err(format!("conformance failed against: {}", failed.join(", ")).into())
     }
 }
 
@@ -148,6 +156,7 @@ fn install_prism(work: &Path) -> Result<PathBuf, String> {
         prefix.display(),
         installed.as_deref().unwrap_or("none")
     );
+    check_node()?;
     std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
     let status = Command::new("npm")
         .args([
@@ -163,13 +172,34 @@ fn install_prism(work: &Path) -> Result<PathBuf, String> {
         // A dependency of Prism phones home on install and on use unless told not to.
         .env("SCARF_ANALYTICS", "false")
         .status()
-        .map_err(|e| format!("cannot run npm (Node.js 18+ and npm are needed): {e}"))?;
+        .map_err(|e| {
+            format!("cannot run npm (Node.js {NODE_VERSION} or newer and npm are needed): {e}")
+        })?;
     if !status.success() || !bin.exists() {
         return Err(format!(
             "npm install of @stoplight/prism-cli@{PRISM_VERSION} failed"
         ));
     }
     Ok(bin)
+}
+
+/// Fails with a clear message when `node` is missing or older than [`NODE_VERSION`].
+fn check_node() -> Result<(), String> {
+    let version = |text: &str| -> Option<Vec<u64>> {
+        let text = text.trim().trim_start_matches('v');
+        text.split('.').map(|part| part.parse().ok()).collect()
+    };
+    let output = Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("cannot run node (Node.js {NODE_VERSION} or newer is needed): {e}"))?;
+    let found = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    match (version(&found), version(NODE_VERSION)) {
+        (Some(found_version), Some(needed)) if found_version < needed => Err(format!(
+            "Prism {PRISM_VERSION} needs Node.js {NODE_VERSION} or newer; `node --version` says {found}"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// What [`prism_compatible`] changed.

@@ -1,4 +1,6 @@
-//! Paths shared by the `xtask` binary and its drift test.
+//! Paths and helpers shared by the `xtask` binary and its tests.
+
+pub mod cli;
 
 /// The OpenAPI document polar-sdk is generated from, relative to the repository root.
 pub const SPEC: &str = "openapi/polar-customer-meters.yaml";
@@ -6,3 +8,8 @@ pub const SPEC: &str = "openapi/polar-customer-meters.yaml";
 pub const CONFIG: &str = "openapi/codegen.yaml";
 /// The output root (the SDK crate): modules go to `src/generated/`, reference pages to `docs/`.
 pub const OUT: &str = "polar-sdk";
+/// The exact Prism release `cargo xtask conformance` installs.
+pub const PRISM_VERSION: &str = "5.14.2";
+/// The oldest Node.js that release supports (its `engines` field in the npm registry); the
+/// README and the error texts name this version.
+pub const NODE_VERSION: &str = "18.20.1";

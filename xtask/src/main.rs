@@ -1,102 +1,166 @@
-//! Project automation, run as `cargo xtask <task>`.
-//!
-//! `cargo xtask codegen`                       regenerate polar-sdk from openapi/
-//! `cargo xtask codegen --check`               fail (naming every file) if the committed code is stale
-//! `cargo xtask codegen --spec FILE --out DIR` generate from another document into DIR
-//!                                             (with --check: compare DIR instead of writing)
-//! `cargo xtask compile-check`                 the code generated for every supported resource of
-//!                                             Polar's full document compiles (clippy + doc-tests)
-//! `cargo xtask conformance`                   drive the SDK through a Prism mock of openapi/
-//!                                             (and of ../shared/openapi/polar-openapi.json)
+//! Project automation, run as `cargo xtask <command>`; `cargo xtask --help` lists the
+//! commands and `cargo xtask <command> --help` their flags.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 mod api_diff;
 mod compile_check;
 mod conformance;
 
-use codegen::output;
+use codegen::output::{self, Drift};
 use codegen::Config;
+use xtask::cli::{self, Args, Failure};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE --out DIR] [--config FILE]\n       cargo xtask bench-codegen [--spec FILE] [--runs N]   (use a release build: cargo run --release -p xtask -- bench-codegen)\n       cargo xtask compile-check   (generated code for every supported resource of Polar's document compiles)\n       cargo xtask conformance   (Prism mock server conformance run of the SDK)\n       cargo xtask api-diff OLD NEW [--format markdown|json]   (what changed between two documents, and the semver bump)";
+/// Polar's full document, relative to the repository root (optional: absent on GitHub).
+const SHARED_SPEC: &str = "../shared/openapi/polar-openapi.json";
+
+/// Every command: name, what it does, its help text. Adding a command is one line here and
+/// one in `run`.
+const COMMANDS: &[(&str, &str, &str)] = &[
+    (
+        "codegen",
+        "regenerate polar-sdk from openapi/, or check it",
+        CODEGEN_HELP,
+    ),
+    (
+        "bench-codegen",
+        "time the generator on Polar's full document",
+        BENCH_HELP,
+    ),
+    (
+        "compile-check",
+        "compile what the generator writes for every input",
+        compile_check::HELP,
+    ),
+    (
+        "conformance",
+        "drive the SDK through a Prism mock server",
+        conformance::HELP,
+    ),
+    (
+        "api-diff",
+        "report what changed between two documents, and the semver bump",
+        api_diff::HELP,
+    ),
+];
+
+const CODEGEN_HELP: &str = "\
+usage: cargo xtask codegen [--check] [--diagnostics] [--spec FILE --out DIR] [--config FILE]
+
+Writes polar-sdk's generated modules (src/generated/) and reference pages (docs/) from an
+OpenAPI document. Only files whose contents change are written; nothing is written on error.
+
+  --check            compare instead of write: exit 1 naming every stale, missing or extra
+                     file and its first differing lines (default: write)
+  --spec FILE        the document to generate from (default: openapi/polar-customer-meters.yaml)
+  --out DIR          the crate folder to write into; goes with --spec (default: polar-sdk)
+  --config FILE      which resources and runtime schemas to generate
+                     (default: openapi/codegen.yaml)
+  -v, --diagnostics  list every construct lowered with a loss, with its JSON pointer
+  -h, --help         print this help
+";
+
+const BENCH_HELP: &str = "\
+usage: cargo xtask bench-codegen [--spec FILE] [--runs N]
+
+Times the whole generation against parsing the same file into JSON, and each stage; prints
+medians. Use a release build: cargo run --release -p xtask -- bench-codegen
+
+  --spec FILE   the document (default: ../shared/openapi/polar-openapi.json)
+  --runs N      how many runs to take the median of (default: 5)
+  -h, --help    print this help
+";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some(command @ ("codegen" | "bench-codegen")) => {
-            let result = if command == "codegen" {
-                codegen_command(&args[1..])
-            } else {
-                bench_command(&args[1..])
-            };
-            match result {
-                Ok(code) => code,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Some("api-diff") => api_diff::main(&root(), &args[1..]),
-        Some("compile-check") => match compile_check::command(&root()) {
-            Ok(code) => code,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Some("conformance") => match conformance::command(&root(), &args[1..]) {
-            Ok(code) => code,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        _ => {
-            eprintln!("{USAGE}");
+    let Some(command) = args.first().map(String::as_str) else {
+        eprintln!("{}", usage());
+        return ExitCode::from(2);
+    };
+    if command == "--help" || command == "-h" || command == "help" {
+        println!("{}", usage());
+        return ExitCode::SUCCESS;
+    }
+    let Some(&(_, _, help)) = COMMANDS.iter().find(|(name, _, _)| *name == command) else {
+        eprintln!("error: unknown command `{command}`\n\n{}", usage());
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    if cli::wants_help(rest) {
+        print!("{help}");
+        return ExitCode::SUCCESS;
+    }
+    match cli::workspace_root()
+        .map_err(Failure::from)
+        .and_then(|root| run(command, &root, rest))
+    {
+        Ok(code) => code,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
-    }
-}
-
-/// The repository root (xtask lives one level below it).
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
-    let root = root();
-    let mut check = false;
-    let mut spec: Option<PathBuf> = None;
-    let mut out: Option<PathBuf> = None;
-    let mut config_path = root.join(xtask::CONFIG);
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| {
-            iter.next()
-                .map(PathBuf::from)
-                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--check" => check = true,
-            "--spec" => spec = Some(value("--spec")?),
-            "--out" => out = Some(value("--out")?),
-            "--config" => config_path = value("--config")?,
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        Err(Failure::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
         }
     }
-    if spec.is_some() != out.is_some() {
-        return Err(format!("--spec and --out go together\n{USAGE}"));
+}
+
+/// Runs one command of [`COMMANDS`]. Commands parse their flags with [`Args`] and fail with
+/// [`Failure`]; one that fails with a `String` takes `.map_err(Failure::from)`.
+fn run(command: &str, root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
+    match command {
+        "codegen" => codegen_command(root, args),
+        "bench-codegen" => bench_command(root, args),
+        "compile-check" => compile_check::command(root, args),
+        "conformance" => conformance::command(root, args),
+        "api-diff" => Ok(api_diff::main(root, args)),
+        other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
+}
+
+/// The overview `cargo xtask --help` prints.
+fn usage() -> String {
+    let mut text = String::from(
+        "usage: cargo xtask <command> [flags]    (cargo xtask <command> --help for its flags)\n\ncommands:\n",
+    );
+    for (name, summary, _) in COMMANDS {
+        text.push_str(&format!("  {name:<15} {summary}\n"));
+    }
+    text
+}
+
+fn codegen_command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
+    let args = Args::parse(
+        args,
+        &["--check", "--diagnostics|-v"],
+        &["--spec", "--out", "--config"],
+        CODEGEN_HELP,
+    )?;
+    let spec = args.value("--spec").map(PathBuf::from);
+    let out = args.value("--out").map(PathBuf::from);
+    if spec.is_some() != out.is_some() {
+        return Err(Failure::Usage(format!(
+            "--spec and --out go together\n{CODEGEN_HELP}"
+        )));
+    }
+    let config_path = args
+        .value("--config")
+        .map_or_else(|| root.join(xtask::CONFIG), PathBuf::from);
     let config = Config::load(&config_path).map_err(|e| e.to_string())?;
     let spec = spec.unwrap_or_else(|| root.join(xtask::SPEC));
     let out = out.unwrap_or_else(|| root.join(xtask::OUT));
 
     let generation = codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
-    if check {
+    let diagnostics = &generation.api.diagnostics;
+    if args.switch("--diagnostics") {
+        println!("{} diagnostics in {}:", diagnostics.len(), spec.display());
+        for diagnostic in diagnostics {
+            println!("  {diagnostic}");
+        }
+    }
+    if args.switch("--check") {
         let drift = output::check(&out, &generation.files);
         if drift.is_empty() {
             println!(
@@ -106,11 +170,36 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
             );
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("generated code is out of date with {}:", spec.display());
+        let default_out = out == root.join(xtask::OUT);
+        eprintln!(
+            "generated code differs from what the generator writes for {}:",
+            spec.display()
+        );
         for entry in &drift {
             eprintln!("  {entry}");
+            if let Drift::Stale(path) = entry {
+                let cause = if default_out && edited_since_commit(root, path) {
+                    "edited by hand: it changed since the last commit, openapi/ and codegen/ did not"
+                } else {
+                    "edited by hand, or the generator or the document changed"
+                };
+                eprintln!("    {cause}");
+                let name = path.strip_prefix(&out).unwrap_or(path);
+                let expected = generation
+                    .files
+                    .iter()
+                    .find(|file| Path::new(&file.name) == name);
+                let found = std::fs::read_to_string(path).unwrap_or_default();
+                if let Some(excerpt) =
+                    expected.and_then(|file| output::first_difference(&found, &file.contents))
+                {
+                    for line in excerpt.lines() {
+                        eprintln!("    {line}");
+                    }
+                }
+            }
         }
-        if out == root.join(xtask::OUT) {
+        if default_out {
             eprintln!("fix: run `cargo xtask codegen` and commit the result");
         } else {
             eprintln!(
@@ -125,45 +214,56 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
     for path in &changed {
         println!("wrote {}", path.display());
     }
-    api_diff::summary_against_head(&root, &spec, &config);
+    let hint = if diagnostics.is_empty() || args.switch("--diagnostics") {
+        ""
+    } else {
+        " (list them with --diagnostics)"
+    };
+    api_diff::summary_against_head(root, &spec, &config);
     println!(
-        "{} files in {} ({} changed); {} operations and {} schemas lowered, {} diagnostics",
+        "{} files in {} ({} changed); {} operations and {} schemas lowered, {} diagnostics{hint}",
         generation.files.len(),
         out.display(),
         changed.len(),
         generation.api.operations.len(),
         generation.api.component_schema_count,
-        generation.api.diagnostics.len()
+        diagnostics.len()
     );
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether git says `file` changed since the last commit while the generator's inputs
+/// (`openapi/`, `codegen/`) did not. False when git cannot tell.
+fn edited_since_commit(root: &Path, file: &Path) -> bool {
+    let changed = |paths: &[&Path]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["status", "--porcelain", "--"])
+            .args(paths)
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| !output.stdout.is_empty())
+    };
+    changed(&[file]) == Some(true)
+        && changed(&[&root.join("openapi"), &root.join("codegen")]) == Some(false)
+}
+
 /// Times the whole generation (load → write into a scratch directory) against parsing the
 /// same file into a `serde_json::Value`, and prints the medians.
-fn bench_command(args: &[String]) -> Result<ExitCode, String> {
+fn bench_command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
     use std::time::{Duration, Instant};
-    let root = root();
-    let mut spec = root.join("../shared/openapi/polar-openapi.json");
-    let mut runs = 5usize;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--spec" => {
-                spec = iter
-                    .next()
-                    .map(PathBuf::from)
-                    .ok_or("--spec needs a value")?
-            }
-            "--runs" => {
-                runs = iter
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or("--runs needs a positive number")?
-            }
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-        }
-    }
+    let args = Args::parse(args, &[], &["--spec", "--runs"], BENCH_HELP)?;
+    let spec = args
+        .value("--spec")
+        .map_or_else(|| root.join(SHARED_SPEC), PathBuf::from);
+    let runs: usize = match args.value("--runs") {
+        None => 5,
+        Some(n) => n.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            Failure::Usage(format!("`--runs` needs a positive number\n{BENCH_HELP}"))
+        })?,
+    };
     if cfg!(debug_assertions) {
         eprintln!(
             "note: this is a debug build; use `cargo run --release -p xtask -- bench-codegen`"

@@ -110,6 +110,7 @@ fn check_names_every_stale_missing_and_extra_file() {
         text.contains("fix: run `cargo xtask codegen --spec"),
         "{text}"
     );
+    assert!(text.contains("first difference at line"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -257,12 +258,317 @@ fn unknown_resource_in_config() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+const COMMANDS: &[&str] = &["codegen", "bench-codegen", "compile-check", "conformance"];
+
 #[test]
-fn usage_errors_exit_non_zero() {
+fn usage_errors_exit_2_with_usage() {
     assert_eq!(xtask(&[]).status.code(), Some(2));
-    assert_eq!(xtask(&["codegen", "--bogus"]).status.code(), Some(1));
-    assert_eq!(
-        xtask(&["codegen", "--spec", "x.json"]).status.code(),
-        Some(1)
+    let unknown = xtask(&["no-such-command"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("usage: cargo xtask"));
+    for command in COMMANDS {
+        let output = xtask(&[command, "--bogus"]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{command}: {}",
+            stderr(&output)
+        );
+        let text = stderr(&output);
+        assert!(
+            text.contains("unknown argument `--bogus`"),
+            "{command}: {text}"
+        );
+        assert!(
+            text.contains(&format!("usage: cargo xtask {command}")),
+            "{command}: {text}"
+        );
+    }
+    let lone_spec = xtask(&["codegen", "--spec", "x.json"]);
+    assert_eq!(lone_spec.status.code(), Some(2), "{}", stderr(&lone_spec));
+    assert!(stderr(&lone_spec).contains("--spec and --out go together"));
+    assert_eq!(xtask(&["codegen", "--spec"]).status.code(), Some(2));
+}
+
+#[test]
+fn help_describes_every_command_and_flag() {
+    for args in [&["--help"][..], &["-h"], &["help"]] {
+        let output = xtask(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let text = stdout(&output);
+        for command in COMMANDS {
+            assert!(text.contains(&format!("  {command} ")), "{command}: {text}");
+        }
+    }
+    for command in COMMANDS {
+        let output = xtask(&[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let text = stdout(&output);
+        assert!(
+            text.starts_with(&format!("usage: cargo xtask {command}")),
+            "{text}"
+        );
+        assert!(text.contains("-h, --help"), "{text}");
+    }
+    let codegen = stdout(&xtask(&["codegen", "-h"]));
+    for flag in [
+        "--check",
+        "--spec FILE",
+        "--out DIR",
+        "--config FILE",
+        "-v, --diagnostics",
+    ] {
+        assert!(codegen.contains(flag), "{flag}: {codegen}");
+    }
+    // Every flag that takes a value says what it defaults to.
+    for default in [
+        "(default: openapi/polar-customer-meters.yaml)",
+        "(default: polar-sdk)",
+        "(default: openapi/codegen.yaml)",
+        "(default: write)",
+    ] {
+        assert!(codegen.contains(default), "{default}: {codegen}");
+    }
+    let bench = stdout(&xtask(&["bench-codegen", "--help"]));
+    assert!(
+        bench.contains("--runs N") && bench.contains("(default: 5)"),
+        "{bench}"
     );
+}
+
+#[test]
+fn diagnostics_are_listed_with_their_pointers() {
+    let dir = scratch("diagnostics");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: customer_meters:list\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: string}}\ncomponents:\n  schemas:\n    Odd: {{not: {{type: string}}}}\n"
+        ),
+    )
+    .unwrap();
+    let config = dir.join("codegen.yaml");
+    std::fs::write(&config, "resources: [customer_meters]\nruntime_types: []\n").unwrap();
+    let out = dir.join("out");
+    let run = |extra: &str| {
+        let mut args = vec![
+            "codegen",
+            "--config",
+            config.to_str().unwrap(),
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra.split_whitespace());
+        xtask(&args)
+    };
+    let quiet = run("");
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert!(stdout(&quiet).contains("1 diagnostics (list them with --diagnostics)"));
+    for flag in ["--diagnostics", "-v", "-v --check"] {
+        let listed = run(flag);
+        assert!(listed.status.success(), "{}", stderr(&listed));
+        assert!(
+            stdout(&listed).contains("  #/components/schemas/Odd: `not` is not supported"),
+            "{flag}: {}",
+            stdout(&listed)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A copy of the generator's inputs and outputs, as another checkout would have them.
+fn other_checkout(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+    for sub in ["openapi", "polar-sdk/src/generated", "polar-sdk/docs"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for entry in std::fs::read_dir(root().join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn acts_on_the_checkout_it_runs_in() {
+    let checkout = other_checkout("checkout");
+    let models = checkout.join("polar-sdk/src/generated/models.rs");
+    let text = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(
+        &models,
+        text.replace("pub struct CustomerMeter ", "pub struct Renamed "),
+    )
+    .unwrap();
+    // From a folder inside the other checkout, without cargo's variables.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check"])
+        .current_dir(checkout.join("polar-sdk/src"))
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(models.to_str().unwrap()),
+        "{}",
+        stderr(&output)
+    );
+    // As `cargo run` starts it there: CARGO_MANIFEST_DIR names the other checkout's xtask.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check"])
+        .current_dir(std::env::temp_dir())
+        .env("CARGO_MANIFEST_DIR", checkout.join("xtask"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(models.to_str().unwrap()),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_dir_all(&checkout).unwrap();
+}
+
+#[test]
+fn drift_names_the_likely_cause_and_the_first_differing_lines() {
+    let checkout = other_checkout("drift");
+    let models = checkout.join("polar-sdk/src/generated/models.rs");
+    let text = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(
+        &models,
+        text.replace("pub struct CustomerMeter ", "pub struct Renamed "),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check"])
+        .current_dir(&checkout)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("edited by hand"), "{text}");
+    assert!(text.contains("first difference at line"), "{text}");
+    assert!(text.contains("- pub struct Renamed {"), "{text}");
+    assert!(text.contains("+ pub struct CustomerMeter {"), "{text}");
+    assert!(text.lines().count() < 20, "{text}");
+    std::fs::remove_dir_all(&checkout).unwrap();
+}
+
+/// In a git checkout, a generated file changed since the last commit while the generator's
+/// inputs did not is reported as edited by hand; once an input changed too, either may be why.
+#[test]
+fn drift_in_a_git_checkout_tells_a_hand_edit_from_a_changed_input() {
+    let checkout = other_checkout("git");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+            .args(args)
+            .current_dir(&checkout)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {}", stderr(&status));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "generated"]);
+    let models = checkout.join("polar-sdk/src/generated/models.rs");
+    let text = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(
+        &models,
+        text.replace("pub struct CustomerMeter ", "pub struct Renamed "),
+    )
+    .unwrap();
+    let check = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["codegen", "--check"])
+            .current_dir(&checkout)
+            .env_remove("CARGO_MANIFEST_DIR")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stderr(&output)
+    };
+    let text = check();
+    assert!(
+        text.contains("edited by hand: it changed since the last commit"),
+        "{text}"
+    );
+    let spec = checkout.join(xtask::SPEC);
+    let document = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("{document}\n")).unwrap();
+    let text = check();
+    assert!(
+        text.contains("edited by hand, or the generator or the document changed"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&checkout).unwrap();
+}
+
+#[test]
+fn cargo_xtask_shows_build_progress() {
+    let config = std::fs::read_to_string(root().join(".cargo/config.toml")).unwrap();
+    let alias = config.lines().find(|l| l.starts_with("xtask")).unwrap();
+    assert!(
+        !alias.contains("--quiet") && !alias.contains(" -q"),
+        "{alias}"
+    );
+}
+
+/// The README, the xtask texts and the pinned Prism agree on the Node.js version.
+#[test]
+fn node_version_agrees_everywhere() {
+    let mut mentions = Vec::new();
+    for file in ["README.md", "xtask/src/conformance.rs", ".ci/run"] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for (at, _) in text.match_indices("Node.js ") {
+            let version: String = text[at + 8..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '{')
+                .collect();
+            if version.starts_with(|c: char| c.is_ascii_digit()) {
+                mentions.push((file, version.trim_end_matches('.').to_owned()));
+            }
+        }
+    }
+    assert!(
+        mentions.iter().any(|(file, _)| *file == "README.md"),
+        "{mentions:?}"
+    );
+    for (file, version) in &mentions {
+        assert_eq!(version, xtask::NODE_VERSION, "{file}");
+    }
+}
+
+/// The hand-written runtime names models by path (`models::X`): a glob import would let a
+/// generated type shadow a prelude or runtime name there.
+#[test]
+fn the_runtime_never_glob_imports_models() {
+    fn visit(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with("generated") {
+                    visit(&path, found);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines() {
+                    let line = line.trim();
+                    if line.starts_with("use ") && line.contains("models::*") {
+                        found.push(format!("{}: {line}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(&root().join("polar-sdk/src"), &mut found);
+    assert!(found.is_empty(), "{found:#?}");
 }

@@ -393,6 +393,7 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Tagged { .. } => "tagged union",
         TypeKind::Untagged { .. } => "untagged union",
         TypeKind::Alias { .. } => "alias",
+        TypeKind::Newtype { .. } => "newtype",
     }
 }
 
@@ -465,13 +466,14 @@ fn type_def(out: &mut Out, old_api: &Api, new_api: &Api, o: &TypeDef, n: &TypeDe
                 .collect();
             variants(out, &item, o, n, &old, &new);
         }
-        (TypeKind::Alias { ty: ot }, TypeKind::Alias { ty: nt }) => {
+        (TypeKind::Alias { ty: ot }, TypeKind::Alias { ty: nt })
+        | (TypeKind::Newtype { ty: ot }, TypeKind::Newtype { ty: nt }) => {
             let (a, b) = (type_text(old_api, ot), type_text(new_api, nt));
             if a != b {
                 out.push(
                     &classify::RUST_TYPE_KIND_CHANGED,
                     item,
-                    format!("alias of `{a}` becomes alias of `{b}`"),
+                    format!("{} of `{a}` becomes one of `{b}`", kind_name(&n.kind)),
                     &n.pointer,
                     Side::New,
                 );

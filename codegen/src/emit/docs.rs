@@ -78,7 +78,7 @@ fn escape_line(line: &str) -> String {
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('`') {
             // Inline code: copy through the closing backtick untouched.
-            match after.find('`') {
+            match scan(after, |c| c == '`') {
                 Some(end) => {
                     out.push('`');
                     out.push_str(&after[..=end]);
@@ -97,9 +97,8 @@ fn escape_line(line: &str) -> String {
             continue;
         }
         if rest.starts_with("http://") || rest.starts_with("https://") {
-            let end = rest
-                .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
-                .unwrap_or(rest.len());
+            let end =
+                scan(rest, |c| c.is_whitespace() || c == ')' || c == '>').unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
@@ -120,15 +119,44 @@ fn escape_line(line: &str) -> String {
     out
 }
 
-/// Length of a `[text](http…)` link at the start of `text`, if there is one.
+/// `text.find(predicate)`, counting the bytes it examined (see [`SCANNED`]).
+fn scan(text: &str, predicate: impl Fn(char) -> bool) -> Option<usize> {
+    let found = text.find(predicate);
+    count_scanned(found.map_or(text.len(), |at| at + 1));
+    found
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes examined by the look-ahead scans of this thread: the tests hold the sanitizer
+    /// to a linear amount of work, whatever the input.
+    static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+fn count_scanned(bytes: usize) {
+    SCANNED.with(|scanned| scanned.set(scanned.get() + bytes));
+}
+
+#[cfg(not(test))]
+fn count_scanned(_bytes: usize) {}
+
+/// Length of a `[text](http…)` link at the start of `text`, if there is one. Each look-ahead
+/// stops at the next bracket (or, in the target, at whitespace), so sanitizing a line does
+/// work linear in its length however many unclosed `[` or `](` it has.
 fn markdown_link_len(text: &str) -> Option<usize> {
     let rest = text.strip_prefix('[')?;
-    let close = rest.find("](")?;
-    if rest[..close].contains(['[', ']']) {
+    let close = scan(rest, |c| c == '[' || c == ']')?;
+    if !rest[close..].starts_with("](") {
         return None;
     }
     let target = &rest[close + 2..];
-    let end = target.find(')')?;
+    let end = scan(target, |c| {
+        c == ')' || c.is_whitespace() || matches!(c, '[' | ']' | '<' | '>')
+    })?;
+    if !target[end..].starts_with(')') {
+        return None;
+    }
     let url = &target[..end];
     (url.starts_with("http") || url.starts_with('/') || url.starts_with('#'))
         .then_some(1 + close + 2 + end + 1)
@@ -160,6 +188,48 @@ mod tests {
             render("Example:\n```\nx = 1\n```"),
             ["Example:", "```text", "x = 1", "```"]
         );
+    }
+
+    /// Look-ahead work stays proportional to the input on inputs built to defeat it: many
+    /// `[` without a link, `](` without a `)`, unclosed backticks, URLs without an end.
+    #[test]
+    fn sanitizing_is_linear_in_the_input() {
+        let units = [
+            "a [b] <c> `d ",
+            "[x](y ",
+            "[x](http://a[x](http://b ",
+            "[[[[ ",
+            "` ",
+            "see https://x.test/a",
+            "plain words only ",
+        ];
+        for unit in units {
+            for single_line in [true, false] {
+                let mut text = unit.repeat(200_000 / unit.len());
+                if !single_line {
+                    text = text.replace(' ', "\n");
+                }
+                SCANNED.with(|scanned| scanned.set(0));
+                let rendered = spec(&text);
+                let scanned = SCANNED.with(std::cell::Cell::get);
+                assert!(
+                    scanned <= 4 * text.len(),
+                    "{unit:?}: {scanned} bytes scanned for {} bytes of input",
+                    text.len()
+                );
+                assert!(rendered.len() >= text.trim().len() / 2);
+            }
+        }
+    }
+
+    /// A 5 MB description is sanitized in one pass (a quadratic pass would not finish).
+    #[test]
+    fn five_megabytes_of_brackets() {
+        let text = "a [b](c <d> `e ".repeat(5 * 1024 * 1024 / 15);
+        SCANNED.with(|scanned| scanned.set(0));
+        let rendered = spec(&text);
+        assert!(rendered.contains(r"a \[b\](c \<d\>"));
+        assert!(SCANNED.with(std::cell::Cell::get) <= 4 * text.len());
     }
 
     #[test]

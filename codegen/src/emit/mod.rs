@@ -89,13 +89,17 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
         }
     }
     for name in &config.runtime_types {
-        let rust = crate::ir::naming::type_name(name);
-        if !api.types.contains_key(&rust) {
+        // By pointer: the Rust name may differ from the schema's (see `naming::unreserved`).
+        let pointer = format!(
+            "/components/schemas/{}",
+            crate::error::escape_pointer_token(name)
+        );
+        let Some(def) = api.types.values().find(|def| def.pointer == pointer) else {
             return Err(Error::Config(format!(
                 "the runtime needs schema `{name}`, which the document does not define"
             )));
-        }
-        roots.push(TypeRef::Named(rust));
+        };
+        roots.push(TypeRef::Named(def.name.clone()));
     }
 
     let mut types = BTreeSet::new();
@@ -264,7 +268,7 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
         }
     });
     let doctests = selection.resources.iter().map(|resource| {
-        let name = format_ident!("{}ReferencePage", crate::ir::naming::type_name(resource));
+        let name = format_ident!("{}ReferencePage", operations::handle_name(resource));
         let path = format!("../../{DOCS_DIR}/{resource}.md");
         quote! {
             /// Compiles the examples of the generated reference page as doc-tests.

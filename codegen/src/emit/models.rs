@@ -248,6 +248,15 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
+        TypeKind::Newtype { ty } => {
+            let ty = type_tokens(api, ty, scope);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
     }
 }
 

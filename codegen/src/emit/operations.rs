@@ -8,8 +8,8 @@ use super::docs::{doc_attrs, inner_doc_attrs, spec};
 use super::types::{ident, type_text, type_tokens, Scope};
 use crate::error::Diagnostic;
 use crate::ir::{
-    naming::type_name, Api, Operation, ParamLocation, ParamStyle, Parameter, TypeKind, TypeOrigin,
-    TypeRef,
+    naming::{type_name, unreserved},
+    Api, Operation, ParamLocation, ParamStyle, Parameter, TypeKind, TypeOrigin, TypeRef,
 };
 
 /// The module of one resource, or the constructs that keep it from being generated.
@@ -22,7 +22,7 @@ pub fn resource_file(api: &Api, resource: &str) -> Result<TokenStream, Vec<Diagn
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let handle = format_ident!("{}", type_name(resource));
+    let handle = format_ident!("{}", handle_name(resource));
     let accessor = ident(resource);
     let verbs: Vec<String> = operations
         .iter()
@@ -51,7 +51,6 @@ pub fn resource_file(api: &Api, resource: &str) -> Result<TokenStream, Vec<Diagn
         #module_doc
         #[allow(unused_imports)]
         use crate::{filters, models};
-        use crate::runtime::{QueryStyle, RequestOptions, RequestSpec};
 
         #handle_doc
         #[derive(Debug, Clone, Copy)]
@@ -148,10 +147,18 @@ pub(super) fn success_type(operation: &Operation) -> Option<&TypeRef> {
 
 fn builder_name(operation: &Operation) -> proc_macro2::Ident {
     format_ident!(
-        "{}{}",
-        type_name(&operation.resource),
-        type_name(&operation.verb)
+        "{}",
+        unreserved(format!(
+            "{}{}",
+            type_name(&operation.resource),
+            type_name(&operation.verb)
+        ))
     )
+}
+
+/// The resource's handle type (`CustomerMeters`).
+pub(super) fn handle_name(resource: &str) -> String {
+    unreserved(type_name(resource))
 }
 
 /// Required parameters are arguments of the handle method; the rest are builder setters.
@@ -216,7 +223,7 @@ fn handle_method(api: &Api, operation: &Operation) -> TokenStream {
         pub fn #method(&self, #(#arguments),*) -> #builder {
             #builder {
                 client: self.client.clone(),
-                options: RequestOptions::default(),
+                options: crate::runtime::RequestOptions::default(),
                 #(#initializers,)*
             }
         }
@@ -264,7 +271,7 @@ fn setter_conversion(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream
 
 fn builder(api: &Api, operation: &Operation) -> TokenStream {
     let name = builder_name(operation);
-    let handle = format_ident!("{}", type_name(&operation.resource));
+    let handle = format_ident!("{}", handle_name(&operation.resource));
     let verb = operation.verb.trim_start_matches("r#");
     let summary = operation.summary.as_deref().unwrap_or(&operation.id);
     let doc = doc_attrs(&format!(
@@ -319,10 +326,22 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
             ParamLocation::Path => quote!(request.path_param(#wire, &self.#field);),
             _ => {
                 let explode = p.explode;
-                quote!(request.query(#wire, QueryStyle::Form { explode: #explode }, &self.#field);)
+                quote!(request.query(#wire, crate::runtime::QueryStyle::Form { explode: #explode }, &self.#field);)
             }
         }
     });
+    let new_request =
+        quote!(crate::runtime::RequestSpec::new(#id, reqwest::Method::#method, #path));
+    // A request without parameters is complete as created.
+    let request_body = if operation.parameters.is_empty() {
+        new_request
+    } else {
+        quote! {
+            let mut request = #new_request;
+            #(#request_parts)*
+            request
+        }
+    };
     let success = success_type(operation).cloned().unwrap_or(TypeRef::Any);
     let errors_doc = errors_doc(api, operation);
     let (send, stream) = match &operation.pagination {
@@ -388,7 +407,7 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until `.send()` is awaited"]
         pub struct #name {
             client: crate::Polar,
-            options: RequestOptions,
+            options: crate::runtime::RequestOptions,
             #(#fields,)*
         }
 
@@ -413,10 +432,8 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
                 self
             }
 
-            fn request(&self) -> RequestSpec {
-                let mut request = RequestSpec::new(#id, reqwest::Method::#method, #path);
-                #(#request_parts)*
-                request
+            fn request(&self) -> crate::runtime::RequestSpec {
+                #request_body
             }
 
             #send

@@ -1,32 +1,91 @@
 //! Breaks recursive types: within a strongly connected component of the type graph (all
 //! uses, through `Vec`s and maps too), every use stored inline gets a `Box`. That makes
 //! every recursive type finite and keeps recursive enums small; uses through `Vec`/maps are
-//! already on the heap and stay unboxed.
+//! already on the heap and stay unboxed. A type alias cannot be recursive in Rust (E0391), so
+//! an alias in a cycle becomes a newtype struct; an alias that is only a `$ref` cycle
+//! (`A = A`, `A = B = A`) has no finite type at all and is refused with a diagnostic.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{TypeDef, TypeRef};
+use super::{TypeDef, TypeKind, TypeRef};
+use crate::error::Diagnostic;
 
-/// Boxes every inline edge that closes a cycle.
-pub fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
+/// Makes every recursive type finite; returns a diagnostic per alias with no finite type.
+pub fn break_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<Diagnostic> {
+    let diagnostics = refuse_reference_cycles(types);
     let components = strongly_connected(types);
-    let component_of: BTreeMap<&str, usize> = components
+    let component_of: BTreeMap<String, usize> = components
         .iter()
         .enumerate()
-        .flat_map(|(index, members)| members.iter().map(move |m| (m.as_str(), index)))
-        .collect();
-    let component_of: BTreeMap<String, usize> = component_of
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
+        .flat_map(|(index, members)| members.iter().map(move |m| (m.clone(), index)))
         .collect();
     for (name, def) in types.iter_mut() {
         let Some(&own) = component_of.get(name) else {
             continue;
         };
+        if let TypeKind::Alias { ty } = &mut def.kind {
+            let ty = std::mem::replace(ty, TypeRef::Any);
+            def.kind = TypeKind::Newtype { ty };
+        }
         for ty in def.type_refs_mut() {
             box_inline(ty, &|target| component_of.get(target) == Some(&own));
         }
     }
+    diagnostics
+}
+
+/// Aliases that only name another alias, round in a cycle, describe no value: each becomes
+/// any JSON value, with a diagnostic at its pointer. Linear: every alias is walked once.
+fn refuse_reference_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<Diagnostic> {
+    let target = |def: &TypeDef| match &def.kind {
+        TypeKind::Alias {
+            ty: TypeRef::Named(next),
+        } => Some(next.clone()),
+        _ => None,
+    };
+    // 1: on the walk under way, 2: finished.
+    let mut state: BTreeMap<String, u8> = BTreeMap::new();
+    let mut cycles: Vec<Vec<String>> = Vec::new();
+    for start in types.keys() {
+        let mut path: Vec<String> = Vec::new();
+        let mut current = Some(start.clone());
+        while let Some(name) = current {
+            match state.get(&name) {
+                Some(2) => break,
+                Some(_) => {
+                    let from = path.iter().position(|n| *n == name).unwrap_or(0);
+                    cycles.push(path[from..].to_vec());
+                    break;
+                }
+                None => {}
+            }
+            state.insert(name.clone(), 1);
+            current = types.get(&name).and_then(target);
+            path.push(name);
+        }
+        for name in path {
+            state.insert(name, 2);
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for cycle in cycles {
+        let mut shown = cycle.clone();
+        shown.push(cycle[0].clone());
+        for name in &cycle {
+            if let Some(def) = types.get_mut(name) {
+                def.kind = TypeKind::Alias { ty: TypeRef::Any };
+                diagnostics.push(Diagnostic {
+                    pointer: def.pointer.clone(),
+                    message: format!(
+                        "`$ref` cycle with no other type ({}): no value has this type; typed as \
+                         any JSON value",
+                        shown.join(" → ")
+                    ),
+                });
+            }
+        }
+    }
+    diagnostics
 }
 
 fn box_inline(ty: &mut TypeRef, same_component: &dyn Fn(&str) -> bool) {
@@ -126,7 +185,7 @@ fn strongly_connected(types: &BTreeMap<String, TypeDef>) -> Vec<BTreeSet<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Field, TypeKind, TypeOrigin, UntaggedVariant};
+    use crate::ir::{Field, TypeOrigin, UntaggedVariant};
 
     fn def(name: &str, kind: TypeKind) -> (String, TypeDef) {
         (
@@ -191,6 +250,82 @@ mod tests {
             unreachable!()
         };
         assert_eq!(fields[0].ty, TypeRef::Array(Box::new(named("Item"))));
+    }
+
+    fn alias(name: &str, ty: TypeRef) -> (String, TypeDef) {
+        let (name, mut def) = def(name, TypeKind::Alias { ty });
+        def.pointer = format!("/components/schemas/{name}");
+        (name, def)
+    }
+
+    #[test]
+    fn aliases_in_a_cycle_become_newtypes() {
+        let named = |n: &str| Box::new(TypeRef::Named(n.into()));
+        let mut types: BTreeMap<_, _> = [
+            alias("List", TypeRef::Array(named("List"))),
+            alias("Ping", TypeRef::Map(named("Pong"))),
+            alias("Pong", TypeRef::Map(named("Ping"))),
+            alias("Maybe", TypeRef::Nullable(named("Maybe"))),
+            alias("Plain", TypeRef::Array(named("List"))),
+        ]
+        .into_iter()
+        .collect();
+        assert!(break_cycles(&mut types).is_empty());
+        let kind = |name: &str| types[name].kind.clone();
+        assert_eq!(
+            kind("List"),
+            TypeKind::Newtype {
+                ty: TypeRef::Array(named("List"))
+            }
+        );
+        assert_eq!(
+            kind("Ping"),
+            TypeKind::Newtype {
+                ty: TypeRef::Map(named("Pong"))
+            }
+        );
+        assert!(matches!(kind("Pong"), TypeKind::Newtype { .. }));
+        // Stored inline: boxed, so the newtype is finite.
+        assert_eq!(
+            kind("Maybe"),
+            TypeKind::Newtype {
+                ty: TypeRef::Nullable(Box::new(TypeRef::Boxed(named("Maybe"))))
+            }
+        );
+        // Not in a cycle itself: stays an alias.
+        assert!(matches!(kind("Plain"), TypeKind::Alias { .. }));
+    }
+
+    #[test]
+    fn a_reference_cycle_is_refused_at_its_pointers() {
+        let named = |n: &str| TypeRef::Named(n.into());
+        let mut types: BTreeMap<_, _> = [
+            alias("Loop", named("Loop")),
+            alias("A", named("B")),
+            alias("B", named("A")),
+            alias("ToA", named("A")),
+        ]
+        .into_iter()
+        .collect();
+        let diagnostics = break_cycles(&mut types);
+        let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/A",
+                "/components/schemas/B",
+                "/components/schemas/Loop"
+            ]
+        );
+        assert!(
+            diagnostics[0].message.contains("A → B → A"),
+            "{diagnostics:?}"
+        );
+        for name in ["Loop", "A", "B"] {
+            assert_eq!(types[name].kind, TypeKind::Alias { ty: TypeRef::Any });
+        }
+        // An alias of a refused type is an alias of any JSON value, not a cycle.
+        assert_eq!(types["ToA"].kind, TypeKind::Alias { ty: named("A") });
     }
 
     #[test]

@@ -10,7 +10,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::naming::{
-    dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name,
+    dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
     cycles, Api, Body, EnumValue, Field, Operation, Pagination, ParamLocation, ParamStyle,
@@ -93,8 +93,8 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
         }
     }
 
-    cycles::break_cycles(&mut lowerer.types);
     let mut diagnostics = lowerer.diagnostics;
+    diagnostics.extend(cycles::break_cycles(&mut lowerer.types));
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Api {
@@ -155,7 +155,7 @@ fn component_names(openapi: &OpenAPI) -> BTreeMap<String, String> {
         .map(|c| c.schemas.keys().cloned().collect())
         .unwrap_or_default();
     keys.sort();
-    let mut names: Vec<String> = keys.iter().map(|k| type_name(k)).collect();
+    let mut names: Vec<String> = keys.iter().map(|k| unreserved(type_name(k))).collect();
     dedupe(&mut names, &[]);
     keys.into_iter().zip(names).collect()
 }
@@ -214,11 +214,17 @@ impl<'a> Lowerer<'a> {
         // The component's own definition keeps its name; only a plain type use can be
         // nullable at the top (a nullable object component is lowered as the object).
         let kind = match schema {
-            ReferenceOr::Item(item) => match self.shape_of_item(item, name, pointer) {
-                Shape::Def(kind) => kind,
-                Shape::Ref(ty) if item.schema_data.nullable => TypeKind::Alias { ty: nullable(ty) },
-                Shape::Ref(ty) => TypeKind::Alias { ty },
-            },
+            // Inline types are named after the schema (`FromType`), not after its Rust name
+            // when that had to step aside from the prelude (`From_`).
+            ReferenceOr::Item(item) => {
+                match self.shape_of_item(item, name.trim_end_matches('_'), pointer) {
+                    Shape::Def(kind) => kind,
+                    Shape::Ref(ty) if item.schema_data.nullable => {
+                        TypeKind::Alias { ty: nullable(ty) }
+                    }
+                    Shape::Ref(ty) => TypeKind::Alias { ty },
+                }
+            }
             ReferenceOr::Reference { reference } => TypeKind::Alias {
                 ty: self.reference(reference, pointer),
             },
@@ -256,7 +262,7 @@ impl<'a> Lowerer<'a> {
         origin: TypeOrigin,
         kind: TypeKind,
     ) -> String {
-        let mut name = hint.to_owned();
+        let mut name = unreserved(hint.to_owned());
         let mut counter = 1;
         loop {
             match self.types.get(&name) {

@@ -112,6 +112,12 @@ pub enum TypeKind {
         /// The aliased type.
         ty: TypeRef,
     },
+    /// A struct wrapping one value, sent as the value itself: an alias that refers to
+    /// itself (`A = array of A`), which a Rust type alias cannot.
+    Newtype {
+        /// The wrapped type.
+        ty: TypeRef,
+    },
 }
 
 /// A struct field.
@@ -221,7 +227,7 @@ impl TypeDef {
             TypeKind::Enum { .. } => Vec::new(),
             TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
             TypeKind::Untagged { variants } => variants.iter().map(|v| &v.ty).collect(),
-            TypeKind::Alias { ty } => vec![ty],
+            TypeKind::Alias { ty } | TypeKind::Newtype { ty } => vec![ty],
         }
     }
 
@@ -231,7 +237,7 @@ impl TypeDef {
             TypeKind::Enum { .. } => Vec::new(),
             TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
             TypeKind::Untagged { variants } => variants.iter_mut().map(|v| &mut v.ty).collect(),
-            TypeKind::Alias { ty } => vec![ty],
+            TypeKind::Alias { ty } | TypeKind::Newtype { ty } => vec![ty],
         }
     }
 }

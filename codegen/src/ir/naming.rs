@@ -14,6 +14,86 @@ const KEYWORDS: &[&str] = &[
 /// Words that cannot even be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Names of the Rust prelude (2021, plus what 2024 adds). Generated code names these types,
+/// traits and variants unqualified (`Option`, `Some`, `String`, `Vec`, `Box`, `Result`, …), and
+/// users glob-import `models::*`: a generated type must never shadow one.
+const PRELUDE: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Module names a resource cannot take: the generated modules beside it, the crate root's
+/// own modules (the root re-exports every generated module), and the methods the runtime's
+/// `Polar` client already has (each resource adds an accessor method of its name).
+const RESERVED_MODULES: &[&str] = &[
+    "filters",
+    "models",
+    "client",
+    "error",
+    "generated",
+    "pagination",
+    "retry",
+    "runtime",
+    "new",
+    "builder",
+    "base_url",
+    "send_json",
+    "send_page",
+    "stream_pages",
+    "execute",
+    "attempt",
+    "clone",
+    "clone_from",
+    "fmt",
+];
+
+/// A generated type name clear of the prelude: `Option` → `Option_` (as `Self` → `Self_`).
+pub fn unreserved(name: String) -> String {
+    if PRELUDE.contains(&name.as_str()) {
+        name + "_"
+    } else {
+        name
+    }
+}
+
 /// Keeps letters, digits and separators; everything else becomes a word break.
 fn words(text: &str) -> String {
     text.chars()
@@ -62,11 +142,14 @@ pub fn field_name(text: &str) -> String {
     name
 }
 
-/// A module (resource) name. It is also a file name, so keywords get a `_` suffix
-/// (`type` → `type_`) rather than becoming raw identifiers.
+/// A module (resource) name. It is also a file name, so keywords and reserved names get a
+/// `_` suffix (`type` → `type_`, `models` → `models_`) rather than becoming raw identifiers.
 pub fn module_name(text: &str) -> String {
     let mut name = snake_identifier(text, "default");
-    if KEYWORDS.contains(&name.as_str()) || NOT_RAW.contains(&name.as_str()) {
+    if KEYWORDS.contains(&name.as_str())
+        || NOT_RAW.contains(&name.as_str())
+        || RESERVED_MODULES.contains(&name.as_str())
+    {
         name.push('_');
     }
     name
@@ -187,6 +270,21 @@ mod tests {
         assert_eq!(module_name("type"), "type_");
         assert_eq!(module_name("self"), "self_");
         assert_eq!(module_name("3d"), "_3d");
+        assert_eq!(module_name("models"), "models_");
+        assert_eq!(module_name("filters"), "filters_");
+        assert_eq!(module_name("new"), "new_");
+        assert_eq!(module_name("clone"), "clone_");
+    }
+
+    #[test]
+    fn prelude_names_are_never_type_names() {
+        for name in [
+            "Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err",
+        ] {
+            assert_eq!(unreserved(name.to_owned()), format!("{name}_"));
+        }
+        assert_eq!(unreserved("Default".to_owned()), "Default_");
+        assert_eq!(unreserved("Options".to_owned()), "Options");
     }
 
     #[test]

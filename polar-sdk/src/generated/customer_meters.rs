@@ -6,8 +6,6 @@
 #[allow(unused_imports)]
 use crate::{filters, models};
 
-use crate::runtime::{QueryStyle, RequestOptions, RequestSpec};
-
 /// Operations on `customer_meters`. Cheap to create: it borrows the client.
 #[derive(Debug, Clone, Copy)]
 pub struct CustomerMeters<'a> {
@@ -32,7 +30,7 @@ impl CustomerMeters<'_> {
     pub fn get(&self, id: uuid::Uuid) -> CustomerMetersGet {
         CustomerMetersGet {
             client: self.client.clone(),
-            options: RequestOptions::default(),
+            options: crate::runtime::RequestOptions::default(),
             id,
         }
     }
@@ -47,7 +45,7 @@ impl CustomerMeters<'_> {
     pub fn list(&self) -> CustomerMetersList {
         CustomerMetersList {
             client: self.client.clone(),
-            options: RequestOptions::default(),
+            options: crate::runtime::RequestOptions::default(),
             organization_id: None,
             customer_id: None,
             external_customer_id: None,
@@ -66,7 +64,7 @@ impl CustomerMeters<'_> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CustomerMetersGet {
     client: crate::Polar,
-    options: RequestOptions,
+    options: crate::runtime::RequestOptions,
     id: uuid::Uuid,
 }
 
@@ -89,8 +87,8 @@ impl CustomerMetersGet {
         self
     }
 
-    fn request(&self) -> RequestSpec {
-        let mut request = RequestSpec::new(
+    fn request(&self) -> crate::runtime::RequestSpec {
+        let mut request = crate::runtime::RequestSpec::new(
             "customer_meters:get",
             reqwest::Method::GET,
             "/v1/customer-meters/{id}",
@@ -119,7 +117,7 @@ impl CustomerMetersGet {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CustomerMetersList {
     client: crate::Polar,
-    options: RequestOptions,
+    options: crate::runtime::RequestOptions,
     organization_id: Option<filters::OrganizationIdFilter>,
     customer_id: Option<filters::CustomerIdFilter>,
     external_customer_id: Option<filters::ExternalCustomerIdFilter>,
@@ -219,8 +217,8 @@ impl CustomerMetersList {
         self
     }
 
-    fn request(&self) -> RequestSpec {
-        let mut request = RequestSpec::new(
+    fn request(&self) -> crate::runtime::RequestSpec {
+        let mut request = crate::runtime::RequestSpec::new(
             "customer_meters:list",
             reqwest::Method::GET,
             "/v1/customer-meters/",
@@ -228,21 +226,59 @@ impl CustomerMetersList {
         request
             .query(
                 "organization_id",
-                QueryStyle::Form { explode: true },
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
                 &self.organization_id,
             );
         request
-            .query("customer_id", QueryStyle::Form { explode: true }, &self.customer_id);
+            .query(
+                "customer_id",
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
+                &self.customer_id,
+            );
         request
             .query(
                 "external_customer_id",
-                QueryStyle::Form { explode: true },
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
                 &self.external_customer_id,
             );
-        request.query("meter_id", QueryStyle::Form { explode: true }, &self.meter_id);
-        request.query("page", QueryStyle::Form { explode: true }, &self.page);
-        request.query("limit", QueryStyle::Form { explode: true }, &self.limit);
-        request.query("sorting", QueryStyle::Form { explode: true }, &self.sorting);
+        request
+            .query(
+                "meter_id",
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
+                &self.meter_id,
+            );
+        request
+            .query(
+                "page",
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
+                &self.page,
+            );
+        request
+            .query(
+                "limit",
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
+                &self.limit,
+            );
+        request
+            .query(
+                "sorting",
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
+                &self.sorting,
+            );
         request
     }
 
