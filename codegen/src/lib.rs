@@ -15,10 +15,12 @@ pub mod config;
 pub mod emit;
 pub mod error;
 pub mod format;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod normalize;
 pub mod output;
+pub mod overlay;
 
 use std::path::Path;
 
