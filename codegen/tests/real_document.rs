@@ -111,8 +111,9 @@ fn lowers_every_operation_and_schema() {
 fn customer_meters_from_the_real_document_equals_ours_apart_from_docs() {
     let Some(path) = real_document() else { return };
     let config = Config::load(&repo_root().join("openapi/codegen.yaml")).unwrap();
-    let ours = codegen::generate(
-        &repo_root().join("openapi/polar-customer-meters.yaml"),
+    let ours = codegen::generate_with_overlay(
+        &repo_root().join("openapi/polar-api.json"),
+        Some(&repo_root().join("openapi/polar-docs.overlay.yaml")),
         &config,
     )
     .unwrap();

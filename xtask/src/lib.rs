@@ -1,8 +1,19 @@
 //! Paths shared by the `xtask` binary and its drift test.
 
 /// The OpenAPI document polar-sdk is generated from, relative to the repository root.
-pub const SPEC: &str = "openapi/polar-customer-meters.yaml";
+pub const SPEC: &str = "openapi/polar-api.json";
+/// Our own words (descriptions, summaries, examples), merged over [`SPEC`] when generating.
+pub const OVERLAY: &str = "openapi/polar-docs.overlay.yaml";
 /// The generator configuration, relative to the repository root.
 pub const CONFIG: &str = "openapi/codegen.yaml";
 /// The output root (the SDK crate): modules go to `src/generated/`, reference pages to `docs/`.
 pub const OUT: &str = "polar-sdk";
+
+/// Generates from the committed document with our words merged over it: what
+/// `cargo xtask codegen` writes and what its drift check compares against.
+pub fn generate_committed(
+    root: &std::path::Path,
+    config: &codegen::Config,
+) -> Result<codegen::Generation, codegen::Error> {
+    codegen::generate_with_overlay(&root.join(SPEC), Some(&root.join(OVERLAY)), config)
+}

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 mod compile_check;
 mod conformance;
+mod import_spec;
 
 use codegen::output;
 use codegen::Config;
@@ -38,6 +39,13 @@ fn main() -> ExitCode {
             }
         }
         Some("compile-check") => match compile_check::command(&root()) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("import-spec") => match import_spec::command(&root(), &args[1..]) {
             Ok(code) => code,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -90,10 +98,14 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         return Err(format!("--spec and --out go together\n{USAGE}"));
     }
     let config = Config::load(&config_path).map_err(|e| e.to_string())?;
+    // The committed structure gets our words merged over it; another document is used as is.
+    let generation = match &spec {
+        None => xtask::generate_committed(&root, &config),
+        Some(spec) => codegen::generate(spec, &config),
+    }
+    .map_err(|e| e.to_string())?;
     let spec = spec.unwrap_or_else(|| root.join(xtask::SPEC));
     let out = out.unwrap_or_else(|| root.join(xtask::OUT));
-
-    let generation = codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
     if check {
         let drift = output::check(&out, &generation.files);
         if drift.is_empty() {

@@ -264,6 +264,13 @@ impl<'a> Lowerer<'a> {
                 None if self.component_rust_names.contains(&name) => {}
                 None => break,
                 Some(existing) if existing.kind == kind && existing.origin == origin => {
+                    // One type for every place with this shape; it keeps the first words any
+                    // of them has (operations are lowered in id order, so this is stable).
+                    if existing.doc.is_none() && doc.is_some() {
+                        if let Some(existing) = self.types.get_mut(&name) {
+                            existing.doc = doc;
+                        }
+                    }
                     return name;
                 }
                 Some(_) => {}
