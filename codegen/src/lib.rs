@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage:
 //!
-//! 1. [`load`]: JSON or YAML → `serde_json::Value`.
+//! 1. [`load`]: JSON or YAML → `serde_json::Value`; [`overlay`] merges our words over the
+//!    structure-only document that [`import`] made of Polar's.
 //! 2. [`normalize`]: 3.1 constructs → the 3.0 shape the `openapiv3` crate models.
 //! 3. [`ir`]: the model → Rust-ready types and operations (naming, unions, recursion).
 //! 4. [`emit`]: the configured resources → token streams (`quote`).
@@ -16,10 +17,12 @@ pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod normalize;
 pub mod output;
+pub mod overlay;
 
 use std::path::Path;
 
@@ -39,6 +42,21 @@ pub struct Generation {
 /// Runs the whole pipeline on a spec file. Nothing is written here; see [`output`].
 pub fn generate(spec: &Path, config: &Config) -> Result<Generation, Error> {
     let document = load::load_file(spec)?;
+    generate_document(&document, config)
+}
+
+/// Runs the whole pipeline on a structure-only document with an overlay of our words merged
+/// over it first (see [`overlay`]). Diagnostics point into `spec`; overlay problems name the
+/// overlay file and its action.
+pub fn generate_with_overlay(
+    spec: &Path,
+    overlay: Option<&Path>,
+    config: &Config,
+) -> Result<Generation, Error> {
+    let mut document = load::load_file(spec)?;
+    if let Some(overlay) = overlay {
+        overlay::apply_file(&mut document, overlay)?;
+    }
     generate_document(&document, config)
 }
 

@@ -53,7 +53,7 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
     let prism = install_prism(&work)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
 
-    let mut documents = vec![("polar-customer-meters", root.join(xtask::SPEC))];
+    let mut documents = vec![("polar-api", root.join(xtask::SPEC))];
     let shared = root.join(SHARED_SPEC);
     let shared_present = shared.is_file();
     if shared_present {

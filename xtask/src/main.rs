@@ -7,6 +7,7 @@ use std::process::{Command, ExitCode};
 mod api_diff;
 mod compile_check;
 mod conformance;
+mod import_spec;
 
 use codegen::output::{self, Drift};
 use codegen::Config;
@@ -43,6 +44,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "report what changed between two documents, and the semver bump",
         api_diff::HELP,
     ),
+    (
+        "import-spec",
+        "copy the structure of an upstream Polar document into openapi/",
+        import_spec::HELP,
+    ),
 ];
 
 const CODEGEN_HELP: &str = "\
@@ -53,7 +59,8 @@ OpenAPI document. Only files whose contents change are written; nothing is writt
 
   --check            compare instead of write: exit 1 naming every stale, missing or extra
                      file and its first differing lines (default: write)
-  --spec FILE        the document to generate from (default: openapi/polar-customer-meters.yaml)
+  --spec FILE        generate from this document as it is (default: openapi/polar-api.json
+                     with openapi/polar-docs.overlay.yaml merged over it)
   --out DIR          the crate folder to write into; goes with --spec (default: polar-sdk)
   --config FILE      which resources and runtime schemas to generate
                      (default: openapi/codegen.yaml)
@@ -116,6 +123,7 @@ fn run(command: &str, root: &Path, args: &[String]) -> Result<ExitCode, Failure>
         "compile-check" => compile_check::command(root, args),
         "conformance" => conformance::command(root, args),
         "api-diff" => Ok(api_diff::main(root, args)),
+        "import-spec" => import_spec::command(root, args),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
 }
@@ -149,10 +157,15 @@ fn codegen_command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         .value("--config")
         .map_or_else(|| root.join(xtask::CONFIG), PathBuf::from);
     let config = Config::load(&config_path).map_err(|e| e.to_string())?;
+    // The committed structure gets our words merged over it; another document is used as is.
+    let generation = match &spec {
+        None => xtask::generate_committed(root, &config),
+        Some(spec) => codegen::generate(spec, &config),
+    }
+    .map_err(|e| e.to_string())?;
     let spec = spec.unwrap_or_else(|| root.join(xtask::SPEC));
     let out = out.unwrap_or_else(|| root.join(xtask::OUT));
 
-    let generation = codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
     let diagnostics = &generation.api.diagnostics;
     if args.switch("--diagnostics") {
         println!("{} diagnostics in {}:", diagnostics.len(), spec.display());

@@ -34,7 +34,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn committed_generated_code_is_up_to_date() {
     let config = codegen::Config::load(&root().join(xtask::CONFIG)).unwrap();
-    let generation = codegen::generate(&root().join(xtask::SPEC), &config).unwrap();
+    let generation = xtask::generate_committed(&root(), &config).unwrap();
     let drift = codegen::output::check(&root().join(xtask::OUT), &generation.files);
     let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
     assert!(
@@ -571,4 +571,41 @@ fn the_runtime_never_glob_imports_models() {
     let mut found = Vec::new();
     visit(&root().join("polar-sdk/src"), &mut found);
     assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn import_spec_check_compares_the_committed_structure() {
+    let upstream = root().join("../shared/openapi/polar-openapi.json");
+    if !upstream.exists() {
+        println!("SKIPPED: {} is absent", upstream.display());
+        return;
+    }
+    let same = xtask(&["import-spec", "--check", upstream.to_str().unwrap()]);
+    assert!(
+        same.status.success(),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+
+    // A new upstream version (one more enum value) no longer matches.
+    let mut document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&upstream).unwrap()).unwrap();
+    let values = document
+        .pointer_mut("/components/schemas/CustomerMeterSortProperty/enum")
+        .and_then(|v| v.as_array_mut())
+        .expect("the sort enum");
+    values.push(serde_json::json!("brand_new"));
+    let dir = scratch("import-spec");
+    let changed = dir.join("upstream.json");
+    std::fs::write(&changed, serde_json::to_string(&document).unwrap()).unwrap();
+    let before = std::fs::read(root().join("openapi/polar-api.json")).unwrap();
+    let output = xtask(&["import-spec", "--check", changed.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("differs from the structure"), "{text}");
+    assert_eq!(
+        std::fs::read(root().join("openapi/polar-api.json")).unwrap(),
+        before,
+        "--check writes nothing"
+    );
 }

@@ -270,6 +270,13 @@ impl<'a> Lowerer<'a> {
                 None if self.component_rust_names.contains(&name) => {}
                 None => break,
                 Some(existing) if existing.kind == kind && existing.origin == origin => {
+                    // One type for every place with this shape; it keeps the first words any
+                    // of them has (operations are lowered in id order, so this is stable).
+                    if existing.doc.is_none() && doc.is_some() {
+                        if let Some(existing) = self.types.get_mut(&name) {
+                            existing.doc = doc;
+                        }
+                    }
                     return name;
                 }
                 Some(_) => {}
@@ -692,7 +699,7 @@ impl<'a> Lowerer<'a> {
             let Some(parameter) = self.resolve_parameter(parameter, &at) else {
                 continue;
             };
-            let lowered = self.lower_parameter(parameter, &operation_hint, &at);
+            let lowered = self.lower_parameter(parameter, &at);
             if !parameters
                 .iter()
                 .any(|p| p.name == lowered.name && p.location == lowered.location)
@@ -857,12 +864,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_parameter(
-        &mut self,
-        parameter: &OaParameter,
-        operation_hint: &str,
-        at: &str,
-    ) -> Parameter {
+    fn lower_parameter(&mut self, parameter: &OaParameter, at: &str) -> Parameter {
         let data = parameter.parameter_data_ref();
         let (location, style, default_explode) = match parameter {
             OaParameter::Query { style, .. } => (
@@ -892,19 +894,16 @@ impl<'a> Lowerer<'a> {
         });
         let (ty, default, schema_title) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let (title, default) = match schema {
-                    ReferenceOr::Item(schema) => (
-                        schema.schema_data.title.clone(),
-                        schema.schema_data.default.clone(),
-                    ),
-                    ReferenceOr::Reference { .. } => (None, None),
+                let default = match schema {
+                    ReferenceOr::Item(schema) => schema.schema_data.default.clone(),
+                    ReferenceOr::Reference { .. } => None,
                 };
-                let hint = match &title {
-                    Some(title) if !title.trim().is_empty() => type_name(title),
-                    _ => format!("{operation_hint}{}", type_name(&data.name)),
-                };
+                // Inline parameter types are named after the parameter, never after a schema
+                // `title`: titles are prose the imported document does not carry, and the
+                // parameter name gives one name to the same filter across operations.
+                let hint = type_name(&data.name);
                 let ty = self.lower(schema, &hint, &format!("{at}/schema"));
-                (ty, default, hint)
+                (ty, default, format!("{hint}Filter"))
             }
             ParameterSchemaOrContent::Content(_) => {
                 self.diag(
