@@ -69,7 +69,7 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, TransportError};
 pub use generated::{customer_meters, filters, models, Server, API_VERSION};
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
-pub use runtime::OneOrMany;
+pub use runtime::{Integer, IntegerError, OneOrMany};
 
 /// Compiles the README's Rust examples as doc-tests, so the quick start cannot rot.
 #[cfg(doctest)]
