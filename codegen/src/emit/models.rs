@@ -303,6 +303,11 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
                 deserialize_with = "crate::runtime::number::deserialize_double_option"
             ));
         }
+        (FieldCodec::PresentNull, _) => {
+            serde_args.push(quote!(
+                deserialize_with = "crate::runtime::present::deserialize"
+            ));
+        }
         (FieldCodec::Timestamp, double_option) => {
             serde_args.push(quote!(
                 serialize_with = "crate::runtime::datetime::serialize"

@@ -487,12 +487,13 @@ impl<'a> Lowerer<'a> {
                 ty = *inner;
                 is_nullable = true;
             }
+            let is_required = required.contains(name);
             fields.push(Field {
                 wire_name: name.clone(),
                 rust_name: field_name(name),
-                codec: FieldCodec::of(&ty),
+                codec: FieldCodec::of(&ty, is_required, is_nullable),
                 ty,
-                required: required.contains(name),
+                required: is_required,
                 nullable: is_nullable,
                 doc: description(&property),
             });

@@ -146,14 +146,18 @@ pub enum FieldCodec {
     Number,
     /// A timestamp written only as valid RFC 3339 (four-digit years).
     Timestamp,
+    /// An optional field of any JSON value: a present `null` is kept (`Some(Value::Null)`), so
+    /// it is written back rather than dropped.
+    PresentNull,
 }
 
 impl FieldCodec {
     /// The codec a field of type `ty` needs.
-    pub fn of(ty: &TypeRef) -> FieldCodec {
+    pub fn of(ty: &TypeRef, required: bool, nullable: bool) -> FieldCodec {
         match ty {
             TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => FieldCodec::Number,
             TypeRef::DateTime => FieldCodec::Timestamp,
+            TypeRef::Any if !required && !nullable => FieldCodec::PresentNull,
             _ => FieldCodec::Plain,
         }
     }

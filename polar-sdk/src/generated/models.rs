@@ -3175,7 +3175,11 @@ pub struct ValidationError {
     /// The `type` property.
     pub r#type: String,
     /// The `input` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::present::deserialize"
+    )]
     pub input: Option<serde_json::Value>,
     /// The `ctx` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

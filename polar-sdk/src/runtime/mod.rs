@@ -10,6 +10,7 @@ pub(crate) mod number;
 mod one_or_many;
 pub(crate) mod open_enum;
 mod path;
+pub(crate) mod present;
 mod query;
 mod request;
 pub(crate) mod scalar_union;
