@@ -66,7 +66,10 @@ fn known_values_decode_to_variants_and_round_trip() {
         Customer::Individual(c) => {
             assert_eq!(c.email, "jane@example.com");
             assert_eq!(c.external_id, Some(Some("ext_1".to_string())));
-            assert_eq!(c.metadata["seats"], MetadataOutputTypeValue::Integer(3));
+            assert_eq!(
+                c.metadata["seats"],
+                MetadataOutputTypeValue::Integer(3.into())
+            );
             assert!(c.unknown_fields.is_empty());
         }
         other => panic!("{other:?}"),

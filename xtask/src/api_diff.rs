@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn a_changed_document_prints_counts_and_the_bump() {
         let old = spec();
-        let new = old.replacen("version: \"2026-10\"", "version: \"2026-11\"", 1);
+        let new = old.replacen("\"version\": \"2026-10\"", "\"version\": \"2026-11\"", 1);
         assert_ne!(old, new);
         let summary =
             change_summary(&old, &new, xtask::SPEC, &Config::default(), Some("0.1.0")).unwrap();

@@ -28,16 +28,18 @@ fn scratch(name: &str) -> PathBuf {
 /// Our own document, and a copy with a new required query parameter on `customer_meters:list`.
 fn pair(dir: &Path) -> (String, String) {
     let spec = std::fs::read_to_string(root().join(xtask::SPEC)).unwrap();
-    let anchor = "      parameters:\n";
-    assert!(spec.contains(anchor));
-    let changed = spec.replacen(
-        anchor,
-        "      parameters:\n        - name: region\n          in: query\n          required: true\n          schema:\n            type: string\n",
-        1,
-    );
-    let (old, new) = (dir.join("old.yaml"), dir.join("new.yaml"));
+    let mut changed: serde_json::Value = serde_json::from_str(&spec).unwrap();
+    changed["paths"]["/v1/customer-meters/"]["get"]["parameters"]
+        .as_array_mut()
+        .expect("customer_meters:list has parameters")
+        .insert(
+            0,
+            serde_json::json!({"name": "region", "in": "query", "required": true,
+                "schema": {"type": "string"}}),
+        );
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
     std::fs::write(&old, spec).unwrap();
-    std::fs::write(&new, changed).unwrap();
+    std::fs::write(&new, serde_json::to_string_pretty(&changed).unwrap()).unwrap();
     (
         old.to_str().unwrap().to_owned(),
         new.to_str().unwrap().to_owned(),

@@ -326,7 +326,7 @@ fn help_describes_every_command_and_flag() {
     }
     // Every flag that takes a value says what it defaults to.
     for default in [
-        "(default: openapi/polar-customer-meters.yaml)",
+        "(default: openapi/polar-api.json",
         "(default: polar-sdk)",
         "(default: openapi/codegen.yaml)",
         "(default: write)",

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, spec};
 use super::types::{ident, type_tokens, Scope};
-use crate::ir::{Api, Field, Pagination, TypeDef, TypeKind};
+use crate::ir::{Api, Field, FieldCodec, Pagination, TypeDef, TypeKind};
 
 /// Every selected model type, sorted by name, plus the page glue for paginated responses.
 pub fn models_file(api: &Api, types: &[&TypeDef], pages: &[&Pagination]) -> TokenStream {
@@ -140,7 +140,11 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::Tagged { tag, variants } => {
+        TypeKind::Tagged {
+            tag,
+            variants,
+            defaults,
+        } => {
             let names: Vec<_> = variants
                 .iter()
                 .map(|v| format_ident!("{}", v.name))
@@ -158,6 +162,13 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             let unknown_doc = doc_attrs(&format!(
                 "A `{tag}` this SDK version does not know, or none: the object as sent."
             ));
+            let default_tags = (!defaults.is_empty()).then(|| {
+                let entries = defaults.iter().map(|d| {
+                    let (tag, required) = (&d.tag, &d.required);
+                    quote!((#tag, &[#(#required),*]))
+                });
+                quote!(const DEFAULT_TAGS: &'static [(&'static str, &'static [&'static str])] = &[#(#entries),*];)
+            });
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +188,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 }
                 impl crate::runtime::tagged::TaggedUnion for #name {
                     const TAG: &'static str = #tag;
+                    #default_tags
                     fn knows(tag: &str) -> bool {
                         matches!(tag, #(#all_tags)|*)
                     }
@@ -270,18 +282,53 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
     let bare = field.rust_name.trim_start_matches("r#");
     let wire = &field.wire_name;
     let rename = (bare != wire).then(|| quote!(#[serde(rename = #wire)]));
-    let (attrs, ty) = match (field.required, field.nullable) {
-        (true, false) => (quote!(), ty),
-        (true, true) => (quote!(), quote!(Option<#ty>)),
-        (false, false) => (
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            quote!(Option<#ty>),
-        ),
-        (false, true) => (
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]),
-            quote!(Option<Option<#ty>>),
-        ),
+    let optional = !field.required;
+    let ty = match (field.required, field.nullable) {
+        (true, false) => ty,
+        (true, true) | (false, false) => quote!(Option<#ty>),
+        (false, true) => quote!(Option<Option<#ty>>),
     };
+    let double_option = !field.required && field.nullable;
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if optional {
+        serde_args.push(quote!(default));
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    match (field.codec, double_option) {
+        (FieldCodec::Plain, false) => {}
+        (FieldCodec::Plain, true) => {
+            serde_args.push(quote!(with = "crate::runtime::double_option"));
+        }
+        (FieldCodec::Number, false) => {
+            serde_args.push(quote!(
+                deserialize_with = "crate::runtime::number::deserialize"
+            ));
+        }
+        (FieldCodec::Number, true) => {
+            serde_args.push(quote!(
+                serialize_with = "crate::runtime::double_option::serialize"
+            ));
+            serde_args.push(quote!(
+                deserialize_with = "crate::runtime::number::deserialize_double_option"
+            ));
+        }
+        (FieldCodec::PresentNull, _) => {
+            serde_args.push(quote!(
+                deserialize_with = "crate::runtime::present::deserialize"
+            ));
+        }
+        (FieldCodec::Timestamp, double_option) => {
+            serde_args.push(quote!(
+                serialize_with = "crate::runtime::datetime::serialize"
+            ));
+            if double_option {
+                serde_args.push(quote!(
+                    deserialize_with = "crate::runtime::double_option::deserialize"
+                ));
+            }
+        }
+    }
+    let attrs = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {
         #doc
         #rename
@@ -305,9 +352,10 @@ fn paged_response(api: &Api, page: &Pagination) -> TokenStream {
         impl crate::runtime::PagedResponse for #response {
             type Item = #item;
             fn into_page_parts(self) -> (Vec<Self::Item>, crate::PageInfo) {
+                use crate::runtime::number::PageCount as _;
                 let info = crate::PageInfo {
-                    total_count: #total_count,
-                    max_page: #max_page,
+                    total_count: #total_count.page_count(),
+                    max_page: #max_page.page_count(),
                 };
                 (#items, info)
             }
@@ -345,6 +393,14 @@ fn scalar_union(variants: &[crate::ir::UntaggedVariant]) -> Option<Vec<TokenStre
                 quote! {
                     fn from_i64(value: i64) -> Option<Self> {
                         i32::try_from(value).ok().map(Self::#name)
+                    }
+                },
+            ),
+            TypeRef::Integer => (
+                "int",
+                quote! {
+                    fn from_integer(value: crate::Integer) -> Option<Self> {
+                        Some(Self::#name(value))
                     }
                 },
             ),

@@ -197,7 +197,9 @@ fn example_value(api: &Api, parameter: &Parameter) -> String {
             text.unwrap_or("00000000-0000-4000-8000-000000000000")
         ),
         TypeRef::String => format!("{:?}", text.unwrap_or("<value>")),
-        TypeRef::I64 | TypeRef::I32 => example.and_then(Value::as_i64).unwrap_or(1).to_string(),
+        TypeRef::I64 | TypeRef::I32 | TypeRef::Integer => {
+            example.and_then(Value::as_i64).unwrap_or(1).to_string()
+        }
         TypeRef::Bool => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
         _ => "Default::default()".to_owned(),
     }

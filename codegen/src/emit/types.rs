@@ -29,6 +29,7 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::Integer => quote!(crate::Integer),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
         TypeRef::Uuid => quote!(uuid::Uuid),
@@ -71,6 +72,7 @@ pub fn type_text(api: &Api, ty: &TypeRef) -> String {
     let text = |inner: &TypeRef| type_text(api, inner);
     match ty {
         TypeRef::Named(name) => name.clone(),
+        TypeRef::Integer => "Integer".into(),
         TypeRef::Boxed(inner) => text(inner),
         TypeRef::Map(value) if **value == TypeRef::Any => {
             "serde_json::Map<String, serde_json::Value>".into()

@@ -205,6 +205,7 @@ mod tests {
             wire_name: name.into(),
             rust_name: name.into(),
             ty,
+            codec: crate::ir::FieldCodec::Plain,
             required: true,
             nullable: false,
             doc: None,

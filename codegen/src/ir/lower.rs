@@ -13,9 +13,9 @@ use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
-    cycles, Api, Body, EnumValue, Field, Operation, Pagination, ParamLocation, ParamStyle,
-    Parameter, Response, Server, TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef,
-    UntaggedVariant,
+    cycles, Api, Body, EnumValue, Field, FieldCodec, Operation, Pagination, ParamLocation,
+    ParamStyle, Parameter, Response, Server, TagDefault, TaggedVariant, TypeDef, TypeKind,
+    TypeOrigin, TypeRef, UntaggedVariant,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Error};
 use crate::load::Document;
@@ -358,12 +358,7 @@ impl<'a> Lowerer<'a> {
                     Shape::Def(enum_kind(values))
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => Shape::Ref(match &integer.format {
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
-                    TypeRef::I32
-                }
-                _ => TypeRef::I64,
-            }),
+            SchemaKind::Type(Type::Integer(integer)) => Shape::Ref(integer_type(integer)),
             SchemaKind::Type(Type::Number(_)) => Shape::Ref(TypeRef::F64),
             SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Bool),
             SchemaKind::Type(Type::Object(object)) => self.object_shape(
@@ -440,7 +435,7 @@ impl<'a> Lowerer<'a> {
                             Some("string") => {
                                 string_type(&openapiv3::VariantOrUnknownOrEmpty::Empty)
                             }
-                            Some("integer") => TypeRef::I64,
+                            Some("integer") => TypeRef::Integer,
                             Some("number") => TypeRef::F64,
                             Some("boolean") => TypeRef::Bool,
                             _ => TypeRef::Any,
@@ -505,11 +500,13 @@ impl<'a> Lowerer<'a> {
                 ty = *inner;
                 is_nullable = true;
             }
+            let is_required = required.contains(name);
             fields.push(Field {
                 wire_name: name.clone(),
                 rust_name: field_name(name),
+                codec: FieldCodec::of(&ty, is_required, is_nullable),
                 ty,
-                required: required.contains(name),
+                required: is_required,
                 nullable: is_nullable,
                 doc: description(&property),
             });
@@ -586,6 +583,7 @@ impl<'a> Lowerer<'a> {
     ) -> Shape {
         let tag = discriminator.property_name.clone();
         let mut targets: Vec<(String, TypeRef, Vec<String>)> = Vec::new();
+        let mut defaults: Vec<TagDefault> = Vec::new();
         for &(index, branch) in branches {
             let at = format!("{pointer}/{keyword}/{index}");
             let ReferenceOr::Reference { reference } = branch else {
@@ -610,8 +608,15 @@ impl<'a> Lowerer<'a> {
                         .unwrap_or_else(|| component.to_owned()),
                 );
             }
+            if let Some(default) = self.tag_default(branch, &tag) {
+                if tags.contains(&default.tag) {
+                    defaults.push(default);
+                }
+            }
             targets.push((name.clone(), ty, tags));
         }
+        // The most demanding variant whose required properties are all there wins.
+        defaults.sort_by_key(|d| std::cmp::Reverse(d.required.len()));
         for (value, target) in &discriminator.mapping {
             let component = target.trim_start_matches(SCHEMA_PREFIX);
             if !targets.iter().any(|(_, _, tags)| tags.contains(value)) {
@@ -631,6 +636,25 @@ impl<'a> Lowerer<'a> {
                 .zip(targets)
                 .map(|(name, (_, ty, tags))| TaggedVariant { name, ty, tags })
                 .collect(),
+            defaults,
+        })
+    }
+
+    /// A branch whose schema gives the tag property a string default and does not require it.
+    fn tag_default(&self, branch: &ReferenceOr<Schema>, tag: &str) -> Option<TagDefault> {
+        let schema = self.resolve(branch)?;
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            return None;
+        };
+        if object.required.iter().any(|r| r == tag) {
+            return None;
+        }
+        let property = box_to_plain(object.properties.get(tag)?);
+        let property = self.resolve(&property)?;
+        let default = property.schema_data.default.as_ref()?.as_str()?.to_owned();
+        Some(TagDefault {
+            tag: default,
+            required: object.required.clone(),
         })
     }
 
@@ -917,6 +941,8 @@ impl<'a> Lowerer<'a> {
             TypeRef::Nullable(inner) => *inner,
             other => other,
         };
+        // What a caller sends is bounded by `i64`: no request needs a larger page or count.
+        let ty = bounded_integers(ty);
         // A one-or-many filter gets a name of its own so users can see what it accepts.
         let ty = match ty {
             TypeRef::OneOrMany(_) => TypeRef::Named(self.define(
@@ -1031,22 +1057,22 @@ impl<'a> Lowerer<'a> {
         let TypeRef::Array(item) = items_ty else {
             return fail(self, "the results field is not an array");
         };
-        let Some((max_page_path, TypeRef::I64)) = self.field_path(&response_type, &num_pages)
+        let Some((max_page_path, TypeRef::I64 | TypeRef::I32 | TypeRef::Integer)) =
+            self.field_path(&response_type, &num_pages)
         else {
             return fail(
                 self,
-                "the numPages path does not name a required 64-bit integer field",
+                "the numPages path does not name a required integer field",
             );
         };
         // Polar's pagination object carries `total_count` beside `max_page`.
         let mut total = num_pages.clone();
         total.pop();
         total.push("total_count".into());
-        let Some((total_count_path, TypeRef::I64)) = self.field_path(&response_type, &total) else {
-            return fail(
-                self,
-                "no required 64-bit integer `total_count` beside numPages",
-            );
+        let Some((total_count_path, TypeRef::I64 | TypeRef::I32 | TypeRef::Integer)) =
+            self.field_path(&response_type, &total)
+        else {
+            return fail(self, "no required integer `total_count` beside numPages");
         };
         Some(Pagination {
             page_param,
@@ -1079,6 +1105,34 @@ impl<'a> Lowerer<'a> {
             current = field.ty.clone();
         }
         Some((rust_path, current))
+    }
+}
+
+/// The Rust type of a schema `integer`: `i32`/`i64` where the format or both bounds say the
+/// value fits, else the runtime's exact [`TypeRef::Integer`] (JSON Schema's `integer` has no
+/// size limit, and Polar's counts have neither format nor maximum).
+fn integer_type(integer: &openapiv3::IntegerType) -> TypeRef {
+    use openapiv3::{IntegerFormat, VariantOrUnknownOrEmpty::Item};
+    match (&integer.format, integer.minimum, integer.maximum) {
+        (Item(IntegerFormat::Int32), _, _) => TypeRef::I32,
+        (Item(IntegerFormat::Int64), _, _) => TypeRef::I64,
+        (_, Some(_), Some(_)) => TypeRef::I64,
+        _ => TypeRef::Integer,
+    }
+}
+
+/// A parameter's type with every unbounded integer sent as an `i64`.
+fn bounded_integers(ty: TypeRef) -> TypeRef {
+    let inner = |ty: Box<TypeRef>| Box::new(bounded_integers(*ty));
+    match ty {
+        TypeRef::Integer => TypeRef::I64,
+        TypeRef::Nullable(ty) => TypeRef::Nullable(inner(ty)),
+        TypeRef::OneOrMany(ty) => TypeRef::OneOrMany(inner(ty)),
+        TypeRef::Array(ty) => TypeRef::Array(inner(ty)),
+        TypeRef::Map(ty) => TypeRef::Map(inner(ty)),
+        TypeRef::Boxed(ty) => TypeRef::Boxed(inner(ty)),
+        TypeRef::Tuple(items) => TypeRef::Tuple(items.into_iter().map(bounded_integers).collect()),
+        other => other,
     }
 }
 
@@ -1143,7 +1197,7 @@ fn variant_name(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
         TypeRef::String => "String".into(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::Integer => "Integer".into(),
         TypeRef::F64 => "Number".into(),
         TypeRef::Bool => "Boolean".into(),
         TypeRef::Uuid => "Uuid".into(),

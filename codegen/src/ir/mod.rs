@@ -101,6 +101,9 @@ pub enum TypeKind {
         tag: String,
         /// Variants in `oneOf` order.
         variants: Vec<TaggedVariant>,
+        /// What an object without the tag is: the variants whose schema gives the tag property
+        /// a default, most required properties first.
+        defaults: Vec<TagDefault>,
     },
     /// An `anyOf`/`oneOf` without a discriminator, tried in order.
     Untagged {
@@ -129,12 +132,41 @@ pub struct Field {
     pub rust_name: String,
     /// Type without the optional/nullable wrappers.
     pub ty: TypeRef,
+    /// How the runtime reads or writes the value beyond serde's defaults.
+    pub codec: FieldCodec,
     /// Listed in `required`.
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
     /// Doc text.
     pub doc: Option<String>,
+}
+
+/// What the runtime does for a struct field, decided by its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldCodec {
+    /// serde's own handling.
+    Plain,
+    /// An `i32`, `i64` or `f64` read from the number's text: integral floats (`10.0`) are
+    /// integers, and a value that does not fit is named in the error.
+    Number,
+    /// A timestamp written only as valid RFC 3339 (four-digit years).
+    Timestamp,
+    /// An optional field of any JSON value: a present `null` is kept (`Some(Value::Null)`), so
+    /// it is written back rather than dropped.
+    PresentNull,
+}
+
+impl FieldCodec {
+    /// The codec a field of type `ty` needs.
+    pub fn of(ty: &TypeRef, required: bool, nullable: bool) -> FieldCodec {
+        match ty {
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => FieldCodec::Number,
+            TypeRef::DateTime => FieldCodec::Timestamp,
+            TypeRef::Any if !required && !nullable => FieldCodec::PresentNull,
+            _ => FieldCodec::Plain,
+        }
+    }
 }
 
 /// A known value of a string enum.
@@ -157,6 +189,15 @@ pub struct TaggedVariant {
     pub tags: Vec<String>,
 }
 
+/// A variant that an object without the tag selects, when it has all of `required`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagDefault {
+    /// The default of the tag property in the variant's schema (one of its tags).
+    pub tag: String,
+    /// Wire names of the properties the variant's schema requires.
+    pub required: Vec<String>,
+}
+
 /// A variant of an untagged union.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UntaggedVariant {
@@ -175,8 +216,11 @@ pub enum TypeRef {
     String,
     /// A 32-bit integer (`format: int32`).
     I32,
-    /// Any other integer.
+    /// A 64-bit integer (`format: int64`, or both bounds given).
     I64,
+    /// An integer of any size (`integer` without format or bounds), held exactly by the
+    /// runtime's `Integer`.
+    Integer,
     /// A floating point number.
     F64,
     /// A boolean.

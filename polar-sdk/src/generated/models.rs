@@ -1495,8 +1495,10 @@ pub struct CustomerIndividual {
     /// Unique identifier of the customer.
     pub id: uuid::Uuid,
     /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
@@ -1538,8 +1540,10 @@ pub struct CustomerIndividual {
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
     /// When the customer was soft-deleted; null while the customer is active.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Time of the earliest event ingested for this customer, which may be before `created_at`; null if no event has been ingested.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
@@ -1621,18 +1625,22 @@ pub struct CustomerMeter {
     /// Unique identifier of this customer meter.
     pub id: uuid::Uuid,
     /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the customer being metered.
     pub customer_id: uuid::Uuid,
     /// Identifier of the meter.
     pub meter_id: uuid::Uuid,
     /// Units the customer has used so far.
+    #[serde(deserialize_with = "crate::runtime::number::deserialize")]
     pub consumed_units: f64,
     /// Units granted to the customer.
-    pub credited_units: i64,
+    pub credited_units: crate::Integer,
     /// Units left, that is credited units minus consumed units.
+    #[serde(deserialize_with = "crate::runtime::number::deserialize")]
     pub balance: f64,
     /// The customer being metered.
     pub customer: Customer,
@@ -1802,8 +1810,10 @@ pub struct CustomerTeam {
     /// Unique identifier of the customer.
     pub id: uuid::Uuid,
     /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
@@ -1850,8 +1860,10 @@ pub struct CustomerTeam {
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
     /// When the customer was soft-deleted; null while the customer is active.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Time of the earliest event ingested for this customer, which may be before `created_at`; null if no event has been ingested.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
@@ -2216,8 +2228,8 @@ pub type MetadataOutputType = std::collections::BTreeMap<
 pub enum MetadataOutputTypeValue {
     /// A value of type `String`.
     String(String),
-    /// A value of type `i64`.
-    Integer(i64),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
     /// A value of type `f64`.
     Number(f64),
     /// A value of type `bool`.
@@ -2231,7 +2243,7 @@ impl crate::runtime::scalar_union::ScalarUnion for MetadataOutputTypeValue {
         Some(Self::String(value.to_owned()))
     }
 
-    fn from_i64(value: i64) -> Option<Self> {
+    fn from_integer(value: crate::Integer) -> Option<Self> {
         Some(Self::Integer(value))
     }
 
@@ -2262,8 +2274,10 @@ pub struct Meter {
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
     /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Unique identifier of the meter.
     pub id: uuid::Uuid,
@@ -2284,7 +2298,7 @@ pub struct Meter {
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub custom_multiplier: Option<Option<i64>>,
+    pub custom_multiplier: Option<Option<crate::Integer>>,
     /// Which ingested events the meter takes into account.
     pub filter: Filter,
     /// How the matching events are combined into the meter's value.
@@ -2295,7 +2309,8 @@ pub struct Meter {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::datetime::serialize",
+        deserialize_with = "crate::runtime::double_option::deserialize"
     )]
     pub archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Fields the server sent that this SDK version does not know, kept as sent.
@@ -2330,6 +2345,10 @@ impl serde::Serialize for MeterAggregation {
 
 impl crate::runtime::tagged::TaggedUnion for MeterAggregation {
     const TAG: &'static str = "func";
+    const DEFAULT_TAGS: &'static [(&'static str, &'static [&'static str])] = &[
+        ("unique", &["property"]),
+        ("count", &[]),
+    ];
     fn knows(tag: &str) -> bool {
         matches!(tag, "count" | "avg" | "max" | "min" | "sum" | "unique")
     }
@@ -2446,9 +2465,9 @@ impl std::str::FromStr for MeterUnit {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pagination {
     /// The `total_count` property.
-    pub total_count: i64,
+    pub total_count: crate::Integer,
     /// The `max_page` property.
-    pub max_page: i64,
+    pub max_page: crate::Integer,
     /// Fields the server sent that this SDK version does not know, kept as sent.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -3156,7 +3175,11 @@ pub struct ValidationError {
     /// The `type` property.
     pub r#type: String,
     /// The `input` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::present::deserialize"
+    )]
     pub input: Option<serde_json::Value>,
     /// The `ctx` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3173,8 +3196,8 @@ pub struct ValidationError {
 pub enum ValidationErrorLocItem {
     /// A value of type `String`.
     String(String),
-    /// A value of type `i64`.
-    Integer(i64),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
     /// A value of a shape this SDK version does not know, kept as sent.
     Unknown(serde_json::Value),
 }
@@ -3184,7 +3207,7 @@ impl crate::runtime::scalar_union::ScalarUnion for ValidationErrorLocItem {
         Some(Self::String(value.to_owned()))
     }
 
-    fn from_i64(value: i64) -> Option<Self> {
+    fn from_integer(value: crate::Integer) -> Option<Self> {
         Some(Self::Integer(value))
     }
 
@@ -3204,9 +3227,10 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
 impl crate::runtime::PagedResponse for ListResourceCustomerMeter {
     type Item = CustomerMeter;
     fn into_page_parts(self) -> (Vec<Self::Item>, crate::PageInfo) {
+        use crate::runtime::number::PageCount as _;
         let info = crate::PageInfo {
-            total_count: self.pagination.total_count,
-            max_page: self.pagination.max_page,
+            total_count: self.pagination.total_count.page_count(),
+            max_page: self.pagination.max_page.page_count(),
         };
         (self.items, info)
     }

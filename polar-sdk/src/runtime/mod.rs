@@ -1,17 +1,22 @@
 //! Crate-internal runtime that the generated code is written against.
 //!
-//! Nothing here is public API except [`OneOrMany`], which is re-exported at the crate root.
+//! Nothing here is public API except [`OneOrMany`], [`Integer`] and [`IntegerError`], which are
+//! re-exported at the crate root.
 //! The names and signatures are a contract with `codegen/`: change them only together.
 
+pub(crate) mod datetime;
 pub(crate) mod double_option;
+pub(crate) mod number;
 mod one_or_many;
 pub(crate) mod open_enum;
 mod path;
+pub(crate) mod present;
 mod query;
 mod request;
 pub(crate) mod scalar_union;
 pub(crate) mod tagged;
 
+pub use number::{Integer, IntegerError};
 pub use one_or_many::OneOrMany;
 pub(crate) use open_enum::OpenEnum;
 pub(crate) use path::PathParam;

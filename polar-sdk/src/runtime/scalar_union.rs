@@ -2,13 +2,18 @@
 //! visitor: the JSON token's own type picks the variant, so nothing is buffered and no
 //! variant is tried and failed (which is what `#[serde(untagged)]` does, allocating an error
 //! each time). Anything else, or a number the union has no variant for, is kept in `Unknown`.
+//! From serde_json the visitor reads the token's source text, so a whole number of any size
+//! reaches an `Integer` variant exactly and `2.0` goes to a number variant where there is one.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use super::number::{Integer, RAW_TOKEN};
 
 /// A generated union whose variants are JSON scalars. Each method returns the variant for
 /// a token of that type, or `None` if the union has none.
@@ -17,11 +22,16 @@ pub(crate) trait ScalarUnion: Sized {
     fn from_str(_value: &str) -> Option<Self> {
         None
     }
-    /// An integer token that fits `i64`.
+    /// A whole number that fits `i64`, for an `i64` or `i32` variant.
     fn from_i64(_value: i64) -> Option<Self> {
         None
     }
-    /// A number token with a fraction, or an integer without an integer variant.
+    /// A whole number of any size, for an [`Integer`] variant.
+    fn from_integer(_value: Integer) -> Option<Self> {
+        None
+    }
+    /// A number token with a fraction or exponent, or a whole number without an integer
+    /// variant.
     fn from_f64(_value: f64) -> Option<Self> {
         None
     }
@@ -33,11 +43,61 @@ pub(crate) trait ScalarUnion: Sized {
     fn unknown(value: Value) -> Self;
 }
 
-/// `Deserialize` for a [`ScalarUnion`].
+/// `Deserialize` for a [`ScalarUnion`]. From serde_json it reads the token's source text, so
+/// integers of any size reach an [`Integer`] variant exactly.
 pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: ScalarUnion>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_any(ScalarVisitor(PhantomData))
+    deserializer.deserialize_newtype_struct(RAW_TOKEN, ScalarVisitor(PhantomData))
+}
+
+/// A whole number's variant: the `i64` one if it fits, else the `Integer` one, else the
+/// number one.
+fn whole<T: ScalarUnion>(value: Integer) -> Option<T> {
+    value
+        .as_i64()
+        .and_then(T::from_i64)
+        .or_else(|| T::from_integer(value.clone()))
+        .or_else(|| {
+            Some(value.as_f64())
+                .filter(|v| v.is_finite())
+                .and_then(T::from_f64)
+        })
+}
+
+fn number_value(value: f64) -> Value {
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+/// The variant for a number token's text.
+fn from_number_text<T: ScalarUnion, E: serde::de::Error>(text: &str) -> Result<T, E> {
+    let plain_digits = !text.contains(['.', 'e', 'E']);
+    let float = text.parse::<f64>().ok().filter(|v| v.is_finite());
+    let integer = text.parse::<Integer>().ok();
+    // `2.0` is a whole number too, but a number variant, where there is one, says so better.
+    let chosen = if plain_digits {
+        integer
+            .clone()
+            .and_then(whole)
+            .or_else(|| float.and_then(T::from_f64))
+    } else {
+        float
+            .and_then(T::from_f64)
+            .or_else(|| integer.clone().and_then(whole))
+    };
+    if let Some(variant) = chosen {
+        return Ok(variant);
+    }
+    // No variant for it: kept as `serde_json::Value` holds it.
+    serde_json::from_str(text).map(T::unknown).map_err(|_| {
+        E::invalid_value(
+            serde::de::Unexpected::Other(&format!(
+                "number `{}`",
+                text.chars().take(40).collect::<String>()
+            )),
+            &"a number within the range of f64",
+        )
+    })
 }
 
 struct ScalarVisitor<T>(PhantomData<T>);
@@ -49,25 +109,30 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
         f.write_str("a JSON value")
     }
 
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
         Ok(T::from_str(value).unwrap_or_else(|| T::unknown(Value::from(value))))
     }
 
     fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<T, E> {
-        Ok(T::from_i64(value)
-            .or_else(|| T::from_f64(value as f64))
-            .unwrap_or_else(|| T::unknown(Value::from(value))))
+        Ok(whole(Integer::from(value)).unwrap_or_else(|| T::unknown(Value::from(value))))
     }
 
     fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<T, E> {
-        let as_i64 = i64::try_from(value).ok().and_then(T::from_i64);
-        Ok(as_i64
-            .or_else(|| T::from_f64(value as f64))
-            .unwrap_or_else(|| T::unknown(Value::from(value))))
+        Ok(whole(Integer::from(value)).unwrap_or_else(|| T::unknown(Value::from(value))))
     }
 
     fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<T, E> {
-        Ok(T::from_f64(value).unwrap_or_else(|| T::unknown(Value::from(value))))
+        let integral = || {
+            let text = format!("{value:.0}");
+            (value.fract() == 0.0).then(|| text.parse().ok()).flatten()
+        };
+        Ok(T::from_f64(value)
+            .or_else(|| integral().and_then(whole))
+            .unwrap_or_else(|| T::unknown(number_value(value))))
     }
 
     fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<T, E> {
@@ -86,8 +151,39 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
         Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(T::unknown)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(T::unknown)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let Some(key) = map.next_key::<Cow<'de, str>>()? else {
+            return Ok(T::unknown(Value::Object(Map::new())));
+        };
+        if key != RAW_TOKEN {
+            // A real object (from a format without source text): kept as sent.
+            let mut object = Map::new();
+            object.insert(key.into_owned(), map.next_value()?);
+            while let Some((key, value)) = map.next_entry()? {
+                object.insert(key, value);
+            }
+            return Ok(T::unknown(Value::Object(object)));
+        }
+        let text: Cow<'de, str> = map.next_value()?;
+        let text = text.trim();
+        let custom = <A::Error as serde::de::Error>::custom;
+        match text.as_bytes().first() {
+            Some(b'"') => {
+                let value: Cow<'_, str> = match text.get(1..text.len() - 1) {
+                    Some(inner) if !inner.contains('\\') => Cow::Borrowed(inner),
+                    _ => Cow::Owned(serde_json::from_str::<String>(text).map_err(custom)?),
+                };
+                Ok(T::from_str(&value).unwrap_or_else(|| T::unknown(Value::from(&*value))))
+            }
+            Some(b't' | b'f' | b'n' | b'[' | b'{') => {
+                let value: Value = serde_json::from_str(text).map_err(custom)?;
+                match value {
+                    Value::Bool(b) => self.visit_bool(b),
+                    other => Ok(T::unknown(other)),
+                }
+            }
+            _ => from_number_text(text),
+        }
     }
 }
 
@@ -201,5 +297,66 @@ mod tests {
             serde_json::from_str::<Numeric>("\"x\"").unwrap(),
             Numeric::Unknown(json!("x"))
         );
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Metadata {
+        Integer(crate::Integer),
+        Number(f64),
+        Unknown(Value),
+    }
+
+    impl super::ScalarUnion for Metadata {
+        fn from_integer(value: crate::Integer) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn from_f64(value: f64) -> Option<Self> {
+            Some(Self::Number(value))
+        }
+        fn unknown(value: Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Metadata {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::deserialize(d)
+        }
+    }
+
+    #[test]
+    fn whole_numbers_of_any_size_stay_exact_and_floats_stay_floats() {
+        let int = |t: &str| Metadata::Integer(t.parse().unwrap());
+        for (text, expected) in [
+            ("18446744073709551617", int("18446744073709551617")),
+            ("-7", int("-7")),
+            ("1e400", int(&format!("1{}", "0".repeat(400)))),
+            ("2.0", Metadata::Number(2.0)),
+            (
+                "5.960464477539063e-8",
+                Metadata::Number(5.960464477539063e-8),
+            ),
+            ("\"a\\\"b\"", Metadata::Unknown(json!("a\"b"))),
+            ("[1]", Metadata::Unknown(json!([1]))),
+        ] {
+            assert_eq!(
+                serde_json::from_str::<Metadata>(text).unwrap(),
+                expected,
+                "{text}"
+            );
+        }
+        // Without a number variant, an integral float is a whole number.
+        assert_eq!(
+            serde_json::from_str::<Scalar>("10.0").unwrap(),
+            Scalar::Integer(10)
+        );
+        assert_eq!(
+            serde_json::from_str::<Scalar>("\"a\\u0062\"").unwrap(),
+            Scalar::String("ab".into())
+        );
+        let err = serde_json::from_str::<Scalar>("1.5e400")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1.5e400"), "{err}");
     }
 }

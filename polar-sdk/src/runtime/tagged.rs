@@ -2,11 +2,14 @@
 //! decoded in one pass.
 //!
 //! JSON objects are unordered, so the tag may come after other fields (Polar puts `type` in
-//! the middle of a customer). The fields before the tag are buffered; once the tag is known,
-//! the variant's own `Deserialize` reads the buffered fields and then the rest of the *live*
-//! map, so the bulk of the object is never copied into an intermediate value or parsed twice.
-//! Only an unknown or missing tag buffers the whole object, which `Unknown` then keeps.
+//! the middle of a customer). The fields before the tag are buffered as their source text
+//! (numbers stay exact); once the tag is known, the variant's own `Deserialize` reads the
+//! buffered fields and then the rest of the *live* map, so the bulk of the object is never
+//! copied into an intermediate value or parsed twice. Only an unknown tag buffers the whole
+//! object, which `Unknown` then keeps. A missing tag selects the variant of the schema's
+//! default tag, where the document gives one.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -15,10 +18,16 @@ use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess, Visito
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
+use super::number::RAW_TOKEN;
+
 /// A generated union whose variants are selected by a string property.
 pub(crate) trait TaggedUnion: Sized {
     /// The discriminating property (`type`).
     const TAG: &'static str;
+    /// What an object without the tag is: `(tag, required properties)` of the variants whose
+    /// schema gives the tag a default, most required properties first. The first entry whose
+    /// required properties are all present is chosen; with none, the object is `Unknown`.
+    const DEFAULT_TAGS: &'static [(&'static str, &'static [&'static str])] = &[];
     /// Whether `tag` selects a variant this SDK version knows.
     fn knows(tag: &str) -> bool;
     /// Decodes the variant for a known `tag` from the whole object (tag included).
@@ -47,29 +56,47 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut before_tag: Vec<(String, Value)> = Vec::new();
+        let mut before_tag: Vec<(String, Buffered<'de>)> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value: Value = map.next_value()?;
             if key != T::TAG {
-                before_tag.push((key, value));
+                before_tag.push((key, map.next_value()?));
                 continue;
             }
+            let value: Value = map.next_value()?;
             let known = value.as_str().is_some_and(T::knows);
             if !known {
-                before_tag.push((key, value));
+                before_tag.push((key, Buffered::Value(value)));
                 return Ok(T::unknown(rest_as_value(before_tag, map)?));
             }
             let tag = value.as_str().unwrap_or_default().to_owned();
-            before_tag.push((key, value));
+            before_tag.push((key, Buffered::Value(value)));
             let object = Replay {
                 buffered: before_tag.into_iter(),
                 pending: None,
-                live: map,
+                live: Some(map),
                 _marker: PhantomData,
             };
             return T::deserialize_variant(&tag, object);
         }
-        Ok(T::unknown(Value::Object(before_tag.into_iter().collect())))
+        let present = |name: &&str| before_tag.iter().any(|(key, _)| key == name);
+        let default = T::DEFAULT_TAGS
+            .iter()
+            .find(|(_, required)| required.iter().all(&present));
+        if let Some((tag, _)) = default {
+            let object: Replay<'de, A> = Replay {
+                buffered: before_tag.into_iter(),
+                pending: None,
+                live: None,
+                _marker: PhantomData,
+            };
+            return T::deserialize_variant(tag, object);
+        }
+        let object = before_tag
+            .into_iter()
+            .map(|(key, value)| Ok((key, value.into_value()?)))
+            .collect::<Result<Map<String, Value>, serde_json::Error>>()
+            .map_err(A::Error::custom)?;
+        Ok(T::unknown(Value::Object(object)))
     }
 
     // Anything but an object cannot carry a tag: keep it as it is.
@@ -100,23 +127,79 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
     }
 }
 
+/// A field read before the tag: its JSON text where the format gives it (serde_json), so
+/// numbers are not rounded on the way; a decoded value otherwise.
+enum Buffered<'de> {
+    /// Borrowed from the input where it can be (`from_str`, `from_slice`).
+    Raw(Cow<'de, str>),
+    Value(Value),
+}
+
+impl Buffered<'_> {
+    fn into_value(self) -> Result<Value, serde_json::Error> {
+        match self {
+            Buffered::Raw(text) => serde_json::from_str(&text),
+            Buffered::Value(value) => Ok(value),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Buffered<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BufferedVisitor;
+        impl<'de> Visitor<'de> for BufferedVisitor {
+            type Value = Buffered<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buffered<'de>, A::Error> {
+                match map.next_key::<Cow<'de, str>>()? {
+                    Some(key) if key == RAW_TOKEN => map
+                        .next_value_seed(super::number::TextSeed)
+                        .map(Buffered::Raw),
+                    // Not a raw value but a real map (another format): read it as a value.
+                    Some(key) => {
+                        let mut object = Map::new();
+                        object.insert(key.into_owned(), map.next_value()?);
+                        while let Some((key, value)) = map.next_entry()? {
+                            object.insert(key, value);
+                        }
+                        Ok(Buffered::Value(Value::Object(object)))
+                    }
+                    None => Ok(Buffered::Value(Value::Object(Map::new()))),
+                }
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Buffered<'de>, D::Error> {
+                Value::deserialize(d).map(Buffered::Value)
+            }
+        }
+        deserializer.deserialize_newtype_struct(RAW_TOKEN, BufferedVisitor)
+    }
+}
+
 /// Reads the remaining entries of `map` after `buffered` into one JSON object.
 fn rest_as_value<'de, A: MapAccess<'de>>(
-    buffered: Vec<(String, Value)>,
+    buffered: Vec<(String, Buffered<'de>)>,
     mut map: A,
 ) -> Result<Value, A::Error> {
-    let mut object: Map<String, Value> = buffered.into_iter().collect();
+    let mut object = Map::new();
+    for (key, value) in buffered {
+        object.insert(key, value.into_value().map_err(A::Error::custom)?);
+    }
     while let Some((key, value)) = map.next_entry::<String, Value>()? {
         object.insert(key, value);
     }
     Ok(Value::Object(object))
 }
 
-/// A map that yields the buffered entries first, then the rest of the live map.
+/// A map that yields the buffered entries first, then the rest of the live map (if any).
 struct Replay<'de, A: MapAccess<'de>> {
-    buffered: std::vec::IntoIter<(String, Value)>,
-    pending: Option<Value>,
-    live: A,
+    buffered: std::vec::IntoIter<(String, Buffered<'de>)>,
+    pending: Option<Buffered<'de>>,
+    live: Option<A>,
     _marker: PhantomData<&'de ()>,
 }
 
@@ -133,14 +216,27 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
                 let key: StringDeserializer<A::Error> = key.into_deserializer();
                 seed.deserialize(key).map(Some)
             }
-            None => self.live.next_key_seed(seed),
+            None => match &mut self.live {
+                Some(live) => live.next_key_seed(seed),
+                None => Ok(None),
+            },
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match self.pending.take() {
-            Some(value) => seed.deserialize(value).map_err(A::Error::custom),
-            None => self.live.next_value_seed(seed),
+            Some(Buffered::Raw(Cow::Borrowed(text))) => seed
+                .deserialize(&mut serde_json::Deserializer::from_str(text))
+                .map_err(A::Error::custom),
+            // A reader never borrows from its input, so it serves any `'de`.
+            Some(Buffered::Raw(Cow::Owned(text))) => seed
+                .deserialize(&mut serde_json::Deserializer::from_reader(text.as_bytes()))
+                .map_err(A::Error::custom),
+            Some(Buffered::Value(value)) => seed.deserialize(value).map_err(A::Error::custom),
+            None => match &mut self.live {
+                Some(live) => live.next_value_seed(seed),
+                None => Err(A::Error::custom("a value was asked for before its key")),
+            },
         }
     }
 }
@@ -209,6 +305,73 @@ mod tests {
             r,
             rest: rest.as_object().cloned().unwrap_or_default(),
         }))
+    }
+
+    /// A union whose objects may leave the tag out: it then defaults to `circle`.
+    #[derive(Debug, PartialEq)]
+    enum Counted {
+        Circle(Box<Exact>),
+        Unknown(Value),
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Exact {
+        #[serde(default)]
+        kind: Option<String>,
+        n: crate::Integer,
+        #[serde(deserialize_with = "crate::runtime::number::deserialize")]
+        x: f64,
+    }
+
+    impl super::TaggedUnion for Counted {
+        const TAG: &'static str = "kind";
+        const DEFAULT_TAGS: &'static [(&'static str, &'static [&'static str])] =
+            &[("circle", &["n"])];
+        fn knows(tag: &str) -> bool {
+            tag == "circle"
+        }
+        fn deserialize_variant<'de, D: Deserializer<'de>>(
+            _tag: &str,
+            object: D,
+        ) -> Result<Self, D::Error> {
+            Deserialize::deserialize(object).map(Counted::Circle)
+        }
+        fn unknown(value: Value) -> Self {
+            Counted::Unknown(value)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Counted {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::deserialize(d)
+        }
+    }
+
+    #[test]
+    fn a_missing_tag_selects_the_default_variant() {
+        let text = r#"{"n": 3, "x": 0.5}"#;
+        let decoded: Counted = serde_json::from_str(text).unwrap();
+        let expected = Exact {
+            kind: None,
+            n: 3.into(),
+            x: 0.5,
+        };
+        assert_eq!(decoded, Counted::Circle(Box::new(expected)));
+        // Without the default variant's required properties, the object stays as sent.
+        let empty: Counted = serde_json::from_str(r#"{"x": 1}"#).unwrap();
+        assert_eq!(empty, Counted::Unknown(json!({"x": 1})));
+        let other: Counted = serde_json::from_str(r#"{"kind": "square", "n": 1}"#).unwrap();
+        assert_eq!(other, Counted::Unknown(json!({"kind": "square", "n": 1})));
+    }
+
+    #[test]
+    fn numbers_before_the_tag_stay_exact() {
+        let text = r#"{"n": 18446744073709551617, "x": 5.960464477539063e-8, "kind": "circle"}"#;
+        let Counted::Circle(decoded) = serde_json::from_str::<Counted>(text).unwrap() else {
+            panic!("a circle");
+        };
+        assert_eq!(decoded.n.to_string(), "18446744073709551617");
+        assert_eq!(decoded.x, 5.960464477539063e-8);
     }
 
     #[test]
