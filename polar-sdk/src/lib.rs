@@ -81,6 +81,7 @@ mod generated;
 mod pagination;
 mod retry;
 pub(crate) mod runtime;
+pub mod webhooks;
 
 pub use client::{Polar, PolarBuilder};
 pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportError};
