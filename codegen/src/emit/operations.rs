@@ -355,7 +355,7 @@ fn builder(api: &Api, operation: &Operation) -> TokenStream {
                 "Sends the request and returns one page; [`Page::next`](crate::Page::next) fetches the following one.\n\n{errors_doc}"
             ));
             let stream_doc = doc_attrs(
-                "Every item of every page from the one set (or the first), fetched lazily one page at a time.\n\nStops after the last page reported by the server, on an empty page, or at the first error.",
+                "Every item of every page from the one set (or the first), fetched lazily one page at a time.\n\nEnds after the last page the server reports, or at the first error; a repeated page, or an empty page before the last, ends it with [`Error::Pagination`](crate::Error::Pagination) rather than silently.",
             );
             (
                 quote! {
@@ -483,12 +483,12 @@ pub(super) fn accepts(api: &Api, ty: &TypeRef) -> String {
                 } else {
                     format!("one `{item}`")
                 };
-                format!("Accepts {single}, or several as an array or a `Vec`.")
+                format!("Accepts {single}, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).")
             }
             _ => format!("Accepts a [`{name}`](models::{name})."),
         },
         TypeRef::Array(item) => format!(
-            "Accepts any iterator of `{}`, e.g. an array.",
+            "Accepts any iterator of `{}`, e.g. an array; an empty one fails with `Error::InvalidRequest` before sending (leave it unset for the default).",
             type_text(api, item)
         ),
         TypeRef::String => "Accepts a `&str` or `String`.".to_owned(),

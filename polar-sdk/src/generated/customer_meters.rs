@@ -130,7 +130,7 @@ pub struct CustomerMetersList {
 impl CustomerMetersList {
     /// Only return meters of this organization, or of any of these organizations.
     ///
-    /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`.
+    /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
         mut self,
         value: impl Into<filters::OrganizationIdFilter>,
@@ -141,7 +141,7 @@ impl CustomerMetersList {
 
     /// Only return meters of this customer, or of any of these customers.
     ///
-    /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`.
+    /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
         self.customer_id = Some(value.into());
         self
@@ -149,7 +149,7 @@ impl CustomerMetersList {
 
     /// Only return meters of customers with this external ID, or one of these.
     ///
-    /// Accepts a `&str`/`String`, or several as an array or a `Vec`.
+    /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
         mut self,
         value: impl Into<filters::ExternalCustomerIdFilter>,
@@ -160,7 +160,7 @@ impl CustomerMetersList {
 
     /// Only return entries for this meter, or for any of these meters.
     ///
-    /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`.
+    /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn meter_id(mut self, value: impl Into<filters::MeterIdFilter>) -> Self {
         self.meter_id = Some(value.into());
         self
@@ -190,7 +190,7 @@ impl CustomerMetersList {
     ///
     /// The server uses `["-modified_at"]` when this is not set.
     ///
-    /// Accepts any iterator of `CustomerMeterSortProperty`, e.g. an array.
+    /// Accepts any iterator of `CustomerMeterSortProperty`, e.g. an array; an empty one fails with `Error::InvalidRequest` before sending (leave it unset for the default).
     pub fn sorting(
         mut self,
         value: impl IntoIterator<Item = models::CustomerMeterSortProperty>,
@@ -306,7 +306,7 @@ impl CustomerMetersList {
 
     /// Every item of every page from the one set (or the first), fetched lazily one page at a time.
     ///
-    /// Stops after the last page reported by the server, on an empty page, or at the first error.
+    /// Ends after the last page the server reports, or at the first error; a repeated page, or an empty page before the last, ends it with [`Error::Pagination`](crate::Error::Pagination) rather than silently.
     pub fn into_stream(self) -> crate::PageStream<models::CustomerMeter> {
         let request = self.request();
         self.client
