@@ -8,7 +8,7 @@ use polar_sdk::{Error, Polar};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let id: uuid::Uuid = std::env::args()
+    let id: polar_sdk::uuid::Uuid = std::env::args()
         .nth(1)
         .ok_or("usage: get <customer-meter-id>")?
         .parse()?;

@@ -10,7 +10,7 @@
 //! use polar_sdk::models::{CustomerMeter, CustomerMeterSortProperty};
 //! use polar_sdk::{Error, Polar, Server};
 //!
-//! # async fn run(org_id: uuid::Uuid, meter_id: uuid::Uuid) -> Result<(), Error> {
+//! # async fn run(org_id: polar_sdk::uuid::Uuid, meter_id: polar_sdk::uuid::Uuid) -> Result<(), Error> {
 //! let polar = Polar::builder()
 //!     .access_token(std::env::var("POLAR_ACCESS_TOKEN").unwrap_or_default())
 //!     .server(Server::Sandbox)
@@ -38,6 +38,12 @@
 //! }
 //! # let _ = all; Ok(()) }
 //! ```
+//!
+//! # Reference pages
+//!
+//! Each generated resource has a Markdown reference page beside the crate, in `docs/` (the
+//! index is `docs/README.md`): its operations with their parameters, responses, errors and an
+//! example each. The examples are compiled as doc-tests of this crate.
 //!
 //! # Behaviour
 //!
@@ -91,6 +97,14 @@ pub use generated::*;
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
 pub use runtime::{Integer, IntegerError, OneOrMany};
+
+/// The `uuid` crate, re-exported: ids in requests and responses are [`uuid::Uuid`], and a
+/// program that only talks to Polar needs no `uuid` dependency of its own (nor a matching
+/// version).
+pub use uuid;
+
+/// The `chrono` crate, re-exported: timestamps are `chrono::DateTime<chrono::Utc>`.
+pub use chrono;
 
 /// Compiles the README's Rust examples as doc-tests, so the quick start cannot rot.
 #[cfg(doctest)]

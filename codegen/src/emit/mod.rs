@@ -168,6 +168,10 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    files.push(EmittedFile {
+        name: format!("{DOCS_DIR}/README.md"),
+        content: Content::Markdown(reference::index(api, &selection.resources)),
+    });
 
     let defs: Vec<&TypeDef> = selection
         .types

@@ -37,6 +37,28 @@ pub fn page(api: &Api, resource: &str) -> String {
     out
 }
 
+/// The index of the reference pages: every generated resource, its accessor and operations.
+pub fn index(api: &Api, resources: &[String]) -> String {
+    let mut out = String::from(
+        "# polar-sdk reference\n\nOne page per resource the SDK generates, each with its \
+         operations, parameters, responses and errors, and examples that compile.\n\n\
+         | resource | accessor | operations |\n| --- | --- | --- |\n",
+    );
+    for resource in resources {
+        let verbs: Vec<String> = api
+            .resource_operations(resource)
+            .map(|op| format!("`{}`", bare(&op.verb)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| [{}]({resource}.md) | `polar.{resource}()` | {} |",
+            type_name(resource),
+            verbs.join(", ")
+        );
+    }
+    out
+}
+
 fn bare(name: &str) -> &str {
     name.trim_start_matches("r#")
 }
