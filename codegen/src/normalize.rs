@@ -13,6 +13,7 @@
 //! | `examples: [..]`                       | `example: first` + `x-examples: [..]`                    |
 //! | lone `{"type": "null"}`                | `nullable: true` + `x-null: true`                        |
 //! | top-level `webhooks`                   | `x-webhooks` (kept verbatim; not generated yet)          |
+//! | `propertyNames: {..}` (a map's key rule) | `x-property-names: {..}` (shown in the docs; not enforced) |
 //!
 //! Keywords neither model can hold (`if`/`then`/`else`, `patternProperties`, …) are dropped
 //! with a [`Diagnostic`] naming their JSON pointer.
@@ -44,7 +45,6 @@ const DROPPED_KEYWORDS: &[&str] = &[
     "unevaluatedProperties",
     "unevaluatedItems",
     "contains",
-    "propertyNames",
     "$dynamicRef",
     "$anchor",
 ];
@@ -299,6 +299,10 @@ impl Walker<'_> {
         rewrite_exclusive_bound(object, "exclusiveMaximum", "maximum");
         self.rewrite_integer_bounds(object, at);
         rewrite_examples(object);
+        // A rule for a map's keys validates, it does not shape the type: keep it for the docs.
+        if let Some(rule) = object.remove("propertyNames") {
+            object.insert("x-property-names".into(), rule);
+        }
         if let Some(prefix) = object.remove("prefixItems") {
             object.insert("x-prefix-items".into(), prefix);
             object
@@ -533,6 +537,15 @@ mod tests {
         assert_eq!(out["example"], json!(["a", "x"]));
         assert_eq!(out["x-examples"].as_array().unwrap().len(), 2);
         assert!(out.get("prefixItems").is_none());
+    }
+
+    #[test]
+    fn key_rules_are_kept_for_the_docs_not_reported() {
+        let (out, diagnostics) = schema(json!({"type": "object",
+            "additionalProperties": {"type": "string"}, "propertyNames": {"maxLength": 40}}));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(out["x-property-names"], json!({"maxLength": 40}));
+        assert!(out.get("propertyNames").is_none());
     }
 
     #[test]

@@ -58,6 +58,7 @@ construct!(sort_enum_with_descending_values, "sort_enum.yaml");
 construct!(prefix_items_tuple, "tuple.yaml");
 construct!(ref_with_sibling_description, "ref_sibling_description.yaml");
 construct!(page_number_pagination, "pagination.yaml");
+construct!(map_key_rules_in_the_docs, "key_rules.yaml");
 construct!(number_types_and_tag_defaults, "numbers.yaml");
 construct!(
     nullable_inline_types_and_name_collisions,

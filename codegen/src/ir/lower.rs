@@ -508,7 +508,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: is_required,
                 nullable: is_nullable,
-                doc: description(&property),
+                doc: with_key_rule(description(&property), &property),
             });
         }
         let mut names: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
@@ -1162,6 +1162,66 @@ fn description(schema: &ReferenceOr<Schema>) -> Option<String> {
             .map(str::to_owned),
         ReferenceOr::Reference { .. } => None,
     }
+}
+
+/// `doc` followed by the rule a map's keys follow (`propertyNames`, kept by normalize as
+/// `x-property-names`), in words: the rule is not enforced by the types, so the docs say it.
+fn with_key_rule(doc: Option<String>, schema: &ReferenceOr<Schema>) -> Option<String> {
+    let ReferenceOr::Item(schema) = schema else {
+        return doc;
+    };
+    // The map may sit in a branch of a nullable `anyOf`/`oneOf`.
+    let branches: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+        SchemaKind::AnyOf { any_of } => any_of,
+        SchemaKind::OneOf { one_of } => one_of,
+        _ => &[],
+    };
+    let rule = std::iter::once(schema)
+        .chain(branches.iter().filter_map(|branch| match branch {
+            ReferenceOr::Item(branch) => Some(branch),
+            ReferenceOr::Reference { .. } => None,
+        }))
+        .find_map(|s| s.schema_data.extensions.get("x-property-names"));
+    let Some(rule) = rule.and_then(key_rule_text) else {
+        return doc;
+    };
+    Some(match doc {
+        Some(doc) => format!("{doc}\n\n{rule}"),
+        None => rule,
+    })
+}
+
+/// A `propertyNames` schema in words, e.g. "Keys are 1 to 40 characters long.".
+fn key_rule_text(rule: &Value) -> Option<String> {
+    if let Some(reference) = rule.get("$ref").and_then(Value::as_str) {
+        let name = reference.rsplit('/').next().unwrap_or(reference);
+        return Some(format!("Keys are `{}` values.", type_name(name)));
+    }
+    let mut parts = Vec::new();
+    if let Some(format) = rule.get("format").and_then(Value::as_str) {
+        parts.push(match format {
+            "uuid" | "uuid4" => "UUIDs".to_owned(),
+            other => format!("`{other}` strings"),
+        });
+    }
+    let (min, max) = (
+        rule.get("minLength").and_then(Value::as_u64),
+        rule.get("maxLength").and_then(Value::as_u64),
+    );
+    match (min, max) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max} characters long")),
+        (None, Some(max)) => parts.push(format!("at most {max} characters long")),
+        (Some(min), None) => parts.push(format!("at least {min} characters long")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = rule.get("pattern").and_then(Value::as_str) {
+        parts.push(format!("matching `{pattern}`"));
+    }
+    if let Some(values) = rule.get("enum").and_then(Value::as_array) {
+        let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+        parts.push(format!("one of {}", values.join(", ")));
+    }
+    (!parts.is_empty()).then(|| format!("Keys are {}.", parts.join(", ")))
 }
 
 fn nullable(ty: TypeRef) -> TypeRef {
