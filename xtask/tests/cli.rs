@@ -2,33 +2,11 @@
 //! (clear error naming file and JSON pointer, non-zero exit, nothing written).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod support;
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("xtask runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use support::{root, scratch, stderr, stdout, xtask};
 
 /// The committed generated code matches `openapi/`: `cargo test` alone catches drift.
 #[test]
@@ -256,10 +234,6 @@ fn unknown_resource_in_config() {
     );
     assert!(!out.exists());
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 const COMMANDS: &[&str] = &["codegen", "bench-codegen", "compile-check", "conformance"];
