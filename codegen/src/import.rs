@@ -49,6 +49,21 @@ const NAME_MAPS: &[&str] = &[
     "variables",
 ];
 
+/// The extensions kept: the ones that carry structure (pagination, grouping and naming,
+/// allowed subjects, server ids). Any other `x-` key is dropped, because extensions are where
+/// documentation tools keep their prose (`x-codeSamples`, Mintlify's `x-mint` callouts) and a
+/// new one must not slip Polar's words in unnoticed.
+pub const KEPT_EXTENSIONS: &[&str] = &[
+    "x-speakeasy-group",
+    "x-speakeasy-name-override",
+    "x-speakeasy-pagination",
+    "x-speakeasy-enums",
+    "x-speakeasy-server-id",
+    "x-polar-allowed-subjects",
+    "x-polar-pagination",
+    "x-polar-environment",
+];
+
 /// Keywords whose values are data, kept verbatim (never walked: a default may well be an
 /// object with a `description` key).
 const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "required", "mapping"];
@@ -102,7 +117,8 @@ pub fn structure_only(document: &Value) -> Value {
                 };
                 out.insert(key.clone(), components);
             }
-            k if PROSE_KEYWORDS.contains(&k) => {}
+            k if PROSE_KEYWORDS.contains(&k)
+                || (k.starts_with("x-") && !KEPT_EXTENSIONS.contains(&k)) => {}
             _ => {
                 out.insert(key.clone(), keywords(value));
             }
@@ -133,7 +149,9 @@ fn keywords(value: &Value) -> Value {
             let mut out = Map::new();
             for (key, value) in map {
                 let key_str = key.as_str();
-                if PROSE_KEYWORDS.contains(&key_str) {
+                if PROSE_KEYWORDS.contains(&key_str)
+                    || (key_str.starts_with("x-") && !KEPT_EXTENSIONS.contains(&key_str))
+                {
                     continue;
                 }
                 let kept = if key_str == "default" && is_display_data(value) {
@@ -240,6 +258,8 @@ mod tests {
             "paths": {
                 "/v1/b": {"get": {"operationId": "b:get", "summary": "S", "description": "D",
                     "x-codeSamples": [{"lang": "ts", "source": "x"}],
+                    "x-mint": {"content": "<Note>Prose of theirs.</Note>"},
+                    "x-speakeasy-group": "b",
                     "parameters": [{"name": "q", "in": "query", "description": "D",
                         "schema": {"type": "string", "title": "Q", "examples": ["e"]}}],
                     "responses": {"200": {"description": "OK", "content": {"application/json":
@@ -272,7 +292,7 @@ mod tests {
                 "servers": [{"url": "https://api.polar.sh"}],
                 "paths": {
                     "/v1/a": {"get": {"operationId": "a:get", "responses": {}}},
-                    "/v1/b": {"get": {"operationId": "b:get",
+                    "/v1/b": {"get": {"operationId": "b:get", "x-speakeasy-group": "b",
                         "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
                         "responses": {"200": {"description": "", "content": {"application/json":
                             {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}

@@ -175,14 +175,37 @@ fn every_resource_of_the_real_document_can_be_selected() {
     assert!(generated >= 1);
 }
 
-/// Strings of the imported document that read like sentences (a capital, then at least two
-/// more words): prose that slipped through. Identifiers, formats, patterns and space-separated
-/// scope lists do not look like that.
+/// Strings of the imported document that read like sentences: at least four words, outside
+/// markup, one of them a word only prose uses ("the", "is", "you", ...). Identifiers, formats,
+/// patterns and space-separated scope lists have none.
 fn sentences(value: &serde_json::Value, at: &str, found: &mut Vec<String>) {
+    const PROSE_WORDS: &[&str] = &[
+        "the", "a", "an", "is", "are", "be", "to", "of", "and", "or", "for", "with", "this",
+        "that", "it", "you", "your", "if", "when", "can", "will", "not", "once", "make", "in",
+    ];
     match value {
         serde_json::Value::String(text)
-            if text.split_whitespace().count() >= 3
-                && text.starts_with(|c: char| c.is_ascii_uppercase()) =>
+            if {
+                let mut plain = String::new();
+                let mut in_tag = false;
+                for c in text.chars() {
+                    match c {
+                        '<' => in_tag = true,
+                        '>' => in_tag = false,
+                        c if !in_tag => plain.push(c),
+                        _ => {}
+                    }
+                }
+                let words: Vec<String> = plain
+                    .split_whitespace()
+                    .map(|w| {
+                        w.trim_matches(|c: char| !c.is_alphanumeric())
+                            .to_lowercase()
+                    })
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                words.len() >= 4 && words.iter().any(|w| PROSE_WORDS.contains(&w.as_str()))
+            } =>
         {
             found.push(format!("{at}: {text}"))
         }
