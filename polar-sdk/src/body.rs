@@ -44,8 +44,9 @@ pub(crate) async fn read_limited(
             None => first = Some(chunk),
             Some(head) => {
                 if joined.is_empty() {
-                    // `content_length` is at most `limit` here.
-                    let hint = response.content_length().unwrap_or(0) as usize;
+                    // Trust the declared length only so far: a server that announces the
+                    // whole limit and then trickles must not cost that much memory up front.
+                    let hint = response.content_length().unwrap_or(0).min(1 << 20) as usize;
                     joined.reserve(hint.max(head.len() + chunk.len()));
                     joined.extend_from_slice(head);
                 }

@@ -8,7 +8,8 @@
 //! ```
 //! use polar_sdk::webhooks::Webhook;
 //! # fn handle(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Result<(), polar_sdk::webhooks::WebhookError> {
-//! let webhook = Webhook::new(&std::env::var("POLAR_WEBHOOK_SECRET").unwrap_or("whsec_c2VjcmV0".into()))?;
+//! // An unset variable gives an empty secret, which `Webhook::new` refuses.
+//! let webhook = Webhook::new(&std::env::var("POLAR_WEBHOOK_SECRET").unwrap_or_default())?;
 //! let delivery = webhook.verify(headers, body)?;
 //! let event: serde_json::Value = delivery.json()?;
 //! println!("{} ({})", event["type"], delivery.id());
@@ -123,7 +124,10 @@ impl Webhook {
                 n if n.eq_ignore_ascii_case(SIGNATURE_HEADER) => &mut signature,
                 _ => continue,
             };
-            *slot = Some(value.as_ref().to_vec());
+            // The first of repeated headers counts, as with `HeaderMap::get` in `verify`.
+            if slot.is_none() {
+                *slot = Some(value.as_ref().to_vec());
+            }
         }
         let parts = RawHeaders {
             id: id.as_deref(),
@@ -190,7 +194,9 @@ impl Webhook {
             return Err(WebhookError::NoSignature);
         }
         let matched = self.keys.iter().any(|key| {
-            let expected = sign(key, id, timestamp_text, body);
+            let Some(expected) = sign(key, id, timestamp_text, body) else {
+                return false;
+            };
             // Fold every comparison so the time does not depend on which entry matched.
             candidates.iter().fold(0u8, |any, candidate| {
                 any | candidate.as_slice().ct_eq(&expected).unwrap_u8()
@@ -236,19 +242,16 @@ fn header_text<'h>(value: Option<&'h [u8]>, name: &'static str) -> Result<&'h st
     Ok(text)
 }
 
-/// The HMAC-SHA256 of `"{id}.{timestamp}.{body}"` under `key`.
-fn sign(key: &[u8], id: &str, timestamp: &str, body: &[u8]) -> Vec<u8> {
-    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => return Vec::new(),
-    };
+/// The HMAC-SHA256 of `"{id}.{timestamp}.{body}"` under `key`; `None` only if the MAC
+/// refused the key, which HMAC (any key length) never does.
+fn sign(key: &[u8], id: &str, timestamp: &str, body: &[u8]) -> Option<Vec<u8>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
     mac.update(id.as_bytes());
     mac.update(b".");
     mac.update(timestamp.as_bytes());
     mac.update(b".");
     mac.update(body);
-    mac.finalize().into_bytes().to_vec()
+    Some(mac.finalize().into_bytes().to_vec())
 }
 
 /// A delivery whose signature and timestamp checked out.

@@ -188,6 +188,14 @@ fn header_pairs_are_matched_case_insensitively() {
     ];
     let delivery = webhook.verify_pairs(pairs, BODY).unwrap();
     assert_eq!(delivery.id(), ID);
+    // A repeated header does not replace the first one (as `HeaderMap::get` reads it).
+    let repeated = [
+        ("webhook-id", ID),
+        ("webhook-id", "msg_other"),
+        ("webhook-timestamp", timestamp.as_str()),
+        ("webhook-signature", PLAIN_SIGNATURE),
+    ];
+    assert_eq!(webhook.verify_pairs(repeated, BODY).unwrap().id(), ID);
     assert!(matches!(
         webhook.verify_pairs([("webhook-id", ID)], BODY),
         Err(WebhookError::MissingHeader("webhook-timestamp"))

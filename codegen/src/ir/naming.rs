@@ -66,6 +66,10 @@ const PRELUDE: &[&str] = &[
 const RESERVED_MODULES: &[&str] = &[
     "filters",
     "models",
+    "body",
+    "webhooks",
+    "uuid",
+    "chrono",
     "client",
     "error",
     "generated",
@@ -260,6 +264,31 @@ mod tests {
         assert_eq!(field_name("billingAddress"), "billing_address");
         assert_eq!(field_name("x-trace"), "x_trace");
         assert_eq!(field_name("2fa"), "_2fa");
+    }
+
+    #[test]
+    fn every_item_of_the_crate_root_is_reserved() {
+        // The root re-exports the generated modules with a glob, which an item of the same
+        // name would shadow without a word: every module and re-exported crate is reserved.
+        let lib = include_str!("../../../polar-sdk/src/lib.rs");
+        for line in lib.lines().map(str::trim) {
+            let name = line
+                .strip_prefix("pub mod ")
+                .or_else(|| line.strip_prefix("pub(crate) mod "))
+                .or_else(|| line.strip_prefix("mod "))
+                .or_else(|| {
+                    line.strip_prefix("pub use ")
+                        .filter(|rest| !rest.contains("::"))
+                })
+                .map(|rest| rest.trim_end_matches(';'));
+            if let Some(name) = name {
+                assert_ne!(
+                    module_name(name),
+                    name,
+                    "`{name}` of polar-sdk's root is not reserved"
+                );
+            }
+        }
     }
 
     #[test]
