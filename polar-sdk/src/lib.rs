@@ -89,7 +89,7 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, Tran
 pub use generated::*;
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
-pub use runtime::{Integer, IntegerError, OneOrMany};
+pub use runtime::{Integer, IntegerError, OneOrMany, RawJson, UnknownFields};
 
 /// Compiles the README's Rust examples as doc-tests, so the quick start cannot rot.
 #[cfg(doctest)]
