@@ -137,11 +137,13 @@ pub(crate) fn expecting(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
 /// ```
 ///
 /// Each field is `rust_name: "wire name" required|optional Codec`, the codec one of the seeds
-/// of this module.
+/// of this module. The expansion's own names start with `__`, so no model type shadows them.
 macro_rules! decode_struct {
     ($name:ident { $($field:ident : $wire:literal $presence:ident $codec:ident),* $(,)? }) => {
         impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> Result<Self, __D::Error> {
                 struct __Visitor;
                 impl<'de> serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
@@ -150,10 +152,10 @@ macro_rules! decode_struct {
                         crate::runtime::object::expecting(f, stringify!($name))
                     }
 
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> Result<$name, A::Error> {
+                        mut map: __A,
+                    ) -> Result<$name, __A::Error> {
                         $(let mut $field = None;)*
                         let mut unknown = crate::UnknownFields::new();
                         while let Some(key) = map.next_key_seed(crate::runtime::number::TextSeed)? {
@@ -174,7 +176,7 @@ macro_rules! decode_struct {
                         Ok($name {
                             $($field: match $field {
                                 Some(value) => value,
-                                None => crate::runtime::object::$presence::<A::Error, _>(
+                                None => crate::runtime::object::$presence::<__A::Error, _>(
                                     crate::runtime::object::$codec::new(),
                                     $wire,
                                 )?,
