@@ -8,6 +8,8 @@ use polar_sdk::models::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 
+mod support;
+
 /// Numbers that `serde_json::Value` cannot hold as written.
 const NUMBERS: [&str; 3] = [
     "18446744073709551617000",
@@ -133,3 +135,46 @@ fn struct_decoding_keeps_its_rules() {
 }
 
 const METER: &str = r#"{"id":"00000000-0000-0000-0000-000000000001","created_at":"2025-01-02T03:04:05Z","modified_at":null,"customer_id":"00000000-0000-0000-0000-0000000000c0","meter_id":"00000000-0000-0000-0000-0000000000d0","consumed_units":12.5,"credited_units":100,"balance":87.5,"customer":{"id":"00000000-0000-0000-0000-0000000000c0","created_at":"2024-11-01T00:00:00Z","modified_at":null,"metadata":{"plan":"pro","seats":3},"external_id":"ext_1","email":"jane@example.com","email_verified":true,"type":"individual","name":"Jane","billing_name":null,"billing_address":null,"tax_id":null,"organization_id":"00000000-0000-0000-0000-0000000000e0","deleted_at":null,"first_user_event_at":null,"avatar_url":null},"meter":{"metadata":{},"created_at":"2025-01-01T00:00:00Z","modified_at":null,"id":"00000000-0000-0000-0000-0000000000d0","name":"API calls","unit":"scalar","filter":{"conjunction":"and","clauses":[{"property":"name","operator":"eq","value":"api_call"}]},"aggregation":{"func":"count"},"organization_id":"00000000-0000-0000-0000-0000000000e0"}}"#;
+
+/// The client's decode error still names the path when unknown data (kept as text) and an
+/// unknown union member come before the bad field; a good body keeps them through the client.
+#[tokio::test]
+async fn through_the_client_unknown_text_is_kept_and_errors_keep_their_path() {
+    use support::{client, meter_json, uuid, Reply, TestServer};
+    let with = |extra: &str, bad: bool| {
+        let mut text = meter_json(1).replacen('{', &format!(r#"{{"x_new": {extra},"#), 1);
+        text = text.replacen(
+            r#""meter": {"#,
+            &format!(r#""meter": {{"x_inner": [{extra}],"#),
+            1,
+        );
+        if bad {
+            text = text.replace(r#""name": "API calls""#, r#""name": 5"#);
+        }
+        text
+    };
+    let good = with(NUMBERS[0], false);
+    let bad = with(NUMBERS[1], true);
+    assert_ne!(good, meter_json(1), "the fixture changed shape");
+    let server = TestServer::scripted(vec![Reply::json(200, &good), Reply::json(200, &bad)]).await;
+    let polar = client(&server);
+    let meter = polar.customer_meters().get(uuid(1)).send().await.unwrap();
+    assert_eq!(
+        meter.unknown_fields.get("x_new").unwrap().as_str(),
+        NUMBERS[0]
+    );
+    assert_eq!(
+        meter.meter.unknown_fields.get("x_inner").unwrap().as_str(),
+        format!("[{}]", NUMBERS[0])
+    );
+    match polar
+        .customer_meters()
+        .get(uuid(1))
+        .send()
+        .await
+        .unwrap_err()
+    {
+        polar_sdk::Error::Decode(e) => assert_eq!(e.path(), "meter.name"),
+        other => panic!("{other:?}"),
+    }
+}
