@@ -41,11 +41,87 @@ pub fn format(file: EmittedFile) -> Result<GeneratedFile, Error> {
         file: file.name.clone(),
         message: e.to_string(),
     })?;
-    let body = separate_items(&prettyplease::unparse(&syntax));
+    let body = separate_items(&layout_decode_structs(&prettyplease::unparse(&syntax)));
     Ok(GeneratedFile {
         contents: format!("{HEADER}{body}"),
         name: file.name,
     })
+}
+
+/// The line that opens a struct's field list for the runtime's decoder.
+const DECODE_STRUCT: &str = "crate::runtime::decode_struct! {";
+
+/// prettyplease prints a macro's tokens as one flowing paragraph; a `decode_struct!` field
+/// list is laid out one field per line instead (`name: "wire" required Codec,`). An invocation
+/// of another shape is left as printed.
+fn layout_decode_structs(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut lines = source.lines();
+    while let Some(line) = lines.next() {
+        if line != DECODE_STRUCT {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
+        match field_list(&body.join(" ")) {
+            Some(laid_out) => out.push_str(&laid_out),
+            None => {
+                out.push_str(line);
+                out.push('\n');
+                for l in &body {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+                out.push_str("}\n");
+            }
+        }
+    }
+    out
+}
+
+/// `Name { a: "a" required Plain, ... }` as the whole invocation, one field per line.
+fn field_list(body: &str) -> Option<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = body
+        .parse::<proc_macro2::TokenStream>()
+        .ok()?
+        .into_iter()
+        .collect();
+    let [TokenTree::Ident(name), TokenTree::Group(group)] = tokens.as_slice() else {
+        return None;
+    };
+    if group.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut fields = Vec::new();
+    let mut field: Vec<TokenTree> = Vec::new();
+    for token in group.stream() {
+        match &token {
+            TokenTree::Punct(p) if p.as_char() == ',' => fields.push(std::mem::take(&mut field)),
+            _ => field.push(token),
+        }
+    }
+    if !field.is_empty() {
+        fields.push(field);
+    }
+    if fields.is_empty() {
+        return Some(format!("{DECODE_STRUCT}\n    {name} {{}}\n}}\n"));
+    }
+    let mut out = format!("{DECODE_STRUCT}\n    {name} {{\n");
+    for field in &fields {
+        let [TokenTree::Ident(rust), TokenTree::Punct(colon), TokenTree::Literal(wire), TokenTree::Ident(presence), TokenTree::Ident(codec)] =
+            field.as_slice()
+        else {
+            return None;
+        };
+        if colon.as_char() != ':' {
+            return None;
+        }
+        out.push_str(&format!("        {rust}: {wire} {presence} {codec},\n"));
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
 }
 
 /// prettyplease prints items back to back; a blank line after every item that closes at
@@ -108,6 +184,24 @@ mod tests {
             "{}",
             file.contents
         );
+    }
+
+    #[test]
+    fn decode_struct_field_lists_get_one_line_per_field() {
+        let file = format(EmittedFile {
+            name: "a.rs".into(),
+            content: Content::Rust(quote!(
+                crate::runtime::decode_struct! {
+                    Meter { id: "id" required Plain, r#type: "type" optional DoubleOption }
+                }
+                crate::runtime::decode_struct! {
+                    Empty {}
+                }
+            )),
+        })
+        .unwrap();
+        let expected = "crate::runtime::decode_struct! {\n    Meter {\n        id: \"id\" required Plain,\n        r#type: \"type\" optional DoubleOption,\n    }\n}\n\ncrate::runtime::decode_struct! {\n    Empty {}\n}\n";
+        assert!(file.contents.ends_with(expected), "{}", file.contents);
     }
 
     #[test]

@@ -66,6 +66,11 @@
 //! * An empty list in a filter or other list parameter is refused before sending
 //!   ([`Error::InvalidRequest`]): leaving the parameter out would widen the request. See
 //!   [`OneOrMany`](crate::OneOrMany#empty-lists).
+//! * Responses from a newer API version decode: a field this SDK version does not know goes
+//!   to the struct's `unknown_fields` ([`UnknownFields`]), an unknown enum value, union tag or
+//!   union shape to the type's `Unknown` variant. Unknown data is kept as the exact JSON text
+//!   sent ([`RawJson`]; unknown enum values as their string), so numbers of any size and
+//!   spelling survive, and encoding the value writes that text back unchanged.
 //! * Errors are typed: see [`Error`]. The access token never appears in any `Debug` or
 //!   `Display` output, error or log event of this crate. Every `Display` is bounded (bodies,
 //!   paths and messages are cut to a few hundred characters). Error texts and log events name
@@ -96,7 +101,7 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, Tran
 pub use generated::*;
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
-pub use runtime::{Integer, IntegerError, OneOrMany};
+pub use runtime::{Integer, IntegerError, OneOrMany, RawJson, UnknownFields};
 
 /// The `uuid` crate, re-exported: ids in requests and responses are [`uuid::Uuid`], and a
 /// program that only talks to Polar needs no `uuid` dependency of its own (nor a matching

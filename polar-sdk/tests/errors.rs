@@ -54,7 +54,7 @@ async fn not_found_is_typed() {
                 e.error,
                 polar_sdk::models::ResourceNotFoundError::ResourceNotFound
             );
-            assert_eq!(e.unknown_fields["extra"], 1);
+            assert_eq!(e.unknown_fields.get("extra").unwrap().as_str(), "1");
         }
         other => panic!("{other:?}"),
     }

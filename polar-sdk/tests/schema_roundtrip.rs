@@ -3,7 +3,8 @@
 //! types, and encoding them again gives the same JSON, numbers compared by exact decimal value.
 //!
 //! The generator aims at the edges: integers beyond `i64`, integral floats (`10.0`, `1e2`),
-//! the smallest and largest doubles, long and non-ASCII strings, unknown extra fields, absent
+//! the smallest and largest doubles, long and non-ASCII strings, unknown extra fields (with
+//! numbers no Rust type holds, kept as their text), absent
 //! optional fields, `null` where nullable, discriminators left to their default. The seed is
 //! fixed, so a failure names a case that can be replayed (`POLAR_ROUNDTRIP_SEED` picks another).
 
@@ -92,7 +93,7 @@ impl Generator<'_> {
             }
             Some("object") => self.map(schema, depth),
             // No type at all: any JSON value.
-            None => self.free_value(depth),
+            None => self.free_value(depth, false),
             other => panic!("the generator does not know type {other:?}"),
         }
     }
@@ -153,7 +154,7 @@ impl Generator<'_> {
         if self.rng.u8(..10) < 3 {
             let count = self.rng.usize(1..=3);
             for i in 0..count {
-                fields.push((format!("x_unknown_{i}"), self.free_value(depth + 1)));
+                fields.push((format!("x_unknown_{i}"), self.free_value(depth + 1, true)));
             }
         }
         self.rng.shuffle(&mut fields);
@@ -167,7 +168,7 @@ impl Generator<'_> {
             .map(|i| {
                 let value = match values {
                     Some(Value::Object(_)) => self.value(values.unwrap(), depth + 1),
-                    _ => self.free_value(depth + 1),
+                    _ => self.free_value(depth + 1, false),
                 };
                 (format!("{}{i}", self.text(8)), value)
             })
@@ -188,24 +189,46 @@ impl Generator<'_> {
         Json::Arr((0..count).map(|_| self.value(items, depth + 1)).collect())
     }
 
-    /// Any JSON, as an unknown field might carry (numbers that `serde_json::Value` holds).
-    fn free_value(&mut self, depth: usize) -> Json {
+    /// Any JSON. An unknown field (`unknown`) may carry numbers of any size and spelling,
+    /// which the SDK keeps as their text (`RawJson`); a known field of any value is a
+    /// `serde_json::Value`, which holds only what a `u64`, `i64` or `f64` holds.
+    fn free_value(&mut self, depth: usize, unknown: bool) -> Json {
         match self.rng.u8(..if depth >= MAX_DEPTH { 5 } else { 7 }) {
             0 => Json::Null,
             1 => Json::Bool(self.rng.bool()),
+            2 if unknown => Json::Num(self.free_number()),
             2 => Json::Num(self.rng.i64(..).to_string()),
             3 => Json::Num(self.float_text()),
             4 => Json::Str(self.text(40)),
             5 => Json::Arr(
                 (0..self.rng.usize(..3))
-                    .map(|_| self.free_value(depth + 1))
+                    .map(|_| self.free_value(depth + 1, unknown))
                     .collect(),
             ),
             _ => Json::Obj(
                 (0..self.rng.usize(..3))
-                    .map(|i| (format!("k{i}"), self.free_value(depth + 1)))
+                    .map(|i| (format!("k{i}"), self.free_value(depth + 1, unknown)))
                     .collect(),
             ),
+        }
+    }
+
+    /// A number no Rust number type holds as written: beyond `u64`, beyond `f64`, more
+    /// digits than a double keeps, or an `i64`.
+    fn free_number(&mut self) -> String {
+        const EDGES: &[&str] = &[
+            "18446744073709551617000",
+            "-18446744073709551617",
+            "123456789012345678901234567890123456789012345678901234567890",
+            "1e400",
+            "-2.5E-400",
+            "0.1000000000000000055511151231257827",
+            "1.0",
+            "10e-1",
+        ];
+        match self.rng.u8(..3) {
+            0 => EDGES[self.rng.usize(..EDGES.len())].to_owned(),
+            _ => self.rng.i64(..).to_string(),
         }
     }
 

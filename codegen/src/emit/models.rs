@@ -18,8 +18,8 @@ pub fn models_file(api: &Api, types: &[&TypeDef], pages: &[&Pagination]) -> Toke
         //! Data types of the Polar API: every schema the generated operations use.
         //!
         //! Structs keep fields this SDK version does not know in `unknown_fields`; enums and
-        //! unions have an `Unknown` variant holding the raw value, so a newer server never
-        //! breaks decoding.
+        //! unions have an `Unknown` variant holding the value as sent (unions as its exact JSON
+        //! text), so a newer server never breaks decoding and nothing is lost on the way back.
         #![allow(clippy::large_enum_variant)]
 
         #(#items)*
@@ -56,15 +56,20 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     };
     match &def.kind {
         TypeKind::Struct { fields } => {
+            let decode = fields.iter().map(field_decoding);
             let fields = fields.iter().map(|field| struct_field(api, field));
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 pub struct #name {
                     #(#fields)*
-                    /// Fields the server sent that this SDK version does not know, kept as sent.
+                    /// Fields the server sent that this SDK version does not know, each as the
+                    /// exact JSON text sent.
                     #[serde(flatten)]
-                    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+                    pub unknown_fields: crate::UnknownFields,
+                }
+                crate::runtime::decode_struct! {
+                    #name { #(#decode),* }
                 }
             }
         }
@@ -176,7 +181,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 pub enum #name {
                     #(#variant_docs #names(#payloads),)*
                     #unknown_doc
-                    Unknown(serde_json::Value),
+                    Unknown(crate::RawJson),
                 }
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -199,7 +204,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                             _ => Err(serde::de::Error::unknown_variant(tag, &[#(#all_tags),*])),
                         }
                     }
-                    fn unknown(value: serde_json::Value) -> Self {
+                    fn unknown(value: crate::RawJson) -> Self {
                         Self::Unknown(value)
                     }
                 }
@@ -227,7 +232,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 Some(methods) => quote! {
                     impl crate::runtime::scalar_union::ScalarUnion for #name {
                         #(#methods)*
-                        fn unknown(value: serde_json::Value) -> Self {
+                        fn unknown(value: crate::RawJson) -> Self {
                             Self::Unknown(value)
                         }
                     }
@@ -237,18 +242,43 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                         }
                     }
                 },
-                None => quote!(),
+                // Objects among the variants: each is tried on the value's exact text.
+                None => {
+                    let attempts = names.iter().enumerate().map(|(index, name)| {
+                        let attempt =
+                            quote!(crate::runtime::untagged::attempt(text).map(Self::#name));
+                        if index == 0 {
+                            attempt
+                        } else {
+                            quote!(.or_else(|| #attempt))
+                        }
+                    });
+                    quote! {
+                        impl crate::runtime::untagged::UntaggedUnion for #name {
+                            fn from_json(text: &str) -> Option<Self> {
+                                #(#attempts)*
+                            }
+                            fn unknown(value: crate::RawJson) -> Self {
+                                Self::Unknown(value)
+                            }
+                        }
+                        impl<'de> serde::Deserialize<'de> for #name {
+                            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                                crate::runtime::untagged::deserialize(deserializer)
+                            }
+                        }
+                    }
+                }
             };
-            let derive_deserialize = deserialize.is_empty().then(|| quote!(serde::Deserialize,));
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variant_docs #names(#payloads),)*
-                    /// A value of a shape this SDK version does not know, kept as sent.
-                    Unknown(serde_json::Value),
+                    /// A value of a shape this SDK version does not know, as the JSON text sent.
+                    Unknown(crate::RawJson),
                 }
                 #deserialize
             }
@@ -289,43 +319,22 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
         (false, true) => quote!(Option<Option<#ty>>),
     };
     let double_option = !field.required && field.nullable;
+    // Only serialization is derived: decoding is `decode_struct!` (see `field_decoding`).
     let mut serde_args: Vec<TokenStream> = Vec::new();
     if optional {
-        serde_args.push(quote!(default));
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     match (field.codec, double_option) {
-        (FieldCodec::Plain, false) => {}
-        (FieldCodec::Plain, true) => {
-            serde_args.push(quote!(with = "crate::runtime::double_option"));
-        }
-        (FieldCodec::Number, false) => {
-            serde_args.push(quote!(
-                deserialize_with = "crate::runtime::number::deserialize"
-            ));
-        }
-        (FieldCodec::Number, true) => {
+        (FieldCodec::Plain | FieldCodec::Number, true) => {
             serde_args.push(quote!(
                 serialize_with = "crate::runtime::double_option::serialize"
             ));
-            serde_args.push(quote!(
-                deserialize_with = "crate::runtime::number::deserialize_double_option"
-            ));
         }
-        (FieldCodec::PresentNull, _) => {
-            serde_args.push(quote!(
-                deserialize_with = "crate::runtime::present::deserialize"
-            ));
-        }
-        (FieldCodec::Timestamp, double_option) => {
+        (FieldCodec::Plain | FieldCodec::Number | FieldCodec::PresentNull, _) => {}
+        (FieldCodec::Timestamp, _) => {
             serde_args.push(quote!(
                 serialize_with = "crate::runtime::datetime::serialize"
             ));
-            if double_option {
-                serde_args.push(quote!(
-                    deserialize_with = "crate::runtime::double_option::deserialize"
-                ));
-            }
         }
     }
     let attrs = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
@@ -335,6 +344,27 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
         #attrs
         pub #name: #ty,
     }
+}
+
+/// One field of a `decode_struct!` invocation: `rust_name: "wire" required|optional Codec`,
+/// the codec one of the runtime's field seeds (`runtime/object.rs`).
+fn field_decoding(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let presence = if field.required {
+        quote!(required)
+    } else {
+        quote!(optional)
+    };
+    let double_option = !field.required && field.nullable;
+    let codec = match (field.codec, double_option) {
+        (FieldCodec::Plain | FieldCodec::Timestamp, false) => quote!(Plain),
+        (FieldCodec::Plain | FieldCodec::Timestamp, true) => quote!(DoubleOption),
+        (FieldCodec::Number, false) => quote!(Number),
+        (FieldCodec::Number, true) => quote!(NumberDoubleOption),
+        (FieldCodec::PresentNull, _) => quote!(Present),
+    };
+    quote!(#name: #wire #presence #codec)
 }
 
 /// `impl PagedResponse`: where a page's items and counts are, as the spec declares.

@@ -2,53 +2,60 @@
 //! Data types of the Polar API: every schema the generated operations use.
 //!
 //! Structs keep fields this SDK version does not know in `unknown_fields`; enums and
-//! unions have an `Unknown` variant holding the raw value, so a newer server never
-//! breaks decoding.
+//! unions have an `Unknown` variant holding the value as sent (unions as its exact JSON
+//! text), so a newer server never breaks decoding and nothing is lost on the way back.
 
 #![allow(clippy::large_enum_variant)]
 /// The `Address` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Address {
     /// The `line1` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line1: Option<Option<String>>,
     /// The `line2` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line2: Option<Option<String>>,
     /// The `postal_code` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
     /// The `city` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub city: Option<Option<String>>,
     /// The `state` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub state: Option<Option<String>>,
     /// The `country` property.
     pub country: AddressCountry,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    Address {
+        line1: "line1" optional DoubleOption,
+        line2: "line2" optional DoubleOption,
+        postal_code: "postal_code" optional DoubleOption,
+        city: "city" optional DoubleOption,
+        state: "state" optional DoubleOption,
+        country: "country" required Plain,
+    }
 }
 
 /// The `AddressCountry` type of the Polar API.
@@ -1360,14 +1367,21 @@ impl std::str::FromStr for AddressCountry {
 }
 
 /// The `CountAggregation` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CountAggregation {
     /// The `func` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<CountAggregationFunc>,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CountAggregation {
+        func: "func" optional Plain,
+    }
 }
 
 /// The `CountAggregationFunc` type of the Polar API.
@@ -1446,7 +1460,7 @@ pub enum Customer {
     /// Selected when `type` is `team`.
     Team(CustomerTeam),
     /// A `type` this SDK version does not know, or none: the object as sent.
-    Unknown(serde_json::Value),
+    Unknown(crate::RawJson),
 }
 
 impl serde::Serialize for Customer {
@@ -1476,7 +1490,7 @@ impl crate::runtime::tagged::TaggedUnion for Customer {
         }
     }
 
-    fn unknown(value: serde_json::Value) -> Self {
+    fn unknown(value: crate::RawJson) -> Self {
         Self::Unknown(value)
     }
 }
@@ -1490,7 +1504,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
 }
 
 /// A single person buying from an organization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerIndividual {
     /// Unique identifier of the customer.
     pub id: uuid::Uuid,
@@ -1504,9 +1518,8 @@ pub struct CustomerIndividual {
     pub metadata: MetadataOutputType,
     /// Your own identifier for the customer, unique within the organization. It cannot be changed once set.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
     /// Email address of the customer, unique within the organization.
@@ -1525,18 +1538,16 @@ pub struct CustomerIndividual {
     pub tax_id: Option<(String, TaxIdFormat)>,
     /// The `locale` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
     /// Identifier of the organization the customer belongs to.
     pub organization_id: uuid::Uuid,
     /// Identifier of the payment method charged by default, if there is one; fetch it from the payment methods endpoint for details.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
     /// When the customer was soft-deleted; null while the customer is active.
@@ -1547,9 +1558,33 @@ pub struct CustomerIndividual {
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerIndividual {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" required Plain,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+    }
 }
 
 /// Kind of customer; always `individual` here.
@@ -1620,7 +1655,7 @@ impl std::str::FromStr for CustomerIndividualType {
 }
 
 /// Current usage of one meter by one customer, with the units consumed and credited.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerMeter {
     /// Unique identifier of this customer meter.
     pub id: uuid::Uuid,
@@ -1635,20 +1670,34 @@ pub struct CustomerMeter {
     /// Identifier of the meter.
     pub meter_id: uuid::Uuid,
     /// Units the customer has used so far.
-    #[serde(deserialize_with = "crate::runtime::number::deserialize")]
     pub consumed_units: f64,
     /// Units granted to the customer.
     pub credited_units: crate::Integer,
     /// Units left, that is credited units minus consumed units.
-    #[serde(deserialize_with = "crate::runtime::number::deserialize")]
     pub balance: f64,
     /// The customer being metered.
     pub customer: Customer,
     /// The meter that counts this customer's usage.
     pub meter: Meter,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerMeter {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        customer_id: "customer_id" required Plain,
+        meter_id: "meter_id" required Plain,
+        consumed_units: "consumed_units" required Number,
+        credited_units: "credited_units" required Plain,
+        balance: "balance" required Number,
+        customer: "customer" required Plain,
+        meter: "meter" required Plain,
+    }
 }
 
 /// The `CustomerMeterSortProperty` type of the Polar API.
@@ -1805,7 +1854,7 @@ impl std::str::FromStr for CustomerMeterSortProperty {
 }
 
 /// A team buying from an organization, with possibly several members.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerTeam {
     /// Unique identifier of the customer.
     pub id: uuid::Uuid,
@@ -1819,16 +1868,14 @@ pub struct CustomerTeam {
     pub metadata: MetadataOutputType,
     /// Your own identifier for the customer, unique within the organization. It cannot be changed once set.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
     /// Email address of the customer, unique within the organization.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
     /// True once the email address is confirmed, which happens automatically when the customer signs in to the customer portal with it.
@@ -1845,18 +1892,16 @@ pub struct CustomerTeam {
     pub tax_id: Option<(String, TaxIdFormat)>,
     /// The `locale` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
     /// Identifier of the organization the customer belongs to.
     pub organization_id: uuid::Uuid,
     /// Identifier of the payment method charged by default, if there is one; fetch it from the payment methods endpoint for details.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
     /// When the customer was soft-deleted; null while the customer is active.
@@ -1867,9 +1912,33 @@ pub struct CustomerTeam {
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerTeam {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+    }
 }
 
 /// Kind of customer; always `team`, a customer that may have several members.
@@ -1940,19 +2009,27 @@ impl std::str::FromStr for CustomerTeamType {
 }
 
 /// The `Filter` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Filter {
     /// The `conjunction` property.
     pub conjunction: FilterConjunction,
     /// The `clauses` property.
     pub clauses: Vec<FilterClausesItem>,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    Filter {
+        conjunction: "conjunction" required Plain,
+        clauses: "clauses" required Plain,
+    }
 }
 
 /// The `FilterClause` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FilterClause {
     /// The `property` property.
     pub property: String,
@@ -1960,9 +2037,18 @@ pub struct FilterClause {
     pub operator: FilterOperator,
     /// The `value` property.
     pub value: FilterClauseValue,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    FilterClause {
+        property: "property" required Plain,
+        operator: "operator" required Plain,
+        value: "value" required Plain,
+    }
 }
 
 /// The `FilterClauseValue` type of the Polar API.
@@ -1976,8 +2062,8 @@ pub enum FilterClauseValue {
     Integer(i64),
     /// A value of type `bool`.
     Boolean(bool),
-    /// A value of a shape this SDK version does not know, kept as sent.
-    Unknown(serde_json::Value),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
 }
 
 impl crate::runtime::scalar_union::ScalarUnion for FilterClauseValue {
@@ -1993,7 +2079,7 @@ impl crate::runtime::scalar_union::ScalarUnion for FilterClauseValue {
         Some(Self::Boolean(value))
     }
 
-    fn unknown(value: serde_json::Value) -> Self {
+    fn unknown(value: crate::RawJson) -> Self {
         Self::Unknown(value)
     }
 }
@@ -2007,7 +2093,7 @@ impl<'de> serde::Deserialize<'de> for FilterClauseValue {
 }
 
 /// The `FilterClausesItem` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum FilterClausesItem {
@@ -2015,8 +2101,28 @@ pub enum FilterClausesItem {
     FilterClause(FilterClause),
     /// A value of type `Filter`.
     Filter(Box<Filter>),
-    /// A value of a shape this SDK version does not know, kept as sent.
-    Unknown(serde_json::Value),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for FilterClausesItem {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::FilterClause)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Filter))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterClausesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
 }
 
 /// The `FilterConjunction` type of the Polar API.
@@ -2193,26 +2299,41 @@ impl std::str::FromStr for FilterOperator {
 }
 
 /// The `HttpValidationError` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HttpValidationError {
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    HttpValidationError {
+        detail: "detail" optional Plain,
+    }
 }
 
 /// The `ListResourceCustomerMeter` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerMeter {
     /// The `items` property.
     pub items: Vec<CustomerMeter>,
     /// The `pagination` property.
     pub pagination: Pagination,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    ListResourceCustomerMeter {
+        items: "items" required Plain,
+        pagination: "pagination" required Plain,
+    }
 }
 
 /// The `MetadataOutputType` type of the Polar API.
@@ -2234,8 +2355,8 @@ pub enum MetadataOutputTypeValue {
     Number(f64),
     /// A value of type `bool`.
     Boolean(bool),
-    /// A value of a shape this SDK version does not know, kept as sent.
-    Unknown(serde_json::Value),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
 }
 
 impl crate::runtime::scalar_union::ScalarUnion for MetadataOutputTypeValue {
@@ -2255,7 +2376,7 @@ impl crate::runtime::scalar_union::ScalarUnion for MetadataOutputTypeValue {
         Some(Self::Boolean(value))
     }
 
-    fn unknown(value: serde_json::Value) -> Self {
+    fn unknown(value: crate::RawJson) -> Self {
         Self::Unknown(value)
     }
 }
@@ -2269,7 +2390,7 @@ impl<'de> serde::Deserialize<'de> for MetadataOutputTypeValue {
 }
 
 /// The `Meter` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meter {
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
@@ -2287,16 +2408,14 @@ pub struct Meter {
     pub unit: MeterUnit,
     /// Label shown for a custom unit.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub custom_label: Option<Option<String>>,
     /// Factor that converts the base unit into the displayed unit.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub custom_multiplier: Option<Option<crate::Integer>>,
     /// Which ingested events the meter takes into account.
@@ -2307,15 +2426,31 @@ pub struct Meter {
     pub organization_id: uuid::Uuid,
     /// When the meter was archived; null if it is still active.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::datetime::serialize",
-        deserialize_with = "crate::runtime::double_option::deserialize"
+        serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    Meter {
+        metadata: "metadata" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        name: "name" required Plain,
+        unit: "unit" required Plain,
+        custom_label: "custom_label" optional DoubleOption,
+        custom_multiplier: "custom_multiplier" optional DoubleOption,
+        filter: "filter" required Plain,
+        aggregation: "aggregation" required Plain,
+        organization_id: "organization_id" required Plain,
+        archived_at: "archived_at" optional DoubleOption,
+    }
 }
 
 /// How the matching events are combined into the meter's value.
@@ -2329,7 +2464,7 @@ pub enum MeterAggregation {
     /// Selected when `func` is `unique`.
     Unique(UniqueAggregation),
     /// A `func` this SDK version does not know, or none: the object as sent.
-    Unknown(serde_json::Value),
+    Unknown(crate::RawJson),
 }
 
 impl serde::Serialize for MeterAggregation {
@@ -2374,7 +2509,7 @@ impl crate::runtime::tagged::TaggedUnion for MeterAggregation {
         }
     }
 
-    fn unknown(value: serde_json::Value) -> Self {
+    fn unknown(value: crate::RawJson) -> Self {
         Self::Unknown(value)
     }
 }
@@ -2462,27 +2597,43 @@ impl std::str::FromStr for MeterUnit {
 }
 
 /// The `Pagination` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pagination {
     /// The `total_count` property.
     pub total_count: crate::Integer,
     /// The `max_page` property.
     pub max_page: crate::Integer,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    Pagination {
+        total_count: "total_count" required Plain,
+        max_page: "max_page" required Plain,
+    }
 }
 
 /// The `PropertyAggregation` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PropertyAggregation {
     /// The `func` property.
     pub func: PropertyAggregationFunc,
     /// The `property` property.
     pub property: String,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    PropertyAggregation {
+        func: "func" required Plain,
+        property: "property" required Plain,
+    }
 }
 
 /// The `PropertyAggregationFunc` type of the Polar API.
@@ -2564,15 +2715,23 @@ impl std::str::FromStr for PropertyAggregationFunc {
 }
 
 /// The `ResourceNotFound` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceNotFound {
     /// The `error` property.
     pub error: ResourceNotFoundError,
     /// The `detail` property.
     pub detail: String,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    ResourceNotFound {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
 }
 
 /// The `ResourceNotFoundError` type of the Polar API.
@@ -3086,16 +3245,24 @@ impl std::str::FromStr for TaxIdFormat {
 }
 
 /// The `UniqueAggregation` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UniqueAggregation {
     /// The `func` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<UniqueAggregationFunc>,
     /// The `property` property.
     pub property: String,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    UniqueAggregation {
+        func: "func" optional Plain,
+        property: "property" required Plain,
+    }
 }
 
 /// The `UniqueAggregationFunc` type of the Polar API.
@@ -3166,7 +3333,7 @@ impl std::str::FromStr for UniqueAggregationFunc {
 }
 
 /// The `ValidationError` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ValidationError {
     /// The `loc` property.
     pub loc: Vec<ValidationErrorLocItem>,
@@ -3175,18 +3342,25 @@ pub struct ValidationError {
     /// The `type` property.
     pub r#type: String,
     /// The `input` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present::deserialize"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
     /// The `ctx` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Fields the server sent that this SDK version does not know, kept as sent.
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
     #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    ValidationError {
+        loc: "loc" required Plain,
+        msg: "msg" required Plain,
+        r#type: "type" required Plain,
+        input: "input" optional Present,
+        ctx: "ctx" optional Plain,
+    }
 }
 
 /// The `ValidationErrorLocItem` type of the Polar API.
@@ -3198,8 +3372,8 @@ pub enum ValidationErrorLocItem {
     String(String),
     /// A value of type `Integer`.
     Integer(crate::Integer),
-    /// A value of a shape this SDK version does not know, kept as sent.
-    Unknown(serde_json::Value),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
 }
 
 impl crate::runtime::scalar_union::ScalarUnion for ValidationErrorLocItem {
@@ -3211,7 +3385,7 @@ impl crate::runtime::scalar_union::ScalarUnion for ValidationErrorLocItem {
         Some(Self::Integer(value))
     }
 
-    fn unknown(value: serde_json::Value) -> Self {
+    fn unknown(value: crate::RawJson) -> Self {
         Self::Unknown(value)
     }
 }

@@ -1,22 +1,26 @@
 //! Crate-internal runtime that the generated code is written against.
 //!
-//! Nothing here is public API except [`OneOrMany`], [`Integer`] and [`IntegerError`], which are
-//! re-exported at the crate root.
+//! Nothing here is public API except [`OneOrMany`], [`Integer`], [`IntegerError`], [`RawJson`]
+//! and [`UnknownFields`], which are re-exported at the crate root.
 //! The names and signatures are a contract with `codegen/`: change them only together.
 
 pub(crate) mod datetime;
 pub(crate) mod double_option;
 pub(crate) mod number;
+pub(crate) mod object;
 mod one_or_many;
 pub(crate) mod open_enum;
 mod path;
 pub(crate) mod present;
 mod query;
+pub(crate) mod raw;
 mod request;
 pub(crate) mod scalar_union;
 pub(crate) mod tagged;
+pub(crate) mod untagged;
 
 pub use number::{Integer, IntegerError};
+pub(crate) use object::decode_struct;
 pub use one_or_many::OneOrMany;
 pub(crate) use open_enum::OpenEnum;
 pub(crate) use path::PathParam;
@@ -24,6 +28,7 @@ pub(crate) use path::PathParam;
 // Part of the contract with the generated code, which may not name it.
 pub(crate) use query::QueryScalar;
 pub(crate) use query::{QueryStyle, QueryValue};
+pub use raw::{RawJson, UnknownFields};
 pub(crate) use request::RequestSpec;
 
 use crate::{PageInfo, RetryConfig};

@@ -1,7 +1,8 @@
 //! Untagged unions of JSON scalars (`string | integer | number | boolean`), decoded by one
 //! visitor: the JSON token's own type picks the variant, so nothing is buffered and no
 //! variant is tried and failed (which is what `#[serde(untagged)]` does, allocating an error
-//! each time). Anything else, or a number the union has no variant for, is kept in `Unknown`.
+//! each time). Anything else, or a number the union has no variant for, is kept in `Unknown`
+//! as its JSON text.
 //! From serde_json the visitor reads the token's source text, so a whole number of any size
 //! reaches an `Integer` variant exactly and `2.0` goes to a number variant where there is one.
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use super::number::{Integer, RAW_TOKEN};
+use super::raw::RawJson;
 
 /// A generated union whose variants are JSON scalars. Each method returns the variant for
 /// a token of that type, or `None` if the union has none.
@@ -40,7 +42,7 @@ pub(crate) trait ScalarUnion: Sized {
         None
     }
     /// Everything else, kept as sent.
-    fn unknown(value: Value) -> Self;
+    fn unknown(value: RawJson) -> Self;
 }
 
 /// `Deserialize` for a [`ScalarUnion`]. From serde_json it reads the token's source text, so
@@ -65,8 +67,12 @@ fn whole<T: ScalarUnion>(value: Integer) -> Option<T> {
         })
 }
 
-fn number_value(value: f64) -> Value {
-    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+fn number_value(value: f64) -> RawJson {
+    RawJson::from_value(&serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+}
+
+fn unknown<T: ScalarUnion>(value: Value) -> T {
+    T::unknown(RawJson::from_value(&value))
 }
 
 /// The variant for a number token's text.
@@ -88,16 +94,8 @@ fn from_number_text<T: ScalarUnion, E: serde::de::Error>(text: &str) -> Result<T
     if let Some(variant) = chosen {
         return Ok(variant);
     }
-    // No variant for it: kept as `serde_json::Value` holds it.
-    serde_json::from_str(text).map(T::unknown).map_err(|_| {
-        E::invalid_value(
-            serde::de::Unexpected::Other(&format!(
-                "number `{}`",
-                text.chars().take(40).collect::<String>()
-            )),
-            &"a number within the range of f64",
-        )
-    })
+    // No variant for it (`1e400` without a number variant, say): kept as written.
+    RawJson::from_text(text).map(T::unknown).map_err(E::custom)
 }
 
 struct ScalarVisitor<T>(PhantomData<T>);
@@ -114,15 +112,15 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
     }
 
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-        Ok(T::from_str(value).unwrap_or_else(|| T::unknown(Value::from(value))))
+        Ok(T::from_str(value).unwrap_or_else(|| unknown(Value::from(value))))
     }
 
     fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<T, E> {
-        Ok(whole(Integer::from(value)).unwrap_or_else(|| T::unknown(Value::from(value))))
+        Ok(whole(Integer::from(value)).unwrap_or_else(|| unknown(Value::from(value))))
     }
 
     fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<T, E> {
-        Ok(whole(Integer::from(value)).unwrap_or_else(|| T::unknown(Value::from(value))))
+        Ok(whole(Integer::from(value)).unwrap_or_else(|| unknown(Value::from(value))))
     }
 
     fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<T, E> {
@@ -136,24 +134,24 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
     }
 
     fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<T, E> {
-        Ok(T::from_bool(value).unwrap_or_else(|| T::unknown(Value::Bool(value))))
+        Ok(T::from_bool(value).unwrap_or_else(|| unknown(Value::Bool(value))))
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
-        Ok(T::unknown(Value::Null))
+        Ok(unknown(Value::Null))
     }
 
     fn visit_none<E: serde::de::Error>(self) -> Result<T, E> {
-        Ok(T::unknown(Value::Null))
+        Ok(unknown(Value::Null))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(T::unknown)
+        RawJson::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(T::unknown)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let Some(key) = map.next_key::<Cow<'de, str>>()? else {
-            return Ok(T::unknown(Value::Object(Map::new())));
+            return Ok(unknown(Value::Object(Map::new())));
         };
         if key != RAW_TOKEN {
             // A real object (from a format without source text): kept as sent.
@@ -162,7 +160,7 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
             while let Some((key, value)) = map.next_entry()? {
                 object.insert(key, value);
             }
-            return Ok(T::unknown(Value::Object(object)));
+            return Ok(unknown(Value::Object(object)));
         }
         let text: Cow<'de, str> = map.next_value()?;
         let text = text.trim();
@@ -173,15 +171,12 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
                     Some(inner) if !inner.contains('\\') => Cow::Borrowed(inner),
                     _ => Cow::Owned(serde_json::from_str::<String>(text).map_err(custom)?),
                 };
-                Ok(T::from_str(&value).unwrap_or_else(|| T::unknown(Value::from(&*value))))
+                Ok(T::from_str(&value).unwrap_or_else(|| unknown(Value::from(&*value))))
             }
-            Some(b't' | b'f' | b'n' | b'[' | b'{') => {
-                let value: Value = serde_json::from_str(text).map_err(custom)?;
-                match value {
-                    Value::Bool(b) => self.visit_bool(b),
-                    other => Ok(T::unknown(other)),
-                }
-            }
+            Some(b't') => self.visit_bool(true),
+            Some(b'f') => self.visit_bool(false),
+            // `null`, arrays and objects: kept as written.
+            Some(b'n' | b'[' | b'{') => RawJson::from_text(text).map(T::unknown).map_err(custom),
             _ => from_number_text(text),
         }
     }
@@ -192,12 +187,18 @@ mod tests {
     use serde::{Deserialize, Deserializer};
     use serde_json::{json, Value};
 
+    use crate::RawJson;
+
+    fn raw(value: Value) -> RawJson {
+        RawJson::from_value(&value)
+    }
+
     #[derive(Debug, PartialEq)]
     enum Scalar {
         String(String),
         Integer(i64),
         Boolean(bool),
-        Unknown(Value),
+        Unknown(RawJson),
     }
 
     impl super::ScalarUnion for Scalar {
@@ -210,7 +211,7 @@ mod tests {
         fn from_bool(value: bool) -> Option<Self> {
             Some(Self::Boolean(value))
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: RawJson) -> Self {
             Self::Unknown(value)
         }
     }
@@ -225,7 +226,7 @@ mod tests {
     enum Numeric {
         Integer(i32),
         Number(f64),
-        Unknown(Value),
+        Unknown(RawJson),
     }
 
     impl super::ScalarUnion for Numeric {
@@ -235,7 +236,7 @@ mod tests {
         fn from_f64(value: f64) -> Option<Self> {
             Some(Self::Number(value))
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: RawJson) -> Self {
             Self::Unknown(value)
         }
     }
@@ -252,13 +253,13 @@ mod tests {
             (json!("x"), Scalar::String("x".into())),
             (json!(-3), Scalar::Integer(-3)),
             (json!(true), Scalar::Boolean(true)),
-            (json!(2.5), Scalar::Unknown(json!(2.5))),
-            (json!(u64::MAX), Scalar::Unknown(json!(u64::MAX))),
-            (json!(null), Scalar::Unknown(json!(null))),
-            (json!([1, "a"]), Scalar::Unknown(json!([1, "a"]))),
+            (json!(2.5), Scalar::Unknown(raw(json!(2.5)))),
+            (json!(u64::MAX), Scalar::Unknown(raw(json!(u64::MAX)))),
+            (json!(null), Scalar::Unknown(raw(json!(null)))),
+            (json!([1, "a"]), Scalar::Unknown(raw(json!([1, "a"])))),
             (
                 json!({"a": {"b": 1}}),
-                Scalar::Unknown(json!({"a": {"b": 1}})),
+                Scalar::Unknown(raw(json!({"a": {"b": 1}}))),
             ),
         ];
         for (value, expected) in cases {
@@ -295,7 +296,7 @@ mod tests {
         );
         assert_eq!(
             serde_json::from_str::<Numeric>("\"x\"").unwrap(),
-            Numeric::Unknown(json!("x"))
+            Numeric::Unknown(raw(json!("x")))
         );
     }
 
@@ -303,7 +304,7 @@ mod tests {
     enum Metadata {
         Integer(crate::Integer),
         Number(f64),
-        Unknown(Value),
+        Unknown(RawJson),
     }
 
     impl super::ScalarUnion for Metadata {
@@ -313,7 +314,7 @@ mod tests {
         fn from_f64(value: f64) -> Option<Self> {
             Some(Self::Number(value))
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: RawJson) -> Self {
             Self::Unknown(value)
         }
     }
@@ -336,8 +337,8 @@ mod tests {
                 "5.960464477539063e-8",
                 Metadata::Number(5.960464477539063e-8),
             ),
-            ("\"a\\\"b\"", Metadata::Unknown(json!("a\"b"))),
-            ("[1]", Metadata::Unknown(json!([1]))),
+            ("\"a\\\"b\"", Metadata::Unknown(raw(json!("a\"b")))),
+            ("[1]", Metadata::Unknown(raw(json!([1])))),
         ] {
             assert_eq!(
                 serde_json::from_str::<Metadata>(text).unwrap(),
@@ -354,9 +355,12 @@ mod tests {
             serde_json::from_str::<Scalar>("\"a\\u0062\"").unwrap(),
             Scalar::String("ab".into())
         );
-        let err = serde_json::from_str::<Scalar>("1.5e400")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("1.5e400"), "{err}");
+        // A number no variant holds is kept as written.
+        for text in ["1.5e400", "18446744073709551617000"] {
+            let Scalar::Unknown(kept) = serde_json::from_str::<Scalar>(text).unwrap() else {
+                panic!("{text} is unknown");
+            };
+            assert_eq!(kept.as_str(), text);
+        }
     }
 }

@@ -5,8 +5,8 @@
 //! the middle of a customer). The fields before the tag are buffered as their source text
 //! (numbers stay exact); once the tag is known, the variant's own `Deserialize` reads the
 //! buffered fields and then the rest of the *live* map, so the bulk of the object is never
-//! copied into an intermediate value or parsed twice. Only an unknown tag buffers the whole
-//! object, which `Unknown` then keeps. A missing tag selects the variant of the schema's
+//! copied into an intermediate value or parsed twice. Only an unknown tag keeps the whole
+//! object, as the JSON text of its members (numbers of any size stay exact) in `Unknown`. A missing tag selects the variant of the schema's
 //! default tag, where the document gives one.
 
 use std::borrow::Cow;
@@ -19,6 +19,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use super::number::RAW_TOKEN;
+use super::raw::{assembled, object_text, RawJson};
 
 /// A generated union whose variants are selected by a string property.
 pub(crate) trait TaggedUnion: Sized {
@@ -35,8 +36,9 @@ pub(crate) trait TaggedUnion: Sized {
         tag: &str,
         object: D,
     ) -> Result<Self, D::Error>;
-    /// The fallback for an unknown or missing tag, or a value that is not an object.
-    fn unknown(value: Value) -> Self;
+    /// The fallback for an unknown or missing tag, or a value that is not an object: the
+    /// value as sent.
+    fn unknown(value: RawJson) -> Self;
 }
 
 /// `Deserialize` for a [`TaggedUnion`].
@@ -62,14 +64,12 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
                 before_tag.push((key, map.next_value()?));
                 continue;
             }
-            let value: Value = map.next_value()?;
-            let known = value.as_str().is_some_and(T::knows);
-            if !known {
-                before_tag.push((key, Buffered::Value(value)));
-                return Ok(T::unknown(rest_as_value(before_tag, map)?));
-            }
-            let tag = value.as_str().unwrap_or_default().to_owned();
-            before_tag.push((key, Buffered::Value(value)));
+            let value: Buffered<'de> = map.next_value()?;
+            let Some(tag) = value.as_tag().filter(|tag| T::knows(tag)) else {
+                before_tag.push((key, value));
+                return Ok(T::unknown(rest_as_raw(before_tag, Some(map))?));
+            };
+            before_tag.push((key, Buffered::Value(Value::String(tag.clone()))));
             let object = Replay {
                 buffered: before_tag.into_iter(),
                 pending: None,
@@ -91,39 +91,43 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
             };
             return T::deserialize_variant(tag, object);
         }
-        let object = before_tag
-            .into_iter()
-            .map(|(key, value)| Ok((key, value.into_value()?)))
-            .collect::<Result<Map<String, Value>, serde_json::Error>>()
-            .map_err(A::Error::custom)?;
-        Ok(T::unknown(Value::Object(object)))
+        Ok(T::unknown(rest_as_raw::<A>(before_tag, None)?))
     }
 
-    // Anything but an object cannot carry a tag: keep it as it is.
+    // Anything but an object cannot carry a tag: keep it as it is. A number comes here as
+    // serde_json decoded it (an integer beyond `u64` as a double): only objects and arrays are
+    // read as text.
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<T, E> {
-        Ok(T::unknown(Value::Bool(v)))
+        Ok(T::unknown(RawJson::from_value(&Value::Bool(v))))
     }
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
-        Ok(T::unknown(Value::from(v)))
+        Ok(T::unknown(RawJson::from_value(&Value::from(v))))
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
-        Ok(T::unknown(Value::from(v)))
+        Ok(T::unknown(RawJson::from_value(&Value::from(v))))
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
-        Ok(T::unknown(Value::from(v)))
+        Ok(T::unknown(RawJson::from_value(&Value::from(v))))
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        Ok(T::unknown(Value::from(v)))
+        Ok(T::unknown(RawJson::from_value(&Value::from(v))))
     }
     fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
-        Ok(T::unknown(Value::Null))
+        Ok(T::unknown(RawJson::from_value(&Value::Null)))
     }
     fn visit_none<E: serde::de::Error>(self) -> Result<T, E> {
-        Ok(T::unknown(Value::Null))
+        Ok(T::unknown(RawJson::from_value(&Value::Null)))
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-        let value = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(T::unknown(value))
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        let mut text = String::from("[");
+        while let Some(item) = seq.next_element::<RawJson>()? {
+            if text.len() > 1 {
+                text.push(',');
+            }
+            text.push_str(item.as_str());
+        }
+        text.push(']');
+        assembled(text).map(T::unknown)
     }
 }
 
@@ -136,10 +140,20 @@ enum Buffered<'de> {
 }
 
 impl Buffered<'_> {
-    fn into_value(self) -> Result<Value, serde_json::Error> {
+    /// The tag, if the value is a string.
+    fn as_tag(&self) -> Option<String> {
         match self {
-            Buffered::Raw(text) => serde_json::from_str(&text),
-            Buffered::Value(value) => Ok(value),
+            Buffered::Raw(text) if text.starts_with('"') => serde_json::from_str(text).ok(),
+            Buffered::Raw(_) => None,
+            Buffered::Value(value) => value.as_str().map(str::to_owned),
+        }
+    }
+
+    /// The value's JSON text.
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Buffered::Raw(text) => Cow::Borrowed(text),
+            Buffered::Value(value) => Cow::Owned(value.to_string()),
         }
     }
 }
@@ -153,7 +167,7 @@ impl<'de> Deserialize<'de> for Buffered<'de> {
                 f.write_str("any JSON value")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buffered<'de>, A::Error> {
-                match map.next_key::<Cow<'de, str>>()? {
+                match map.next_key_seed(super::number::TextSeed)? {
                     Some(key) if key == RAW_TOKEN => map
                         .next_value_seed(super::number::TextSeed)
                         .map(Buffered::Raw),
@@ -180,19 +194,22 @@ impl<'de> Deserialize<'de> for Buffered<'de> {
     }
 }
 
-/// Reads the remaining entries of `map` after `buffered` into one JSON object.
-fn rest_as_value<'de, A: MapAccess<'de>>(
+/// The object as sent: the `buffered` entries, then the remaining ones of `map` (if any), each
+/// kept as its JSON text, in the order they came.
+fn rest_as_raw<'de, A: MapAccess<'de>>(
     buffered: Vec<(String, Buffered<'de>)>,
-    mut map: A,
-) -> Result<Value, A::Error> {
-    let mut object = Map::new();
-    for (key, value) in buffered {
-        object.insert(key, value.into_value().map_err(A::Error::custom)?);
+    map: Option<A>,
+) -> Result<RawJson, A::Error> {
+    let mut members: Vec<(String, Cow<'_, str>)> = buffered
+        .iter()
+        .map(|(key, value)| (key.clone(), value.text()))
+        .collect();
+    if let Some(mut map) = map {
+        while let Some((key, value)) = map.next_entry::<String, RawJson>()? {
+            members.push((key, Cow::Owned(value.as_str().to_owned())));
+        }
     }
-    while let Some((key, value)) = map.next_entry::<String, Value>()? {
-        object.insert(key, value);
-    }
-    Ok(Value::Object(object))
+    assembled(object_text(members.iter().map(|(k, v)| (k.as_str(), &**v))))
 }
 
 /// A map that yields the buffered entries first, then the rest of the live map (if any).
@@ -260,6 +277,12 @@ mod tests {
     use serde::{Deserialize, Deserializer};
     use serde_json::{json, Value};
 
+    use crate::RawJson;
+
+    fn raw(value: Value) -> RawJson {
+        RawJson::from_value(&value)
+    }
+
     #[derive(Debug, PartialEq, Deserialize)]
     struct Circle {
         kind: String,
@@ -271,7 +294,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     enum Shape {
         Circle(Box<Circle>),
-        Unknown(Value),
+        Unknown(RawJson),
     }
 
     impl super::TaggedUnion for Shape {
@@ -288,7 +311,7 @@ mod tests {
                 _ => unreachable!("only known tags are passed"),
             }
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: RawJson) -> Self {
             Shape::Unknown(value)
         }
     }
@@ -311,7 +334,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     enum Counted {
         Circle(Box<Exact>),
-        Unknown(Value),
+        Unknown(RawJson),
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
@@ -336,7 +359,7 @@ mod tests {
         ) -> Result<Self, D::Error> {
             Deserialize::deserialize(object).map(Counted::Circle)
         }
-        fn unknown(value: Value) -> Self {
+        fn unknown(value: RawJson) -> Self {
             Counted::Unknown(value)
         }
     }
@@ -359,9 +382,12 @@ mod tests {
         assert_eq!(decoded, Counted::Circle(Box::new(expected)));
         // Without the default variant's required properties, the object stays as sent.
         let empty: Counted = serde_json::from_str(r#"{"x": 1}"#).unwrap();
-        assert_eq!(empty, Counted::Unknown(json!({"x": 1})));
+        assert_eq!(empty, Counted::Unknown(raw(json!({"x": 1}))));
         let other: Counted = serde_json::from_str(r#"{"kind": "square", "n": 1}"#).unwrap();
-        assert_eq!(other, Counted::Unknown(json!({"kind": "square", "n": 1})));
+        assert_eq!(
+            other,
+            Counted::Unknown(raw(json!({"kind": "square", "n": 1})))
+        );
     }
 
     #[test]
@@ -415,12 +441,12 @@ mod tests {
             let text = value.to_string();
             assert_eq!(
                 serde_json::from_str::<Shape>(&text).unwrap(),
-                Shape::Unknown(value.clone()),
+                Shape::Unknown(raw(value.clone())),
                 "{text}"
             );
             assert_eq!(
                 serde_json::from_value::<Shape>(value.clone()).unwrap(),
-                Shape::Unknown(value)
+                Shape::Unknown(raw(value))
             );
         }
     }
