@@ -12,8 +12,7 @@ use std::process::{Command, ExitCode};
 use codegen::diff::{self, render};
 use codegen::load;
 use codegen::Config;
-
-const USAGE: &str = "usage: cargo xtask api-diff OLD NEW [--format markdown|json] [--config FILE]";
+use xtask::cli::{Args, Failure};
 
 /// `cargo xtask api-diff --help`.
 pub const HELP: &str = "\
@@ -34,57 +33,27 @@ enum Format {
     Json,
 }
 
-/// Runs the command; prints the report or the error, and returns the exit code.
-pub fn main(root: &Path, args: &[String]) -> ExitCode {
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut format = Format::Markdown;
-    let mut config_path = root.join(xtask::CONFIG);
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--format" => match iter.next().map(String::as_str) {
-                Some("markdown" | "md") => format = Format::Markdown,
-                Some("json") => format = Format::Json,
-                other => {
-                    eprintln!(
-                        "error: --format takes `markdown` or `json`, not {:?}\n{USAGE}",
-                        other.unwrap_or("nothing")
-                    );
-                    return ExitCode::from(2);
-                }
-            },
-            "--config" => match iter.next() {
-                Some(path) => config_path = PathBuf::from(path),
-                None => {
-                    eprintln!("error: --config needs a value\n{USAGE}");
-                    return ExitCode::from(2);
-                }
-            },
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            other if other.starts_with("--") => {
-                eprintln!("error: unknown argument `{other}`\n{USAGE}");
-                return ExitCode::from(2);
-            }
-            file => files.push(PathBuf::from(file)),
-        }
-    }
-    let [old, new] = files.as_slice() else {
-        eprintln!("error: api-diff takes two documents\n{USAGE}");
-        return ExitCode::from(2);
-    };
-    let loaded = Config::load(&config_path)
-        .map_err(|e| e.to_string())
-        .and_then(|config| Ok((config, document(root, old)?, document(root, new)?)));
-    let (config, old, new) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+/// Runs the command; prints the report, and returns the exit code.
+pub fn main(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
+    let args = Args::parse_with_operands(args, &[], &["--format", "--config"], HELP, 2)?;
+    let format = match args.value("--format") {
+        None | Some("markdown" | "md") => Format::Markdown,
+        Some("json") => Format::Json,
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "--format takes `markdown` or `json`, not `{other}`\n{HELP}"
+            )))
         }
     };
+    let config_path = args
+        .value("--config")
+        .map_or_else(|| root.join(xtask::CONFIG), PathBuf::from);
+    let (old, new) = (
+        PathBuf::from(&args.operands()[0]),
+        PathBuf::from(&args.operands()[1]),
+    );
+    let config = Config::load(&config_path).map_err(|e| e.to_string())?;
+    let (old, new) = (document(root, &old)?, document(root, &new)?);
     let report = diff::diff_with_rust(&old, &new, &config);
     let text = match format {
         Format::Json => render::json(&report) + "\n",
@@ -97,10 +66,9 @@ pub fn main(root: &Path, args: &[String]) -> ExitCode {
         .and_then(|()| stdout.flush())
     {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write the report: {error}");
-            ExitCode::FAILURE
+            Err(format!("cannot write the report: {error}").into())
         }
-        _ => ExitCode::SUCCESS,
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -28,6 +28,8 @@ impl From<&str> for Failure {
 pub struct Args {
     switches: Vec<&'static str>,
     values: Vec<(&'static str, String)>,
+    /// Arguments that are not flags, in order (only with [`Args::parse_with_operands`]).
+    operands: Vec<String>,
 }
 
 impl Args {
@@ -39,6 +41,29 @@ impl Args {
         switches: &[&'static str],
         options: &[&'static str],
         usage: &str,
+    ) -> Result<Args, Failure> {
+        Self::parse_inner(args, switches, options, usage, 0)
+    }
+
+    /// [`parse`](Self::parse) for a command that also takes exactly `count` operands (file
+    /// names, say): arguments that do not start with `-`, read with [`operands`](Self::operands).
+    /// Another count is a usage error.
+    pub fn parse_with_operands(
+        args: &[String],
+        switches: &[&'static str],
+        options: &[&'static str],
+        usage: &str,
+        count: usize,
+    ) -> Result<Args, Failure> {
+        Self::parse_inner(args, switches, options, usage, count)
+    }
+
+    fn parse_inner(
+        args: &[String],
+        switches: &[&'static str],
+        options: &[&'static str],
+        usage: &str,
+        operands: usize,
     ) -> Result<Args, Failure> {
         let canonical = |known: &[&'static str], arg: &str| {
             known
@@ -69,11 +94,24 @@ impl Args {
                 };
                 parsed.values.retain(|(name, _)| *name != option);
                 parsed.values.push((option, value));
+            } else if operands > 0 && !arg.starts_with('-') {
+                parsed.operands.push(arg.clone());
             } else {
                 return Err(usage_error(format!("unknown argument `{arg}`")));
             }
         }
+        if parsed.operands.len() != operands {
+            return Err(usage_error(format!(
+                "expected {operands} operand(s), got {}",
+                parsed.operands.len()
+            )));
+        }
         Ok(parsed)
+    }
+
+    /// The operands, in the order given.
+    pub fn operands(&self) -> &[String] {
+        &self.operands
     }
 
     /// Whether the switch was given.
@@ -167,6 +205,19 @@ mod tests {
         assert_eq!(args.value("--spec"), Some("a.json"));
         assert_eq!(args.value("--out"), Some("dir"));
         assert_eq!(args.value("--config"), None);
+    }
+
+    #[test]
+    fn operands_are_counted() {
+        let parse = |args: &[&str]| {
+            Args::parse_with_operands(&strings(args), &["--check"], &["--format"], "usage: x", 2)
+        };
+        let args = parse(&["a.json", "--format=json", "b.json", "--check"]).unwrap();
+        assert_eq!(args.operands(), ["a.json", "b.json"]);
+        assert_eq!(args.value("--format"), Some("json"));
+        for bad in [&["a.json"][..], &["a", "b", "c"], &["a", "-x", "b"]] {
+            assert!(matches!(parse(bad), Err(Failure::Usage(_))), "{bad:?}");
+        }
     }
 
     #[test]

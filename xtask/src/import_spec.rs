@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use codegen::output::first_difference;
 use codegen::{import, load};
-use xtask::cli::Failure;
+use xtask::cli::{Args, Failure};
 
 /// `cargo xtask import-spec --help`.
 pub const HELP: &str = "\
@@ -25,24 +25,9 @@ upstream version gives a readable diff.
 
 /// Runs the command; `args` are what follows `import-spec`.
 pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
-    let mut check = false;
-    let mut file: Option<PathBuf> = None;
-    for arg in args {
-        match arg.as_str() {
-            "--check" => check = true,
-            flag if flag.starts_with('-') => {
-                return Err(Failure::Usage(format!("unknown flag `{flag}`\n{HELP}")));
-            }
-            path if file.is_none() => file = Some(PathBuf::from(path)),
-            extra => {
-                return Err(Failure::Usage(format!(
-                    "unexpected argument `{extra}`\n{HELP}"
-                )))
-            }
-        }
-    }
-    let file =
-        file.ok_or_else(|| Failure::Usage(format!("the upstream document is missing\n{HELP}")))?;
+    let args = Args::parse_with_operands(args, &["--check"], &[], HELP, 1)?;
+    let check = args.switch("--check");
+    let file = PathBuf::from(&args.operands()[0]);
     let upstream = load::load_file(&file).map_err(|e| e.to_string())?;
     let structure = import::structure_only(&upstream.root);
     let text = import::to_text(&structure);

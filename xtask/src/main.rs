@@ -122,7 +122,7 @@ fn run(command: &str, root: &Path, args: &[String]) -> Result<ExitCode, Failure>
         "bench-codegen" => bench_command(root, args),
         "compile-check" => compile_check::command(root, args),
         "conformance" => conformance::command(root, args),
-        "api-diff" => Ok(api_diff::main(root, args)),
+        "api-diff" => api_diff::main(root, args),
         "import-spec" => import_spec::command(root, args),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }

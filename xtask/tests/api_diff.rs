@@ -54,7 +54,8 @@ fn json_report_parses_and_an_unchanged_document_reports_nothing() {
     assert_eq!(report["summary"]["breaking"], 1);
     assert_eq!(report["rust"]["bump"], "minor");
 
-    let same = xtask(&["api-diff", &old, &old, "--format", "json"]);
+    // The `--flag=value` form every other command takes works here too.
+    let same = xtask(&["api-diff", &old, &old, "--format=json"]);
     assert_eq!(same.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&same.stdout).expect("JSON");
     assert_eq!(report["changes"].as_array().map(Vec::len), Some(0));
