@@ -1,5 +1,6 @@
 //! What to generate: which resources, and which schemas the hand-written runtime relies on.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Error;
@@ -14,6 +15,21 @@ pub struct Config {
     /// Component schemas the runtime names directly (its typed errors); always generated.
     #[serde(default = "default_runtime_types")]
     pub runtime_types: Vec<String>,
+    /// Error schemas the runtime's `Error` has a variant of its own for, each with that
+    /// variant's name. Every other documented error schema arrives as `Error::Documented`
+    /// with a generated `ErrorBody`.
+    #[serde(default = "default_runtime_errors")]
+    pub runtime_errors: BTreeMap<String, String>,
+}
+
+fn default_runtime_errors() -> BTreeMap<String, String> {
+    [
+        ("ResourceNotFound", "ResourceNotFound"),
+        ("HTTPValidationError", "HttpValidation"),
+    ]
+    .into_iter()
+    .map(|(schema, variant)| (schema.to_owned(), variant.to_owned()))
+    .collect()
 }
 
 fn default_resources() -> Vec<String> {
@@ -32,6 +48,7 @@ impl Default for Config {
         Self {
             resources: default_resources(),
             runtime_types: default_runtime_types(),
+            runtime_errors: default_runtime_errors(),
         }
     }
 }

@@ -31,6 +31,7 @@ fn config() -> Config {
     Config {
         resources: vec!["items".to_owned()],
         runtime_types: Vec::new(),
+        ..Config::default()
     }
 }
 

@@ -22,6 +22,7 @@ fn generate_all(name: &str) -> String {
             .as_object()
             .map(|schemas| schemas.keys().cloned().collect())
             .unwrap_or_default(),
+        ..Config::default()
     };
     let generation = codegen::generate_document(&document, &config).unwrap();
     let mut out = String::new();
@@ -77,6 +78,7 @@ fn a_reference_cycle_is_refused_with_its_pointers() {
     let config = Config {
         resources: vec!["loops".into()],
         runtime_types: vec![],
+        ..Config::default()
     };
     let error = codegen::generate_document(&document, &config).unwrap_err();
     let codegen::Error::Unsupported { diagnostics, .. } = &error else {

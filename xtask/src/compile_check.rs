@@ -202,6 +202,7 @@ fn fixture_config(
     Ok(Config {
         resources: api.resources().into_iter().map(str::to_owned).collect(),
         runtime_types: schemas,
+        runtime_errors: Config::default().runtime_errors,
     })
 }
 
@@ -229,28 +230,36 @@ fn document_files(document: &load::Document) -> Result<Vec<codegen::GeneratedFil
     let api = codegen::ir::lower(&document, &normalized).map_err(|e| e.to_string())?;
     let mut supported = Vec::new();
     let mut not_yet = Vec::new();
+    let mut generated_operations = 0;
     for resource in api.resources() {
         let config = Config {
             resources: vec![resource.to_owned()],
             ..Config::default()
         };
+        let operations = api.resource_operations(resource).count();
         match codegen::generate_document(&document, &config) {
-            Ok(_) => supported.push(resource.to_owned()),
+            Ok(_) => {
+                supported.push(resource.to_owned());
+                generated_operations += operations;
+            }
             Err(codegen::Error::Unsupported { diagnostics, .. }) => {
-                not_yet.push(format!("{resource} ({})", diagnostics.len()))
+                for diagnostic in &diagnostics {
+                    not_yet.push(format!("  {resource}: {diagnostic}"));
+                }
             }
             Err(other) => return Err(other.to_string()),
         }
     }
     println!(
-        "resources generated from {}: {}",
+        "{generated_operations}/{} operations generated from {} ({} of {} resources)",
+        api.operations.len(),
         document.path.display(),
-        supported.join(", ")
+        supported.len(),
+        api.resources().len()
     );
-    println!(
-        "not generated yet (unsupported constructs): {}",
-        not_yet.join(", ")
-    );
+    if !not_yet.is_empty() {
+        println!("not generated (unsupported constructs):\n{}", not_yet.join("\n"));
+    }
     let config = Config {
         resources: supported,
         ..Config::default()

@@ -147,6 +147,7 @@ fn selection(api: &Api, config: &Config) -> (BTreeSet<String>, BTreeSet<String>)
             .filter(|t| api.types.contains_key(&crate::ir::naming::type_name(t)))
             .cloned()
             .collect(),
+        runtime_errors: config.runtime_errors.clone(),
     };
     match crate::emit::select(api, &config) {
         Ok(selection) => (selection.resources.into_iter().collect(), selection.types),
@@ -198,7 +199,11 @@ fn compare(old: &Api, new: &Api, config: &Config, changes: &mut Vec<RustChange>)
                 return BTreeMap::new();
             }
             api.resource_operations(resource)
-                .map(|op| (op.verb.clone(), op.clone()))
+                .map(|op| {
+                    let mut path: Vec<String> = op.group.clone();
+                    path.push(op.verb.clone());
+                    (path.join("().").replace("r#", ""), op.clone())
+                })
                 .collect()
         };
         let (old_ops, new_ops) = (ops(old, &old_resources), ops(new, &new_resources));

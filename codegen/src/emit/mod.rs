@@ -4,6 +4,7 @@
 //! is lowered (and checked) but not written.
 
 pub mod docs;
+mod errors;
 mod models;
 mod operations;
 mod reference;
@@ -41,15 +42,6 @@ pub enum Content {
     Markdown(String),
 }
 
-/// The error variant of the runtime a documented status surfaces as.
-pub fn error_variant(status: &str) -> &'static str {
-    match status {
-        "404" => "ResourceNotFound",
-        "422" => "HttpValidation",
-        _ => "Api",
-    }
-}
-
 /// What the configured resources need: their operations and the closure of their types.
 #[derive(Debug, Clone)]
 pub struct Selection {
@@ -57,6 +49,9 @@ pub struct Selection {
     pub resources: Vec<String>,
     /// Names of every type to emit.
     pub types: BTreeSet<String>,
+    /// The runtime's own `Error` variant for each error schema it types itself, by Rust type
+    /// name (`ResourceNotFound` → `ResourceNotFound`).
+    pub runtime_errors: BTreeMap<String, String>,
 }
 
 /// Picks the configured resources and every type they (and the runtime) reach.
@@ -90,16 +85,21 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
     }
     for name in &config.runtime_types {
         // By pointer: the Rust name may differ from the schema's (see `naming::unreserved`).
-        let pointer = format!(
-            "/components/schemas/{}",
-            crate::error::escape_pointer_token(name)
-        );
+        let pointer = schema_pointer(name);
         let Some(def) = api.types.values().find(|def| def.pointer == pointer) else {
             return Err(Error::Config(format!(
                 "the runtime needs schema `{name}`, which the document does not define"
             )));
         };
         roots.push(TypeRef::Named(def.name.clone()));
+    }
+    // The runtime's own error variants, for the error schemas the document has.
+    let mut runtime_errors = BTreeMap::new();
+    for (name, variant) in &config.runtime_errors {
+        let pointer = schema_pointer(name);
+        if let Some(def) = api.types.values().find(|def| def.pointer == pointer) {
+            runtime_errors.insert(def.name.clone(), variant.clone());
+        }
     }
 
     let mut types = BTreeSet::new();
@@ -117,7 +117,18 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
             }
         }
     }
-    Ok(Selection { resources, types })
+    Ok(Selection {
+        resources,
+        types,
+        runtime_errors,
+    })
+}
+
+fn schema_pointer(name: &str) -> String {
+    format!(
+        "/components/schemas/{}",
+        crate::error::escape_pointer_token(name)
+    )
 }
 
 /// Diagnostics that touch the selection: a lossy construct in a generated type or operation.
@@ -150,8 +161,11 @@ pub fn selected_diagnostics(api: &Api, selection: &Selection) -> Vec<Diagnostic>
 pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
+    let error_names = operations::ErrorNames {
+        runtime: selection.runtime_errors.clone(),
+    };
     for resource in &selection.resources {
-        match operations::resource_file(api, resource) {
+        match operations::resource_file(api, resource, &error_names) {
             Ok(tokens) => {
                 files.push(EmittedFile {
                     name: format!("{CODE_DIR}/{resource}.rs"),
@@ -159,7 +173,7 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
                 });
                 files.push(EmittedFile {
                     name: format!("{DOCS_DIR}/{resource}.md"),
-                    content: Content::Markdown(reference::page(api, resource)),
+                    content: Content::Markdown(reference::page(api, resource, &error_names)),
                 });
             }
             Err(found) => diagnostics.extend(found),
@@ -206,6 +220,10 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
         content: Content::Rust(models::filters_file(api, &filters)),
     });
     files.push(EmittedFile {
+        name: format!("{CODE_DIR}/errors.rs"),
+        content: Content::Rust(errors::errors_file(api, selection, &error_names)),
+    });
+    files.push(EmittedFile {
         name: format!("{CODE_DIR}/mod.rs"),
         content: Content::Rust(root_module(api, selection)),
     });
@@ -216,7 +234,11 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
 /// `mod.rs`: the module tree, the API version and the servers.
 fn root_module(api: &Api, selection: &Selection) -> TokenStream {
     let mut modules: Vec<String> = selection.resources.clone();
-    modules.extend(["filters".to_owned(), "models".to_owned()]);
+    modules.extend([
+        "errors".to_owned(),
+        "filters".to_owned(),
+        "models".to_owned(),
+    ]);
     modules.sort();
     let modules = modules.iter().map(|m| {
         let m = format_ident!("{}", m);
@@ -272,7 +294,7 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
         }
     });
     let doctests = selection.resources.iter().map(|resource| {
-        let name = format_ident!("{}ReferencePage", operations::handle_name(resource));
+        let name = format_ident!("{}ReferencePage", operations::handle_name(resource, &[]));
         let path = format!("../../{DOCS_DIR}/{resource}.md");
         quote! {
             /// Compiles the examples of the generated reference page as doc-tests.
@@ -282,8 +304,11 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
         }
     });
     quote! {
-        //! Code generated from the OpenAPI document: models, filters and one module per resource.
+        //! Code generated from the OpenAPI document: models, filters, documented error bodies
+        //! and one module per resource.
         #(#modules)*
+
+        pub use errors::ErrorBody;
 
         #(#doctests)*
 

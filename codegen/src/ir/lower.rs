@@ -13,8 +13,8 @@ use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
-    cycles, Api, Body, EnumValue, Field, FieldCodec, Operation, Pagination, ParamLocation,
-    ParamStyle, Parameter, Response, Server, TagDefault, TaggedVariant, TypeDef, TypeKind,
+    cycles, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation, Pagination, ParamLocation,
+    ParamStyle, Parameter, Response, Server, Success, TagDefault, TaggedVariant, TypeDef, TypeKind,
     TypeOrigin, TypeRef, UntaggedVariant,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Error};
@@ -69,7 +69,7 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
     let mut by_resource: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, operation) in operations.iter().enumerate() {
         by_resource
-            .entry(operation.resource.clone())
+            .entry(format!("{}:{}", operation.resource, operation.group.join(":")))
             .or_default()
             .push(index);
     }
@@ -106,6 +106,39 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
         component_schema_count: openapi.components.as_ref().map_or(0, |c| c.schemas.len()),
         diagnostics,
     })
+}
+
+/// `resource:group…:verb` → module name of the resource, the group path and the verb.
+///
+/// A group segment that repeats an earlier one is dropped (`oauth2:clients:oauth2:create_client`
+/// is the `clients` group of `oauth2`), and a verb that ends in its group's name, plural or
+/// singular, loses it (`customer_portal:members:add_member` → `add`).
+fn split_operation_id(id: &str) -> Option<(String, Vec<String>, String)> {
+    let mut parts: Vec<&str> = id.split(':').collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let verb = parts.pop()?;
+    let resource = module_name(parts[0]);
+    let mut group: Vec<String> = Vec::new();
+    for part in &parts[1..] {
+        let name = module_name(part);
+        if name != resource && !group.contains(&name) {
+            group.push(name);
+        }
+    }
+    let mut verb = field_name(verb);
+    let owner = group.last().unwrap_or(&resource).trim_end_matches('_');
+    let singular = owner.strip_suffix('s').unwrap_or(owner);
+    for suffix in [owner, singular] {
+        if let Some(rest) = verb.strip_suffix(&format!("_{suffix}")) {
+            if !rest.is_empty() && !rest.starts_with("r#") {
+                verb = field_name(rest);
+                break;
+            }
+        }
+    }
+    Some((resource, group, verb))
 }
 
 /// Every `$ref` must be local and point at something; reported with the pointer of the `$ref`.
@@ -693,18 +726,23 @@ impl<'a> Lowerer<'a> {
                     .into(),
             });
         };
-        let (resource, verb) = match id.split_once(':') {
-            Some((resource, verb)) => (module_name(resource), field_name(verb)),
+        let (resource, group, verb) = match split_operation_id(&id) {
+            Some(parts) => parts,
             None => {
                 self.diag(
                     &format!("{pointer}/operationId"),
                     format!("operationId `{id}` is not `resource:verb`; grouped by its first tag"),
                 );
                 let resource = module_name(operation.tags.first().map_or("", String::as_str));
-                (resource, field_name(&id))
+                (resource, Vec::new(), field_name(&id))
             }
         };
-        let operation_hint = format!("{}{}", type_name(&resource), type_name(&verb));
+        let operation_hint = format!(
+            "{}{}{}",
+            type_name(&resource),
+            group.iter().map(|g| type_name(g)).collect::<String>(),
+            type_name(&verb)
+        );
 
         // Path-level parameters apply unless the operation overrides them (same name + place).
         let mut raw: Vec<(String, &ReferenceOr<OaParameter>)> = Vec::new();
@@ -834,17 +872,27 @@ impl<'a> Lowerer<'a> {
             .as_ref()
             .or(self.openapi.security.as_ref());
         let mut scopes: Vec<String> = Vec::new();
+        let mut auth: Vec<AuthKind> = Vec::new();
         for requirement in security.into_iter().flatten() {
-            for scope in requirement.values().flatten() {
-                if !scopes.contains(scope) {
-                    scopes.push(scope.clone());
+            for (scheme, requested) in requirement {
+                let kind = AuthKind::of_scheme(scheme);
+                if !auth.contains(&kind) {
+                    auth.push(kind);
+                }
+                for scope in requested {
+                    if !scopes.contains(scope) {
+                        scopes.push(scope.clone());
+                    }
                 }
             }
         }
+        let success = self.success(&responses, pointer);
+        let errors = self.error_cases(&responses, pointer);
 
         let mut lowered = Operation {
             id,
             resource,
+            group,
             verb,
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
@@ -852,14 +900,107 @@ impl<'a> Lowerer<'a> {
             description: operation.description.as_deref().and_then(strip_scopes_line),
             deprecated: operation.deprecated,
             scopes,
+            auth,
             parameters,
             request_body,
             responses,
+            success,
+            errors,
             pagination: None,
             pointer: pointer.to_owned(),
         };
         lowered.pagination = self.pagination(operation, &lowered);
         Ok(lowered)
+    }
+
+    /// What a success returns: a JSON body (or that or `202` without one), other content as
+    /// bytes, or nothing.
+    fn success(&mut self, responses: &[Response], pointer: &str) -> Success {
+        let successes: Vec<&Response> = responses
+            .iter()
+            .filter(|r| r.status.starts_with('2'))
+            .collect();
+        let json = successes
+            .iter()
+            .find_map(|r| r.body.as_ref()?.ty.clone().filter(|_| r.status != "202"));
+        let json = json.or_else(|| {
+            successes
+                .iter()
+                .find_map(|r| r.body.as_ref()?.ty.clone())
+        });
+        let bare_202 = successes
+            .iter()
+            .any(|r| r.status == "202" && r.body.is_none());
+        match json {
+            Some(ty) if bare_202 => Success::MaybeReady(ty),
+            Some(ty) => Success::Json(ty),
+            None => match successes.iter().find_map(|r| r.body.as_ref()) {
+                Some(body) => {
+                    if body.content_type.contains("json") {
+                        self.diag(
+                            pointer,
+                            "a JSON success response without a schema; returned as bytes",
+                        );
+                    }
+                    Success::Bytes {
+                        media_type: body.content_type.clone(),
+                    }
+                }
+                None => Success::Empty,
+            },
+        }
+    }
+
+    /// The documented error bodies: a named type, or each named member of a union.
+    fn error_cases(&mut self, responses: &[Response], pointer: &str) -> Vec<ErrorCase> {
+        let mut cases = Vec::new();
+        for response in responses {
+            let Some(ty) = response.body.as_ref().and_then(|b| b.ty.as_ref()) else {
+                continue;
+            };
+            let Ok(status) = response.status.parse::<u16>() else {
+                if response.status != "default" && !response.status.starts_with('2') {
+                    self.diag(
+                        &format!("{pointer}/responses/{}", response.status),
+                        "error bodies of a status range are not typed; they arrive as Error::Api",
+                    );
+                }
+                continue;
+            };
+            if (200..300).contains(&status) {
+                continue;
+            }
+            let mut schemas: Vec<String> = Vec::new();
+            if let TypeRef::Named(name) = ty {
+                match self.types.get(name).map(|d| &d.kind) {
+                    Some(TypeKind::Untagged { variants }) => {
+                        for variant in variants {
+                            if let TypeRef::Named(member) = &variant.ty {
+                                schemas.push(member.clone());
+                            }
+                        }
+                    }
+                    Some(TypeKind::Tagged { variants, .. }) => {
+                        for variant in variants {
+                            if let TypeRef::Named(member) = &variant.ty {
+                                schemas.push(member.clone());
+                            }
+                        }
+                    }
+                    _ => schemas.push(name.clone()),
+                }
+            }
+            if schemas.is_empty() {
+                self.diag(
+                    &format!("{pointer}/responses/{status}"),
+                    "an error body that is not a named schema is not typed; it arrives as Error::Api",
+                );
+            }
+            for schema in schemas {
+                cases.push(ErrorCase { status, schema });
+            }
+        }
+        cases
     }
 
     fn resolve_parameter(
@@ -978,7 +1119,9 @@ impl<'a> Lowerer<'a> {
             .iter()
             .find(|(ct, _)| ct.as_str() == "application/json")
             .or_else(|| content.iter().next())?;
-        let ty = if content_type.contains("json") {
+        let ty = if content_type.contains("json")
+            || content_type == "application/x-www-form-urlencoded"
+        {
             media.schema.as_ref().map(|schema| {
                 let pointer = format!("{at}/content/{}/schema", escape_pointer_token(content_type));
                 self.lower(schema, hint, &pointer)

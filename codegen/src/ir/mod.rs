@@ -26,6 +26,8 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "send",
     "into_stream",
     "request",
+    "max_response_size",
+    "body",
 ];
 
 /// The whole API as the generator understands it.
@@ -293,7 +295,11 @@ pub struct Operation {
     pub id: String,
     /// Resource part of the id, snake case (`customer_meters`).
     pub resource: String,
-    /// Verb part of the id, snake case (`list`).
+    /// Sub-resources between the resource and the verb, snake case: `["orders"]` for
+    /// `customer_portal:orders:list`; empty for `resource:verb`.
+    pub group: Vec<String>,
+    /// Verb part of the id, snake case (`list`), without a trailing repeat of its group's
+    /// name (`customer_portal:members:add_member` → `add`).
     pub verb: String,
     /// HTTP method, upper case.
     pub method: String,
@@ -307,16 +313,72 @@ pub struct Operation {
     pub deprecated: bool,
     /// OAuth scopes any of the security requirements ask for, in document order.
     pub scopes: Vec<String>,
+    /// The kinds of token the operation accepts, in the order of its security requirements;
+    /// empty when it needs none.
+    pub auth: Vec<AuthKind>,
     /// Parameters: path ones first in template order, then the rest in document order.
     pub parameters: Vec<Parameter>,
     /// The request body, if any.
     pub request_body: Option<Body>,
     /// Responses by status, in document order.
     pub responses: Vec<Response>,
+    /// What a success returns.
+    pub success: Success,
+    /// Documented error bodies by status, in document order; several for one status are the
+    /// members of a union, tried in order.
+    pub errors: Vec<ErrorCase>,
     /// Page-number pagination, when the spec declares it.
     pub pagination: Option<Pagination>,
     /// Where the operation is in the document.
     pub pointer: String,
+}
+
+/// A kind of bearer token an operation accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AuthKind {
+    /// An organization access token (or a personal or OpenID Connect token).
+    Organization,
+    /// A customer session token (the customer portal).
+    CustomerSession,
+    /// A member session token (the customer portal, for a member of a team customer).
+    MemberSession,
+}
+
+impl AuthKind {
+    /// The kind a security scheme of this name grants. Polar names its session schemes
+    /// `customer_session` and `member_session`; every other scheme is an organization's.
+    pub fn of_scheme(name: &str) -> AuthKind {
+        match name {
+            "customer_session" => AuthKind::CustomerSession,
+            "member_session" => AuthKind::MemberSession,
+            _ => AuthKind::Organization,
+        }
+    }
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No body (`204`, or a success documented without content).
+    Empty,
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// A JSON body of this type, or `202 Accepted` without one (not ready yet).
+    MaybeReady(TypeRef),
+    /// A body that is not JSON (`text/csv`), handed over as bytes.
+    Bytes {
+        /// The media type the spec documents.
+        media_type: String,
+    },
+}
+
+/// A documented error body for one status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCase {
+    /// The HTTP status.
+    pub status: u16,
+    /// The named type of the body.
+    pub schema: String,
 }
 
 /// Where a parameter goes.
@@ -418,6 +480,31 @@ pub struct Pagination {
 }
 
 impl Api {
+    /// The operations of one resource and group, in id order.
+    pub fn group_operations<'a>(
+        &'a self,
+        resource: &'a str,
+        group: &'a [String],
+    ) -> impl Iterator<Item = &'a Operation> + 'a {
+        self.operations
+            .iter()
+            .filter(move |op| op.resource == resource && op.group == group)
+    }
+
+    /// The groups of a resource, sorted: the resource itself (`[]`) first when it has
+    /// operations of its own, then every sub-resource path and each of its prefixes.
+    pub fn groups(&self, resource: &str) -> Vec<Vec<String>> {
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        for op in self.resource_operations(resource) {
+            for len in 0..=op.group.len() {
+                groups.push(op.group[..len].to_vec());
+            }
+        }
+        groups.sort();
+        groups.dedup();
+        groups
+    }
+
     /// The operations of one resource, in id order.
     pub fn resource_operations<'a>(
         &'a self,

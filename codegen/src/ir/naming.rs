@@ -60,12 +60,13 @@ const PRELUDE: &[&str] = &[
     "Vec",
 ];
 
-/// Module names a resource cannot take: the generated modules beside it, the crate root's
-/// own modules (the root re-exports every generated module), and the methods the runtime's
-/// `Polar` client already has (each resource adds an accessor method of its name).
-const RESERVED_MODULES: &[&str] = &[
+/// Module names a resource cannot take: the generated modules beside it and the crate root's
+/// own modules (the root re-exports every generated module). The accessor method may still
+/// use the name (see [`accessor_name`]).
+const CRATE_ROOT_MODULES: &[&str] = &[
     "filters",
     "models",
+    "errors",
     "body",
     "webhooks",
     "uuid",
@@ -76,11 +77,19 @@ const RESERVED_MODULES: &[&str] = &[
     "pagination",
     "retry",
     "runtime",
+];
+
+/// The methods the runtime's `Polar` client already has: each resource adds an accessor
+/// method of its name, so a resource cannot take these either.
+const CLIENT_METHODS: &[&str] = &[
     "new",
     "builder",
     "base_url",
     "send_json",
     "send_page",
+    "send_empty",
+    "send_maybe_ready",
+    "send_bytes",
     "stream_pages",
     "execute",
     "attempt",
@@ -152,7 +161,8 @@ pub fn module_name(text: &str) -> String {
     let mut name = snake_identifier(text, "default");
     if KEYWORDS.contains(&name.as_str())
         || NOT_RAW.contains(&name.as_str())
-        || RESERVED_MODULES.contains(&name.as_str())
+        || CRATE_ROOT_MODULES.contains(&name.as_str())
+        || CLIENT_METHODS.contains(&name.as_str())
     {
         name.push('_');
     }
@@ -166,6 +176,16 @@ pub fn enum_variant(wire: &str) -> String {
         Some(rest) if !rest.is_empty() => format!("{}Desc", type_name(rest)),
         _ if wire.is_empty() => "Empty".to_owned(),
         _ => type_name(wire),
+    }
+}
+
+/// The client method that starts a resource: its module name, without the `_` the module
+/// name got for clashing with a crate-root item (`webhooks_` → `webhooks`; a method does not
+/// share the crate root's namespace). Keyword escapes stay (`type_`).
+pub fn accessor_name(module: &str) -> String {
+    match module.strip_suffix('_') {
+        Some(bare) if CRATE_ROOT_MODULES.contains(&bare) => bare.to_owned(),
+        _ => module.to_owned(),
     }
 }
 

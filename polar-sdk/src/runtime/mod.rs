@@ -4,6 +4,7 @@
 //! and [`UnknownFields`], which are re-exported at the crate root.
 //! The names and signatures are a contract with `codegen/`: change them only together.
 
+mod builder;
 pub(crate) mod datetime;
 pub(crate) mod double_option;
 pub(crate) mod number;
@@ -19,6 +20,7 @@ pub(crate) mod scalar_union;
 pub(crate) mod tagged;
 pub(crate) mod untagged;
 
+pub(crate) use builder::{call_options, documented_error, runtime_error};
 pub use number::{Integer, IntegerError};
 pub(crate) use object::decode_struct;
 pub use one_or_many::OneOrMany;

@@ -1,0 +1,86 @@
+//! Documented error bodies → `errors.rs`: the public `ErrorBody` enum and one decoder per
+//! schema that the operations' error tables point at.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, spec};
+use super::operations::ErrorNames;
+use super::Selection;
+use crate::ir::Api;
+
+/// The `errors` module.
+pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> TokenStream {
+    let schemas: BTreeSet<&str> = selection
+        .resources
+        .iter()
+        .flat_map(|resource| api.resource_operations(resource))
+        .flat_map(|op| op.errors.iter().map(|case| case.schema.as_str()))
+        .collect();
+    let mut variants = Vec::new();
+    let mut decoders = Vec::new();
+    for schema in schemas {
+        let ty = format_ident!("{}", schema);
+        let decoder = ErrorNames::decoder(schema);
+        match names.runtime.get(schema) {
+            Some(variant) => {
+                let doc = doc_attrs(&format!(
+                    "Decodes a `{schema}` body into [`Error::{variant}`](crate::Error::{variant})."
+                ));
+                decoders.push(quote! {
+                    #doc
+                    pub(crate) fn #decoder(_status: reqwest::StatusCode, body: &[u8]) -> Option<crate::Error> {
+                        crate::runtime::runtime_error::<models::#ty>(body)
+                    }
+                });
+            }
+            None => {
+                let what = api
+                    .types
+                    .get(schema)
+                    .and_then(|def| def.doc.as_deref())
+                    .map(spec)
+                    .filter(|text| !text.is_empty())
+                    .unwrap_or_else(|| format!("A [`{schema}`](models::{schema}) body."));
+                let doc = doc_attrs(&what);
+                variants.push(quote! {
+                    #doc
+                    #ty(models::#ty)
+                });
+                let decoder_doc = doc_attrs(&format!(
+                    "Decodes a `{schema}` body into [`Error::Documented`](crate::Error::Documented)."
+                ));
+                decoders.push(quote! {
+                    #decoder_doc
+                    pub(crate) fn #decoder(status: reqwest::StatusCode, body: &[u8]) -> Option<crate::Error> {
+                        crate::runtime::documented_error(status, body, ErrorBody::#ty)
+                    }
+                });
+            }
+        }
+    }
+    quote! {
+        //! Error bodies the API documents, decoded into types the caller can match on.
+        //!
+        //! Each operation lists its documented (status, schema) pairs; when a response has one
+        //! of those statuses and its body decodes as that schema, the call fails with the typed
+        //! error: `Error::ResourceNotFound`, `Error::HttpValidation`, or
+        //! [`Error::Documented`](crate::Error::Documented) with an [`ErrorBody`].
+        #[allow(unused_imports)]
+        use crate::models;
+
+        /// A documented error body other than the ones with their own
+        /// [`Error`](crate::Error) variant, as [`Error::Documented`](crate::Error::Documented)
+        /// carries it. Match the variants your code handles and keep a catch-all arm: a later
+        /// version of the API may document more.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ErrorBody {
+            #(#variants,)*
+        }
+
+        #(#decoders)*
+    }
+}
