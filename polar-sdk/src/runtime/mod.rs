@@ -6,6 +6,7 @@
 
 pub(crate) mod datetime;
 pub(crate) mod double_option;
+pub(crate) mod executor;
 pub(crate) mod number;
 pub(crate) mod object;
 mod one_or_many;
@@ -16,6 +17,7 @@ mod query;
 pub(crate) mod raw;
 mod request;
 pub(crate) mod scalar_union;
+mod send;
 pub(crate) mod tagged;
 pub(crate) mod untagged;
 
