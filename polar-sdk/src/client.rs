@@ -10,7 +10,7 @@ use reqwest::Url;
 use crate::body::DEFAULT_MAX_RESPONSE_SIZE;
 use crate::error::{ConfigError, Error};
 use crate::retry::RetryConfig;
-use crate::runtime::executor::Executor;
+use crate::runtime::executor::{Executor, Tokens};
 use crate::{Server, API_VERSION};
 
 /// The `User-Agent` the SDK sends.
@@ -50,6 +50,7 @@ impl Polar {
                     http: None,
                     base_url: Server::default().url().to_owned(),
                     headers: HeaderMap::new(),
+                    tokens: Tokens::default(),
                     timeout: DEFAULT_TIMEOUT,
                     retry: RetryConfig::none(),
                     max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
@@ -81,7 +82,28 @@ impl fmt::Debug for Polar {
         f.debug_struct("Polar")
             .field("base_url", &self.executor.base_url)
             .field("api_version", &API_VERSION)
-            .field("access_token", &Redacted)
+            .field(
+                "access_token",
+                &self.executor.tokens.organization.as_ref().map(|_| Redacted),
+            )
+            .field(
+                "customer_session_token",
+                &self
+                    .executor
+                    .tokens
+                    .customer_session
+                    .as_ref()
+                    .map(|_| Redacted),
+            )
+            .field(
+                "member_session_token",
+                &self
+                    .executor
+                    .tokens
+                    .member_session
+                    .as_ref()
+                    .map(|_| Redacted),
+            )
             .field("timeout", &self.executor.timeout)
             .field("retry", &self.executor.retry)
             .field("max_response_size", &self.executor.max_response_size)
@@ -111,6 +133,8 @@ impl fmt::Debug for Polar {
 #[must_use]
 pub struct PolarBuilder {
     access_token: Option<Secret>,
+    customer_session_token: Option<Secret>,
+    member_session_token: Option<Secret>,
     server: Server,
     server_url: Option<String>,
     http_client: Option<reqwest::Client>,
@@ -124,9 +148,31 @@ pub struct PolarBuilder {
 }
 
 impl PolarBuilder {
-    /// The organization access token (required). Sent as `Authorization: Bearer <token>`.
+    /// An organization access token (or a personal access token), for the operations an
+    /// organization performs: almost all of them. Sent as `Authorization: Bearer <token>`.
+    ///
+    /// A client needs at least one token of any kind; it may carry several. Each request
+    /// sends the first kind its operation accepts that the client has (none for the few
+    /// operations that need no token); when the client has none of those, it sends the token
+    /// it has, organization first, and the server answers (typically `401`).
     pub fn access_token(mut self, token: impl Into<String>) -> Self {
         self.access_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// A customer session token, for the customer portal operations (`customer_portal`
+    /// resources), which act as one customer. Created by an organization for its customer;
+    /// see [`access_token`](Self::access_token) for how a request picks its token.
+    pub fn customer_session_token(mut self, token: impl Into<String>) -> Self {
+        self.customer_session_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// A member session token, for the operations that act as one member of a customer
+    /// (the member parts of the customer portal); see [`access_token`](Self::access_token)
+    /// for how a request picks its token.
+    pub fn member_session_token(mut self, token: impl Into<String>) -> Self {
+        self.member_session_token = Some(Secret(token.into()));
         self
     }
 
@@ -173,7 +219,7 @@ impl PolarBuilder {
     /// call with [`Error::ResponseTooLarge`] as soon as it is known to be longer (from its
     /// `Content-Length`, or counted while reading; after decompression), so a broken server
     /// cannot exhaust memory. Of an error response only the first
-    /// [`ApiError::ERROR_BODY_LIMIT`] bytes are read.
+    /// [`ApiError::ERROR_BODY_LIMIT`](crate::ApiError::ERROR_BODY_LIMIT) bytes are read.
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = Some(bytes);
         self
@@ -196,7 +242,7 @@ impl PolarBuilder {
     }
 
     /// A header sent with every request. It replaces an SDK header of the same name, except
-    /// `Authorization`, which only [`access_token`](Self::access_token) sets.
+    /// `Authorization`, which only the tokens set.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -212,19 +258,26 @@ impl PolarBuilder {
     }
 
     fn build_inner(self) -> Result<Polar, ConfigError> {
-        let token = self.access_token.ok_or_else(|| {
-            ConfigError::new("an access token is required (PolarBuilder::access_token)")
-        })?;
-        if token.0.trim().is_empty() {
-            return Err(ConfigError::new("the access token is empty"));
+        if self.access_token.is_none()
+            && self.customer_session_token.is_none()
+            && self.member_session_token.is_none()
+        {
+            return Err(ConfigError::new(
+                "a token is required (PolarBuilder::access_token, customer_session_token or \
+                 member_session_token)",
+            ));
         }
-        let mut authorization =
-            HeaderValue::try_from(format!("Bearer {}", token.0)).map_err(|_| {
-                ConfigError::new(
-                    "the access token contains characters not allowed in an HTTP header",
-                )
-            })?;
-        authorization.set_sensitive(true);
+        let tokens = Tokens {
+            organization: authorization(self.access_token.as_ref(), "access token")?,
+            customer_session: authorization(
+                self.customer_session_token.as_ref(),
+                "customer session token",
+            )?,
+            member_session: authorization(
+                self.member_session_token.as_ref(),
+                "member session token",
+            )?,
+        };
 
         let base_url = match &self.server_url {
             Some(url) => normalize_base_url(url)?,
@@ -252,14 +305,13 @@ impl PolarBuilder {
             })?;
             if name == AUTHORIZATION {
                 return Err(ConfigError::new(
-                    "the Authorization header is set from the access token; use PolarBuilder::access_token",
+                    "the Authorization header is set from the tokens; use PolarBuilder::access_token",
                 ));
             }
             let value = HeaderValue::try_from(value.as_str())
                 .map_err(|_| ConfigError::new(format!("invalid value for header `{name}`")))?;
             headers.insert(name, value);
         }
-        headers.insert(AUTHORIZATION, authorization);
 
         let http = match self.http_client {
             Some(client) if self.connect_timeout.is_some() => {
@@ -293,6 +345,7 @@ impl PolarBuilder {
                 http: Some(http),
                 base_url,
                 headers,
+                tokens,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
                 max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
@@ -307,6 +360,8 @@ impl fmt::Debug for PolarBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PolarBuilder")
             .field("access_token", &self.access_token)
+            .field("customer_session_token", &self.customer_session_token)
+            .field("member_session_token", &self.member_session_token)
             .field("server", &self.server)
             // `build` refuses URLs with credentials, a query or a fragment; until then, never
             // print them (a token may hide there).
@@ -328,6 +383,26 @@ impl fmt::Debug for PolarBuilder {
             )
             .finish()
     }
+}
+
+/// The `Authorization` value (marked sensitive) for a token, if set and valid.
+fn authorization(
+    token: Option<&Secret>,
+    kind: &'static str,
+) -> Result<Option<HeaderValue>, ConfigError> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    if token.0.trim().is_empty() {
+        return Err(ConfigError::new(format!("the {kind} is empty")));
+    }
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.0)).map_err(|_| {
+        ConfigError::new(format!(
+            "the {kind} contains characters not allowed in an HTTP header"
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
 }
 
 /// `url` without credentials, query and fragment (each replaced by a marker), for `Debug`.

@@ -3,10 +3,12 @@
 
 use serde::de::DeserializeOwned;
 
+use reqwest::StatusCode;
+
 use crate::pagination::{Cursor, Page, PageStream};
 use crate::runtime::executor::{decode, decode_page};
 use crate::runtime::{PageParams, PagedResponse, RequestOptions, RequestSpec};
-use crate::{Error, Polar};
+use crate::{ByteStream, Error, MaybeReady, Polar};
 
 impl Polar {
     /// Sends the request and decodes a JSON body.
@@ -54,5 +56,42 @@ impl Polar {
             paging,
             decode_page::<R>,
         ))
+    }
+
+    /// Sends the request; any success status will do, and its body (if any) is read within
+    /// the size limit and dropped.
+    pub(crate) async fn send_empty(
+        &self,
+        request: RequestSpec,
+        options: RequestOptions,
+    ) -> Result<(), Error> {
+        self.executor().execute(&request, &options).await.map(drop)
+    }
+
+    /// Sends the request: `202` is [`MaybeReady::Accepted`] (its body ignored), any other
+    /// success status is the decoded JSON body.
+    pub(crate) async fn send_maybe_ready<T: DeserializeOwned>(
+        &self,
+        request: RequestSpec,
+        options: RequestOptions,
+    ) -> Result<MaybeReady<T>, Error> {
+        let raw = self.executor().execute(&request, &options).await?;
+        if raw.status == StatusCode::ACCEPTED {
+            return Ok(MaybeReady::Accepted);
+        }
+        decode(&raw).map(MaybeReady::Ready)
+    }
+
+    /// Sends the request and hands over the success body unread, as a stream.
+    pub(crate) async fn send_bytes(
+        &self,
+        request: RequestSpec,
+        options: RequestOptions,
+    ) -> Result<ByteStream, Error> {
+        let streaming = self
+            .executor()
+            .execute_streaming(&request, &options)
+            .await?;
+        Ok(ByteStream::new(streaming))
     }
 }
