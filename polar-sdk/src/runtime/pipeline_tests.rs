@@ -573,3 +573,13 @@ fn every_token_is_redacted_and_each_is_checked() {
         assert!(!err.to_string().contains(ORG));
     }
 }
+
+#[test]
+fn the_client_and_the_new_public_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    fn send<T: Send + 'static>() {}
+    send_sync::<Polar>();
+    send_sync::<MaybeReady<models::ResourceNotFound>>();
+    send_sync::<ErrorBody>();
+    send::<ByteStream>();
+}
