@@ -1,24 +1,17 @@
-//! The client, its builder, and the request execution loop (retries, timeouts, error mapping).
+//! The client and its builder. Requests run in [`Executor`](crate::runtime::executor::Executor).
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use bytes::Bytes;
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER,
-    USER_AGENT,
-};
-use reqwest::{StatusCode, Url};
-use serde::de::DeserializeOwned;
-use tracing::Instrument;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::Url;
 
-use crate::body::{read_error_body, read_limited, ReadError, DEFAULT_MAX_RESPONSE_SIZE};
-use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError};
-use crate::pagination::{Cursor, Page, PageStream};
-use crate::retry::{decide, Decision, Outcome, RetryAfter, RetryConfig};
-use crate::runtime::{PageParams, PagedResponse, RequestOptions, RequestSpec};
-use crate::{models, PageInfo, Server, API_VERSION};
+use crate::body::DEFAULT_MAX_RESPONSE_SIZE;
+use crate::error::{ConfigError, Error};
+use crate::retry::RetryConfig;
+use crate::runtime::executor::{Executor, Tokens};
+use crate::{Server, API_VERSION};
 
 /// The `User-Agent` the SDK sends.
 const SDK_USER_AGENT: &str = concat!("polar-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -40,24 +33,7 @@ const POLAR_VERSION: HeaderName = HeaderName::from_static("polar-version");
 /// ```
 #[derive(Clone)]
 pub struct Polar {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    /// `None` only for a client [`Polar::new`] could not configure (see `unusable`).
-    http: Option<reqwest::Client>,
-    /// Without a trailing slash; paths start with one.
-    base_url: String,
-    /// Every header the SDK sends, including `Authorization` (marked sensitive).
-    headers: HeaderMap,
-    timeout: Duration,
-    retry: RetryConfig,
-    /// The default limit on a response body, in bytes.
-    max_response_size: u64,
-    /// Bounds the attempts in flight at once, when configured: the bound and its semaphore.
-    limiter: Option<(usize, Arc<tokio::sync::Semaphore>)>,
-    /// Set when [`Polar::new`] got an unusable configuration: every request fails with it.
-    unusable: Option<ConfigError>,
+    executor: Arc<Executor>,
 }
 
 impl Polar {
@@ -70,10 +46,11 @@ impl Polar {
         match Self::builder().access_token(access_token).build_inner() {
             Ok(client) => client,
             Err(error) => Polar {
-                inner: Arc::new(Inner {
+                executor: Arc::new(Executor {
                     http: None,
                     base_url: Server::default().url().to_owned(),
                     headers: HeaderMap::new(),
+                    tokens: Tokens::default(),
                     timeout: DEFAULT_TIMEOUT,
                     retry: RetryConfig::none(),
                     max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
@@ -91,332 +68,51 @@ impl Polar {
 
     /// The base URL requests go to (without a trailing slash).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.executor.base_url
     }
 
-    /// Sends the request and decodes a JSON body.
-    pub(crate) async fn send_json<T: DeserializeOwned>(
-        &self,
-        request: RequestSpec,
-        options: RequestOptions,
-    ) -> Result<T, Error> {
-        let raw = self.execute(&request, &options).await?;
-        decode(&raw)
-    }
-
-    /// Sends a list request and returns its page.
-    pub(crate) async fn send_page<R: PagedResponse>(
-        &self,
-        request: RequestSpec,
-        options: RequestOptions,
-        paging: PageParams,
-    ) -> Result<Page<R::Item>, Error> {
-        Cursor::first(self.clone(), request, options, paging, decode_page::<R>)
-            .fetch()
-            .await
-    }
-
-    /// A lazy stream of every item of every page, starting at the request's page.
-    pub(crate) fn stream_pages<R: PagedResponse>(
-        &self,
-        request: RequestSpec,
-        options: RequestOptions,
-        paging: PageParams,
-    ) -> PageStream<R::Item>
-    where
-        R::Item: Send + 'static,
-    {
-        PageStream::new(Cursor::first(
-            self.clone(),
-            request,
-            options,
-            paging,
-            decode_page::<R>,
-        ))
-    }
-
-    /// Runs the attempts of one request until success or a final failure.
-    pub(crate) async fn execute(
-        &self,
-        spec: &RequestSpec,
-        options: &RequestOptions,
-    ) -> Result<RawResponse, Error> {
-        let inner = &*self.inner;
-        let http = match (&inner.http, &inner.unusable) {
-            (Some(http), None) => http,
-            (_, Some(error)) => return Err(Error::Config(error.clone())),
-            (None, None) => return Err(Error::Config(ConfigError::new("no HTTP client"))),
-        };
-        let path_and_query = spec.path_and_query().map_err(Error::InvalidRequest)?;
-        let url = Url::parse(&format!("{}{}", inner.base_url, path_and_query))
-            .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
-        let retry = options.retry.as_ref().unwrap_or(&inner.retry);
-        let timeout = options.timeout.unwrap_or(inner.timeout);
-        let limit = options.max_response_size.unwrap_or(inner.max_response_size);
-        let idempotent = spec.method().is_idempotent();
-        let started = Instant::now();
-        let mut retries = 0u32;
-        loop {
-            let span = tracing::debug_span!(
-                "polar_sdk.request",
-                operation = spec.operation_id(),
-                method = %spec.method(),
-                route = spec.path_template(),
-                // The path only: query values (emails, external ids) stay out of logs.
-                path = url.path(),
-                attempt = retries + 1,
-                status = tracing::field::Empty,
-            );
-            let failure = match self
-                .attempt(http, spec, &url, timeout, limit, &span)
-                .instrument(span.clone())
-                .await
-            {
-                Ok(raw) => return Ok(raw),
-                Err(failure) => failure,
-            };
-            let outcome = failure.outcome();
-            let decision = decide(
-                retry,
-                retries,
-                idempotent,
-                &outcome,
-                started.elapsed(),
-                SystemTime::now(),
-                fastrand::f64(),
-            );
-            match decision {
-                Decision::Retry(delay) => {
-                    span.in_scope(|| {
-                        tracing::debug!(?outcome, delay_ms = delay.as_millis() as u64, "retrying")
-                    });
-                    drop(failure);
-                    tokio::time::sleep(delay).await;
-                    retries += 1;
-                }
-                Decision::Stop => return Err(failure.into_error(limit)),
-            }
-        }
-    }
-
-    /// One attempt: send, and read the body (within `limit` bytes).
-    async fn attempt(
-        &self,
-        http: &reqwest::Client,
-        spec: &RequestSpec,
-        url: &Url,
-        timeout: Duration,
-        limit: u64,
-        span: &tracing::Span,
-    ) -> Result<RawResponse, Failure> {
-        let inner = &*self.inner;
-        // Held until the body is read. `acquire` fails only on a closed semaphore (never).
-        let _permit = match &inner.limiter {
-            Some((_, limiter)) => limiter.acquire().await.ok(),
-            None => None,
-        };
-        let started = Instant::now();
-        let response = http
-            .request(spec.method().clone(), url.clone())
-            .headers(inner.headers.clone())
-            .timeout(timeout)
-            .send()
-            .await
-            .map_err(|e| Failure::transport(e, None))?;
-        let status = response.status();
-        span.record("status", status.as_u16());
-        if !status.is_success() {
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "error response"
-            );
-            let headers = response.headers().clone();
-            let (body, truncated) = read_error_body(response, limit).await;
-            return Err(Failure::Status {
-                status,
-                headers,
-                body,
-                truncated,
-            });
-        }
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let body = read_limited(response, limit).await.map_err(|e| match e {
-            ReadError::Transport(e, partial) => Failure::transport(e, Some(partial)),
-            ReadError::TooLarge => {
-                tracing::debug!(limit, "the response body exceeds the limit");
-                Failure::TooLarge(status)
-            }
-        })?;
-        tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            bytes = body.len(),
-            "response"
-        );
-        Ok(RawResponse {
-            status,
-            content_type,
-            body,
-        })
+    /// The executor this client's requests run on.
+    pub(crate) fn executor(&self) -> &Arc<Executor> {
+        &self.executor
     }
 }
 
 impl fmt::Debug for Polar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Polar")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.executor.base_url)
             .field("api_version", &API_VERSION)
-            .field("access_token", &Redacted)
-            .field("timeout", &self.inner.timeout)
-            .field("retry", &self.inner.retry)
-            .field("max_response_size", &self.inner.max_response_size)
+            .field(
+                "access_token",
+                &self.executor.tokens.organization.as_ref().map(|_| Redacted),
+            )
+            .field(
+                "customer_session_token",
+                &self
+                    .executor
+                    .tokens
+                    .customer_session
+                    .as_ref()
+                    .map(|_| Redacted),
+            )
+            .field(
+                "member_session_token",
+                &self
+                    .executor
+                    .tokens
+                    .member_session
+                    .as_ref()
+                    .map(|_| Redacted),
+            )
+            .field("timeout", &self.executor.timeout)
+            .field("retry", &self.executor.retry)
+            .field("max_response_size", &self.executor.max_response_size)
             .field(
                 "max_concurrent_requests",
-                &self.inner.limiter.as_ref().map(|(n, _)| n),
+                &self.executor.limiter.as_ref().map(|(n, _)| n),
             )
             .finish_non_exhaustive()
     }
-}
-
-/// A success response, body read in full.
-pub(crate) struct RawResponse {
-    pub(crate) status: StatusCode,
-    pub(crate) content_type: Option<String>,
-    pub(crate) body: Bytes,
-}
-
-/// Decodes a success body straight from its bytes.
-pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
-    // Validating UTF-8 once for the whole body and parsing from `&str` is ~15% faster than
-    // `from_slice`, which validates every string on its own (`decode_bench`). Invalid UTF-8
-    // takes the byte path, whose error says where.
-    let decoded = match std::str::from_utf8(&raw.body) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(&raw.body),
-    };
-    decoded.map_err(|e| {
-        Error::Decode(DecodeError::new::<T>(
-            raw.status,
-            raw.content_type.clone(),
-            raw.body.clone(),
-            e,
-        ))
-    })
-}
-
-fn decode_page<R: PagedResponse>(raw: &RawResponse) -> Result<(Vec<R::Item>, PageInfo), Error> {
-    decode::<R>(raw).map(R::into_page_parts)
-}
-
-/// A failed attempt, before deciding whether to retry.
-enum Failure {
-    /// A non-success response, with the kept start of its body.
-    Status {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Bytes,
-        truncated: bool,
-    },
-    /// A network failure (with the part of a success body received before it, if any).
-    Transport(TransportError, TransportKind),
-    /// A success body longer than the limit.
-    TooLarge(StatusCode),
-}
-
-/// What kind of network failure, as far as retrying and the error variant are concerned.
-#[derive(Clone, Copy)]
-enum TransportKind {
-    Connect,
-    Timeout,
-    /// Would fail the same way again (see [`is_deterministic`]).
-    Deterministic,
-    Other,
-}
-
-impl Failure {
-    fn transport(e: reqwest::Error, partial: Option<Bytes>) -> Self {
-        // A connect timeout is a connect failure (nothing was sent), so check it first.
-        let kind = if e.is_connect() {
-            TransportKind::Connect
-        } else if e.is_timeout() {
-            TransportKind::Timeout
-        } else if is_deterministic(&e) {
-            TransportKind::Deterministic
-        } else {
-            TransportKind::Other
-        };
-        let e = TransportError::new(e, partial);
-        tracing::debug!(error = %e, "request failed");
-        Self::Transport(e, kind)
-    }
-
-    fn outcome(&self) -> Outcome {
-        match self {
-            Self::Status {
-                status, headers, ..
-            } => Outcome::Status {
-                status: status.as_u16(),
-                retry_after: headers
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(RetryAfter::parse),
-            },
-            Self::Transport(_, TransportKind::Connect) => Outcome::Connect,
-            Self::Transport(_, TransportKind::Timeout) => Outcome::Timeout,
-            Self::Transport(_, TransportKind::Deterministic) | Self::TooLarge(_) => {
-                Outcome::Deterministic
-            }
-            Self::Transport(_, TransportKind::Other) => Outcome::Transport,
-        }
-    }
-
-    fn into_error(self, limit: u64) -> Error {
-        let (status, headers, body, truncated) = match self {
-            Self::Transport(e, TransportKind::Connect) => return Error::Connect(e),
-            Self::Transport(e, TransportKind::Timeout) => return Error::Timeout(e),
-            Self::Transport(e, _) => return Error::Transport(e),
-            Self::TooLarge(status) => return Error::ResponseTooLarge { status, limit },
-            Self::Status {
-                status,
-                headers,
-                body,
-                truncated,
-            } => (status, headers, body, truncated),
-        };
-        match status {
-            StatusCode::NOT_FOUND if !truncated => {
-                if let Ok(e) = serde_json::from_slice::<models::ResourceNotFound>(&body) {
-                    return Error::ResourceNotFound(e);
-                }
-            }
-            StatusCode::UNPROCESSABLE_ENTITY if !truncated => {
-                if let Ok(e) = serde_json::from_slice::<models::HttpValidationError>(&body) {
-                    return Error::HttpValidation(e);
-                }
-            }
-            _ => {}
-        }
-        Error::Api(ApiError::new(status, headers, body, truncated))
-    }
-}
-
-/// Whether the same request would fail the same way again: a redirect loop (or a redirect
-/// the policy refuses), or a response the HTTP parser rejects (a head too large, an invalid
-/// `Content-Length`, a malformed status line).
-fn is_deterministic(e: &reqwest::Error) -> bool {
-    if e.is_redirect() {
-        return true;
-    }
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    while let Some(current) = cause {
-        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
-            return hyper.is_parse() || hyper.is_parse_status();
-        }
-        cause = current.source();
-    }
-    false
 }
 
 /// Configures a [`Polar`] client.
@@ -437,6 +133,8 @@ fn is_deterministic(e: &reqwest::Error) -> bool {
 #[must_use]
 pub struct PolarBuilder {
     access_token: Option<Secret>,
+    customer_session_token: Option<Secret>,
+    member_session_token: Option<Secret>,
     server: Server,
     server_url: Option<String>,
     http_client: Option<reqwest::Client>,
@@ -450,9 +148,31 @@ pub struct PolarBuilder {
 }
 
 impl PolarBuilder {
-    /// The organization access token (required). Sent as `Authorization: Bearer <token>`.
+    /// An organization access token (or a personal access token), for the operations an
+    /// organization performs: almost all of them. Sent as `Authorization: Bearer <token>`.
+    ///
+    /// A client needs at least one token of any kind; it may carry several. Each request
+    /// sends the first kind its operation accepts that the client has (none for the few
+    /// operations that need no token); when the client has none of those, it sends the token
+    /// it has, organization first, and the server answers (typically `401`).
     pub fn access_token(mut self, token: impl Into<String>) -> Self {
         self.access_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// A customer session token, for the customer portal operations (`customer_portal`
+    /// resources), which act as one customer. Created by an organization for its customer;
+    /// see [`access_token`](Self::access_token) for how a request picks its token.
+    pub fn customer_session_token(mut self, token: impl Into<String>) -> Self {
+        self.customer_session_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// A member session token, for the operations that act as one member of a customer
+    /// (the member parts of the customer portal); see [`access_token`](Self::access_token)
+    /// for how a request picks its token.
+    pub fn member_session_token(mut self, token: impl Into<String>) -> Self {
+        self.member_session_token = Some(Secret(token.into()));
         self
     }
 
@@ -499,7 +219,7 @@ impl PolarBuilder {
     /// call with [`Error::ResponseTooLarge`] as soon as it is known to be longer (from its
     /// `Content-Length`, or counted while reading; after decompression), so a broken server
     /// cannot exhaust memory. Of an error response only the first
-    /// [`ApiError::ERROR_BODY_LIMIT`] bytes are read.
+    /// [`ApiError::ERROR_BODY_LIMIT`](crate::ApiError::ERROR_BODY_LIMIT) bytes are read.
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = Some(bytes);
         self
@@ -522,7 +242,7 @@ impl PolarBuilder {
     }
 
     /// A header sent with every request. It replaces an SDK header of the same name, except
-    /// `Authorization`, which only [`access_token`](Self::access_token) sets.
+    /// `Authorization`, which only the tokens set.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -538,19 +258,26 @@ impl PolarBuilder {
     }
 
     fn build_inner(self) -> Result<Polar, ConfigError> {
-        let token = self.access_token.ok_or_else(|| {
-            ConfigError::new("an access token is required (PolarBuilder::access_token)")
-        })?;
-        if token.0.trim().is_empty() {
-            return Err(ConfigError::new("the access token is empty"));
+        if self.access_token.is_none()
+            && self.customer_session_token.is_none()
+            && self.member_session_token.is_none()
+        {
+            return Err(ConfigError::new(
+                "a token is required (PolarBuilder::access_token, customer_session_token or \
+                 member_session_token)",
+            ));
         }
-        let mut authorization =
-            HeaderValue::try_from(format!("Bearer {}", token.0)).map_err(|_| {
-                ConfigError::new(
-                    "the access token contains characters not allowed in an HTTP header",
-                )
-            })?;
-        authorization.set_sensitive(true);
+        let tokens = Tokens {
+            organization: authorization(self.access_token.as_ref(), "access token")?,
+            customer_session: authorization(
+                self.customer_session_token.as_ref(),
+                "customer session token",
+            )?,
+            member_session: authorization(
+                self.member_session_token.as_ref(),
+                "member session token",
+            )?,
+        };
 
         let base_url = match &self.server_url {
             Some(url) => normalize_base_url(url)?,
@@ -578,14 +305,13 @@ impl PolarBuilder {
             })?;
             if name == AUTHORIZATION {
                 return Err(ConfigError::new(
-                    "the Authorization header is set from the access token; use PolarBuilder::access_token",
+                    "the Authorization header is set from the tokens; use PolarBuilder::access_token",
                 ));
             }
             let value = HeaderValue::try_from(value.as_str())
                 .map_err(|_| ConfigError::new(format!("invalid value for header `{name}`")))?;
             headers.insert(name, value);
         }
-        headers.insert(AUTHORIZATION, authorization);
 
         let http = match self.http_client {
             Some(client) if self.connect_timeout.is_some() => {
@@ -615,10 +341,11 @@ impl PolarBuilder {
         };
 
         Ok(Polar {
-            inner: Arc::new(Inner {
+            executor: Arc::new(Executor {
                 http: Some(http),
                 base_url,
                 headers,
+                tokens,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
                 max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
@@ -633,6 +360,8 @@ impl fmt::Debug for PolarBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PolarBuilder")
             .field("access_token", &self.access_token)
+            .field("customer_session_token", &self.customer_session_token)
+            .field("member_session_token", &self.member_session_token)
             .field("server", &self.server)
             // `build` refuses URLs with credentials, a query or a fragment; until then, never
             // print them (a token may hide there).
@@ -654,6 +383,26 @@ impl fmt::Debug for PolarBuilder {
             )
             .finish()
     }
+}
+
+/// The `Authorization` value (marked sensitive) for a token, if set and valid.
+fn authorization(
+    token: Option<&Secret>,
+    kind: &'static str,
+) -> Result<Option<HeaderValue>, ConfigError> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    if token.0.trim().is_empty() {
+        return Err(ConfigError::new(format!("the {kind} is empty")));
+    }
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.0)).map_err(|_| {
+        ConfigError::new(format!(
+            "the {kind} contains characters not allowed in an HTTP header"
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
 }
 
 /// `url` without credentials, query and fragment (each replaced by a marker), for `Debug`.

@@ -47,8 +47,23 @@
 //!
 //! # Behaviour
 //!
-//! * Every request carries `Authorization: Bearer <token>`, `Accept: application/json`,
-//!   `User-Agent: polar-sdk-rust/<version>` and `Polar-Version: <`[`API_VERSION`]`>`.
+//! * Every request carries `Accept: application/json` (or the media type the operation
+//!   returns, e.g. `text/csv`), `User-Agent: polar-sdk-rust/<version>` and
+//!   `Polar-Version: <`[`API_VERSION`]`>`.
+//! * Tokens: a client carries an organization access token
+//!   ([`PolarBuilder::access_token`]), a customer session token
+//!   ([`PolarBuilder::customer_session_token`]) or a member session token
+//!   ([`PolarBuilder::member_session_token`]), or several. Each request sends, as
+//!   `Authorization: Bearer <token>`, the first kind its operation accepts that the client
+//!   has, or else the token the client has (organization first); operations that need no
+//!   token send none.
+//! * Request bodies are serialized before sending (JSON, or form-encoded where the
+//!   operation says so) and sent again, unchanged, on a retry. A body that cannot be
+//!   serialized, or an object parameter that cannot be written into the query, fails with
+//!   [`Error::InvalidRequest`] and nothing is sent.
+//! * Operations that answer `202 Accepted` while the result is being prepared return a
+//!   [`MaybeReady`]; large non-JSON bodies (CSV exports) come as a [`ByteStream`], read as
+//!   they arrive and not bounded by the size limit (see there for timeouts).
 //! * Failed attempts are retried with exponential backoff and full jitter, honouring
 //!   `Retry-After`; see [`RetryConfig`] for what is retried and for how long.
 //! * Each attempt has a timeout (30 s by default) and connections a connect timeout (10 s by
@@ -71,9 +86,12 @@
 //!   union shape to the type's `Unknown` variant. Unknown data is kept as the exact JSON text
 //!   sent ([`RawJson`]; unknown enum values as their string), so numbers of any size and
 //!   spelling survive, and encoding the value writes that text back unchanged.
-//! * Errors are typed: see [`Error`]. The access token never appears in any `Debug` or
-//!   `Display` output, error or log event of this crate. Every `Display` is bounded (bodies,
-//!   paths and messages are cut to a few hundred characters). Error texts and log events name
+//! * Errors are typed: see [`Error`]. An error response an operation documents is decoded
+//!   into its schema ([`Error::ResourceNotFound`], [`Error::HttpValidation`],
+//!   [`Error::Documented`]); any other is an [`Error::Api`] with the raw body. No token
+//!   ever appears in any `Debug` or `Display` output, error or log event of this crate.
+//!   Every `Display` is bounded (bodies, paths and messages are cut to a few hundred
+//!   characters). Error texts and log events name
 //!   the request's path but not its query, whose filter values are often personal data;
 //!   [`TransportError::url`] has the full URL.
 //! * Lists return a [`Page`]; [`Page::next`] and [`PageStream`] walk the following pages. See
@@ -95,13 +113,17 @@ pub(crate) mod runtime;
 pub mod webhooks;
 
 pub use client::{Polar, PolarBuilder};
-pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportError};
+pub use error::{
+    ApiError, ConfigError, DecodeError, Error, ErrorBody, PaginationError, TransportError,
+};
 // Everything generated: `models`, `filters`, one module per resource, `Server` and
 // `API_VERSION`. A glob, so the runtime does not depend on which resources are generated.
 pub use generated::*;
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;
-pub use runtime::{Integer, IntegerError, OneOrMany, RawJson, UnknownFields};
+pub use runtime::{
+    ByteStream, Integer, IntegerError, MaybeReady, OneOrMany, RawJson, UnknownFields,
+};
 
 /// The `uuid` crate, re-exported: ids in requests and responses are [`uuid::Uuid`], and a
 /// program that only talks to Polar needs no `uuid` dependency of its own (nor a matching

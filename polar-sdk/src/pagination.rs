@@ -4,13 +4,14 @@ use std::fmt;
 use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use futures_core::Stream;
 
-use crate::client::RawResponse;
+use crate::runtime::executor::{Executor, RawResponse};
 use crate::runtime::{PageParams, RequestOptions, RequestSpec};
-use crate::{Error, PaginationError, Polar};
+use crate::{Error, PaginationError};
 
 /// Pagination metadata of a list response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,7 +28,7 @@ type DecodeFn<T> = fn(&RawResponse) -> Result<(Vec<T>, PageInfo), Error>;
 /// Everything needed to fetch one page: the request (with its page number), the per-call
 /// options, and what was learnt from earlier pages.
 pub(crate) struct Cursor<T> {
-    client: Polar,
+    executor: Arc<Executor>,
     request: RequestSpec,
     options: RequestOptions,
     paging: PageParams,
@@ -39,7 +40,7 @@ pub(crate) struct Cursor<T> {
 impl<T> Clone for Cursor<T> {
     fn clone(&self) -> Self {
         Self {
-            client: self.client.clone(),
+            executor: self.executor.clone(),
             request: self.request.clone(),
             options: self.options.clone(),
             paging: self.paging,
@@ -51,14 +52,14 @@ impl<T> Clone for Cursor<T> {
 
 impl<T> Cursor<T> {
     pub(crate) fn first(
-        client: Polar,
+        executor: Arc<Executor>,
         request: RequestSpec,
         options: RequestOptions,
         paging: PageParams,
         decode: DecodeFn<T>,
     ) -> Self {
         Self {
-            client,
+            executor,
             request,
             options,
             paging,
@@ -76,7 +77,7 @@ impl<T> Cursor<T> {
 
     pub(crate) async fn fetch(self) -> Result<Page<T>, Error> {
         let number = self.number();
-        let raw = self.client.execute(&self.request, &self.options).await?;
+        let raw = self.executor.execute(&self.request, &self.options).await?;
         let (items, pagination) = (self.decode)(&raw)?;
         let mut hasher = DefaultHasher::new();
         raw.body.hash(&mut hasher);
@@ -352,6 +353,6 @@ mod tests {
         fn stream_is_send<T: Send + 'static>() {}
         stream_is_send::<PageStream<crate::models::CustomerMeter>>();
         assert_send_static::<Error>();
-        assert_send_static::<Polar>();
+        assert_send_static::<crate::runtime::executor::Executor>();
     }
 }

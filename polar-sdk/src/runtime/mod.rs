@@ -1,23 +1,40 @@
 //! Crate-internal runtime that the generated code is written against.
 //!
-//! Nothing here is public API except [`OneOrMany`], [`Integer`], [`IntegerError`], [`RawJson`]
-//! and [`UnknownFields`], which are re-exported at the crate root.
+//! Nothing here is public API except [`OneOrMany`], [`Integer`], [`IntegerError`], [`RawJson`],
+//! [`UnknownFields`], [`MaybeReady`] and [`ByteStream`], which are re-exported at the crate root.
 //! The names and signatures are a contract with `codegen/`: change them only together.
 
 mod builder;
 pub(crate) mod datetime;
 pub(crate) mod double_option;
+pub(crate) mod executor;
+// Contract with the generated code, which does not use all of it yet.
+#[allow(dead_code)]
+mod form;
 pub(crate) mod number;
 pub(crate) mod object;
 mod one_or_many;
 pub(crate) mod open_enum;
+// Contract with the generated code, which does not use all of it yet.
+#[allow(dead_code)]
+mod operation;
 mod path;
+#[cfg(test)]
+mod pipeline_tests;
 pub(crate) mod present;
 mod query;
 pub(crate) mod raw;
 mod request;
+// Contract with the generated code, which does not use all of it yet.
+#[allow(dead_code)]
+mod response;
 pub(crate) mod scalar_union;
+// Contract with the generated code, which does not use all of it yet.
+#[allow(dead_code)]
+mod send;
 pub(crate) mod tagged;
+#[cfg(test)]
+mod test_server;
 pub(crate) mod untagged;
 
 pub(crate) use builder::{call_options, documented_error, runtime_error};
@@ -25,13 +42,18 @@ pub use number::{Integer, IntegerError};
 pub(crate) use object::decode_struct;
 pub use one_or_many::OneOrMany;
 pub(crate) use open_enum::OpenEnum;
+#[allow(unused_imports)]
+// Part of the contract with the generated code, which does not use all of it yet.
+pub(crate) use operation::{Auth, ErrorDecoder, Method, Operation};
 pub(crate) use path::PathParam;
 #[allow(unused_imports)]
 // Part of the contract with the generated code, which may not name it.
 pub(crate) use query::QueryScalar;
 pub(crate) use query::{QueryStyle, QueryValue};
 pub use raw::{RawJson, UnknownFields};
-pub(crate) use request::RequestSpec;
+#[allow(unused_imports)]
+pub(crate) use request::{Body, ErrorTable, HeaderParam, RequestSpec};
+pub use response::{ByteStream, MaybeReady};
 
 use crate::{PageInfo, RetryConfig};
 
