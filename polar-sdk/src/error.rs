@@ -10,11 +10,6 @@ use serde::de::DeserializeOwned;
 
 use crate::models;
 
-// TEMPORARY until the generator emits errors.rs. Declared here rather than in lib.rs so the
-// crate root gains no module the generator's reserved names do not know.
-#[path = "error_body.rs"]
-mod error_body;
-pub use error_body::ErrorBody;
 
 /// How many characters of a body or message `Display` and `Debug` show.
 const SNIPPET_CHARS: usize = 200;

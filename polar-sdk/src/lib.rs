@@ -113,11 +113,9 @@ pub(crate) mod runtime;
 pub mod webhooks;
 
 pub use client::{Polar, PolarBuilder};
-pub use error::{
-    ApiError, ConfigError, DecodeError, Error, ErrorBody, PaginationError, TransportError,
-};
-// Everything generated: `models`, `filters`, one module per resource, `Server` and
-// `API_VERSION`. A glob, so the runtime does not depend on which resources are generated.
+pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportError};
+// Everything generated: `models`, `filters`, `errors` (and its `ErrorBody`), one module per
+// resource, `Server` and `API_VERSION`. A glob, so the runtime does not depend on which resources are generated.
 pub use generated::*;
 pub use pagination::{Page, PageInfo, PageStream};
 pub use retry::RetryConfig;

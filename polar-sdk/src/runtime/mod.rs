@@ -37,6 +37,8 @@ pub(crate) mod tagged;
 mod test_server;
 pub(crate) mod untagged;
 
+#[allow(unused_imports)]
+// Part of the contract with the generated code, which uses what its document needs.
 pub(crate) use builder::{call_options, documented_error, runtime_error};
 pub use number::{Integer, IntegerError};
 pub(crate) use object::decode_struct;
