@@ -235,7 +235,7 @@ fn builder_name(operation: &Operation) -> proc_macro2::Ident {
         "{}",
         unreserved(format!(
             "{}{}",
-            handle_name(&operation.resource, &operation.group),
+            group_type_name(&operation.resource, &operation.group),
             type_name(&operation.verb)
         ))
     )
@@ -244,11 +244,16 @@ fn builder_name(operation: &Operation) -> proc_macro2::Ident {
 /// The handle type of a resource or one of its groups (`CustomerMeters`,
 /// `CustomerPortalOrders`).
 pub(super) fn handle_name(resource: &str, group: &[String]) -> String {
+    unreserved(group_type_name(resource, group))
+}
+
+/// The resource and group names in upper camel case, before clearing the prelude.
+fn group_type_name(resource: &str, group: &[String]) -> String {
     let mut name = type_name(resource);
     for part in group {
         name.push_str(&type_name(part));
     }
-    unreserved(name)
+    name
 }
 
 /// The method on the client that starts a resource: its module name, without the `_` a
