@@ -171,8 +171,12 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 quote!(#(#tags)|* => serde::Deserialize::deserialize(object).map(Self::#name),)
             });
             let all_tags: Vec<&String> = variants.iter().flat_map(|v| v.tags.iter()).collect();
-            let conversions =
-                variant_conversions(api, def, variants.iter().map(|v| (v.name.as_str(), &v.ty)));
+            let conversions = variant_conversions(
+                api,
+                def,
+                scope,
+                variants.iter().map(|v| (v.name.as_str(), &v.ty)),
+            );
             let unknown_doc = doc_attrs(&format!(
                 "A `{tag}` this SDK version does not know, or none: the object as sent."
             ));
@@ -230,8 +234,12 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 .iter()
                 .map(|v| format_ident!("{}", v.name))
                 .collect();
-            let conversions =
-                variant_conversions(api, def, variants.iter().map(|v| (v.name.as_str(), &v.ty)));
+            let conversions = variant_conversions(
+                api,
+                def,
+                scope,
+                variants.iter().map(|v| (v.name.as_str(), &v.ty)),
+            );
             let payloads = variants.iter().map(|v| type_tokens(api, &v.ty, scope));
             let variant_docs = variants.iter().map(|v| {
                 doc_attrs(&format!(
@@ -361,9 +369,8 @@ fn input_struct(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
         };
         let value = if let Some((variant, wire)) = constant {
             const_docs.push(format!("`\"{}\": \"{wire}\"`", field.wire_name));
-            let ty_name = format_ident!("{}", type_name_of(&field.ty));
             let variant = format_ident!("{}", variant);
-            wrap(quote!(#ty_name::#variant))
+            wrap(quote!(#ty::#variant))
         } else if field.required && field.nullable {
             arguments.push(quote!(#ident: Option<#ty>));
             inits.push(quote!(#ident));
@@ -461,14 +468,6 @@ fn input_struct(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// The bare name of a named type use.
-fn type_name_of(ty: &TypeRef) -> &str {
-    match ty {
-        TypeRef::Named(name) => name,
-        _ => "",
-    }
-}
-
 /// Setters are builder methods taking `self`: clippy expects `is_*`, `as_*`, `to_*` and
 /// `from_*` methods to borrow (or not take) it, which a setter cannot.
 fn wrong_self_convention(method: &str) -> Option<TokenStream> {
@@ -484,6 +483,7 @@ fn wrong_self_convention(method: &str) -> Option<TokenStream> {
 fn variant_conversions<'a>(
     api: &Api,
     def: &TypeDef,
+    scope: Scope,
     variants: impl Iterator<Item = (&'a str, &'a TypeRef)>,
 ) -> TokenStream {
     if !def.input {
@@ -514,7 +514,7 @@ fn variant_conversions<'a>(
         if shared != 1 {
             return None;
         }
-        let payload = format_ident!("{}", name);
+        let payload = type_tokens(api, &TypeRef::Named(name.to_owned()), scope);
         let variant = format_ident!("{}", variant);
         let value = if boxed {
             quote!(Box::new(value))
