@@ -286,6 +286,8 @@ const RUST_CASES: &[Case] = &[
     case(NONE, &[KIND_TAG_ENUM, TAG_SCHEMA], "rust-type-added", C, "/components/schemas/Tag"),
     case(&[KIND_TAG_ENUM, TAG_SCHEMA], NONE, "rust-type-removed", B, "/components/schemas/Tag"),
     case(NONE, &[KIND_TAG_ENUM, TAG_SCHEMA], "rust-field-added", B, "/components/schemas/Item"),
+    case(NONE, &[COLOR], "rust-input-field-added", C, "/components/schemas/ItemCreate"),
+    case(NONE, &[COLOR, COLOR_REQUIRED], "rust-constructor-changed", B, "/components/schemas/ItemCreate"),
     case(&[ITEM_EXTRA], NONE, "rust-field-removed", B, "/components/schemas/Item"),
     case(NONE, &[NAME_NULLABLE], "rust-field-type-changed", B, "/components/schemas/Item"),
     case(NONE, &[KIND_HUGE], "rust-variant-added", C, "/components/schemas/Kind"),

@@ -203,7 +203,11 @@ rules! {
     RUST_TYPE_KIND_CHANGED = "rust-type-kind-changed", Breaking, "type became another kind (struct, enum, union, alias) or its alias target changed",
         "code using it stops compiling";
     RUST_FIELD_ADDED = "rust-field-added", Breaking, "public struct field added",
-        "generated structs are not `#[non_exhaustive]`: struct literals stop compiling";
+        "structs the API only returns are not `#[non_exhaustive]`: struct literals stop compiling";
+    RUST_INPUT_FIELD_ADDED = "rust-input-field-added", Compatible, "optional field added to a struct users send",
+        "such structs are `#[non_exhaustive]` and built with `new`: a new setter only";
+    RUST_CONSTRUCTOR_CHANGED = "rust-constructor-changed", Breaking, "required field added to a struct users send",
+        "its `new` takes one more argument: calls to it stop compiling";
     RUST_FIELD_REMOVED = "rust-field-removed", Breaking, "public struct field removed", "code reading it stops compiling";
     RUST_FIELD_TYPE_CHANGED = "rust-field-type-changed", Breaking, "type of a struct field changed (incl. `Option` wrappers)",
         "code reading or building it stops compiling";

@@ -15,7 +15,7 @@ use super::classify::{self, Rule};
 use super::{Class, Side};
 use crate::config::Config;
 use crate::emit::types::type_text;
-use crate::ir::{Api, Field, Operation, TypeDef, TypeKind, TypeOrigin};
+use crate::ir::{Api, Field, Operation, TypeDef, TypeKind, TypeOrigin, TypeRef};
 use crate::load::Document;
 
 /// The semver bump polar-sdk needs (0.x: breaking means minor).
@@ -391,6 +391,27 @@ fn field_type(api: &Api, field: &Field) -> String {
     }
 }
 
+/// What adding field `name` to struct `def` does to users. A struct users send (an input
+/// type) is `#[non_exhaustive]` and built with `new`, which takes its required fields except
+/// `const`s: only such a field changes a call.
+fn added_field_rule(api: &Api, def: &TypeDef, fields: &[Field], name: &str) -> &'static Rule {
+    if !def.input {
+        return &classify::RUST_FIELD_ADDED;
+    }
+    let Some(field) = fields.iter().find(|f| f.rust_name == name) else {
+        return &classify::RUST_FIELD_ADDED;
+    };
+    let constant = matches!(&field.ty, TypeRef::Named(ty) if matches!(
+        api.types.get(ty).map(|d| &d.kind),
+        Some(TypeKind::Enum { values }) if values.len() == 1
+    ));
+    if field.required && !constant {
+        &classify::RUST_CONSTRUCTOR_CHANGED
+    } else {
+        &classify::RUST_INPUT_FIELD_ADDED
+    }
+}
+
 fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct { .. } => "struct",
@@ -425,7 +446,7 @@ fn type_def(out: &mut Out, old_api: &Api, new_api: &Api, o: &TypeDef, n: &TypeDe
                         Side::Old,
                     ),
                     (None, Some(ty)) => out.push(
-                        &classify::RUST_FIELD_ADDED,
+                        added_field_rule(new_api, n, nf, name),
                         field,
                         format!("field added: `{ty}`"),
                         &n.pointer,

@@ -8,7 +8,8 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, spec};
 use super::types::{ident, type_tokens, Scope};
-use crate::ir::{Api, Field, FieldCodec, Pagination, TypeDef, TypeKind};
+use crate::ir::naming::{input_methods, FieldMethods};
+use crate::ir::{Api, Field, FieldCodec, Pagination, TypeDef, TypeKind, TypeRef};
 
 /// Every selected model type, sorted by name, plus the page glue for paginated responses.
 pub fn models_file(api: &Api, types: &[&TypeDef], pages: &[&Pagination]) -> TokenStream {
@@ -57,10 +58,15 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct { fields } => {
             let decode = fields.iter().map(field_decoding);
+            let builder = def.input.then(|| input_struct(api, def, fields));
+            // Users build these with `new` and setters: a field the API adds later is not a
+            // breaking change for them.
+            let non_exhaustive = def.input.then(|| quote!(#[non_exhaustive]));
             let fields = fields.iter().map(|field| struct_field(api, field));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                #non_exhaustive
                 pub struct #name {
                     #(#fields)*
                     /// Fields the server sent that this SDK version does not know, each as the
@@ -71,6 +77,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 crate::runtime::decode_struct! {
                     #name { #(#decode),* }
                 }
+                #builder
             }
         }
         TypeKind::Enum { values } => {
@@ -164,6 +171,12 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 quote!(#(#tags)|* => serde::Deserialize::deserialize(object).map(Self::#name),)
             });
             let all_tags: Vec<&String> = variants.iter().flat_map(|v| v.tags.iter()).collect();
+            let conversions = variant_conversions(
+                api,
+                def,
+                scope,
+                variants.iter().map(|v| (v.name.as_str(), &v.ty)),
+            );
             let unknown_doc = doc_attrs(&format!(
                 "A `{tag}` this SDK version does not know, or none: the object as sent."
             ));
@@ -213,6 +226,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                         crate::runtime::tagged::deserialize(deserializer)
                     }
                 }
+                #conversions
             }
         }
         TypeKind::Untagged { variants } => {
@@ -220,6 +234,12 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 .iter()
                 .map(|v| format_ident!("{}", v.name))
                 .collect();
+            let conversions = variant_conversions(
+                api,
+                def,
+                scope,
+                variants.iter().map(|v| (v.name.as_str(), &v.ty)),
+            );
             let payloads = variants.iter().map(|v| type_tokens(api, &v.ty, scope));
             let variant_docs = variants.iter().map(|v| {
                 doc_attrs(&format!(
@@ -281,6 +301,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                     Unknown(crate::RawJson),
                 }
                 #deserialize
+                #conversions
             }
         }
         TypeKind::Alias { ty } => {
@@ -300,6 +321,215 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The only value of a one-value enum (a `const`, such as a union tag): its variant.
+fn const_value(api: &Api, ty: &TypeRef) -> Option<(String, String)> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    match &api.types.get(name)?.kind {
+        TypeKind::Enum { values } if values.len() == 1 => {
+            Some((values[0].variant.clone(), values[0].wire.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// `new` (required fields as arguments, `const`s filled in) and one setter per optional field,
+/// plus `clear_<field>` for optional nullable ones, of a struct users send.
+fn input_struct(api: &Api, def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let consts: Vec<Option<(String, String)>> =
+        fields.iter().map(|f| const_value(api, &f.ty)).collect();
+    let wants: Vec<(&str, FieldMethods)> = fields
+        .iter()
+        .zip(&consts)
+        .map(|(f, constant)| {
+            let setter = !f.required && constant.is_none();
+            let methods = FieldMethods {
+                setter,
+                clearer: setter && f.nullable,
+            };
+            (f.rust_name.as_str(), methods)
+        })
+        .collect();
+    let methods = input_methods(&wants);
+
+    let mut arguments = Vec::new();
+    let mut const_docs = Vec::new();
+    let mut inits = Vec::new();
+    for (field, constant) in fields.iter().zip(&consts) {
+        let ident = ident(&field.rust_name);
+        let ty = type_tokens(api, &field.ty, Scope::Models);
+        let wrap = |value: TokenStream| match (field.required, field.nullable) {
+            (true, false) => value,
+            (true, true) | (false, false) => quote!(Some(#value)),
+            (false, true) => quote!(Some(Some(#value))),
+        };
+        let value = if let Some((variant, wire)) = constant {
+            const_docs.push(format!("`\"{}\": \"{wire}\"`", field.wire_name));
+            let variant = format_ident!("{}", variant);
+            wrap(quote!(#ty::#variant))
+        } else if field.required && field.nullable {
+            arguments.push(quote!(#ident: Option<#ty>));
+            inits.push(quote!(#ident));
+            continue;
+        } else if field.required {
+            arguments.push(quote!(#ident: impl Into<#ty>));
+            quote!(#ident.into())
+        } else {
+            quote!(None)
+        };
+        inits.push(quote!(#ident: #value));
+    }
+    let mut new_doc = if arguments.is_empty() {
+        "Every field unset".to_owned()
+    } else {
+        "The required fields; the optional ones unset".to_owned()
+    };
+    new_doc.push_str(" (unset fields are not sent).");
+    if !const_docs.is_empty() {
+        new_doc.push_str(&format!(" Always sends {}.", const_docs.join(", ")));
+    }
+    let new_doc = doc_attrs(&new_doc);
+    let many = (arguments.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+
+    let mut setters = Vec::new();
+    for (field, (setter, clearer)) in fields.iter().zip(&methods) {
+        let Some(setter) = setter else { continue };
+        let ident = ident(&field.rust_name);
+        let setter_ident = super::types::ident(setter);
+        let ty = type_tokens(api, &field.ty, Scope::Models);
+        let shown = field.rust_name.trim_start_matches("r#");
+        let lint = wrong_self_convention(setter);
+        match clearer {
+            None => {
+                let doc = doc_attrs(&format!("Sets `{shown}`, which is not sent until set."));
+                setters.push(quote! {
+                    #doc
+                    #lint
+                    pub fn #setter_ident(mut self, value: impl Into<#ty>) -> Self {
+                        self.#ident = Some(value.into());
+                        self
+                    }
+                });
+            }
+            Some(clearer) => {
+                let clearer_ident = super::types::ident(clearer);
+                let setter = setter.trim_start_matches("r#");
+                let doc = doc_attrs(&format!(
+                    "Sends `{shown}` with a value; `{clearer}` sends `null` (an update clears \
+                     it).\nWith neither, it is not sent (an update leaves it unchanged)."
+                ));
+                let clear_doc = doc_attrs(&format!(
+                    "Sends `{shown}` as `null` (an update clears it); `{setter}` sends a \
+                     value.\nWith neither, it is not sent (an update leaves it unchanged)."
+                ));
+                setters.push(quote! {
+                    #doc
+                    #lint
+                    pub fn #setter_ident(mut self, value: impl Into<#ty>) -> Self {
+                        self.#ident = Some(Some(value.into()));
+                        self
+                    }
+                    #clear_doc
+                    pub fn #clearer_ident(mut self) -> Self {
+                        self.#ident = Some(None);
+                        self
+                    }
+                });
+            }
+        }
+    }
+    // Without arguments `new` is what `Default` is; derived, it would leave `const`s unset.
+    let default = arguments.is_empty().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    quote! {
+        #default
+        impl #name {
+            #new_doc
+            #many
+            pub fn new(#(#arguments),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    unknown_fields: crate::UnknownFields::new(),
+                }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+/// Setters are builder methods taking `self`: clippy expects `is_*`, `as_*`, `to_*` and
+/// `from_*` methods to borrow (or not take) it, which a setter cannot.
+fn wrong_self_convention(method: &str) -> Option<TokenStream> {
+    ["is_", "as_", "to_", "from_"]
+        .iter()
+        .any(|prefix| method.starts_with(prefix))
+        .then(|| quote!(#[allow(clippy::wrong_self_convention)]))
+}
+
+/// `impl From<Payload> for Union` for every variant whose payload is a named type no other
+/// variant carries, so a variant's value goes wherever the union is expected
+/// (`impl Into<Union>`). Only for unions users send.
+fn variant_conversions<'a>(
+    api: &Api,
+    def: &TypeDef,
+    scope: Scope,
+    variants: impl Iterator<Item = (&'a str, &'a TypeRef)>,
+) -> TokenStream {
+    if !def.input {
+        return TokenStream::new();
+    }
+    let variants: Vec<(&str, &TypeRef)> = variants.collect();
+    // A payload that is a named type (boxed or not) other than an alias (which may stand for
+    // the same Rust type as another variant) or the union itself.
+    let payload = |ty: &'a TypeRef| -> Option<(&'a str, bool)> {
+        let (name, boxed) = match ty {
+            TypeRef::Named(name) => (name, false),
+            TypeRef::Boxed(inner) => match &**inner {
+                TypeRef::Named(name) => (name, true),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let kind = &api.types.get(name)?.kind;
+        (name != &def.name && !matches!(kind, TypeKind::Alias { .. })).then_some((name, boxed))
+    };
+    let union = format_ident!("{}", def.name);
+    let impls = variants.iter().filter_map(|(variant, ty)| {
+        let (name, boxed) = payload(ty)?;
+        let shared = variants
+            .iter()
+            .filter(|(_, other)| payload(other).is_some_and(|(n, _)| n == name))
+            .count();
+        if shared != 1 {
+            return None;
+        }
+        let payload = type_tokens(api, &TypeRef::Named(name.to_owned()), scope);
+        let variant = format_ident!("{}", variant);
+        let value = if boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        Some(quote! {
+            impl From<#payload> for #union {
+                fn from(value: #payload) -> Self {
+                    Self::#variant(#value)
+                }
+            }
+        })
+    });
+    quote!(#(#impls)*)
 }
 
 fn struct_field(api: &Api, field: &Field) -> TokenStream {
@@ -458,4 +688,90 @@ fn scalar_union(variants: &[crate::ir::UntaggedVariant]) -> Option<Vec<TokenStre
         methods.push(method);
     }
     Some(methods)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The emitted items of one type of the `request_bodies` fixture, as compact text.
+    fn emitted(name: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/request_bodies.yaml");
+        let document = crate::load::load_file(&path).unwrap();
+        let normalized = crate::normalize::normalize(&document).unwrap();
+        let api = crate::ir::lower(&document, &normalized).unwrap();
+        type_def(&api, &api.types[name])
+            .to_string()
+            .replace(' ', "")
+    }
+
+    /// An optional nullable field has three states on the wire, and each has a way in:
+    /// unset (`None`, skipped), `clear_` (`Some(None)`, written as `null` by `double_option`)
+    /// and the setter (`Some(Some(v))`, the value).
+    #[test]
+    fn optional_nullable_fields_are_absent_null_or_a_value() {
+        let update = emitted("WidgetUpdate");
+        for expected in [
+            "pubprice:Option<Option<i32>>",
+            "skip_serializing_if=\"Option::is_none\",serialize_with=\"crate::runtime::double_option::serialize\"",
+            "pubfnnew()->Self{Self{name:None,price:None,",
+            "pubfnprice(mutself,value:implInto<i32>)->Self{self.price=Some(Some(value.into()));self}",
+            "pubfnclear_price(mutself)->Self{self.price=Some(None);self}",
+            // A field named `clear_name` keeps its setter; `name`'s clearer steps aside.
+            "pubfnclear_name(mutself,value:implInto<bool>)->Self{self.clear_name=Some(value.into());self}",
+            "pubfnclear_name2(mutself)->Self{self.name=Some(None);self}",
+            "#[non_exhaustive]",
+            "implDefaultforWidgetUpdate{fndefault()->Self{Self::new()}}",
+        ] {
+            assert!(update.contains(expected), "{expected} not in {update}");
+        }
+    }
+
+    #[test]
+    fn constructors_take_required_fields_and_fill_consts() {
+        let create = emitted("WidgetCreate");
+        for expected in [
+            "pubfnnew(name:implInto<String>,tags:implInto<Vec<String>>,owner_id:implInto<uuid::Uuid>,parent_id:Option<uuid::Uuid>)->Self",
+            "name:name.into(),kind:WidgetCreateKind::Widget,tags:tags.into(),owner_id:owner_id.into(),parent_id,metadata:None,",
+            "unknown_fields:crate::UnknownFields::new()",
+            // `new` is the constructor: the field's setter steps aside; `type` stays raw.
+            "pubfnset_new(mutself,value:implInto<bool>)->Self{self.new=Some(value.into());self}",
+            "pubfnr#type(mutself,value:implInto<WidgetCreateType>)->Self",
+            "#[allow(clippy::wrong_self_convention)]pubfnis_public(",
+        ] {
+            assert!(create.contains(expected), "{expected} not in {create}");
+        }
+        assert!(!create.contains("Default"), "{create}");
+        // An optional const tag is filled too, so the union's variant is always recognisable.
+        let individual = emitted("CustomerIndividualCreate");
+        assert!(
+            individual.contains(
+                "pubfnnew(email:implInto<String>)->Self{Self{r#type:Some(CustomerIndividualCreateType::Individual),"
+            ),
+            "{individual}"
+        );
+    }
+
+    #[test]
+    fn input_unions_convert_from_their_variants_and_responses_stay_as_they_are() {
+        let tagged = emitted("CustomerCreate");
+        assert!(tagged.contains("implFrom<CustomerTeamCreate>forCustomerCreate{fnfrom(value:CustomerTeamCreate)->Self{Self::Team(value)}}"), "{tagged}");
+        assert!(
+            tagged.contains("implFrom<CustomerIndividualCreate>forCustomerCreate"),
+            "{tagged}"
+        );
+        let untagged = emitted("SessionsCreateBody");
+        assert!(
+            untagged.contains("implFrom<SessionByIdCreate>forSessionsCreateBody"),
+            "{untagged}"
+        );
+        assert!(
+            untagged.contains("implFrom<SessionByExternalIdCreate>forSessionsCreateBody"),
+            "{untagged}"
+        );
+        let response = emitted("Widget");
+        assert!(!response.contains("non_exhaustive"), "{response}");
+        assert!(!response.contains("fnnew"), "{response}");
+    }
 }

@@ -196,6 +196,7 @@ mod tests {
                 pointer: String::new(),
                 origin: TypeOrigin::Model,
                 kind,
+                input: false,
             },
         )
     }

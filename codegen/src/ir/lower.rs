@@ -13,7 +13,7 @@ use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
-    cycles, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation, Pagination, ParamLocation,
+    cycles, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation, Pagination, ParamLocation,
     ParamStyle, Parameter, Response, Server, Success, TagDefault, TaggedVariant, TypeDef, TypeKind,
     TypeOrigin, TypeRef, UntaggedVariant,
 };
@@ -95,6 +95,7 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
 
     let mut diagnostics = lowerer.diagnostics;
     diagnostics.extend(cycles::break_cycles(&mut lowerer.types));
+    inputs::mark_inputs(&mut lowerer.types, &operations);
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Api {
@@ -270,6 +271,7 @@ impl<'a> Lowerer<'a> {
                 pointer: pointer.to_owned(),
                 origin: TypeOrigin::Model,
                 kind,
+                input: false,
             },
         );
     }
@@ -325,6 +327,7 @@ impl<'a> Lowerer<'a> {
                 pointer: pointer.to_owned(),
                 origin,
                 kind,
+                input: false,
             },
         );
         name
@@ -1119,9 +1122,10 @@ impl<'a> Lowerer<'a> {
             .iter()
             .find(|(ct, _)| ct.as_str() == "application/json")
             .or_else(|| content.iter().next())?;
-        let ty = if content_type.contains("json")
-            || content_type == "application/x-www-form-urlencoded"
-        {
+        // A form body is an object too, written as `key=value` pairs instead of JSON.
+        let typed =
+            content_type.contains("json") || content_type == "application/x-www-form-urlencoded";
+        let ty = if typed {
             media.schema.as_ref().map(|schema| {
                 let pointer = format!("{at}/content/{}/schema", escape_pointer_token(content_type));
                 self.lower(schema, hint, &pointer)

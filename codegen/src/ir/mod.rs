@@ -5,6 +5,7 @@
 //! broken with boxes. Every spec quirk is settled here so the emitters stay declarative.
 
 mod cycles;
+mod inputs;
 mod lower;
 pub mod naming;
 
@@ -82,6 +83,9 @@ pub struct TypeDef {
     pub origin: TypeOrigin,
     /// The shape.
     pub kind: TypeKind,
+    /// Reachable from an operation's request body: users build it, so it gets a constructor
+    /// and setters (structs) or conversions from its variants (unions).
+    pub input: bool,
 }
 
 /// The shape of a named type.
@@ -441,7 +445,8 @@ pub struct Parameter {
 pub struct Body {
     /// Media type (`application/json`).
     pub content_type: String,
-    /// Type of the body; `None` for non-JSON content.
+    /// Type of the body; `None` for content other than JSON and
+    /// `application/x-www-form-urlencoded`.
     pub ty: Option<TypeRef>,
     /// Must be sent.
     pub required: bool,

@@ -189,6 +189,103 @@ pub fn accessor_name(module: &str) -> String {
     }
 }
 
+/// Names an input struct's methods cannot take for a field's setter: its constructor, and
+/// the methods of traits every generated type has (an inherent method of the same name would
+/// hide them: `body.clone()`) or that clippy expects to come from a trait (`add`, `next`).
+const TAKEN_METHODS: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "to_owned",
+    "to_string",
+    "eq",
+    "ne",
+    "fmt",
+    "hash",
+    "cmp",
+    "partial_cmp",
+    "serialize",
+    "deserialize",
+    "from",
+    "try_from",
+    "into",
+    "try_into",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "as_ref",
+    "as_mut",
+    "deref",
+    "deref_mut",
+    "drop",
+    "index",
+    "index_mut",
+    "next",
+    "into_iter",
+    "from_iter",
+    "from_str",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "neg",
+    "not",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+];
+
+/// What an input struct field needs besides the constructor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMethods {
+    /// A setter (the field is optional).
+    pub setter: bool,
+    /// A method that sends `null` (the field is optional and nullable).
+    pub clearer: bool,
+}
+
+/// The names of an input struct's setters and `clear_` methods, per field (`None` where the
+/// field has none), given each field's Rust name. A setter is named after its field, or
+/// `set_<field>` where that name is taken (`new`, `clone`, …); a clearer is `clear_<field>`.
+/// Names that still collide (a field `clear_x` beside a nullable `x`) get `2`, `3`, … in
+/// field order, setters before clearers.
+pub fn input_methods(fields: &[(&str, FieldMethods)]) -> Vec<(Option<String>, Option<String>)> {
+    let mut names: Vec<String> = Vec::new();
+    let mut slots: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); fields.len()];
+    for (index, (name, methods)) in fields.iter().enumerate() {
+        if methods.setter {
+            let bare = name.trim_start_matches("r#");
+            slots[index].0 = Some(names.len());
+            names.push(if TAKEN_METHODS.contains(&bare) {
+                format!("set_{bare}")
+            } else {
+                (*name).to_owned()
+            });
+        }
+    }
+    for (index, (name, methods)) in fields.iter().enumerate() {
+        if methods.clearer {
+            slots[index].1 = Some(names.len());
+            names.push(format!("clear_{}", name.trim_start_matches("r#")));
+        }
+    }
+    dedupe(&mut names, TAKEN_METHODS);
+    slots
+        .into_iter()
+        .map(|(setter, clearer)| {
+            (
+                setter.map(|i| names[i].clone()),
+                clearer.map(|i| names[i].clone()),
+            )
+        })
+        .collect()
+}
+
 /// Makes every name in `names` unique by appending `2`, `3`, … to later duplicates, and
 /// keeps clear of `reserved`.
 pub fn dedupe(names: &mut [String], reserved: &[&str]) {
@@ -354,6 +451,42 @@ mod tests {
         ];
         dedupe(&mut names, &["Unknown"]);
         assert_eq!(names, ["A", "A2", "Unknown2", "A22"]);
+    }
+
+    #[test]
+    fn input_methods_step_aside_from_taken_names() {
+        let both = FieldMethods {
+            setter: true,
+            clearer: true,
+        };
+        let setter = FieldMethods {
+            setter: true,
+            clearer: false,
+        };
+        let neither = FieldMethods {
+            setter: false,
+            clearer: false,
+        };
+        let names = input_methods(&[
+            ("r#type", both),
+            ("new", setter),
+            ("clear_type", setter),
+            ("email", neither),
+            ("clone", both),
+            ("set_new", setter),
+        ]);
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            names,
+            [
+                (some("r#type"), some("clear_type2")),
+                (some("set_new"), None),
+                (some("clear_type"), None),
+                (None, None),
+                (some("set_clone"), some("clear_clone")),
+                (some("set_new2"), None),
+            ]
+        );
     }
 
     #[test]

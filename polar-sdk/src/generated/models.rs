@@ -1368,6 +1368,7 @@ impl std::str::FromStr for AddressCountry {
 
 /// The `CountAggregation` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CountAggregation {
     /// The `func` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1381,6 +1382,22 @@ pub struct CountAggregation {
 crate::runtime::decode_struct! {
     CountAggregation {
         func: "func" optional Plain,
+    }
+}
+
+impl Default for CountAggregation {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CountAggregation {
+    /// Every field unset (unset fields are not sent). Always sends `"func": "count"`.
+    pub fn new() -> Self {
+        Self {
+            func: Some(CountAggregationFunc::Count),
+            unknown_fields: crate::UnknownFields::new(),
+        }
     }
 }
 
@@ -2010,6 +2027,7 @@ impl std::str::FromStr for CustomerTeamType {
 
 /// The `Filter` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Filter {
     /// The `conjunction` property.
     pub conjunction: FilterConjunction,
@@ -2028,8 +2046,23 @@ crate::runtime::decode_struct! {
     }
 }
 
+impl Filter {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        conjunction: impl Into<FilterConjunction>,
+        clauses: impl Into<Vec<FilterClausesItem>>,
+    ) -> Self {
+        Self {
+            conjunction: conjunction.into(),
+            clauses: clauses.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+}
+
 /// The `FilterClause` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct FilterClause {
     /// The `property` property.
     pub property: String,
@@ -2048,6 +2081,22 @@ crate::runtime::decode_struct! {
         property: "property" required Plain,
         operator: "operator" required Plain,
         value: "value" required Plain,
+    }
+}
+
+impl FilterClause {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        property: impl Into<String>,
+        operator: impl Into<FilterOperator>,
+        value: impl Into<FilterClauseValue>,
+    ) -> Self {
+        Self {
+            property: property.into(),
+            operator: operator.into(),
+            value: value.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
     }
 }
 
@@ -2122,6 +2171,18 @@ impl<'de> serde::Deserialize<'de> for FilterClausesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl From<FilterClause> for FilterClausesItem {
+    fn from(value: FilterClause) -> Self {
+        Self::FilterClause(value)
+    }
+}
+
+impl From<Filter> for FilterClausesItem {
+    fn from(value: Filter) -> Self {
+        Self::Filter(Box::new(value))
     }
 }
 
@@ -2618,6 +2679,7 @@ crate::runtime::decode_struct! {
 
 /// The `PropertyAggregation` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PropertyAggregation {
     /// The `func` property.
     pub func: PropertyAggregationFunc,
@@ -2633,6 +2695,20 @@ crate::runtime::decode_struct! {
     PropertyAggregation {
         func: "func" required Plain,
         property: "property" required Plain,
+    }
+}
+
+impl PropertyAggregation {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        func: impl Into<PropertyAggregationFunc>,
+        property: impl Into<String>,
+    ) -> Self {
+        Self {
+            func: func.into(),
+            property: property.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
     }
 }
 
@@ -3246,6 +3322,7 @@ impl std::str::FromStr for TaxIdFormat {
 
 /// The `UniqueAggregation` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UniqueAggregation {
     /// The `func` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3262,6 +3339,17 @@ crate::runtime::decode_struct! {
     UniqueAggregation {
         func: "func" optional Plain,
         property: "property" required Plain,
+    }
+}
+
+impl UniqueAggregation {
+    /// The required fields; the optional ones unset (unset fields are not sent). Always sends `"func": "unique"`.
+    pub fn new(property: impl Into<String>) -> Self {
+        Self {
+            func: Some(UniqueAggregationFunc::Unique),
+            property: property.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
     }
 }
 
