@@ -403,6 +403,6 @@ fn example_value(api: &Api, parameter: &Parameter) -> String {
             example.and_then(Value::as_i64).unwrap_or(1).to_string()
         }
         TypeRef::Bool => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
-        _ => "Default::default()".to_owned(),
+        other => value_expr(api, &other, 0),
     }
 }
