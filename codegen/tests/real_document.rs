@@ -170,7 +170,11 @@ fn every_operation_of_the_real_document_generates() {
         ..Config::default()
     };
     let generation = codegen::generate_document(&document, &config).unwrap();
-    assert_eq!(api.operations.len(), 186, "Polar's document has 186 operations");
+    assert_eq!(
+        api.operations.len(),
+        186,
+        "Polar's document has 186 operations"
+    );
     for resource in &resources {
         let file = format!("src/generated/{resource}.rs");
         assert!(
@@ -182,7 +186,11 @@ fn every_operation_of_the_real_document_generates() {
     let descriptions: usize = generation
         .files
         .iter()
-        .map(|f| f.contents.matches("static OPERATION: crate::runtime::Operation").count())
+        .map(|f| {
+            f.contents
+                .matches("static OPERATION: crate::runtime::Operation")
+                .count()
+        })
         .sum();
     assert_eq!(descriptions, api.operations.len());
 }

@@ -10,7 +10,6 @@ use serde::de::DeserializeOwned;
 
 use crate::models;
 
-
 /// How many characters of a body or message `Display` and `Debug` show.
 const SNIPPET_CHARS: usize = 200;
 

@@ -258,7 +258,10 @@ fn document_files(document: &load::Document) -> Result<Vec<codegen::GeneratedFil
         api.resources().len()
     );
     if !not_yet.is_empty() {
-        println!("not generated (unsupported constructs):\n{}", not_yet.join("\n"));
+        println!(
+            "not generated (unsupported constructs):\n{}",
+            not_yet.join("\n")
+        );
     }
     let config = Config {
         resources: supported,

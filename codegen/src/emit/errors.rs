@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, spec};
 use super::operations::ErrorNames;
 use super::Selection;
-use crate::ir::Api;
+use crate::ir::{Api, TypeKind, TypeRef};
 
 /// The `errors` module.
 pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> TokenStream {
@@ -29,10 +29,11 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
                 let doc = doc_attrs(&format!(
                     "Decodes a `{schema}` body into [`Error::{variant}`](crate::Error::{variant})."
                 ));
+                let matches = constants_match(api, schema);
                 decoders.push(quote! {
                     #doc
                     pub(crate) fn #decoder(_status: reqwest::StatusCode, body: &[u8]) -> Option<crate::Error> {
-                        crate::runtime::runtime_error::<models::#ty>(body)
+                        crate::runtime::runtime_error::<models::#ty>(body, #matches)
                     }
                 });
             }
@@ -52,10 +53,11 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
                 let decoder_doc = doc_attrs(&format!(
                     "Decodes a `{schema}` body into [`Error::Documented`](crate::Error::Documented)."
                 ));
+                let matches = constants_match(api, schema);
                 decoders.push(quote! {
                     #decoder_doc
                     pub(crate) fn #decoder(status: reqwest::StatusCode, body: &[u8]) -> Option<crate::Error> {
-                        crate::runtime::documented_error(status, body, ErrorBody::#ty)
+                        crate::runtime::documented_error(status, body, #matches, ErrorBody::#ty)
                     }
                 });
             }
@@ -82,5 +84,34 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
         }
 
         #(#decoders)*
+    }
+}
+
+/// A check that the schema's required constant fields (one-value enums, like `"error":
+/// "NotPermitted"`) hold their value: decoding alone accepts any string there, since enums
+/// are open, and a union of error bodies is told apart by these fields.
+fn constants_match(api: &Api, schema: &str) -> TokenStream {
+    let ty = format_ident!("{}", schema);
+    let mut checks = Vec::new();
+    if let Some(TypeKind::Struct { fields }) = api.types.get(schema).map(|d| &d.kind) {
+        for field in fields.iter().filter(|f| f.required && !f.nullable) {
+            let TypeRef::Named(name) = &field.ty else {
+                continue;
+            };
+            if let Some(TypeKind::Enum { values }) = api.types.get(name).map(|d| &d.kind) {
+                if values.len() == 1 {
+                    let field = super::types::ident(&field.rust_name);
+                    let enum_ty = format_ident!("{}", name);
+                    checks.push(quote!(
+                        !matches!(value.#field, models::#enum_ty::Unknown(_))
+                    ));
+                }
+            }
+        }
+    }
+    if checks.is_empty() {
+        quote!(|_: &models::#ty| true)
+    } else {
+        quote!(|value: &models::#ty| #(#checks)&&*)
     }
 }

@@ -529,7 +529,57 @@ fn variant_conversions<'a>(
             }
         })
     });
-    quote!(#(#impls)*)
+    // Values of a scalar or list variant whose type no other variant has (`"gold"`, `true`,
+    // `vec!["a"]` for metadata values).
+    let scalar = |ty: &TypeRef| {
+        matches!(
+            ty,
+            TypeRef::String
+                | TypeRef::Bool
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::Integer
+                | TypeRef::F64
+                | TypeRef::Uuid
+                | TypeRef::DateTime
+                | TypeRef::Date
+        ) || matches!(ty, TypeRef::Array(item) if matches!(**item, TypeRef::String | TypeRef::Bool | TypeRef::I64 | TypeRef::Integer | TypeRef::F64))
+    };
+    let scalars = variants.iter().filter_map(|(variant, ty)| {
+        if !scalar(ty) || variants.iter().filter(|(_, other)| other == ty).count() != 1 {
+            return None;
+        }
+        let payload = type_tokens(api, ty, scope);
+        let variant = format_ident!("{}", variant);
+        let extra = match ty {
+            TypeRef::String => Some(quote! {
+                impl From<&str> for #union {
+                    fn from(value: &str) -> Self {
+                        Self::#variant(value.to_owned())
+                    }
+                }
+            }),
+            TypeRef::Integer if !variants.iter().any(|(_, other)| **other == TypeRef::I64) => {
+                Some(quote! {
+                    impl From<i64> for #union {
+                        fn from(value: i64) -> Self {
+                            Self::#variant(value.into())
+                        }
+                    }
+                })
+            }
+            _ => None,
+        };
+        Some(quote! {
+            impl From<#payload> for #union {
+                fn from(value: #payload) -> Self {
+                    Self::#variant(value)
+                }
+            }
+            #extra
+        })
+    });
+    quote!(#(#impls)* #(#scalars)*)
 }
 
 fn struct_field(api: &Api, field: &Field) -> TokenStream {

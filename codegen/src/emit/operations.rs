@@ -78,7 +78,13 @@ fn handle(api: &Api, resource: &str, group: &[String]) -> TokenStream {
             .join(" → "),
         listed.join(", ")
     ));
-    let accessor_doc = doc_attrs(&format!("Operations on `{}`: {}.", group.last().map_or(resource.trim_end_matches('_'), String::as_str), listed.join(", ")));
+    let accessor_doc = doc_attrs(&format!(
+        "Operations on `{}`: {}.",
+        group
+            .last()
+            .map_or(resource.trim_end_matches('_'), String::as_str),
+        listed.join(", ")
+    ));
     let accessor = match group.split_last() {
         None => {
             let method = ident(&accessor_name(resource));
@@ -135,7 +141,10 @@ pub struct ErrorNames {
 impl ErrorNames {
     /// The path of the decoder function for a schema.
     pub fn decoder(schema: &str) -> proc_macro2::Ident {
-        format_ident!("{}", crate::ir::naming::field_name(schema).trim_start_matches("r#"))
+        format_ident!(
+            "{}",
+            crate::ir::naming::field_name(schema).trim_start_matches("r#")
+        )
     }
 
     /// How a documented error body surfaces, for docs: the `Error` variant and where the
@@ -380,6 +389,10 @@ pub(super) fn typed_body(operation: &Operation) -> Option<(&Body, &TypeRef)> {
 fn setter_type(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(impl Into<String>),
+        TypeRef::Map(value) if **value != TypeRef::Any => {
+            let value = type_tokens(api, value, Scope::Outside);
+            quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#value>)>)
+        }
         TypeRef::Array(item) => {
             let item = type_tokens(api, item, Scope::Outside);
             quote!(impl IntoIterator<Item = #item>)
@@ -402,13 +415,20 @@ fn is_filter(api: &Api, ty: &TypeRef) -> bool {
 }
 
 fn needs_conversion(api: &Api, ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::String | TypeRef::Array(_)) || is_filter(api, ty)
+    matches!(ty, TypeRef::String | TypeRef::Array(_)) || is_filter(api, ty) || is_typed_map(ty)
+}
+
+fn is_typed_map(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Map(value) if **value != TypeRef::Any)
 }
 
 /// Turns what a setter accepts (see [`setter_type`]) into the stored type.
 fn setter_conversion(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::Array(_) => quote!(#value.into_iter().collect()),
+        TypeRef::Map(_) if is_typed_map(ty) => {
+            quote!(#value.into_iter().map(|(key, value)| (key.into(), value.into())).collect())
+        }
         _ if needs_conversion(api, ty) => quote!(#value.into()),
         _ => value,
     }
@@ -418,10 +438,7 @@ fn setter_conversion(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream
 fn operation_static(operation: &Operation) -> TokenStream {
     let id = &operation.id;
     let path = &operation.path;
-    let method = format_ident!(
-        "{}",
-        type_name(&operation.method.to_ascii_lowercase())
-    );
+    let method = format_ident!("{}", type_name(&operation.method.to_ascii_lowercase()));
     let auth = operation.auth.iter().map(|kind| {
         let kind = format_ident!("{}", format!("{kind:?}"));
         quote!(crate::runtime::Auth::#kind)
@@ -471,11 +488,13 @@ fn builder(api: &Api, operation: &Operation, errors: &ErrorNames) -> TokenStream
         .filter(|p| !is_argument(p))
         .map(|p| {
             let field = ident(&p.rust_name);
-            let mut text = p
-                .doc
-                .as_deref()
-                .map(spec)
-                .unwrap_or_else(|| format!("Sets the `{}` {} parameter.", p.name, location_word(p.location)));
+            let mut text = p.doc.as_deref().map(spec).unwrap_or_else(|| {
+                format!(
+                    "Sets the `{}` {} parameter.",
+                    p.name,
+                    location_word(p.location)
+                )
+            });
             if let Some(default) = &p.default {
                 text.push_str(&format!(
                     "\n\nThe server uses `{default}` when this is not set."
@@ -689,7 +708,11 @@ fn errors_doc(api: &Api, operation: &Operation, errors: &ErrorNames) -> String {
             cases.join(", or ")
         };
         let meaning = spec(response.description.trim().trim_end_matches('.'));
-        let meaning = if meaning.is_empty() { String::new() } else { format!(" {meaning}") };
+        let meaning = if meaning.is_empty() {
+            String::new()
+        } else {
+            format!(" {meaning}")
+        };
         text.push_str(&format!("- `{}`{meaning}: {surfaces}\n", response.status));
     }
     text.push_str("- any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.");
@@ -721,6 +744,10 @@ pub(super) fn accepts(api: &Api, ty: &TypeRef) -> String {
             type_text(api, item)
         ),
         TypeRef::String => "Accepts a `&str` or `String`.".to_owned(),
+        TypeRef::Map(value) if is_typed_map(ty) => format!(
+            "Accepts any iterator of key/value pairs, e.g. `[(\"plan\", \"pro\")]` or a `BTreeMap`; a value is anything that converts into a `{}`. Sent as `name[key]=value` pairs.",
+            type_text(api, value)
+        ),
         other => format!("Accepts `{}`.", type_text(api, other)),
     }
 }

@@ -43,7 +43,11 @@ pub fn page(api: &Api, resource: &str, errors: &ErrorNames) -> String {
 
 /// `orders().list` for a grouped operation, `list` for one of the resource itself.
 fn call_path(operation: &Operation) -> String {
-    let mut parts: Vec<String> = operation.group.iter().map(|g| format!("{}()", bare(g))).collect();
+    let mut parts: Vec<String> = operation
+        .group
+        .iter()
+        .map(|g| format!("{}()", bare(g)))
+        .collect();
     parts.push(bare(&operation.verb).to_owned());
     parts.join(".")
 }
@@ -129,7 +133,11 @@ fn operation_section(api: &Api, operation: &Operation, errors: &ErrorNames, out:
             type_text(api, ty),
             if body.required { "yes" } else { "no" },
             body.content_type,
-            if body_is_argument(body) { "argument" } else { "builder method" }
+            if body_is_argument(body) {
+                "argument"
+            } else {
+                "builder method"
+            }
         );
     }
     out.push_str(
@@ -193,11 +201,7 @@ fn operation_section(api: &Api, operation: &Operation, errors: &ErrorNames, out:
         } else {
             cases.join(" or ")
         };
-        let _ = writeln!(
-            out,
-            "| {surfaces} | {} | {content_type} |",
-            response.status
-        );
+        let _ = writeln!(out, "| {surfaces} | {} | {content_type} |", response.status);
     }
     out.push_str("| `Error::Api` | 4XX, 5XX | \\*/\\* |\n");
 }
@@ -266,7 +270,10 @@ fn example(api: &Api, operation: &Operation) -> String {
     } else {
         "let response"
     };
-    let mut call = format!("    {binding} = polar\n        .{}()\n", accessor_name(&operation.resource));
+    let mut call = format!(
+        "    {binding} = polar\n        .{}()\n",
+        accessor_name(&operation.resource)
+    );
     for group in &operation.group {
         let _ = writeln!(call, "        .{group}()");
     }

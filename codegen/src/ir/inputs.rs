@@ -1,4 +1,4 @@
-//! Input types: every type a request body reaches (through fields, union variants, aliases,
+//! Input types: every type a request body or a parameter reaches (through fields, union variants, aliases,
 //! arrays, maps and boxes). Users build these, so the emitters give them constructors and
 //! setters (structs) and conversions from their variants (unions).
 
@@ -6,14 +6,19 @@ use std::collections::BTreeMap;
 
 use super::{Operation, TypeDef};
 
-/// Sets [`TypeDef::input`] on every type reachable from a request body, and clears it on
-/// every other type.
+/// Sets [`TypeDef::input`] on every type reachable from a request body or a parameter, and
+/// clears it on every other type.
 pub fn mark_inputs(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
     let mut queue: Vec<String> = Vec::new();
     for body in operations.iter().filter_map(|op| op.request_body.as_ref()) {
         if let Some(ty) = &body.ty {
             ty.visit_named(&mut |name| queue.push(name.to_owned()));
         }
+    }
+    for parameter in operations.iter().flat_map(|op| &op.parameters) {
+        parameter
+            .ty
+            .visit_named(&mut |name| queue.push(name.to_owned()));
     }
     for def in types.values_mut() {
         def.input = false;

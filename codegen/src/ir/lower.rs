@@ -13,9 +13,9 @@ use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
-    cycles, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation, Pagination, ParamLocation,
-    ParamStyle, Parameter, Response, Server, Success, TagDefault, TaggedVariant, TypeDef, TypeKind,
-    TypeOrigin, TypeRef, UntaggedVariant,
+    cycles, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation,
+    Pagination, ParamLocation, ParamStyle, Parameter, Response, Server, Success, TagDefault,
+    TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef, UntaggedVariant,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Error};
 use crate::load::Document;
@@ -69,7 +69,11 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
     let mut by_resource: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, operation) in operations.iter().enumerate() {
         by_resource
-            .entry(format!("{}:{}", operation.resource, operation.group.join(":")))
+            .entry(format!(
+                "{}:{}",
+                operation.resource,
+                operation.group.join(":")
+            ))
             .or_default()
             .push(index);
     }
@@ -926,11 +930,7 @@ impl<'a> Lowerer<'a> {
         let json = successes
             .iter()
             .find_map(|r| r.body.as_ref()?.ty.clone().filter(|_| r.status != "202"));
-        let json = json.or_else(|| {
-            successes
-                .iter()
-                .find_map(|r| r.body.as_ref()?.ty.clone())
-        });
+        let json = json.or_else(|| successes.iter().find_map(|r| r.body.as_ref()?.ty.clone()));
         let bare_202 = successes
             .iter()
             .any(|r| r.status == "202" && r.body.is_none());
@@ -1081,8 +1081,16 @@ impl<'a> Lowerer<'a> {
                 (TypeRef::String, None, String::new())
             }
         };
+        // An unset parameter is not sent, so `null` adds nothing: a nullable type, or an alias
+        // of one (`MetadataQuery = object | null`), is taken without it.
         let ty = match ty {
             TypeRef::Nullable(inner) => *inner,
+            TypeRef::Named(name) => match self.types.get(&name).map(|d| &d.kind) {
+                Some(TypeKind::Alias {
+                    ty: TypeRef::Nullable(inner),
+                }) => (**inner).clone(),
+                _ => TypeRef::Named(name),
+            },
             other => other,
         };
         // What a caller sends is bounded by `i64`: no request needs a larger page or count.

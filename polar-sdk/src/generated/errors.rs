@@ -15,13 +15,172 @@ use crate::models;
 /// version of the API may document more.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ErrorBody {}
+pub enum ErrorBody {
+    /// A [`AmbiguousExternalCustomerId`](models::AmbiguousExternalCustomerId) body.
+    AmbiguousExternalCustomerId(models::AmbiguousExternalCustomerId),
+    /// A [`MissingInvoiceBillingDetails`](models::MissingInvoiceBillingDetails) body.
+    MissingInvoiceBillingDetails(models::MissingInvoiceBillingDetails),
+    /// A [`NotPermitted`](models::NotPermitted) body.
+    NotPermitted(models::NotPermitted),
+    /// A [`OffSessionChargesNotEnabled`](models::OffSessionChargesNotEnabled) body.
+    OffSessionChargesNotEnabled(models::OffSessionChargesNotEnabled),
+    /// A [`OrderNotDraft`](models::OrderNotDraft) body.
+    OrderNotDraft(models::OrderNotDraft),
+    /// A [`OrderNotEligibleForInvoice`](models::OrderNotEligibleForInvoice) body.
+    OrderNotEligibleForInvoice(models::OrderNotEligibleForInvoice),
+    /// A [`OrganizationNotReadyForPayments`](models::OrganizationNotReadyForPayments) body.
+    OrganizationNotReadyForPayments(models::OrganizationNotReadyForPayments),
+    /// A [`PaymentActionRequired`](models::PaymentActionRequired) body.
+    PaymentActionRequired(models::PaymentActionRequired),
+    /// A [`PaymentFailed`](models::PaymentFailed) body.
+    PaymentFailed(models::PaymentFailed),
+}
+
+/// Decodes a `AmbiguousExternalCustomerId` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn ambiguous_external_customer_id(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::AmbiguousExternalCustomerId| {
+            !matches!(value.error, models::AmbiguousExternalCustomerIdError::Unknown(_))
+        },
+        ErrorBody::AmbiguousExternalCustomerId,
+    )
+}
+
 /// Decodes a `HttpValidationError` body into [`Error::HttpValidation`](crate::Error::HttpValidation).
 pub(crate) fn http_validation_error(
     _status: reqwest::StatusCode,
     body: &[u8],
 ) -> Option<crate::Error> {
-    crate::runtime::runtime_error::<models::HttpValidationError>(body)
+    crate::runtime::runtime_error::<
+        models::HttpValidationError,
+    >(body, |_: &models::HttpValidationError| true)
+}
+
+/// Decodes a `MissingInvoiceBillingDetails` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn missing_invoice_billing_details(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::MissingInvoiceBillingDetails| {
+            !matches!(value.error, models::MissingInvoiceBillingDetailsError::Unknown(_))
+        },
+        ErrorBody::MissingInvoiceBillingDetails,
+    )
+}
+
+/// Decodes a `NotPermitted` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn not_permitted(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::NotPermitted| {
+            !matches!(value.error, models::NotPermittedError::Unknown(_))
+        },
+        ErrorBody::NotPermitted,
+    )
+}
+
+/// Decodes a `OffSessionChargesNotEnabled` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn off_session_charges_not_enabled(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::OffSessionChargesNotEnabled| {
+            !matches!(value.error, models::OffSessionChargesNotEnabledError::Unknown(_))
+        },
+        ErrorBody::OffSessionChargesNotEnabled,
+    )
+}
+
+/// Decodes a `OrderNotDraft` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn order_not_draft(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::OrderNotDraft| {
+            !matches!(value.error, models::OrderNotDraftError::Unknown(_))
+        },
+        ErrorBody::OrderNotDraft,
+    )
+}
+
+/// Decodes a `OrderNotEligibleForInvoice` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn order_not_eligible_for_invoice(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::OrderNotEligibleForInvoice| {
+            !matches!(value.error, models::OrderNotEligibleForInvoiceError::Unknown(_))
+        },
+        ErrorBody::OrderNotEligibleForInvoice,
+    )
+}
+
+/// Decodes a `OrganizationNotReadyForPayments` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn organization_not_ready_for_payments(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::OrganizationNotReadyForPayments| {
+            !matches!(
+                value.error, models::OrganizationNotReadyForPaymentsError::Unknown(_)
+            )
+        },
+        ErrorBody::OrganizationNotReadyForPayments,
+    )
+}
+
+/// Decodes a `PaymentActionRequired` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_action_required(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentActionRequired| {
+            !matches!(value.error, models::PaymentActionRequiredError::Unknown(_))
+        },
+        ErrorBody::PaymentActionRequired,
+    )
+}
+
+/// Decodes a `PaymentFailed` body into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_failed(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentFailed| {
+            !matches!(value.error, models::PaymentFailedError::Unknown(_))
+        },
+        ErrorBody::PaymentFailed,
+    )
 }
 
 /// Decodes a `ResourceNotFound` body into [`Error::ResourceNotFound`](crate::Error::ResourceNotFound).
@@ -29,5 +188,12 @@ pub(crate) fn resource_not_found(
     _status: reqwest::StatusCode,
     body: &[u8],
 ) -> Option<crate::Error> {
-    crate::runtime::runtime_error::<models::ResourceNotFound>(body)
+    crate::runtime::runtime_error::<
+        models::ResourceNotFound,
+    >(
+        body,
+        |value: &models::ResourceNotFound| {
+            !matches!(value.error, models::ResourceNotFoundError::Unknown(_))
+        },
+    )
 }

@@ -5,8 +5,17 @@
 #[allow(unused_imports)]
 use crate::models;
 
+/// The `CheckoutIdFilter` type of the Polar API.
+pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
+
+/// The `ColumnsFilter` type of the Polar API.
+pub type ColumnsFilter = crate::OneOrMany<models::OrderExportColumn>;
+
 /// Only return meters of this customer, or of any of these customers.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
+
+/// The `DiscountIdFilter` type of the Polar API.
+pub type DiscountIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// Only return meters of customers with this external ID, or one of these.
 pub type ExternalCustomerIdFilter = crate::OneOrMany<String>;
@@ -16,3 +25,15 @@ pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// Only return meters of this organization, or of any of these organizations.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
+
+/// The `ProductBillingTypeFilter` type of the Polar API.
+pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
+
+/// The `ProductIdFilter` type of the Polar API.
+pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
+
+/// The `StatusFilter4` type of the Polar API.
+pub type StatusFilter4 = crate::OneOrMany<models::OrderStatus>;
+
+/// The `SubscriptionIdFilter` type of the Polar API.
+pub type SubscriptionIdFilter = crate::OneOrMany<uuid::Uuid>;

@@ -4,11 +4,17 @@
 
 pub mod customer_meters;
 
+pub mod customers;
+
 pub mod errors;
 
 pub mod filters;
 
 pub mod models;
+
+pub mod oauth2;
+
+pub mod orders;
 
 pub use errors::ErrorBody;
 
@@ -16,6 +22,21 @@ pub use errors::ErrorBody;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/customer_meters.md")]
 pub struct CustomerMetersReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/customers.md")]
+pub struct CustomersReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/oauth2.md")]
+pub struct Oauth2ReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/orders.md")]
+pub struct OrdersReferencePage;
 
 /// The version of the Polar API this SDK was generated from (`2026-10`), sent as the `Polar-Version` header so the server answers in the shapes these types describe.
 pub const API_VERSION: &str = "2026-10";

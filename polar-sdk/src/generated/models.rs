@@ -1366,6 +1366,2233 @@ impl std::str::FromStr for AddressCountry {
     }
 }
 
+/// The `AddressInput` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct AddressInput {
+    /// The `line1` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub line1: Option<Option<String>>,
+    /// The `line2` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub line2: Option<Option<String>>,
+    /// The `postal_code` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub postal_code: Option<Option<String>>,
+    /// The `city` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub city: Option<Option<String>>,
+    /// The `state` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub state: Option<Option<String>>,
+    /// The `country` property.
+    pub country: AddressInputCountry,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    AddressInput {
+        line1: "line1" optional DoubleOption,
+        line2: "line2" optional DoubleOption,
+        postal_code: "postal_code" optional DoubleOption,
+        city: "city" optional DoubleOption,
+        state: "state" optional DoubleOption,
+        country: "country" required Plain,
+    }
+}
+
+impl AddressInput {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(country: impl Into<AddressInputCountry>) -> Self {
+        Self {
+            line1: None,
+            line2: None,
+            postal_code: None,
+            city: None,
+            state: None,
+            country: country.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `line1` with a value; `clear_line1` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `line1` as `null` (an update clears it); `line1` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_line1(mut self) -> Self {
+        self.line1 = Some(None);
+        self
+    }
+
+    /// Sends `line2` with a value; `clear_line2` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `line2` as `null` (an update clears it); `line2` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_line2(mut self) -> Self {
+        self.line2 = Some(None);
+        self
+    }
+
+    /// Sends `postal_code` with a value; `clear_postal_code` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `postal_code` as `null` (an update clears it); `postal_code` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_postal_code(mut self) -> Self {
+        self.postal_code = Some(None);
+        self
+    }
+
+    /// Sends `city` with a value; `clear_city` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `city` as `null` (an update clears it); `city` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_city(mut self) -> Self {
+        self.city = Some(None);
+        self
+    }
+
+    /// Sends `state` with a value; `clear_state` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `state` as `null` (an update clears it); `state` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_state(mut self) -> Self {
+        self.state = Some(None);
+        self
+    }
+}
+
+/// The `AddressInputCountry` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AddressInputCountry {
+    /// `AD`
+    Ad,
+    /// `AE`
+    Ae,
+    /// `AF`
+    Af,
+    /// `AG`
+    Ag,
+    /// `AI`
+    Ai,
+    /// `AL`
+    Al,
+    /// `AM`
+    Am,
+    /// `AO`
+    Ao,
+    /// `AQ`
+    Aq,
+    /// `AR`
+    Ar,
+    /// `AS`
+    As,
+    /// `AT`
+    At,
+    /// `AU`
+    Au,
+    /// `AW`
+    Aw,
+    /// `AX`
+    Ax,
+    /// `AZ`
+    Az,
+    /// `BA`
+    Ba,
+    /// `BB`
+    Bb,
+    /// `BD`
+    Bd,
+    /// `BE`
+    Be,
+    /// `BF`
+    Bf,
+    /// `BG`
+    Bg,
+    /// `BH`
+    Bh,
+    /// `BI`
+    Bi,
+    /// `BJ`
+    Bj,
+    /// `BL`
+    Bl,
+    /// `BM`
+    Bm,
+    /// `BN`
+    Bn,
+    /// `BO`
+    Bo,
+    /// `BQ`
+    Bq,
+    /// `BR`
+    Br,
+    /// `BS`
+    Bs,
+    /// `BT`
+    Bt,
+    /// `BV`
+    Bv,
+    /// `BW`
+    Bw,
+    /// `BY`
+    By,
+    /// `BZ`
+    Bz,
+    /// `CA`
+    Ca,
+    /// `CC`
+    Cc,
+    /// `CD`
+    Cd,
+    /// `CF`
+    Cf,
+    /// `CG`
+    Cg,
+    /// `CH`
+    Ch,
+    /// `CI`
+    Ci,
+    /// `CK`
+    Ck,
+    /// `CL`
+    Cl,
+    /// `CM`
+    Cm,
+    /// `CN`
+    Cn,
+    /// `CO`
+    Co,
+    /// `CR`
+    Cr,
+    /// `CV`
+    Cv,
+    /// `CW`
+    Cw,
+    /// `CX`
+    Cx,
+    /// `CY`
+    Cy,
+    /// `CZ`
+    Cz,
+    /// `DE`
+    De,
+    /// `DJ`
+    Dj,
+    /// `DK`
+    Dk,
+    /// `DM`
+    Dm,
+    /// `DO`
+    Do,
+    /// `DZ`
+    Dz,
+    /// `EC`
+    Ec,
+    /// `EE`
+    Ee,
+    /// `EG`
+    Eg,
+    /// `EH`
+    Eh,
+    /// `ER`
+    Er,
+    /// `ES`
+    Es,
+    /// `ET`
+    Et,
+    /// `FI`
+    Fi,
+    /// `FJ`
+    Fj,
+    /// `FK`
+    Fk,
+    /// `FM`
+    Fm,
+    /// `FO`
+    Fo,
+    /// `FR`
+    Fr,
+    /// `GA`
+    Ga,
+    /// `GB`
+    Gb,
+    /// `GD`
+    Gd,
+    /// `GE`
+    Ge,
+    /// `GF`
+    Gf,
+    /// `GG`
+    Gg,
+    /// `GH`
+    Gh,
+    /// `GI`
+    Gi,
+    /// `GL`
+    Gl,
+    /// `GM`
+    Gm,
+    /// `GN`
+    Gn,
+    /// `GP`
+    Gp,
+    /// `GQ`
+    Gq,
+    /// `GR`
+    Gr,
+    /// `GS`
+    Gs,
+    /// `GT`
+    Gt,
+    /// `GU`
+    Gu,
+    /// `GW`
+    Gw,
+    /// `GY`
+    Gy,
+    /// `HK`
+    Hk,
+    /// `HM`
+    Hm,
+    /// `HN`
+    Hn,
+    /// `HR`
+    Hr,
+    /// `HT`
+    Ht,
+    /// `HU`
+    Hu,
+    /// `ID`
+    Id,
+    /// `IE`
+    Ie,
+    /// `IL`
+    Il,
+    /// `IM`
+    Im,
+    /// `IN`
+    In,
+    /// `IO`
+    Io,
+    /// `IQ`
+    Iq,
+    /// `IS`
+    Is,
+    /// `IT`
+    It,
+    /// `JE`
+    Je,
+    /// `JM`
+    Jm,
+    /// `JO`
+    Jo,
+    /// `JP`
+    Jp,
+    /// `KE`
+    Ke,
+    /// `KG`
+    Kg,
+    /// `KH`
+    Kh,
+    /// `KI`
+    Ki,
+    /// `KM`
+    Km,
+    /// `KN`
+    Kn,
+    /// `KR`
+    Kr,
+    /// `KW`
+    Kw,
+    /// `KY`
+    Ky,
+    /// `KZ`
+    Kz,
+    /// `LA`
+    La,
+    /// `LB`
+    Lb,
+    /// `LC`
+    Lc,
+    /// `LI`
+    Li,
+    /// `LK`
+    Lk,
+    /// `LR`
+    Lr,
+    /// `LS`
+    Ls,
+    /// `LT`
+    Lt,
+    /// `LU`
+    Lu,
+    /// `LV`
+    Lv,
+    /// `LY`
+    Ly,
+    /// `MA`
+    Ma,
+    /// `MC`
+    Mc,
+    /// `MD`
+    Md,
+    /// `ME`
+    Me,
+    /// `MF`
+    Mf,
+    /// `MG`
+    Mg,
+    /// `MH`
+    Mh,
+    /// `MK`
+    Mk,
+    /// `ML`
+    Ml,
+    /// `MM`
+    Mm,
+    /// `MN`
+    Mn,
+    /// `MO`
+    Mo,
+    /// `MP`
+    Mp,
+    /// `MQ`
+    Mq,
+    /// `MR`
+    Mr,
+    /// `MS`
+    Ms,
+    /// `MT`
+    Mt,
+    /// `MU`
+    Mu,
+    /// `MV`
+    Mv,
+    /// `MW`
+    Mw,
+    /// `MX`
+    Mx,
+    /// `MY`
+    My,
+    /// `MZ`
+    Mz,
+    /// `NA`
+    Na,
+    /// `NC`
+    Nc,
+    /// `NE`
+    Ne,
+    /// `NF`
+    Nf,
+    /// `NG`
+    Ng,
+    /// `NI`
+    Ni,
+    /// `NL`
+    Nl,
+    /// `NO`
+    No,
+    /// `NP`
+    Np,
+    /// `NR`
+    Nr,
+    /// `NU`
+    Nu,
+    /// `NZ`
+    Nz,
+    /// `OM`
+    Om,
+    /// `PA`
+    Pa,
+    /// `PE`
+    Pe,
+    /// `PF`
+    Pf,
+    /// `PG`
+    Pg,
+    /// `PH`
+    Ph,
+    /// `PK`
+    Pk,
+    /// `PL`
+    Pl,
+    /// `PM`
+    Pm,
+    /// `PN`
+    Pn,
+    /// `PR`
+    Pr,
+    /// `PS`
+    Ps,
+    /// `PT`
+    Pt,
+    /// `PW`
+    Pw,
+    /// `PY`
+    Py,
+    /// `QA`
+    Qa,
+    /// `RE`
+    Re,
+    /// `RO`
+    Ro,
+    /// `RS`
+    Rs,
+    /// `RW`
+    Rw,
+    /// `SA`
+    Sa,
+    /// `SB`
+    Sb,
+    /// `SC`
+    Sc,
+    /// `SD`
+    Sd,
+    /// `SE`
+    Se,
+    /// `SG`
+    Sg,
+    /// `SH`
+    Sh,
+    /// `SI`
+    Si,
+    /// `SJ`
+    Sj,
+    /// `SK`
+    Sk,
+    /// `SL`
+    Sl,
+    /// `SM`
+    Sm,
+    /// `SN`
+    Sn,
+    /// `SO`
+    So,
+    /// `SR`
+    Sr,
+    /// `SS`
+    Ss,
+    /// `ST`
+    St,
+    /// `SV`
+    Sv,
+    /// `SX`
+    Sx,
+    /// `SZ`
+    Sz,
+    /// `TC`
+    Tc,
+    /// `TD`
+    Td,
+    /// `TF`
+    Tf,
+    /// `TG`
+    Tg,
+    /// `TH`
+    Th,
+    /// `TJ`
+    Tj,
+    /// `TK`
+    Tk,
+    /// `TL`
+    Tl,
+    /// `TM`
+    Tm,
+    /// `TN`
+    Tn,
+    /// `TO`
+    To,
+    /// `TR`
+    Tr,
+    /// `TT`
+    Tt,
+    /// `TV`
+    Tv,
+    /// `TW`
+    Tw,
+    /// `TZ`
+    Tz,
+    /// `UA`
+    Ua,
+    /// `UG`
+    Ug,
+    /// `UM`
+    Um,
+    /// `US`
+    Us,
+    /// `UY`
+    Uy,
+    /// `UZ`
+    Uz,
+    /// `VA`
+    Va,
+    /// `VC`
+    Vc,
+    /// `VE`
+    Ve,
+    /// `VG`
+    Vg,
+    /// `VI`
+    Vi,
+    /// `VN`
+    Vn,
+    /// `VU`
+    Vu,
+    /// `WF`
+    Wf,
+    /// `WS`
+    Ws,
+    /// `YE`
+    Ye,
+    /// `YT`
+    Yt,
+    /// `ZA`
+    Za,
+    /// `ZM`
+    Zm,
+    /// `ZW`
+    Zw,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AddressInputCountry {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cr,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Sv,
+        Self::Sx,
+        Self::Sz,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Ye,
+        Self::Yt,
+        Self::Za,
+        Self::Zm,
+        Self::Zw,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cr => "CR",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sz => "SZ",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zw => "ZW",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for AddressInputCountry {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "AD" => Some(Self::Ad),
+            "AE" => Some(Self::Ae),
+            "AF" => Some(Self::Af),
+            "AG" => Some(Self::Ag),
+            "AI" => Some(Self::Ai),
+            "AL" => Some(Self::Al),
+            "AM" => Some(Self::Am),
+            "AO" => Some(Self::Ao),
+            "AQ" => Some(Self::Aq),
+            "AR" => Some(Self::Ar),
+            "AS" => Some(Self::As),
+            "AT" => Some(Self::At),
+            "AU" => Some(Self::Au),
+            "AW" => Some(Self::Aw),
+            "AX" => Some(Self::Ax),
+            "AZ" => Some(Self::Az),
+            "BA" => Some(Self::Ba),
+            "BB" => Some(Self::Bb),
+            "BD" => Some(Self::Bd),
+            "BE" => Some(Self::Be),
+            "BF" => Some(Self::Bf),
+            "BG" => Some(Self::Bg),
+            "BH" => Some(Self::Bh),
+            "BI" => Some(Self::Bi),
+            "BJ" => Some(Self::Bj),
+            "BL" => Some(Self::Bl),
+            "BM" => Some(Self::Bm),
+            "BN" => Some(Self::Bn),
+            "BO" => Some(Self::Bo),
+            "BQ" => Some(Self::Bq),
+            "BR" => Some(Self::Br),
+            "BS" => Some(Self::Bs),
+            "BT" => Some(Self::Bt),
+            "BV" => Some(Self::Bv),
+            "BW" => Some(Self::Bw),
+            "BY" => Some(Self::By),
+            "BZ" => Some(Self::Bz),
+            "CA" => Some(Self::Ca),
+            "CC" => Some(Self::Cc),
+            "CD" => Some(Self::Cd),
+            "CF" => Some(Self::Cf),
+            "CG" => Some(Self::Cg),
+            "CH" => Some(Self::Ch),
+            "CI" => Some(Self::Ci),
+            "CK" => Some(Self::Ck),
+            "CL" => Some(Self::Cl),
+            "CM" => Some(Self::Cm),
+            "CN" => Some(Self::Cn),
+            "CO" => Some(Self::Co),
+            "CR" => Some(Self::Cr),
+            "CV" => Some(Self::Cv),
+            "CW" => Some(Self::Cw),
+            "CX" => Some(Self::Cx),
+            "CY" => Some(Self::Cy),
+            "CZ" => Some(Self::Cz),
+            "DE" => Some(Self::De),
+            "DJ" => Some(Self::Dj),
+            "DK" => Some(Self::Dk),
+            "DM" => Some(Self::Dm),
+            "DO" => Some(Self::Do),
+            "DZ" => Some(Self::Dz),
+            "EC" => Some(Self::Ec),
+            "EE" => Some(Self::Ee),
+            "EG" => Some(Self::Eg),
+            "EH" => Some(Self::Eh),
+            "ER" => Some(Self::Er),
+            "ES" => Some(Self::Es),
+            "ET" => Some(Self::Et),
+            "FI" => Some(Self::Fi),
+            "FJ" => Some(Self::Fj),
+            "FK" => Some(Self::Fk),
+            "FM" => Some(Self::Fm),
+            "FO" => Some(Self::Fo),
+            "FR" => Some(Self::Fr),
+            "GA" => Some(Self::Ga),
+            "GB" => Some(Self::Gb),
+            "GD" => Some(Self::Gd),
+            "GE" => Some(Self::Ge),
+            "GF" => Some(Self::Gf),
+            "GG" => Some(Self::Gg),
+            "GH" => Some(Self::Gh),
+            "GI" => Some(Self::Gi),
+            "GL" => Some(Self::Gl),
+            "GM" => Some(Self::Gm),
+            "GN" => Some(Self::Gn),
+            "GP" => Some(Self::Gp),
+            "GQ" => Some(Self::Gq),
+            "GR" => Some(Self::Gr),
+            "GS" => Some(Self::Gs),
+            "GT" => Some(Self::Gt),
+            "GU" => Some(Self::Gu),
+            "GW" => Some(Self::Gw),
+            "GY" => Some(Self::Gy),
+            "HK" => Some(Self::Hk),
+            "HM" => Some(Self::Hm),
+            "HN" => Some(Self::Hn),
+            "HR" => Some(Self::Hr),
+            "HT" => Some(Self::Ht),
+            "HU" => Some(Self::Hu),
+            "ID" => Some(Self::Id),
+            "IE" => Some(Self::Ie),
+            "IL" => Some(Self::Il),
+            "IM" => Some(Self::Im),
+            "IN" => Some(Self::In),
+            "IO" => Some(Self::Io),
+            "IQ" => Some(Self::Iq),
+            "IS" => Some(Self::Is),
+            "IT" => Some(Self::It),
+            "JE" => Some(Self::Je),
+            "JM" => Some(Self::Jm),
+            "JO" => Some(Self::Jo),
+            "JP" => Some(Self::Jp),
+            "KE" => Some(Self::Ke),
+            "KG" => Some(Self::Kg),
+            "KH" => Some(Self::Kh),
+            "KI" => Some(Self::Ki),
+            "KM" => Some(Self::Km),
+            "KN" => Some(Self::Kn),
+            "KR" => Some(Self::Kr),
+            "KW" => Some(Self::Kw),
+            "KY" => Some(Self::Ky),
+            "KZ" => Some(Self::Kz),
+            "LA" => Some(Self::La),
+            "LB" => Some(Self::Lb),
+            "LC" => Some(Self::Lc),
+            "LI" => Some(Self::Li),
+            "LK" => Some(Self::Lk),
+            "LR" => Some(Self::Lr),
+            "LS" => Some(Self::Ls),
+            "LT" => Some(Self::Lt),
+            "LU" => Some(Self::Lu),
+            "LV" => Some(Self::Lv),
+            "LY" => Some(Self::Ly),
+            "MA" => Some(Self::Ma),
+            "MC" => Some(Self::Mc),
+            "MD" => Some(Self::Md),
+            "ME" => Some(Self::Me),
+            "MF" => Some(Self::Mf),
+            "MG" => Some(Self::Mg),
+            "MH" => Some(Self::Mh),
+            "MK" => Some(Self::Mk),
+            "ML" => Some(Self::Ml),
+            "MM" => Some(Self::Mm),
+            "MN" => Some(Self::Mn),
+            "MO" => Some(Self::Mo),
+            "MP" => Some(Self::Mp),
+            "MQ" => Some(Self::Mq),
+            "MR" => Some(Self::Mr),
+            "MS" => Some(Self::Ms),
+            "MT" => Some(Self::Mt),
+            "MU" => Some(Self::Mu),
+            "MV" => Some(Self::Mv),
+            "MW" => Some(Self::Mw),
+            "MX" => Some(Self::Mx),
+            "MY" => Some(Self::My),
+            "MZ" => Some(Self::Mz),
+            "NA" => Some(Self::Na),
+            "NC" => Some(Self::Nc),
+            "NE" => Some(Self::Ne),
+            "NF" => Some(Self::Nf),
+            "NG" => Some(Self::Ng),
+            "NI" => Some(Self::Ni),
+            "NL" => Some(Self::Nl),
+            "NO" => Some(Self::No),
+            "NP" => Some(Self::Np),
+            "NR" => Some(Self::Nr),
+            "NU" => Some(Self::Nu),
+            "NZ" => Some(Self::Nz),
+            "OM" => Some(Self::Om),
+            "PA" => Some(Self::Pa),
+            "PE" => Some(Self::Pe),
+            "PF" => Some(Self::Pf),
+            "PG" => Some(Self::Pg),
+            "PH" => Some(Self::Ph),
+            "PK" => Some(Self::Pk),
+            "PL" => Some(Self::Pl),
+            "PM" => Some(Self::Pm),
+            "PN" => Some(Self::Pn),
+            "PR" => Some(Self::Pr),
+            "PS" => Some(Self::Ps),
+            "PT" => Some(Self::Pt),
+            "PW" => Some(Self::Pw),
+            "PY" => Some(Self::Py),
+            "QA" => Some(Self::Qa),
+            "RE" => Some(Self::Re),
+            "RO" => Some(Self::Ro),
+            "RS" => Some(Self::Rs),
+            "RW" => Some(Self::Rw),
+            "SA" => Some(Self::Sa),
+            "SB" => Some(Self::Sb),
+            "SC" => Some(Self::Sc),
+            "SD" => Some(Self::Sd),
+            "SE" => Some(Self::Se),
+            "SG" => Some(Self::Sg),
+            "SH" => Some(Self::Sh),
+            "SI" => Some(Self::Si),
+            "SJ" => Some(Self::Sj),
+            "SK" => Some(Self::Sk),
+            "SL" => Some(Self::Sl),
+            "SM" => Some(Self::Sm),
+            "SN" => Some(Self::Sn),
+            "SO" => Some(Self::So),
+            "SR" => Some(Self::Sr),
+            "SS" => Some(Self::Ss),
+            "ST" => Some(Self::St),
+            "SV" => Some(Self::Sv),
+            "SX" => Some(Self::Sx),
+            "SZ" => Some(Self::Sz),
+            "TC" => Some(Self::Tc),
+            "TD" => Some(Self::Td),
+            "TF" => Some(Self::Tf),
+            "TG" => Some(Self::Tg),
+            "TH" => Some(Self::Th),
+            "TJ" => Some(Self::Tj),
+            "TK" => Some(Self::Tk),
+            "TL" => Some(Self::Tl),
+            "TM" => Some(Self::Tm),
+            "TN" => Some(Self::Tn),
+            "TO" => Some(Self::To),
+            "TR" => Some(Self::Tr),
+            "TT" => Some(Self::Tt),
+            "TV" => Some(Self::Tv),
+            "TW" => Some(Self::Tw),
+            "TZ" => Some(Self::Tz),
+            "UA" => Some(Self::Ua),
+            "UG" => Some(Self::Ug),
+            "UM" => Some(Self::Um),
+            "US" => Some(Self::Us),
+            "UY" => Some(Self::Uy),
+            "UZ" => Some(Self::Uz),
+            "VA" => Some(Self::Va),
+            "VC" => Some(Self::Vc),
+            "VE" => Some(Self::Ve),
+            "VG" => Some(Self::Vg),
+            "VI" => Some(Self::Vi),
+            "VN" => Some(Self::Vn),
+            "VU" => Some(Self::Vu),
+            "WF" => Some(Self::Wf),
+            "WS" => Some(Self::Ws),
+            "YE" => Some(Self::Ye),
+            "YT" => Some(Self::Yt),
+            "ZA" => Some(Self::Za),
+            "ZM" => Some(Self::Zm),
+            "ZW" => Some(Self::Zw),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for AddressInputCountry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddressInputCountry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for AddressInputCountry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AddressInputCountry {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `AmbiguousExternalCustomerId` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AmbiguousExternalCustomerId {
+    /// The `error` property.
+    pub error: AmbiguousExternalCustomerIdError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    AmbiguousExternalCustomerId {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `AmbiguousExternalCustomerIdError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum AmbiguousExternalCustomerIdError {
+    /// `AmbiguousExternalCustomerID`
+    #[default]
+    AmbiguousExternalCustomerId,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AmbiguousExternalCustomerIdError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::AmbiguousExternalCustomerId];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AmbiguousExternalCustomerId => "AmbiguousExternalCustomerID",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for AmbiguousExternalCustomerIdError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "AmbiguousExternalCustomerID" => Some(Self::AmbiguousExternalCustomerId),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for AmbiguousExternalCustomerIdError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AmbiguousExternalCustomerIdError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for AmbiguousExternalCustomerIdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AmbiguousExternalCustomerIdError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `AuthorizationCodeTokenRequest` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct AuthorizationCodeTokenRequest {
+    /// The `grant_type` property.
+    pub grant_type: AuthorizationCodeTokenRequestGrantType,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// The `client_secret` property.
+    pub client_secret: String,
+    /// The `code` property.
+    pub code: String,
+    /// The `redirect_uri` property.
+    pub redirect_uri: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    AuthorizationCodeTokenRequest {
+        grant_type: "grant_type" required Plain,
+        client_id: "client_id" required Plain,
+        client_secret: "client_secret" required Plain,
+        code: "code" required Plain,
+        redirect_uri: "redirect_uri" required Plain,
+    }
+}
+
+impl AuthorizationCodeTokenRequest {
+    /// The required fields; the optional ones unset (unset fields are not sent). Always sends `"grant_type": "authorization_code"`.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        code: impl Into<String>,
+        redirect_uri: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: AuthorizationCodeTokenRequestGrantType::AuthorizationCode,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            code: code.into(),
+            redirect_uri: redirect_uri.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+}
+
+/// The `AuthorizationCodeTokenRequestGrantType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum AuthorizationCodeTokenRequestGrantType {
+    /// `authorization_code`
+    #[default]
+    AuthorizationCode,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AuthorizationCodeTokenRequestGrantType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::AuthorizationCode];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for AuthorizationCodeTokenRequestGrantType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "authorization_code" => Some(Self::AuthorizationCode),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for AuthorizationCodeTokenRequestGrantType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthorizationCodeTokenRequestGrantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for AuthorizationCodeTokenRequestGrantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuthorizationCodeTokenRequestGrantType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `AuthorizeOrganization` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuthorizeOrganization {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `slug` property.
+    pub slug: String,
+    /// The `avatar_url` property.
+    pub avatar_url: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    AuthorizeOrganization {
+        id: "id" required Plain,
+        slug: "slug" required Plain,
+        avatar_url: "avatar_url" required Plain,
+    }
+}
+
+/// The `AuthorizeResponseOrganization` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuthorizeResponseOrganization {
+    /// The `client` property.
+    pub client: OAuth2ClientPublic,
+    /// The `sub_type` property.
+    pub sub_type: AuthorizeResponseOrganizationSubType,
+    /// The `sub` property.
+    pub sub: Option<AuthorizeOrganization>,
+    /// The `scopes` property.
+    pub scopes: Vec<Scope>,
+    /// The `organizations` property.
+    pub organizations: Vec<AuthorizeOrganization>,
+    /// The `requires_single_organization` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires_single_organization: Option<bool>,
+    /// The `scope_display_names` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    AuthorizeResponseOrganization {
+        client: "client" required Plain,
+        sub_type: "sub_type" required Plain,
+        sub: "sub" required Plain,
+        scopes: "scopes" required Plain,
+        organizations: "organizations" required Plain,
+        requires_single_organization: "requires_single_organization" optional Plain,
+        scope_display_names: "scope_display_names" optional Plain,
+    }
+}
+
+/// The `AuthorizeResponseOrganizationSubType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum AuthorizeResponseOrganizationSubType {
+    /// `organization`
+    #[default]
+    Organization,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AuthorizeResponseOrganizationSubType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Organization];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Organization => "organization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for AuthorizeResponseOrganizationSubType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "organization" => Some(Self::Organization),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for AuthorizeResponseOrganizationSubType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthorizeResponseOrganizationSubType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for AuthorizeResponseOrganizationSubType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuthorizeResponseOrganizationSubType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `AuthorizeResponseUser` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuthorizeResponseUser {
+    /// The `client` property.
+    pub client: OAuth2ClientPublic,
+    /// The `sub_type` property.
+    pub sub_type: AuthorizeResponseUserSubType,
+    /// The `sub` property.
+    pub sub: Option<AuthorizeUser>,
+    /// The `scopes` property.
+    pub scopes: Vec<Scope>,
+    /// The `organizations` property.
+    pub organizations: Vec<AuthorizeOrganization>,
+    /// The `requires_single_organization` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires_single_organization: Option<bool>,
+    /// The `scope_display_names` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    AuthorizeResponseUser {
+        client: "client" required Plain,
+        sub_type: "sub_type" required Plain,
+        sub: "sub" required Plain,
+        scopes: "scopes" required Plain,
+        organizations: "organizations" required Plain,
+        requires_single_organization: "requires_single_organization" optional Plain,
+        scope_display_names: "scope_display_names" optional Plain,
+    }
+}
+
+/// The `AuthorizeResponseUserSubType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum AuthorizeResponseUserSubType {
+    /// `user`
+    #[default]
+    User,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AuthorizeResponseUserSubType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::User];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for AuthorizeResponseUserSubType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "user" => Some(Self::User),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for AuthorizeResponseUserSubType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthorizeResponseUserSubType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for AuthorizeResponseUserSubType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuthorizeResponseUserSubType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `AuthorizeUser` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuthorizeUser {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `email` property.
+    pub email: String,
+    /// The `avatar_url` property.
+    pub avatar_url: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    AuthorizeUser {
+        id: "id" required Plain,
+        email: "email" required Plain,
+        avatar_url: "avatar_url" required Plain,
+    }
+}
+
+/// The `BenefitGrantCustomProperties` type of the Polar API.
+pub type BenefitGrantCustomProperties = serde_json::Map<String, serde_json::Value>;
+
+/// The `BenefitGrantDiscordProperties` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitGrantDiscordProperties {
+    /// The `account_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub account_id: Option<Option<String>>,
+    /// The `guild_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guild_id: Option<String>,
+    /// The `role_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
+    /// The `granted_account_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub granted_account_id: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    BenefitGrantDiscordProperties {
+        account_id: "account_id" optional DoubleOption,
+        guild_id: "guild_id" optional Plain,
+        role_id: "role_id" optional Plain,
+        granted_account_id: "granted_account_id" optional Plain,
+    }
+}
+
+/// The `BenefitGrantDownloadablesProperties` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitGrantDownloadablesProperties {
+    /// The `files` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    BenefitGrantDownloadablesProperties {
+        files: "files" optional Plain,
+    }
+}
+
+/// The `BenefitGrantFeatureFlagProperties` type of the Polar API.
+pub type BenefitGrantFeatureFlagProperties = serde_json::Map<String, serde_json::Value>;
+
+/// The `BenefitGrantGitHubRepositoryProperties` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitGrantGitHubRepositoryProperties {
+    /// The `account_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub account_id: Option<Option<String>>,
+    /// The `repository_owner` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_owner: Option<String>,
+    /// The `repository_name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The `permission` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission: Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
+    /// The `granted_account_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub granted_account_id: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    BenefitGrantGitHubRepositoryProperties {
+        account_id: "account_id" optional DoubleOption,
+        repository_owner: "repository_owner" optional Plain,
+        repository_name: "repository_name" optional Plain,
+        permission: "permission" optional Plain,
+        granted_account_id: "granted_account_id" optional Plain,
+    }
+}
+
+/// The `BenefitGrantGitHubRepositoryPropertiesPermission` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BenefitGrantGitHubRepositoryPropertiesPermission {
+    /// `pull`
+    Pull,
+    /// `triage`
+    Triage,
+    /// `push`
+    Push,
+    /// `maintain`
+    Maintain,
+    /// `admin`
+    Admin,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl BenefitGrantGitHubRepositoryPropertiesPermission {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Pull,
+        Self::Triage,
+        Self::Push,
+        Self::Maintain,
+        Self::Admin,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pull => "pull",
+            Self::Triage => "triage",
+            Self::Push => "push",
+            Self::Maintain => "maintain",
+            Self::Admin => "admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for BenefitGrantGitHubRepositoryPropertiesPermission {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "pull" => Some(Self::Pull),
+            "triage" => Some(Self::Triage),
+            "push" => Some(Self::Push),
+            "maintain" => Some(Self::Maintain),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for BenefitGrantGitHubRepositoryPropertiesPermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BenefitGrantGitHubRepositoryPropertiesPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for BenefitGrantGitHubRepositoryPropertiesPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BenefitGrantGitHubRepositoryPropertiesPermission {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `BenefitGrantLicenseKeysProperties` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitGrantLicenseKeysProperties {
+    /// The `user_provided_key` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_provided_key: Option<String>,
+    /// The `license_key_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license_key_id: Option<String>,
+    /// The `display_key` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_key: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    BenefitGrantLicenseKeysProperties {
+        user_provided_key: "user_provided_key" optional Plain,
+        license_key_id: "license_key_id" optional Plain,
+        display_key: "display_key" optional Plain,
+    }
+}
+
+/// The `BenefitGrantSlackSharedChannelProperties` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitGrantSlackSharedChannelProperties {
+    /// The `invited_email` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invited_email: Option<String>,
+    /// The `channel_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The `channel_name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_name: Option<String>,
+    /// The `invite_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_id: Option<String>,
+    /// The `invite_url` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_url: Option<String>,
+    /// The `connected_team_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connected_team_id: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    BenefitGrantSlackSharedChannelProperties {
+        invited_email: "invited_email" optional Plain,
+        channel_id: "channel_id" optional Plain,
+        channel_name: "channel_name" optional Plain,
+        invite_id: "invite_id" optional Plain,
+        invite_url: "invite_url" optional Plain,
+        connected_team_id: "connected_team_id" optional Plain,
+    }
+}
+
+/// The `BenefitType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BenefitType {
+    /// `custom`
+    Custom,
+    /// `discord`
+    Discord,
+    /// `github_repository`
+    GithubRepository,
+    /// `downloadables`
+    Downloadables,
+    /// `license_keys`
+    LicenseKeys,
+    /// `meter_credit`
+    MeterCredit,
+    /// `feature_flag`
+    FeatureFlag,
+    /// `slack_shared_channel`
+    SlackSharedChannel,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl BenefitType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Custom,
+        Self::Discord,
+        Self::GithubRepository,
+        Self::Downloadables,
+        Self::LicenseKeys,
+        Self::MeterCredit,
+        Self::FeatureFlag,
+        Self::SlackSharedChannel,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::Discord => "discord",
+            Self::GithubRepository => "github_repository",
+            Self::Downloadables => "downloadables",
+            Self::LicenseKeys => "license_keys",
+            Self::MeterCredit => "meter_credit",
+            Self::FeatureFlag => "feature_flag",
+            Self::SlackSharedChannel => "slack_shared_channel",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for BenefitType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "custom" => Some(Self::Custom),
+            "discord" => Some(Self::Discord),
+            "github_repository" => Some(Self::GithubRepository),
+            "downloadables" => Some(Self::Downloadables),
+            "license_keys" => Some(Self::LicenseKeys),
+            "meter_credit" => Some(Self::MeterCredit),
+            "feature_flag" => Some(Self::FeatureFlag),
+            "slack_shared_channel" => Some(Self::SlackSharedChannel),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for BenefitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BenefitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for BenefitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BenefitType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
 /// The `CountAggregation` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1520,6 +3747,154 @@ impl<'de> serde::Deserialize<'de> for Customer {
     }
 }
 
+/// The `CustomerCancellationReason` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CustomerCancellationReason {
+    /// `customer_service`
+    CustomerService,
+    /// `low_quality`
+    LowQuality,
+    /// `missing_features`
+    MissingFeatures,
+    /// `switched_service`
+    SwitchedService,
+    /// `too_complex`
+    TooComplex,
+    /// `too_expensive`
+    TooExpensive,
+    /// `unused`
+    Unused,
+    /// `other`
+    Other,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerCancellationReason {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CustomerService,
+        Self::LowQuality,
+        Self::MissingFeatures,
+        Self::SwitchedService,
+        Self::TooComplex,
+        Self::TooExpensive,
+        Self::Unused,
+        Self::Other,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CustomerService => "customer_service",
+            Self::LowQuality => "low_quality",
+            Self::MissingFeatures => "missing_features",
+            Self::SwitchedService => "switched_service",
+            Self::TooComplex => "too_complex",
+            Self::TooExpensive => "too_expensive",
+            Self::Unused => "unused",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerCancellationReason {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "customer_service" => Some(Self::CustomerService),
+            "low_quality" => Some(Self::LowQuality),
+            "missing_features" => Some(Self::MissingFeatures),
+            "switched_service" => Some(Self::SwitchedService),
+            "too_complex" => Some(Self::TooComplex),
+            "too_expensive" => Some(Self::TooExpensive),
+            "unused" => Some(Self::Unused),
+            "other" => Some(Self::Other),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerCancellationReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerCancellationReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerCancellationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerCancellationReason {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CustomerCreate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerCreate {
+    /// A value of type `CustomerIndividualCreate`.
+    Individual(CustomerIndividualCreate),
+    /// A value of type `CustomerTeamCreate`.
+    Team(CustomerTeamCreate),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for CustomerCreate {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::Individual)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Team))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl From<CustomerIndividualCreate> for CustomerCreate {
+    fn from(value: CustomerIndividualCreate) -> Self {
+        Self::Individual(value)
+    }
+}
+
+impl From<CustomerTeamCreate> for CustomerCreate {
+    fn from(value: CustomerTeamCreate) -> Self {
+        Self::Team(value)
+    }
+}
+
 /// A single person buying from an organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerIndividual {
@@ -1601,6 +3976,362 @@ crate::runtime::decode_struct! {
         deleted_at: "deleted_at" required Plain,
         first_user_event_at: "first_user_event_at" required Plain,
         avatar_url: "avatar_url" required Plain,
+    }
+}
+
+/// The `CustomerIndividualCreate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CustomerIndividualCreate {
+    /// Keys are 1 to 40 characters long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<
+        std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
+    >,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `billing_address` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub billing_address: Option<Option<AddressInput>>,
+    /// The `tax_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub tax_id: Option<Option<String>>,
+    /// The `locale` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// The `organization_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub organization_id: Option<Option<uuid::Uuid>>,
+    /// The `owner` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub owner: Option<Option<MemberOwnerCreate>>,
+    /// The `type` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CustomerIndividualCreateType>,
+    /// The `email` property.
+    pub email: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerIndividualCreate {
+        metadata: "metadata" optional Plain,
+        external_id: "external_id" optional DoubleOption,
+        name: "name" optional DoubleOption,
+        billing_address: "billing_address" optional DoubleOption,
+        tax_id: "tax_id" optional DoubleOption,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" optional DoubleOption,
+        owner: "owner" optional DoubleOption,
+        r#type: "type" optional Plain,
+        email: "email" required Plain,
+    }
+}
+
+impl CustomerIndividualCreate {
+    /// The required fields; the optional ones unset (unset fields are not sent). Always sends `"type": "individual"`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            metadata: None,
+            external_id: None,
+            name: None,
+            billing_address: None,
+            tax_id: None,
+            locale: None,
+            organization_id: None,
+            owner: None,
+            r#type: Some(CustomerIndividualCreateType::Individual),
+            email: email.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `metadata`, which is not sent until set.
+    pub fn metadata(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sends `external_id` with a value; `clear_external_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `external_id` as `null` (an update clears it); `external_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = Some(None);
+        self
+    }
+
+    /// Sends `name` with a value; `clear_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (an update clears it); `name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sends `billing_address` with a value; `clear_billing_address` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn billing_address(mut self, value: impl Into<AddressInput>) -> Self {
+        self.billing_address = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `billing_address` as `null` (an update clears it); `billing_address` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(None);
+        self
+    }
+
+    /// Sends `tax_id` with a value; `clear_tax_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tax_id` as `null` (an update clears it); `tax_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_tax_id(mut self) -> Self {
+        self.tax_id = Some(None);
+        self
+    }
+
+    /// Sends `locale` with a value; `clear_locale` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `locale` as `null` (an update clears it); `locale` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = Some(None);
+        self
+    }
+
+    /// Sends `organization_id` with a value; `clear_organization_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.organization_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `organization_id` as `null` (an update clears it); `organization_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = Some(None);
+        self
+    }
+
+    /// Sends `owner` with a value; `clear_owner` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn owner(mut self, value: impl Into<MemberOwnerCreate>) -> Self {
+        self.owner = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `owner` as `null` (an update clears it); `owner` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_owner(mut self) -> Self {
+        self.owner = Some(None);
+        self
+    }
+}
+
+/// The `CustomerIndividualCreateMetadataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerIndividualCreateMetadataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `f64`.
+    Number(f64),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion
+for CustomerIndividualCreateMetadataValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_integer(value: crate::Integer) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerIndividualCreateMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+impl From<String> for CustomerIndividualCreateMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for CustomerIndividualCreateMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<crate::Integer> for CustomerIndividualCreateMetadataValue {
+    fn from(value: crate::Integer) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i64> for CustomerIndividualCreateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value.into())
+    }
+}
+
+impl From<f64> for CustomerIndividualCreateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for CustomerIndividualCreateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+/// The `CustomerIndividualCreateType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerIndividualCreateType {
+    /// `individual`
+    #[default]
+    Individual,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerIndividualCreateType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Individual];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Individual => "individual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerIndividualCreateType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "individual" => Some(Self::Individual),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerIndividualCreateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerIndividualCreateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerIndividualCreateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerIndividualCreateType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
     }
 }
 
@@ -1870,6 +4601,985 @@ impl std::str::FromStr for CustomerMeterSortProperty {
     }
 }
 
+/// The `CustomerPaymentMethodCard` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerPaymentMethodCard {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `processor` property.
+    pub processor: PaymentProcessor,
+    /// The `customer_id` property.
+    pub customer_id: uuid::Uuid,
+    /// The `type` property.
+    pub r#type: CustomerPaymentMethodCardType,
+    /// The `method_metadata` property.
+    pub method_metadata: PaymentMethodCardMetadata,
+    /// The `is_default` property.
+    pub is_default: bool,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerPaymentMethodCard {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        processor: "processor" required Plain,
+        customer_id: "customer_id" required Plain,
+        r#type: "type" required Plain,
+        method_metadata: "method_metadata" required Plain,
+        is_default: "is_default" required Plain,
+    }
+}
+
+/// The `CustomerPaymentMethodCardType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerPaymentMethodCardType {
+    /// `card`
+    #[default]
+    Card,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerPaymentMethodCardType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Card];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerPaymentMethodCardType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "card" => Some(Self::Card),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerPaymentMethodCardType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerPaymentMethodCardType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerPaymentMethodCardType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerPaymentMethodCardType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CustomerPaymentMethodGeneric` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerPaymentMethodGeneric {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `processor` property.
+    pub processor: PaymentProcessor,
+    /// The `customer_id` property.
+    pub customer_id: uuid::Uuid,
+    /// The `type` property.
+    pub r#type: String,
+    /// The `is_default` property.
+    pub is_default: bool,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerPaymentMethodGeneric {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        processor: "processor" required Plain,
+        customer_id: "customer_id" required Plain,
+        r#type: "type" required Plain,
+        is_default: "is_default" required Plain,
+    }
+}
+
+/// The `CustomerSortProperty` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CustomerSortProperty {
+    /// `created_at`
+    CreatedAt,
+    /// `-created_at`
+    CreatedAtDesc,
+    /// `email`
+    Email,
+    /// `-email`
+    EmailDesc,
+    /// `name`
+    Name,
+    /// `-name`
+    NameDesc,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerSortProperty {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Email,
+        Self::EmailDesc,
+        Self::Name,
+        Self::NameDesc,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::CreatedAtDesc => "-created_at",
+            Self::Email => "email",
+            Self::EmailDesc => "-email",
+            Self::Name => "name",
+            Self::NameDesc => "-name",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerSortProperty {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "created_at" => Some(Self::CreatedAt),
+            "-created_at" => Some(Self::CreatedAtDesc),
+            "email" => Some(Self::Email),
+            "-email" => Some(Self::EmailDesc),
+            "name" => Some(Self::Name),
+            "-name" => Some(Self::NameDesc),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerSortProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerSortProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerSortProperty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerSortProperty {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CustomerState` type of the Polar API.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CustomerState {
+    /// Selected when `type` is `individual`.
+    Individual(CustomerStateIndividual),
+    /// Selected when `type` is `team`.
+    Team(CustomerStateTeam),
+    /// A `type` this SDK version does not know, or none: the object as sent.
+    Unknown(crate::RawJson),
+}
+
+impl serde::Serialize for CustomerState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Individual(value) => serde::Serialize::serialize(value, serializer),
+            Self::Team(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl crate::runtime::tagged::TaggedUnion for CustomerState {
+    const TAG: &'static str = "type";
+    fn knows(tag: &str) -> bool {
+        matches!(tag, "individual" | "team")
+    }
+
+    fn deserialize_variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "individual" => serde::Deserialize::deserialize(object).map(Self::Individual),
+            "team" => serde::Deserialize::deserialize(object).map(Self::Team),
+            _ => Err(serde::de::Error::unknown_variant(tag, &["individual", "team"])),
+        }
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+/// The `CustomerStateBenefitGrant` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateBenefitGrant {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `granted_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub granted_at: chrono::DateTime<chrono::Utc>,
+    /// The `benefit_id` property.
+    pub benefit_id: uuid::Uuid,
+    /// The `benefit_type` property.
+    pub benefit_type: BenefitType,
+    /// The `benefit_metadata` property.
+    pub benefit_metadata: MetadataOutputType,
+    /// The `properties` property.
+    pub properties: CustomerStateBenefitGrantProperties,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerStateBenefitGrant {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        granted_at: "granted_at" required Plain,
+        benefit_id: "benefit_id" required Plain,
+        benefit_type: "benefit_type" required Plain,
+        benefit_metadata: "benefit_metadata" required Plain,
+        properties: "properties" required Plain,
+    }
+}
+
+/// The `CustomerStateBenefitGrantProperties` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerStateBenefitGrantProperties {
+    /// A value of type `BenefitGrantDiscordProperties`.
+    Discord(BenefitGrantDiscordProperties),
+    /// A value of type `BenefitGrantGitHubRepositoryProperties`.
+    GitHubRepository(BenefitGrantGitHubRepositoryProperties),
+    /// A value of type `BenefitGrantDownloadablesProperties`.
+    Downloadables(BenefitGrantDownloadablesProperties),
+    /// A value of type `BenefitGrantLicenseKeysProperties`.
+    LicenseKeys(BenefitGrantLicenseKeysProperties),
+    /// A value of type `BenefitGrantCustomProperties`.
+    Custom(BenefitGrantCustomProperties),
+    /// A value of type `BenefitGrantFeatureFlagProperties`.
+    FeatureFlag(BenefitGrantFeatureFlagProperties),
+    /// A value of type `BenefitGrantSlackSharedChannelProperties`.
+    SlackSharedChannel(BenefitGrantSlackSharedChannelProperties),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for CustomerStateBenefitGrantProperties {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::Discord)
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::GitHubRepository)
+            })
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Downloadables))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::LicenseKeys))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Custom))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FeatureFlag))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::SlackSharedChannel)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `CustomerStateIndividual` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateIndividual {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// The `email` property.
+    pub email: String,
+    /// The `email_verified` property.
+    pub email_verified: bool,
+    /// The `type` property.
+    pub r#type: CustomerStateIndividualType,
+    /// The `name` property.
+    pub name: Option<String>,
+    /// The `billing_name` property.
+    pub billing_name: Option<String>,
+    /// The `billing_address` property.
+    pub billing_address: Option<Address>,
+    /// The `tax_id` property.
+    pub tax_id: Option<(String, TaxIdFormat)>,
+    /// The `locale` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// The `default_payment_method_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub default_payment_method_id: Option<Option<uuid::Uuid>>,
+    /// The `deleted_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `first_user_event_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `avatar_url` property.
+    pub avatar_url: Option<String>,
+    /// The `active_subscriptions` property.
+    pub active_subscriptions: Vec<CustomerStateSubscription>,
+    /// The `granted_benefits` property.
+    pub granted_benefits: Vec<CustomerStateBenefitGrant>,
+    /// The `active_meters` property.
+    pub active_meters: Vec<CustomerStateMeter>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerStateIndividual {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" required Plain,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+        active_subscriptions: "active_subscriptions" required Plain,
+        granted_benefits: "granted_benefits" required Plain,
+        active_meters: "active_meters" required Plain,
+    }
+}
+
+/// The `CustomerStateIndividualType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerStateIndividualType {
+    /// `individual`
+    #[default]
+    Individual,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerStateIndividualType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Individual];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Individual => "individual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerStateIndividualType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "individual" => Some(Self::Individual),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerStateIndividualType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerStateIndividualType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerStateIndividualType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerStateIndividualType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CustomerStateMeter` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateMeter {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `meter_id` property.
+    pub meter_id: uuid::Uuid,
+    /// The `consumed_units` property.
+    pub consumed_units: f64,
+    /// The `credited_units` property.
+    pub credited_units: crate::Integer,
+    /// The `balance` property.
+    pub balance: f64,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerStateMeter {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        meter_id: "meter_id" required Plain,
+        consumed_units: "consumed_units" required Number,
+        credited_units: "credited_units" required Plain,
+        balance: "balance" required Number,
+    }
+}
+
+/// The `CustomerStateSubscription` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateSubscription {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `custom_field_data` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_field_data: Option<
+        std::collections::BTreeMap<
+            String,
+            Option<CustomerStateSubscriptionCustomFieldDataValue>,
+        >,
+    >,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `status` property.
+    pub status: CustomerStateSubscriptionStatus,
+    /// The `amount` property.
+    pub amount: crate::Integer,
+    /// The `currency` property.
+    pub currency: String,
+    /// The `recurring_interval` property.
+    pub recurring_interval: RecurringInterval,
+    /// The `current_period_start` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_start: chrono::DateTime<chrono::Utc>,
+    /// The `current_period_end` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_end: chrono::DateTime<chrono::Utc>,
+    /// The `trial_start` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `trial_end` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `cancel_at_period_end` property.
+    pub cancel_at_period_end: bool,
+    /// The `canceled_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `started_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `ends_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `product_id` property.
+    pub product_id: uuid::Uuid,
+    /// The `discount_id` property.
+    pub discount_id: Option<uuid::Uuid>,
+    /// The `meters` property.
+    pub meters: Vec<CustomerStateSubscriptionMeter>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerStateSubscription {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        custom_field_data: "custom_field_data" optional Plain,
+        metadata: "metadata" required Plain,
+        status: "status" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        current_period_start: "current_period_start" required Plain,
+        current_period_end: "current_period_end" required Plain,
+        trial_start: "trial_start" required Plain,
+        trial_end: "trial_end" required Plain,
+        cancel_at_period_end: "cancel_at_period_end" required Plain,
+        canceled_at: "canceled_at" required Plain,
+        started_at: "started_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        product_id: "product_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        meters: "meters" required Plain,
+    }
+}
+
+/// The `CustomerStateSubscriptionCustomFieldDataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerStateSubscriptionCustomFieldDataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `chrono::DateTime<chrono::Utc>`.
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion
+for CustomerStateSubscriptionCustomFieldDataValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerStateSubscriptionCustomFieldDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `CustomerStateSubscriptionMeter` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateSubscriptionMeter {
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `consumed_units` property.
+    pub consumed_units: f64,
+    /// The `credited_units` property.
+    pub credited_units: crate::Integer,
+    /// The `amount` property.
+    pub amount: crate::Integer,
+    /// The `meter_id` property.
+    pub meter_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerStateSubscriptionMeter {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        consumed_units: "consumed_units" required Number,
+        credited_units: "credited_units" required Plain,
+        amount: "amount" required Plain,
+        meter_id: "meter_id" required Plain,
+    }
+}
+
+/// The `CustomerStateSubscriptionStatus` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CustomerStateSubscriptionStatus {
+    /// `active`
+    Active,
+    /// `trialing`
+    Trialing,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerStateSubscriptionStatus {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Active, Self::Trialing];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Trialing => "trialing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerStateSubscriptionStatus {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "active" => Some(Self::Active),
+            "trialing" => Some(Self::Trialing),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerStateSubscriptionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerStateSubscriptionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerStateSubscriptionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerStateSubscriptionStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CustomerStateTeam` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateTeam {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// The `email` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// The `email_verified` property.
+    pub email_verified: bool,
+    /// The `type` property.
+    pub r#type: CustomerStateTeamType,
+    /// The `name` property.
+    pub name: Option<String>,
+    /// The `billing_name` property.
+    pub billing_name: Option<String>,
+    /// The `billing_address` property.
+    pub billing_address: Option<Address>,
+    /// The `tax_id` property.
+    pub tax_id: Option<(String, TaxIdFormat)>,
+    /// The `locale` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// The `default_payment_method_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub default_payment_method_id: Option<Option<uuid::Uuid>>,
+    /// The `deleted_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `first_user_event_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `avatar_url` property.
+    pub avatar_url: Option<String>,
+    /// The `active_subscriptions` property.
+    pub active_subscriptions: Vec<CustomerStateSubscription>,
+    /// The `granted_benefits` property.
+    pub granted_benefits: Vec<CustomerStateBenefitGrant>,
+    /// The `active_meters` property.
+    pub active_meters: Vec<CustomerStateMeter>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerStateTeam {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+        active_subscriptions: "active_subscriptions" required Plain,
+        granted_benefits: "granted_benefits" required Plain,
+        active_meters: "active_meters" required Plain,
+    }
+}
+
+/// The `CustomerStateTeamType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerStateTeamType {
+    /// `team`
+    #[default]
+    Team,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerStateTeamType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Team];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Team => "team",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerStateTeamType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "team" => Some(Self::Team),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerStateTeamType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerStateTeamType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerStateTeamType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerStateTeamType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
 /// A team buying from an organization, with possibly several members.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerTeam {
@@ -1958,6 +5668,384 @@ crate::runtime::decode_struct! {
     }
 }
 
+/// The `CustomerTeamCreate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CustomerTeamCreate {
+    /// Keys are 1 to 40 characters long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<
+        std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
+    >,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `billing_address` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub billing_address: Option<Option<AddressInput>>,
+    /// The `tax_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub tax_id: Option<Option<String>>,
+    /// The `locale` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// The `organization_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub organization_id: Option<Option<uuid::Uuid>>,
+    /// The `owner` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub owner: Option<Option<MemberOwnerCreate>>,
+    /// The `type` property.
+    pub r#type: CustomerTeamCreateType,
+    /// The `email` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerTeamCreate {
+        metadata: "metadata" optional Plain,
+        external_id: "external_id" optional DoubleOption,
+        name: "name" optional DoubleOption,
+        billing_address: "billing_address" optional DoubleOption,
+        tax_id: "tax_id" optional DoubleOption,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" optional DoubleOption,
+        owner: "owner" optional DoubleOption,
+        r#type: "type" required Plain,
+        email: "email" optional DoubleOption,
+    }
+}
+
+impl Default for CustomerTeamCreate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CustomerTeamCreate {
+    /// Every field unset (unset fields are not sent). Always sends `"type": "team"`.
+    pub fn new() -> Self {
+        Self {
+            metadata: None,
+            external_id: None,
+            name: None,
+            billing_address: None,
+            tax_id: None,
+            locale: None,
+            organization_id: None,
+            owner: None,
+            r#type: CustomerTeamCreateType::Team,
+            email: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `metadata`, which is not sent until set.
+    pub fn metadata(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sends `external_id` with a value; `clear_external_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `external_id` as `null` (an update clears it); `external_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = Some(None);
+        self
+    }
+
+    /// Sends `name` with a value; `clear_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (an update clears it); `name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sends `billing_address` with a value; `clear_billing_address` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn billing_address(mut self, value: impl Into<AddressInput>) -> Self {
+        self.billing_address = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `billing_address` as `null` (an update clears it); `billing_address` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(None);
+        self
+    }
+
+    /// Sends `tax_id` with a value; `clear_tax_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tax_id` as `null` (an update clears it); `tax_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_tax_id(mut self) -> Self {
+        self.tax_id = Some(None);
+        self
+    }
+
+    /// Sends `locale` with a value; `clear_locale` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `locale` as `null` (an update clears it); `locale` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = Some(None);
+        self
+    }
+
+    /// Sends `organization_id` with a value; `clear_organization_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.organization_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `organization_id` as `null` (an update clears it); `organization_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = Some(None);
+        self
+    }
+
+    /// Sends `owner` with a value; `clear_owner` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn owner(mut self, value: impl Into<MemberOwnerCreate>) -> Self {
+        self.owner = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `owner` as `null` (an update clears it); `owner` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_owner(mut self) -> Self {
+        self.owner = Some(None);
+        self
+    }
+
+    /// Sends `email` with a value; `clear_email` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `email` as `null` (an update clears it); `email` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_email(mut self) -> Self {
+        self.email = Some(None);
+        self
+    }
+}
+
+/// The `CustomerTeamCreateMetadataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerTeamCreateMetadataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `f64`.
+    Number(f64),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion for CustomerTeamCreateMetadataValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_integer(value: crate::Integer) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerTeamCreateMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+impl From<String> for CustomerTeamCreateMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for CustomerTeamCreateMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<crate::Integer> for CustomerTeamCreateMetadataValue {
+    fn from(value: crate::Integer) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i64> for CustomerTeamCreateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value.into())
+    }
+}
+
+impl From<f64> for CustomerTeamCreateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for CustomerTeamCreateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+/// The `CustomerTeamCreateType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerTeamCreateType {
+    /// `team`
+    #[default]
+    Team,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerTeamCreateType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Team];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Team => "team",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerTeamCreateType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "team" => Some(Self::Team),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerTeamCreateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerTeamCreateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerTeamCreateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerTeamCreateType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
 /// Kind of customer; always `team`, a customer that may have several members.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
@@ -2019,6 +6107,1015 @@ impl std::fmt::Display for CustomerTeamType {
 }
 
 impl std::str::FromStr for CustomerTeamType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CustomerType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CustomerType {
+    /// `individual`
+    Individual,
+    /// `team`
+    Team,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Individual, Self::Team];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Individual => "individual",
+            Self::Team => "team",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CustomerType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "individual" => Some(Self::Individual),
+            "team" => Some(Self::Team),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CustomerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CustomerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CustomerType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CustomerUpdate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CustomerUpdate {
+    /// Keys are 1 to 40 characters long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<
+        std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
+    >,
+    /// The `email` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `billing_address` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub billing_address: Option<Option<AddressInput>>,
+    /// The `tax_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub tax_id: Option<Option<String>>,
+    /// The `locale` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// The `type` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub r#type: Option<Option<CustomerType>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerUpdate {
+        metadata: "metadata" optional Plain,
+        email: "email" optional DoubleOption,
+        name: "name" optional DoubleOption,
+        billing_address: "billing_address" optional DoubleOption,
+        tax_id: "tax_id" optional DoubleOption,
+        locale: "locale" optional DoubleOption,
+        external_id: "external_id" optional DoubleOption,
+        r#type: "type" optional DoubleOption,
+    }
+}
+
+impl Default for CustomerUpdate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CustomerUpdate {
+    /// Every field unset (unset fields are not sent).
+    pub fn new() -> Self {
+        Self {
+            metadata: None,
+            email: None,
+            name: None,
+            billing_address: None,
+            tax_id: None,
+            locale: None,
+            external_id: None,
+            r#type: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `metadata`, which is not sent until set.
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, CustomerUpdateMetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sends `email` with a value; `clear_email` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `email` as `null` (an update clears it); `email` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_email(mut self) -> Self {
+        self.email = Some(None);
+        self
+    }
+
+    /// Sends `name` with a value; `clear_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (an update clears it); `name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sends `billing_address` with a value; `clear_billing_address` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn billing_address(mut self, value: impl Into<AddressInput>) -> Self {
+        self.billing_address = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `billing_address` as `null` (an update clears it); `billing_address` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(None);
+        self
+    }
+
+    /// Sends `tax_id` with a value; `clear_tax_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tax_id` as `null` (an update clears it); `tax_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_tax_id(mut self) -> Self {
+        self.tax_id = Some(None);
+        self
+    }
+
+    /// Sends `locale` with a value; `clear_locale` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `locale` as `null` (an update clears it); `locale` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = Some(None);
+        self
+    }
+
+    /// Sends `external_id` with a value; `clear_external_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `external_id` as `null` (an update clears it); `external_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = Some(None);
+        self
+    }
+
+    /// Sends `type` with a value; `clear_type` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn r#type(mut self, value: impl Into<CustomerType>) -> Self {
+        self.r#type = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `type` as `null` (an update clears it); `type` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_type(mut self) -> Self {
+        self.r#type = Some(None);
+        self
+    }
+}
+
+/// The `CustomerUpdateExternalId` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CustomerUpdateExternalId {
+    /// Keys are 1 to 40 characters long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<
+        std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
+    >,
+    /// The `email` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `billing_address` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub billing_address: Option<Option<AddressInput>>,
+    /// The `tax_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub tax_id: Option<Option<String>>,
+    /// The `locale` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    CustomerUpdateExternalId {
+        metadata: "metadata" optional Plain,
+        email: "email" optional DoubleOption,
+        name: "name" optional DoubleOption,
+        billing_address: "billing_address" optional DoubleOption,
+        tax_id: "tax_id" optional DoubleOption,
+        locale: "locale" optional DoubleOption,
+    }
+}
+
+impl Default for CustomerUpdateExternalId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CustomerUpdateExternalId {
+    /// Every field unset (unset fields are not sent).
+    pub fn new() -> Self {
+        Self {
+            metadata: None,
+            email: None,
+            name: None,
+            billing_address: None,
+            tax_id: None,
+            locale: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `metadata`, which is not sent until set.
+    pub fn metadata(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sends `email` with a value; `clear_email` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `email` as `null` (an update clears it); `email` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_email(mut self) -> Self {
+        self.email = Some(None);
+        self
+    }
+
+    /// Sends `name` with a value; `clear_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (an update clears it); `name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sends `billing_address` with a value; `clear_billing_address` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn billing_address(mut self, value: impl Into<AddressInput>) -> Self {
+        self.billing_address = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `billing_address` as `null` (an update clears it); `billing_address` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(None);
+        self
+    }
+
+    /// Sends `tax_id` with a value; `clear_tax_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tax_id` as `null` (an update clears it); `tax_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_tax_id(mut self) -> Self {
+        self.tax_id = Some(None);
+        self
+    }
+
+    /// Sends `locale` with a value; `clear_locale` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `locale` as `null` (an update clears it); `locale` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = Some(None);
+        self
+    }
+}
+
+/// The `CustomerUpdateExternalIdMetadataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerUpdateExternalIdMetadataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `f64`.
+    Number(f64),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion
+for CustomerUpdateExternalIdMetadataValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_integer(value: crate::Integer) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerUpdateExternalIdMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+impl From<String> for CustomerUpdateExternalIdMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for CustomerUpdateExternalIdMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<crate::Integer> for CustomerUpdateExternalIdMetadataValue {
+    fn from(value: crate::Integer) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i64> for CustomerUpdateExternalIdMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value.into())
+    }
+}
+
+impl From<f64> for CustomerUpdateExternalIdMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for CustomerUpdateExternalIdMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+/// The `CustomerUpdateMetadataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerUpdateMetadataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `f64`.
+    Number(f64),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion for CustomerUpdateMetadataValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_integer(value: crate::Integer) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerUpdateMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+impl From<String> for CustomerUpdateMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for CustomerUpdateMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<crate::Integer> for CustomerUpdateMetadataValue {
+    fn from(value: crate::Integer) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i64> for CustomerUpdateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value.into())
+    }
+}
+
+impl From<f64> for CustomerUpdateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for CustomerUpdateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+/// The `DiscountDuration` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DiscountDuration {
+    /// `once`
+    Once,
+    /// `forever`
+    Forever,
+    /// `repeating`
+    Repeating,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DiscountDuration {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Once, Self::Forever, Self::Repeating];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Once => "once",
+            Self::Forever => "forever",
+            Self::Repeating => "repeating",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for DiscountDuration {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "once" => Some(Self::Once),
+            "forever" => Some(Self::Forever),
+            "repeating" => Some(Self::Repeating),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for DiscountDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiscountDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for DiscountDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DiscountDuration {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `DiscountFixedOnceForeverDurationBase` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountFixedOnceForeverDurationBase {
+    /// The `duration` property.
+    pub duration: DiscountDuration,
+    /// The `type` property.
+    pub r#type: DiscountType,
+    /// The `amount` property.
+    pub amount: crate::Integer,
+    /// The `currency` property.
+    pub currency: String,
+    /// The `amounts` property.
+    pub amounts: std::collections::BTreeMap<String, crate::Integer>,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `name` property.
+    pub name: String,
+    /// The `code` property.
+    pub code: Option<String>,
+    /// The `starts_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `ends_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `max_redemptions` property.
+    pub max_redemptions: Option<crate::Integer>,
+    /// The `max_redemptions_per_customer` property.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// The `redemptions_count` property.
+    pub redemptions_count: crate::Integer,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    DiscountFixedOnceForeverDurationBase {
+        duration: "duration" required Plain,
+        r#type: "type" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        amounts: "amounts" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+    }
+}
+
+/// The `DiscountFixedRepeatDurationBase` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountFixedRepeatDurationBase {
+    /// The `duration` property.
+    pub duration: DiscountDuration,
+    /// The `duration_in_months` property.
+    pub duration_in_months: crate::Integer,
+    /// The `type` property.
+    pub r#type: DiscountType,
+    /// The `amount` property.
+    pub amount: crate::Integer,
+    /// The `currency` property.
+    pub currency: String,
+    /// The `amounts` property.
+    pub amounts: std::collections::BTreeMap<String, crate::Integer>,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `name` property.
+    pub name: String,
+    /// The `code` property.
+    pub code: Option<String>,
+    /// The `starts_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `ends_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `max_redemptions` property.
+    pub max_redemptions: Option<crate::Integer>,
+    /// The `max_redemptions_per_customer` property.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// The `redemptions_count` property.
+    pub redemptions_count: crate::Integer,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    DiscountFixedRepeatDurationBase {
+        duration: "duration" required Plain,
+        duration_in_months: "duration_in_months" required Plain,
+        r#type: "type" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        amounts: "amounts" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+    }
+}
+
+/// The `DiscountPercentageOnceForeverDurationBase` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountPercentageOnceForeverDurationBase {
+    /// The `duration` property.
+    pub duration: DiscountDuration,
+    /// The `type` property.
+    pub r#type: DiscountType,
+    /// The `basis_points` property.
+    pub basis_points: crate::Integer,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `name` property.
+    pub name: String,
+    /// The `code` property.
+    pub code: Option<String>,
+    /// The `starts_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `ends_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `max_redemptions` property.
+    pub max_redemptions: Option<crate::Integer>,
+    /// The `max_redemptions_per_customer` property.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// The `redemptions_count` property.
+    pub redemptions_count: crate::Integer,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    DiscountPercentageOnceForeverDurationBase {
+        duration: "duration" required Plain,
+        r#type: "type" required Plain,
+        basis_points: "basis_points" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+    }
+}
+
+/// The `DiscountPercentageRepeatDurationBase` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountPercentageRepeatDurationBase {
+    /// The `duration` property.
+    pub duration: DiscountDuration,
+    /// The `duration_in_months` property.
+    pub duration_in_months: crate::Integer,
+    /// The `type` property.
+    pub r#type: DiscountType,
+    /// The `basis_points` property.
+    pub basis_points: crate::Integer,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `name` property.
+    pub name: String,
+    /// The `code` property.
+    pub code: Option<String>,
+    /// The `starts_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `ends_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `max_redemptions` property.
+    pub max_redemptions: Option<crate::Integer>,
+    /// The `max_redemptions_per_customer` property.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// The `redemptions_count` property.
+    pub redemptions_count: crate::Integer,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    DiscountPercentageRepeatDurationBase {
+        duration: "duration" required Plain,
+        duration_in_months: "duration_in_months" required Plain,
+        r#type: "type" required Plain,
+        basis_points: "basis_points" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+    }
+}
+
+/// The `DiscountType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DiscountType {
+    /// `fixed`
+    Fixed,
+    /// `percentage`
+    Percentage,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DiscountType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Fixed, Self::Percentage];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Percentage => "percentage",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for DiscountType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "fixed" => Some(Self::Fixed),
+            "percentage" => Some(Self::Percentage),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for DiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for DiscountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DiscountType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
@@ -2138,6 +7235,30 @@ impl<'de> serde::Deserialize<'de> for FilterClauseValue {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+impl From<String> for FilterClauseValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for FilterClauseValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<i64> for FilterClauseValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<bool> for FilterClauseValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
     }
 }
 
@@ -2377,6 +7498,278 @@ crate::runtime::decode_struct! {
     }
 }
 
+/// The `IntrospectTokenRequest` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct IntrospectTokenRequest {
+    /// The `token` property.
+    pub token: String,
+    /// The `token_type_hint` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub token_type_hint: Option<Option<IntrospectTokenRequestTokenTypeHint>>,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// The `client_secret` property.
+    pub client_secret: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    IntrospectTokenRequest {
+        token: "token" required Plain,
+        token_type_hint: "token_type_hint" optional DoubleOption,
+        client_id: "client_id" required Plain,
+        client_secret: "client_secret" required Plain,
+    }
+}
+
+impl IntrospectTokenRequest {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        token: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            token: token.into(),
+            token_type_hint: None,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `token_type_hint` with a value; `clear_token_type_hint` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn token_type_hint(
+        mut self,
+        value: impl Into<IntrospectTokenRequestTokenTypeHint>,
+    ) -> Self {
+        self.token_type_hint = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `token_type_hint` as `null` (an update clears it); `token_type_hint` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_token_type_hint(mut self) -> Self {
+        self.token_type_hint = Some(None);
+        self
+    }
+}
+
+/// The `IntrospectTokenRequestTokenTypeHint` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IntrospectTokenRequestTokenTypeHint {
+    /// `access_token`
+    AccessToken,
+    /// `refresh_token`
+    RefreshToken,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl IntrospectTokenRequestTokenTypeHint {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::AccessToken, Self::RefreshToken];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for IntrospectTokenRequestTokenTypeHint {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "access_token" => Some(Self::AccessToken),
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for IntrospectTokenRequestTokenTypeHint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IntrospectTokenRequestTokenTypeHint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for IntrospectTokenRequestTokenTypeHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for IntrospectTokenRequestTokenTypeHint {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `IntrospectTokenResponse` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IntrospectTokenResponse {
+    /// The `active` property.
+    pub active: bool,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// The `token_type` property.
+    pub token_type: IntrospectTokenResponseTokenType,
+    /// The `scope` property.
+    pub scope: String,
+    /// The `sub_type` property.
+    pub sub_type: SubType,
+    /// The `sub` property.
+    pub sub: String,
+    /// The `organizations` property.
+    pub organizations: Vec<String>,
+    /// The `aud` property.
+    pub aud: String,
+    /// The `iss` property.
+    pub iss: String,
+    /// The `exp` property.
+    pub exp: crate::Integer,
+    /// The `iat` property.
+    pub iat: crate::Integer,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    IntrospectTokenResponse {
+        active: "active" required Plain,
+        client_id: "client_id" required Plain,
+        token_type: "token_type" required Plain,
+        scope: "scope" required Plain,
+        sub_type: "sub_type" required Plain,
+        sub: "sub" required Plain,
+        organizations: "organizations" required Plain,
+        aud: "aud" required Plain,
+        iss: "iss" required Plain,
+        exp: "exp" required Plain,
+        iat: "iat" required Plain,
+    }
+}
+
+/// The `IntrospectTokenResponseTokenType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IntrospectTokenResponseTokenType {
+    /// `access_token`
+    AccessToken,
+    /// `refresh_token`
+    RefreshToken,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl IntrospectTokenResponseTokenType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::AccessToken, Self::RefreshToken];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for IntrospectTokenResponseTokenType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "access_token" => Some(Self::AccessToken),
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for IntrospectTokenResponseTokenType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IntrospectTokenResponseTokenType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for IntrospectTokenResponseTokenType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for IntrospectTokenResponseTokenType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `ListResourceCustomer` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListResourceCustomer {
+    /// The `items` property.
+    pub items: Vec<Customer>,
+    /// The `pagination` property.
+    pub pagination: Pagination,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    ListResourceCustomer {
+        items: "items" required Plain,
+        pagination: "pagination" required Plain,
+    }
+}
+
 /// The `ListResourceCustomerMeter` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerMeter {
@@ -2394,6 +7787,485 @@ crate::runtime::decode_struct! {
     ListResourceCustomerMeter {
         items: "items" required Plain,
         pagination: "pagination" required Plain,
+    }
+}
+
+/// The `ListResourceOrder` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListResourceOrder {
+    /// The `items` property.
+    pub items: Vec<Order>,
+    /// The `pagination` property.
+    pub pagination: Pagination,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    ListResourceOrder {
+        items: "items" required Plain,
+        pagination: "pagination" required Plain,
+    }
+}
+
+/// The `ListResourcePaymentMethod` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListResourcePaymentMethod {
+    /// The `items` property.
+    pub items: Vec<PaymentMethod>,
+    /// The `pagination` property.
+    pub pagination: Pagination,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    ListResourcePaymentMethod {
+        items: "items" required Plain,
+        pagination: "pagination" required Plain,
+    }
+}
+
+/// The `Member` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Member {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `customer_id` property.
+    pub customer_id: uuid::Uuid,
+    /// The `email` property.
+    pub email: String,
+    /// The `name` property.
+    pub name: Option<String>,
+    /// The `external_id` property.
+    pub external_id: Option<String>,
+    /// The `role` property.
+    pub role: MemberRole,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    Member {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        customer_id: "customer_id" required Plain,
+        email: "email" required Plain,
+        name: "name" required Plain,
+        external_id: "external_id" required Plain,
+        role: "role" required Plain,
+    }
+}
+
+/// The `MemberCreateFromCustomer` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct MemberCreateFromCustomer {
+    /// The `email` property.
+    pub email: String,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// The `role` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<MemberCreateFromCustomerRole>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    MemberCreateFromCustomer {
+        email: "email" required Plain,
+        name: "name" optional DoubleOption,
+        external_id: "external_id" optional DoubleOption,
+        role: "role" optional Plain,
+    }
+}
+
+impl MemberCreateFromCustomer {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            name: None,
+            external_id: None,
+            role: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `name` with a value; `clear_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (an update clears it); `name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sends `external_id` with a value; `clear_external_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `external_id` as `null` (an update clears it); `external_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = Some(None);
+        self
+    }
+
+    /// Sets `role`, which is not sent until set.
+    pub fn role(mut self, value: impl Into<MemberCreateFromCustomerRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}
+
+/// The `MemberCreateFromCustomerRole` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MemberCreateFromCustomerRole {
+    /// `member`
+    Member,
+    /// `billing_manager`
+    BillingManager,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl MemberCreateFromCustomerRole {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Member, Self::BillingManager];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Member => "member",
+            Self::BillingManager => "billing_manager",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for MemberCreateFromCustomerRole {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "member" => Some(Self::Member),
+            "billing_manager" => Some(Self::BillingManager),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for MemberCreateFromCustomerRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemberCreateFromCustomerRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for MemberCreateFromCustomerRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MemberCreateFromCustomerRole {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `MemberOwnerCreate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct MemberOwnerCreate {
+    /// The `email` property.
+    pub email: String,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    MemberOwnerCreate {
+        email: "email" required Plain,
+        name: "name" optional DoubleOption,
+        external_id: "external_id" optional DoubleOption,
+    }
+}
+
+impl MemberOwnerCreate {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            name: None,
+            external_id: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `name` with a value; `clear_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (an update clears it); `name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sends `external_id` with a value; `clear_external_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `external_id` as `null` (an update clears it); `external_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = Some(None);
+        self
+    }
+}
+
+/// The `MemberRole` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MemberRole {
+    /// `owner`
+    Owner,
+    /// `billing_manager`
+    BillingManager,
+    /// `member`
+    Member,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl MemberRole {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Owner,
+        Self::BillingManager,
+        Self::Member,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Owner => "owner",
+            Self::BillingManager => "billing_manager",
+            Self::Member => "member",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for MemberRole {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "owner" => Some(Self::Owner),
+            "billing_manager" => Some(Self::BillingManager),
+            "member" => Some(Self::Member),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for MemberRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemberRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for MemberRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MemberRole {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `MemberUpdate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct MemberUpdate {
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `email` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// The `role` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub role: Option<Option<MemberRole>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    MemberUpdate {
+        name: "name" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        role: "role" optional DoubleOption,
+    }
+}
+
+impl Default for MemberUpdate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemberUpdate {
+    /// Every field unset (unset fields are not sent).
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            email: None,
+            role: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `name` with a value; `clear_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (an update clears it); `name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sends `email` with a value; `clear_email` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `email` as `null` (an update clears it); `email` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_email(mut self) -> Self {
+        self.email = Some(None);
+        self
+    }
+
+    /// Sends `role` with a value; `clear_role` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn role(mut self, value: impl Into<MemberRole>) -> Self {
+        self.role = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `role` as `null` (an update clears it); `role` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_role(mut self) -> Self {
+        self.role = Some(None);
+        self
     }
 }
 
@@ -2447,6 +8319,99 @@ impl<'de> serde::Deserialize<'de> for MetadataOutputTypeValue {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+/// The `MetadataQueryValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum MetadataQueryValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `Vec<String>`.
+    Array(Vec<String>),
+    /// A value of type `Vec<Integer>`.
+    Array2(Vec<crate::Integer>),
+    /// A value of type `Vec<bool>`.
+    Array3(Vec<bool>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for MetadataQueryValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Array))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Array2))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Array3))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetadataQueryValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl From<String> for MetadataQueryValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for MetadataQueryValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<crate::Integer> for MetadataQueryValue {
+    fn from(value: crate::Integer) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i64> for MetadataQueryValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value.into())
+    }
+}
+
+impl From<bool> for MetadataQueryValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<Vec<String>> for MetadataQueryValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::Array(value)
+    }
+}
+
+impl From<Vec<crate::Integer>> for MetadataQueryValue {
+    fn from(value: Vec<crate::Integer>) -> Self {
+        Self::Array2(value)
+    }
+}
+
+impl From<Vec<bool>> for MetadataQueryValue {
+    fn from(value: Vec<bool>) -> Self {
+        Self::Array3(value)
     }
 }
 
@@ -2657,6 +8622,3097 @@ impl std::str::FromStr for MeterUnit {
     }
 }
 
+/// The `MissingInvoiceBillingDetails` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MissingInvoiceBillingDetails {
+    /// The `error` property.
+    pub error: MissingInvoiceBillingDetailsError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    MissingInvoiceBillingDetails {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `MissingInvoiceBillingDetailsError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum MissingInvoiceBillingDetailsError {
+    /// `MissingInvoiceBillingDetails`
+    #[default]
+    MissingInvoiceBillingDetails,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl MissingInvoiceBillingDetailsError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::MissingInvoiceBillingDetails];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MissingInvoiceBillingDetails => "MissingInvoiceBillingDetails",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for MissingInvoiceBillingDetailsError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "MissingInvoiceBillingDetails" => Some(Self::MissingInvoiceBillingDetails),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for MissingInvoiceBillingDetailsError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MissingInvoiceBillingDetailsError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for MissingInvoiceBillingDetailsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MissingInvoiceBillingDetailsError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `NotPermitted` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NotPermitted {
+    /// The `error` property.
+    pub error: NotPermittedError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    NotPermitted {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `NotPermittedError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum NotPermittedError {
+    /// `NotPermitted`
+    #[default]
+    NotPermitted,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl NotPermittedError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::NotPermitted];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotPermitted => "NotPermitted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for NotPermittedError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "NotPermitted" => Some(Self::NotPermitted),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for NotPermittedError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotPermittedError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for NotPermittedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for NotPermittedError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OAuth2ClientConfiguration` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OAuth2ClientConfiguration {
+    /// The `redirect_uris` property.
+    pub redirect_uris: Vec<String>,
+    /// The `token_endpoint_auth_method` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_endpoint_auth_method: Option<
+        OAuth2ClientConfigurationTokenEndpointAuthMethod,
+    >,
+    /// The `grant_types` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant_types: Option<Vec<OAuth2ClientConfigurationGrantTypesItem>>,
+    /// The `response_types` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_types: Option<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
+    /// The `scope` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The `client_name` property.
+    pub client_name: String,
+    /// The `client_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub client_uri: Option<Option<String>>,
+    /// The `logo_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub logo_uri: Option<Option<String>>,
+    /// The `tos_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub tos_uri: Option<Option<String>>,
+    /// The `policy_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub policy_uri: Option<Option<String>>,
+    /// The `default_sub_type` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_sub_type: Option<SubType>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OAuth2ClientConfiguration {
+        redirect_uris: "redirect_uris" required Plain,
+        token_endpoint_auth_method: "token_endpoint_auth_method" optional Plain,
+        grant_types: "grant_types" optional Plain,
+        response_types: "response_types" optional Plain,
+        scope: "scope" optional Plain,
+        client_name: "client_name" required Plain,
+        client_uri: "client_uri" optional DoubleOption,
+        logo_uri: "logo_uri" optional DoubleOption,
+        tos_uri: "tos_uri" optional DoubleOption,
+        policy_uri: "policy_uri" optional DoubleOption,
+        default_sub_type: "default_sub_type" optional Plain,
+    }
+}
+
+impl OAuth2ClientConfiguration {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        redirect_uris: impl Into<Vec<String>>,
+        client_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            redirect_uris: redirect_uris.into(),
+            token_endpoint_auth_method: None,
+            grant_types: None,
+            response_types: None,
+            scope: None,
+            client_name: client_name.into(),
+            client_uri: None,
+            logo_uri: None,
+            tos_uri: None,
+            policy_uri: None,
+            default_sub_type: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `token_endpoint_auth_method`, which is not sent until set.
+    pub fn token_endpoint_auth_method(
+        mut self,
+        value: impl Into<OAuth2ClientConfigurationTokenEndpointAuthMethod>,
+    ) -> Self {
+        self.token_endpoint_auth_method = Some(value.into());
+        self
+    }
+
+    /// Sets `grant_types`, which is not sent until set.
+    pub fn grant_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientConfigurationGrantTypesItem>>,
+    ) -> Self {
+        self.grant_types = Some(value.into());
+        self
+    }
+
+    /// Sets `response_types`, which is not sent until set.
+    pub fn response_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
+    ) -> Self {
+        self.response_types = Some(value.into());
+        self
+    }
+
+    /// Sets `scope`, which is not sent until set.
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+
+    /// Sends `client_uri` with a value; `clear_client_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn client_uri(mut self, value: impl Into<String>) -> Self {
+        self.client_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `client_uri` as `null` (an update clears it); `client_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_client_uri(mut self) -> Self {
+        self.client_uri = Some(None);
+        self
+    }
+
+    /// Sends `logo_uri` with a value; `clear_logo_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.logo_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `logo_uri` as `null` (an update clears it); `logo_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_logo_uri(mut self) -> Self {
+        self.logo_uri = Some(None);
+        self
+    }
+
+    /// Sends `tos_uri` with a value; `clear_tos_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.tos_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tos_uri` as `null` (an update clears it); `tos_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_tos_uri(mut self) -> Self {
+        self.tos_uri = Some(None);
+        self
+    }
+
+    /// Sends `policy_uri` with a value; `clear_policy_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.policy_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `policy_uri` as `null` (an update clears it); `policy_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_policy_uri(mut self) -> Self {
+        self.policy_uri = Some(None);
+        self
+    }
+
+    /// Sets `default_sub_type`, which is not sent until set.
+    pub fn default_sub_type(mut self, value: impl Into<SubType>) -> Self {
+        self.default_sub_type = Some(value.into());
+        self
+    }
+}
+
+/// The `OAuth2ClientConfigurationGrantTypesItem` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OAuth2ClientConfigurationGrantTypesItem {
+    /// `authorization_code`
+    AuthorizationCode,
+    /// `refresh_token`
+    RefreshToken,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OAuth2ClientConfigurationGrantTypesItem {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::AuthorizationCode, Self::RefreshToken];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OAuth2ClientConfigurationGrantTypesItem {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "authorization_code" => Some(Self::AuthorizationCode),
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OAuth2ClientConfigurationGrantTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationGrantTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OAuth2ClientConfigurationGrantTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OAuth2ClientConfigurationGrantTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OAuth2ClientConfigurationResponseTypesItem` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OAuth2ClientConfigurationResponseTypesItem {
+    /// `code`
+    #[default]
+    Code,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OAuth2ClientConfigurationResponseTypesItem {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Code];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Code => "code",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OAuth2ClientConfigurationResponseTypesItem {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "code" => Some(Self::Code),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OAuth2ClientConfigurationResponseTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationResponseTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OAuth2ClientConfigurationResponseTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OAuth2ClientConfigurationResponseTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OAuth2ClientConfigurationTokenEndpointAuthMethod` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OAuth2ClientConfigurationTokenEndpointAuthMethod {
+    /// `client_secret_basic`
+    ClientSecretBasic,
+    /// `client_secret_post`
+    ClientSecretPost,
+    /// `none`
+    None,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OAuth2ClientConfigurationTokenEndpointAuthMethod {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClientSecretBasic,
+        Self::ClientSecretPost,
+        Self::None,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OAuth2ClientConfigurationTokenEndpointAuthMethod {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "client_secret_basic" => Some(Self::ClientSecretBasic),
+            "client_secret_post" => Some(Self::ClientSecretPost),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OAuth2ClientConfigurationTokenEndpointAuthMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationTokenEndpointAuthMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OAuth2ClientConfigurationTokenEndpointAuthMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OAuth2ClientConfigurationTokenEndpointAuthMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OAuth2ClientConfigurationUpdate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OAuth2ClientConfigurationUpdate {
+    /// The `redirect_uris` property.
+    pub redirect_uris: Vec<String>,
+    /// The `token_endpoint_auth_method` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_endpoint_auth_method: Option<
+        OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
+    >,
+    /// The `grant_types` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant_types: Option<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
+    /// The `response_types` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_types: Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
+    /// The `scope` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The `client_name` property.
+    pub client_name: String,
+    /// The `client_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub client_uri: Option<Option<String>>,
+    /// The `logo_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub logo_uri: Option<Option<String>>,
+    /// The `tos_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub tos_uri: Option<Option<String>>,
+    /// The `policy_uri` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub policy_uri: Option<Option<String>>,
+    /// The `default_sub_type` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_sub_type: Option<SubType>,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OAuth2ClientConfigurationUpdate {
+        redirect_uris: "redirect_uris" required Plain,
+        token_endpoint_auth_method: "token_endpoint_auth_method" optional Plain,
+        grant_types: "grant_types" optional Plain,
+        response_types: "response_types" optional Plain,
+        scope: "scope" optional Plain,
+        client_name: "client_name" required Plain,
+        client_uri: "client_uri" optional DoubleOption,
+        logo_uri: "logo_uri" optional DoubleOption,
+        tos_uri: "tos_uri" optional DoubleOption,
+        policy_uri: "policy_uri" optional DoubleOption,
+        default_sub_type: "default_sub_type" optional Plain,
+        client_id: "client_id" required Plain,
+    }
+}
+
+impl OAuth2ClientConfigurationUpdate {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        redirect_uris: impl Into<Vec<String>>,
+        client_name: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            redirect_uris: redirect_uris.into(),
+            token_endpoint_auth_method: None,
+            grant_types: None,
+            response_types: None,
+            scope: None,
+            client_name: client_name.into(),
+            client_uri: None,
+            logo_uri: None,
+            tos_uri: None,
+            policy_uri: None,
+            default_sub_type: None,
+            client_id: client_id.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `token_endpoint_auth_method`, which is not sent until set.
+    pub fn token_endpoint_auth_method(
+        mut self,
+        value: impl Into<OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod>,
+    ) -> Self {
+        self.token_endpoint_auth_method = Some(value.into());
+        self
+    }
+
+    /// Sets `grant_types`, which is not sent until set.
+    pub fn grant_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
+    ) -> Self {
+        self.grant_types = Some(value.into());
+        self
+    }
+
+    /// Sets `response_types`, which is not sent until set.
+    pub fn response_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
+    ) -> Self {
+        self.response_types = Some(value.into());
+        self
+    }
+
+    /// Sets `scope`, which is not sent until set.
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+
+    /// Sends `client_uri` with a value; `clear_client_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn client_uri(mut self, value: impl Into<String>) -> Self {
+        self.client_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `client_uri` as `null` (an update clears it); `client_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_client_uri(mut self) -> Self {
+        self.client_uri = Some(None);
+        self
+    }
+
+    /// Sends `logo_uri` with a value; `clear_logo_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.logo_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `logo_uri` as `null` (an update clears it); `logo_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_logo_uri(mut self) -> Self {
+        self.logo_uri = Some(None);
+        self
+    }
+
+    /// Sends `tos_uri` with a value; `clear_tos_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.tos_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tos_uri` as `null` (an update clears it); `tos_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_tos_uri(mut self) -> Self {
+        self.tos_uri = Some(None);
+        self
+    }
+
+    /// Sends `policy_uri` with a value; `clear_policy_uri` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.policy_uri = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `policy_uri` as `null` (an update clears it); `policy_uri` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_policy_uri(mut self) -> Self {
+        self.policy_uri = Some(None);
+        self
+    }
+
+    /// Sets `default_sub_type`, which is not sent until set.
+    pub fn default_sub_type(mut self, value: impl Into<SubType>) -> Self {
+        self.default_sub_type = Some(value.into());
+        self
+    }
+}
+
+/// The `OAuth2ClientConfigurationUpdateGrantTypesItem` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OAuth2ClientConfigurationUpdateGrantTypesItem {
+    /// `authorization_code`
+    AuthorizationCode,
+    /// `refresh_token`
+    RefreshToken,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OAuth2ClientConfigurationUpdateGrantTypesItem {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::AuthorizationCode, Self::RefreshToken];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OAuth2ClientConfigurationUpdateGrantTypesItem {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "authorization_code" => Some(Self::AuthorizationCode),
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OAuth2ClientConfigurationUpdateGrantTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationUpdateGrantTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OAuth2ClientConfigurationUpdateGrantTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OAuth2ClientConfigurationUpdateGrantTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OAuth2ClientConfigurationUpdateResponseTypesItem` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OAuth2ClientConfigurationUpdateResponseTypesItem {
+    /// `code`
+    #[default]
+    Code,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OAuth2ClientConfigurationUpdateResponseTypesItem {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Code];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Code => "code",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OAuth2ClientConfigurationUpdateResponseTypesItem {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "code" => Some(Self::Code),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OAuth2ClientConfigurationUpdateResponseTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationUpdateResponseTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OAuth2ClientConfigurationUpdateResponseTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OAuth2ClientConfigurationUpdateResponseTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
+    /// `client_secret_basic`
+    ClientSecretBasic,
+    /// `client_secret_post`
+    ClientSecretPost,
+    /// `none`
+    None,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClientSecretBasic,
+        Self::ClientSecretPost,
+        Self::None,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum
+for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "client_secret_basic" => Some(Self::ClientSecretBasic),
+            "client_secret_post" => Some(Self::ClientSecretPost),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OAuth2ClientPublic` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OAuth2ClientPublic {
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// The `client_name` property.
+    pub client_name: Option<String>,
+    /// The `client_uri` property.
+    pub client_uri: Option<String>,
+    /// The `logo_uri` property.
+    pub logo_uri: Option<String>,
+    /// The `tos_uri` property.
+    pub tos_uri: Option<String>,
+    /// The `policy_uri` property.
+    pub policy_uri: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OAuth2ClientPublic {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        client_id: "client_id" required Plain,
+        client_name: "client_name" required Plain,
+        client_uri: "client_uri" required Plain,
+        logo_uri: "logo_uri" required Plain,
+        tos_uri: "tos_uri" required Plain,
+        policy_uri: "policy_uri" required Plain,
+    }
+}
+
+/// The `Oauth2AuthorizeResponse` type of the Polar API.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Oauth2AuthorizeResponse {
+    /// Selected when `sub_type` is `user`.
+    User(AuthorizeResponseUser),
+    /// Selected when `sub_type` is `organization`.
+    Organization(AuthorizeResponseOrganization),
+    /// A `sub_type` this SDK version does not know, or none: the object as sent.
+    Unknown(crate::RawJson),
+}
+
+impl serde::Serialize for Oauth2AuthorizeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::User(value) => serde::Serialize::serialize(value, serializer),
+            Self::Organization(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl crate::runtime::tagged::TaggedUnion for Oauth2AuthorizeResponse {
+    const TAG: &'static str = "sub_type";
+    fn knows(tag: &str) -> bool {
+        matches!(tag, "user" | "organization")
+    }
+
+    fn deserialize_variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "user" => serde::Deserialize::deserialize(object).map(Self::User),
+            "organization" => {
+                serde::Deserialize::deserialize(object).map(Self::Organization)
+            }
+            _ => Err(serde::de::Error::unknown_variant(tag, &["user", "organization"])),
+        }
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Oauth2AuthorizeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+/// The `Oauth2RequestTokenBody` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Oauth2RequestTokenBody {
+    /// A value of type `AuthorizationCodeTokenRequest`.
+    AuthorizationCode(AuthorizationCodeTokenRequest),
+    /// A value of type `RefreshTokenRequest`.
+    Refresh(RefreshTokenRequest),
+    /// A value of type `WebTokenRequest`.
+    Web(WebTokenRequest),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for Oauth2RequestTokenBody {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::AuthorizationCode)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Refresh))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Web))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Oauth2RequestTokenBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl From<AuthorizationCodeTokenRequest> for Oauth2RequestTokenBody {
+    fn from(value: AuthorizationCodeTokenRequest) -> Self {
+        Self::AuthorizationCode(value)
+    }
+}
+
+impl From<RefreshTokenRequest> for Oauth2RequestTokenBody {
+    fn from(value: RefreshTokenRequest) -> Self {
+        Self::Refresh(value)
+    }
+}
+
+impl From<WebTokenRequest> for Oauth2RequestTokenBody {
+    fn from(value: WebTokenRequest) -> Self {
+        Self::Web(value)
+    }
+}
+
+/// The `Oauth2UserinfoResponse` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Oauth2UserinfoResponse {
+    /// A value of type `UserInfoUser`.
+    User(UserInfoUser),
+    /// A value of type `UserInfoOrganization`.
+    Organization(UserInfoOrganization),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for Oauth2UserinfoResponse {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::User)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Organization))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Oauth2UserinfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `OffSessionChargesNotEnabled` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OffSessionChargesNotEnabled {
+    /// The `error` property.
+    pub error: OffSessionChargesNotEnabledError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OffSessionChargesNotEnabled {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `OffSessionChargesNotEnabledError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OffSessionChargesNotEnabledError {
+    /// `OffSessionChargesNotEnabled`
+    #[default]
+    OffSessionChargesNotEnabled,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OffSessionChargesNotEnabledError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::OffSessionChargesNotEnabled];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OffSessionChargesNotEnabled => "OffSessionChargesNotEnabled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OffSessionChargesNotEnabledError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "OffSessionChargesNotEnabled" => Some(Self::OffSessionChargesNotEnabled),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OffSessionChargesNotEnabledError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OffSessionChargesNotEnabledError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OffSessionChargesNotEnabledError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OffSessionChargesNotEnabledError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `Order` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Order {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `status` property.
+    pub status: OrderStatus,
+    /// The `paid` property.
+    pub paid: bool,
+    /// The `subtotal_amount` property.
+    pub subtotal_amount: crate::Integer,
+    /// The `discount_amount` property.
+    pub discount_amount: crate::Integer,
+    /// The `net_amount` property.
+    pub net_amount: crate::Integer,
+    /// The `tax_amount` property.
+    pub tax_amount: crate::Integer,
+    /// The `total_amount` property.
+    pub total_amount: crate::Integer,
+    /// The `applied_balance_amount` property.
+    pub applied_balance_amount: crate::Integer,
+    /// The `due_amount` property.
+    pub due_amount: crate::Integer,
+    /// The `refunded_amount` property.
+    pub refunded_amount: crate::Integer,
+    /// The `refunded_tax_amount` property.
+    pub refunded_tax_amount: crate::Integer,
+    /// The `currency` property.
+    pub currency: String,
+    /// The `billing_reason` property.
+    pub billing_reason: OrderBillingReason,
+    /// The `billing_name` property.
+    pub billing_name: Option<String>,
+    /// The `billing_address` property.
+    pub billing_address: Option<Address>,
+    /// The `invoice_number` property.
+    pub invoice_number: Option<String>,
+    /// The `is_invoice_generated` property.
+    pub is_invoice_generated: bool,
+    /// The `receipt_number` property.
+    pub receipt_number: Option<String>,
+    /// The `seats` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub seats: Option<Option<crate::Integer>>,
+    /// The `customer_id` property.
+    pub customer_id: uuid::Uuid,
+    /// The `product_id` property.
+    pub product_id: Option<uuid::Uuid>,
+    /// The `discount_id` property.
+    pub discount_id: Option<uuid::Uuid>,
+    /// The `subscription_id` property.
+    pub subscription_id: Option<uuid::Uuid>,
+    /// The `checkout_id` property.
+    pub checkout_id: Option<uuid::Uuid>,
+    /// The `next_payment_attempt_at` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::datetime::serialize"
+    )]
+    pub next_payment_attempt_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `custom_field_data` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_field_data: Option<
+        std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
+    >,
+    /// The `platform_fee_amount` property.
+    pub platform_fee_amount: crate::Integer,
+    /// The `platform_fee_currency` property.
+    pub platform_fee_currency: Option<String>,
+    /// The `customer` property.
+    pub customer: OrderCustomer,
+    /// The `product` property.
+    pub product: Option<OrderProduct>,
+    /// The `discount` property.
+    pub discount: Option<OrderDiscount>,
+    /// The `subscription` property.
+    pub subscription: Option<OrderSubscription>,
+    /// The `items` property.
+    pub items: Vec<OrderItemSchema>,
+    /// The `description` property.
+    pub description: String,
+    /// The `refundable_amount` property.
+    pub refundable_amount: crate::Integer,
+    /// The `refundable_tax_amount` property.
+    pub refundable_tax_amount: crate::Integer,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    Order {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        status: "status" required Plain,
+        paid: "paid" required Plain,
+        subtotal_amount: "subtotal_amount" required Plain,
+        discount_amount: "discount_amount" required Plain,
+        net_amount: "net_amount" required Plain,
+        tax_amount: "tax_amount" required Plain,
+        total_amount: "total_amount" required Plain,
+        applied_balance_amount: "applied_balance_amount" required Plain,
+        due_amount: "due_amount" required Plain,
+        refunded_amount: "refunded_amount" required Plain,
+        refunded_tax_amount: "refunded_tax_amount" required Plain,
+        currency: "currency" required Plain,
+        billing_reason: "billing_reason" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        invoice_number: "invoice_number" required Plain,
+        is_invoice_generated: "is_invoice_generated" required Plain,
+        receipt_number: "receipt_number" required Plain,
+        seats: "seats" optional DoubleOption,
+        customer_id: "customer_id" required Plain,
+        product_id: "product_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        subscription_id: "subscription_id" required Plain,
+        checkout_id: "checkout_id" required Plain,
+        next_payment_attempt_at: "next_payment_attempt_at" optional DoubleOption,
+        metadata: "metadata" required Plain,
+        custom_field_data: "custom_field_data" optional Plain,
+        platform_fee_amount: "platform_fee_amount" required Plain,
+        platform_fee_currency: "platform_fee_currency" required Plain,
+        customer: "customer" required Plain,
+        product: "product" required Plain,
+        discount: "discount" required Plain,
+        subscription: "subscription" required Plain,
+        items: "items" required Plain,
+        description: "description" required Plain,
+        refundable_amount: "refundable_amount" required Plain,
+        refundable_tax_amount: "refundable_tax_amount" required Plain,
+    }
+}
+
+/// The `OrderBillingReason` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrderBillingReason {
+    /// `purchase`
+    Purchase,
+    /// `subscription_create`
+    SubscriptionCreate,
+    /// `subscription_cycle`
+    SubscriptionCycle,
+    /// `subscription_update`
+    SubscriptionUpdate,
+    /// `subscription_meter_cycle`
+    SubscriptionMeterCycle,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OrderBillingReason {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Purchase,
+        Self::SubscriptionCreate,
+        Self::SubscriptionCycle,
+        Self::SubscriptionUpdate,
+        Self::SubscriptionMeterCycle,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Purchase => "purchase",
+            Self::SubscriptionCreate => "subscription_create",
+            Self::SubscriptionCycle => "subscription_cycle",
+            Self::SubscriptionUpdate => "subscription_update",
+            Self::SubscriptionMeterCycle => "subscription_meter_cycle",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OrderBillingReason {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "purchase" => Some(Self::Purchase),
+            "subscription_create" => Some(Self::SubscriptionCreate),
+            "subscription_cycle" => Some(Self::SubscriptionCycle),
+            "subscription_update" => Some(Self::SubscriptionUpdate),
+            "subscription_meter_cycle" => Some(Self::SubscriptionMeterCycle),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OrderBillingReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderBillingReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OrderBillingReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OrderBillingReason {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OrderCreate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderCreate {
+    /// The `custom_field_data` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_field_data: Option<
+        std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
+    >,
+    /// Keys are 1 to 40 characters long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+    /// The `organization_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub organization_id: Option<Option<uuid::Uuid>>,
+    /// The `customer_id` property.
+    pub customer_id: uuid::Uuid,
+    /// The `product_id` property.
+    pub product_id: uuid::Uuid,
+    /// The `currency` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub currency: Option<Option<String>>,
+    /// The `amount` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub amount: Option<Option<crate::Integer>>,
+    /// The `description` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub description: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderCreate {
+        custom_field_data: "custom_field_data" optional Plain,
+        metadata: "metadata" optional Plain,
+        organization_id: "organization_id" optional DoubleOption,
+        customer_id: "customer_id" required Plain,
+        product_id: "product_id" required Plain,
+        currency: "currency" optional DoubleOption,
+        amount: "amount" optional DoubleOption,
+        description: "description" optional DoubleOption,
+    }
+}
+
+impl OrderCreate {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        customer_id: impl Into<uuid::Uuid>,
+        product_id: impl Into<uuid::Uuid>,
+    ) -> Self {
+        Self {
+            custom_field_data: None,
+            metadata: None,
+            organization_id: None,
+            customer_id: customer_id.into(),
+            product_id: product_id.into(),
+            currency: None,
+            amount: None,
+            description: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `custom_field_data`, which is not sent until set.
+    pub fn custom_field_data(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`, which is not sent until set.
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sends `organization_id` with a value; `clear_organization_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.organization_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `organization_id` as `null` (an update clears it); `organization_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = Some(None);
+        self
+    }
+
+    /// Sends `currency` with a value; `clear_currency` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `currency` as `null` (an update clears it); `currency` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = Some(None);
+        self
+    }
+
+    /// Sends `amount` with a value; `clear_amount` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn amount(mut self, value: impl Into<crate::Integer>) -> Self {
+        self.amount = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `amount` as `null` (an update clears it); `amount` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_amount(mut self) -> Self {
+        self.amount = Some(None);
+        self
+    }
+
+    /// Sends `description` with a value; `clear_description` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `description` as `null` (an update clears it); `description` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_description(mut self) -> Self {
+        self.description = Some(None);
+        self
+    }
+}
+
+/// The `OrderCreateCustomFieldDataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrderCreateCustomFieldDataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `chrono::DateTime<chrono::Utc>`.
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for OrderCreateCustomFieldDataValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderCreateCustomFieldDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl From<String> for OrderCreateCustomFieldDataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for OrderCreateCustomFieldDataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<crate::Integer> for OrderCreateCustomFieldDataValue {
+    fn from(value: crate::Integer) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i64> for OrderCreateCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value.into())
+    }
+}
+
+impl From<bool> for OrderCreateCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<chrono::DateTime<chrono::Utc>> for OrderCreateCustomFieldDataValue {
+    fn from(value: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+
+/// The `OrderCreateMetadataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrderCreateMetadataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `f64`.
+    Number(f64),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::scalar_union::ScalarUnion for OrderCreateMetadataValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_integer(value: crate::Integer) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(Self::Number(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderCreateMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+impl From<String> for OrderCreateMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for OrderCreateMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl From<crate::Integer> for OrderCreateMetadataValue {
+    fn from(value: crate::Integer) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<i64> for OrderCreateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value.into())
+    }
+}
+
+impl From<f64> for OrderCreateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for OrderCreateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+/// The `OrderCustomFieldDataValue` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrderCustomFieldDataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `chrono::DateTime<chrono::Utc>`.
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for OrderCustomFieldDataValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderCustomFieldDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `OrderCustomer` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderCustomer {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `external_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// The `email` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// The `email_verified` property.
+    pub email_verified: bool,
+    /// The `type` property.
+    pub r#type: CustomerType,
+    /// The `name` property.
+    pub name: Option<String>,
+    /// The `billing_name` property.
+    pub billing_name: Option<String>,
+    /// The `billing_address` property.
+    pub billing_address: Option<Address>,
+    /// The `tax_id` property.
+    pub tax_id: Option<(String, TaxIdFormat)>,
+    /// The `locale` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// The `default_payment_method_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub default_payment_method_id: Option<Option<uuid::Uuid>>,
+    /// The `deleted_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `first_user_event_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `avatar_url` property.
+    pub avatar_url: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderCustomer {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+    }
+}
+
+/// The `OrderDiscount` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrderDiscount {
+    /// A value of type `DiscountFixedOnceForeverDurationBase`.
+    FixedOnceForever(DiscountFixedOnceForeverDurationBase),
+    /// A value of type `DiscountFixedRepeatDurationBase`.
+    FixedRepeat(DiscountFixedRepeatDurationBase),
+    /// A value of type `DiscountPercentageOnceForeverDurationBase`.
+    PercentageOnceForever(DiscountPercentageOnceForeverDurationBase),
+    /// A value of type `DiscountPercentageRepeatDurationBase`.
+    PercentageRepeat(DiscountPercentageRepeatDurationBase),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for OrderDiscount {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::FixedOnceForever)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `OrderExportColumn` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrderExportColumn {
+    /// `email`
+    Email,
+    /// `created_at`
+    CreatedAt,
+    /// `product`
+    Product,
+    /// `net_amount`
+    NetAmount,
+    /// `currency`
+    Currency,
+    /// `status`
+    Status,
+    /// `invoice_number`
+    InvoiceNumber,
+    /// `customer_name`
+    CustomerName,
+    /// `billing_name`
+    BillingName,
+    /// `billing_country`
+    BillingCountry,
+    /// `subtotal_amount`
+    SubtotalAmount,
+    /// `discount_amount`
+    DiscountAmount,
+    /// `tax_amount`
+    TaxAmount,
+    /// `total_amount`
+    TotalAmount,
+    /// `refunded_amount`
+    RefundedAmount,
+    /// `billing_reason`
+    BillingReason,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OrderExportColumn {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Email,
+        Self::CreatedAt,
+        Self::Product,
+        Self::NetAmount,
+        Self::Currency,
+        Self::Status,
+        Self::InvoiceNumber,
+        Self::CustomerName,
+        Self::BillingName,
+        Self::BillingCountry,
+        Self::SubtotalAmount,
+        Self::DiscountAmount,
+        Self::TaxAmount,
+        Self::TotalAmount,
+        Self::RefundedAmount,
+        Self::BillingReason,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::CreatedAt => "created_at",
+            Self::Product => "product",
+            Self::NetAmount => "net_amount",
+            Self::Currency => "currency",
+            Self::Status => "status",
+            Self::InvoiceNumber => "invoice_number",
+            Self::CustomerName => "customer_name",
+            Self::BillingName => "billing_name",
+            Self::BillingCountry => "billing_country",
+            Self::SubtotalAmount => "subtotal_amount",
+            Self::DiscountAmount => "discount_amount",
+            Self::TaxAmount => "tax_amount",
+            Self::TotalAmount => "total_amount",
+            Self::RefundedAmount => "refunded_amount",
+            Self::BillingReason => "billing_reason",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OrderExportColumn {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "email" => Some(Self::Email),
+            "created_at" => Some(Self::CreatedAt),
+            "product" => Some(Self::Product),
+            "net_amount" => Some(Self::NetAmount),
+            "currency" => Some(Self::Currency),
+            "status" => Some(Self::Status),
+            "invoice_number" => Some(Self::InvoiceNumber),
+            "customer_name" => Some(Self::CustomerName),
+            "billing_name" => Some(Self::BillingName),
+            "billing_country" => Some(Self::BillingCountry),
+            "subtotal_amount" => Some(Self::SubtotalAmount),
+            "discount_amount" => Some(Self::DiscountAmount),
+            "tax_amount" => Some(Self::TaxAmount),
+            "total_amount" => Some(Self::TotalAmount),
+            "refunded_amount" => Some(Self::RefundedAmount),
+            "billing_reason" => Some(Self::BillingReason),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OrderExportColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderExportColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OrderExportColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OrderExportColumn {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OrderFinalize` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderFinalize {
+    /// The `payment_method_id` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub payment_method_id: Option<Option<uuid::Uuid>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderFinalize {
+        payment_method_id: "payment_method_id" optional DoubleOption,
+    }
+}
+
+impl Default for OrderFinalize {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OrderFinalize {
+    /// Every field unset (unset fields are not sent).
+    pub fn new() -> Self {
+        Self {
+            payment_method_id: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `payment_method_id` with a value; `clear_payment_method_id` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn payment_method_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.payment_method_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `payment_method_id` as `null` (an update clears it); `payment_method_id` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_payment_method_id(mut self) -> Self {
+        self.payment_method_id = Some(None);
+        self
+    }
+}
+
+/// The `OrderInvoice` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderInvoice {
+    /// The `url` property.
+    pub url: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderInvoice {
+        url: "url" required Plain,
+    }
+}
+
+/// The `OrderItemSchema` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderItemSchema {
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `label` property.
+    pub label: String,
+    /// The `amount` property.
+    pub amount: crate::Integer,
+    /// The `tax_amount` property.
+    pub tax_amount: crate::Integer,
+    /// The `proration` property.
+    pub proration: bool,
+    /// The `product_price_id` property.
+    pub product_price_id: Option<uuid::Uuid>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderItemSchema {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        label: "label" required Plain,
+        amount: "amount" required Plain,
+        tax_amount: "tax_amount" required Plain,
+        proration: "proration" required Plain,
+        product_price_id: "product_price_id" required Plain,
+    }
+}
+
+/// The `OrderNotDraft` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderNotDraft {
+    /// The `error` property.
+    pub error: OrderNotDraftError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderNotDraft {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `OrderNotDraftError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OrderNotDraftError {
+    /// `OrderNotDraft`
+    #[default]
+    OrderNotDraft,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OrderNotDraftError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::OrderNotDraft];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderNotDraft => "OrderNotDraft",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OrderNotDraftError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "OrderNotDraft" => Some(Self::OrderNotDraft),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OrderNotDraftError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderNotDraftError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OrderNotDraftError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OrderNotDraftError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OrderNotEligibleForInvoice` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderNotEligibleForInvoice {
+    /// The `error` property.
+    pub error: OrderNotEligibleForInvoiceError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderNotEligibleForInvoice {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `OrderNotEligibleForInvoiceError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OrderNotEligibleForInvoiceError {
+    /// `OrderNotEligibleForInvoice`
+    #[default]
+    OrderNotEligibleForInvoice,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OrderNotEligibleForInvoiceError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::OrderNotEligibleForInvoice];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderNotEligibleForInvoice => "OrderNotEligibleForInvoice",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OrderNotEligibleForInvoiceError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "OrderNotEligibleForInvoice" => Some(Self::OrderNotEligibleForInvoice),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OrderNotEligibleForInvoiceError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderNotEligibleForInvoiceError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OrderNotEligibleForInvoiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OrderNotEligibleForInvoiceError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OrderProduct` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderProduct {
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `trial_interval` property.
+    pub trial_interval: Option<TrialInterval>,
+    /// The `trial_interval_count` property.
+    pub trial_interval_count: Option<crate::Integer>,
+    /// The `name` property.
+    pub name: String,
+    /// The `description` property.
+    pub description: Option<String>,
+    /// The `visibility` property.
+    pub visibility: ProductVisibility,
+    /// The `recurring_interval` property.
+    pub recurring_interval: Option<RecurringInterval>,
+    /// The `recurring_interval_count` property.
+    pub recurring_interval_count: Option<crate::Integer>,
+    /// The `meter_interval` property.
+    pub meter_interval: Option<RecurringInterval>,
+    /// The `meter_interval_count` property.
+    pub meter_interval_count: Option<crate::Integer>,
+    /// The `is_recurring` property.
+    pub is_recurring: bool,
+    /// The `is_archived` property.
+    pub is_archived: bool,
+    /// The `organization_id` property.
+    pub organization_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderProduct {
+        metadata: "metadata" required Plain,
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        trial_interval: "trial_interval" required Plain,
+        trial_interval_count: "trial_interval_count" required Plain,
+        name: "name" required Plain,
+        description: "description" required Plain,
+        visibility: "visibility" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        recurring_interval_count: "recurring_interval_count" required Plain,
+        meter_interval: "meter_interval" required Plain,
+        meter_interval_count: "meter_interval_count" required Plain,
+        is_recurring: "is_recurring" required Plain,
+        is_archived: "is_archived" required Plain,
+        organization_id: "organization_id" required Plain,
+    }
+}
+
+/// The `OrderReceipt` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderReceipt {
+    /// The `url` property.
+    pub url: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderReceipt {
+        url: "url" required Plain,
+    }
+}
+
+/// The `OrderSortProperty` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrderSortProperty {
+    /// `created_at`
+    CreatedAt,
+    /// `-created_at`
+    CreatedAtDesc,
+    /// `status`
+    Status,
+    /// `-status`
+    StatusDesc,
+    /// `invoice_number`
+    InvoiceNumber,
+    /// `-invoice_number`
+    InvoiceNumberDesc,
+    /// `amount`
+    Amount,
+    /// `-amount`
+    AmountDesc,
+    /// `net_amount`
+    NetAmount,
+    /// `-net_amount`
+    NetAmountDesc,
+    /// `customer`
+    Customer,
+    /// `-customer`
+    CustomerDesc,
+    /// `product`
+    Product,
+    /// `-product`
+    ProductDesc,
+    /// `discount`
+    Discount,
+    /// `-discount`
+    DiscountDesc,
+    /// `subscription`
+    Subscription,
+    /// `-subscription`
+    SubscriptionDesc,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OrderSortProperty {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Status,
+        Self::StatusDesc,
+        Self::InvoiceNumber,
+        Self::InvoiceNumberDesc,
+        Self::Amount,
+        Self::AmountDesc,
+        Self::NetAmount,
+        Self::NetAmountDesc,
+        Self::Customer,
+        Self::CustomerDesc,
+        Self::Product,
+        Self::ProductDesc,
+        Self::Discount,
+        Self::DiscountDesc,
+        Self::Subscription,
+        Self::SubscriptionDesc,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::CreatedAtDesc => "-created_at",
+            Self::Status => "status",
+            Self::StatusDesc => "-status",
+            Self::InvoiceNumber => "invoice_number",
+            Self::InvoiceNumberDesc => "-invoice_number",
+            Self::Amount => "amount",
+            Self::AmountDesc => "-amount",
+            Self::NetAmount => "net_amount",
+            Self::NetAmountDesc => "-net_amount",
+            Self::Customer => "customer",
+            Self::CustomerDesc => "-customer",
+            Self::Product => "product",
+            Self::ProductDesc => "-product",
+            Self::Discount => "discount",
+            Self::DiscountDesc => "-discount",
+            Self::Subscription => "subscription",
+            Self::SubscriptionDesc => "-subscription",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OrderSortProperty {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "created_at" => Some(Self::CreatedAt),
+            "-created_at" => Some(Self::CreatedAtDesc),
+            "status" => Some(Self::Status),
+            "-status" => Some(Self::StatusDesc),
+            "invoice_number" => Some(Self::InvoiceNumber),
+            "-invoice_number" => Some(Self::InvoiceNumberDesc),
+            "amount" => Some(Self::Amount),
+            "-amount" => Some(Self::AmountDesc),
+            "net_amount" => Some(Self::NetAmount),
+            "-net_amount" => Some(Self::NetAmountDesc),
+            "customer" => Some(Self::Customer),
+            "-customer" => Some(Self::CustomerDesc),
+            "product" => Some(Self::Product),
+            "-product" => Some(Self::ProductDesc),
+            "discount" => Some(Self::Discount),
+            "-discount" => Some(Self::DiscountDesc),
+            "subscription" => Some(Self::Subscription),
+            "-subscription" => Some(Self::SubscriptionDesc),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OrderSortProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderSortProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OrderSortProperty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OrderSortProperty {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OrderStatus` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrderStatus {
+    /// `draft`
+    Draft,
+    /// `pending`
+    Pending,
+    /// `paid`
+    Paid,
+    /// `refunded`
+    Refunded,
+    /// `partially_refunded`
+    PartiallyRefunded,
+    /// `void`
+    Void,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OrderStatus {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Draft,
+        Self::Pending,
+        Self::Paid,
+        Self::Refunded,
+        Self::PartiallyRefunded,
+        Self::Void,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Refunded => "refunded",
+            Self::PartiallyRefunded => "partially_refunded",
+            Self::Void => "void",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OrderStatus {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "draft" => Some(Self::Draft),
+            "pending" => Some(Self::Pending),
+            "paid" => Some(Self::Paid),
+            "refunded" => Some(Self::Refunded),
+            "partially_refunded" => Some(Self::PartiallyRefunded),
+            "void" => Some(Self::Void),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OrderStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OrderStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `OrderSubscription` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderSubscription {
+    /// The `metadata` property.
+    pub metadata: MetadataOutputType,
+    /// The `created_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The `modified_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `amount` property.
+    pub amount: crate::Integer,
+    /// The `currency` property.
+    pub currency: String,
+    /// The `recurring_interval` property.
+    pub recurring_interval: RecurringInterval,
+    /// The `recurring_interval_count` property.
+    pub recurring_interval_count: crate::Integer,
+    /// The `status` property.
+    pub status: SubscriptionStatus,
+    /// The `current_period_start` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_start: chrono::DateTime<chrono::Utc>,
+    /// The `current_period_end` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_end: chrono::DateTime<chrono::Utc>,
+    /// The `current_meter_period_start` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `current_meter_period_end` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `trial_start` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `trial_end` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `cancel_at_period_end` property.
+    pub cancel_at_period_end: bool,
+    /// The `canceled_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `started_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `ends_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `ended_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `past_due_at` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::datetime::serialize"
+    )]
+    pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// The `pause_at_period_end` property.
+    pub pause_at_period_end: bool,
+    /// The `paused_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `resumes_at` property.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `customer_id` property.
+    pub customer_id: uuid::Uuid,
+    /// The `product_id` property.
+    pub product_id: uuid::Uuid,
+    /// The `discount_id` property.
+    pub discount_id: Option<uuid::Uuid>,
+    /// The `checkout_id` property.
+    pub checkout_id: Option<uuid::Uuid>,
+    /// The `seats` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub seats: Option<Option<crate::Integer>>,
+    /// The `customer_cancellation_reason` property.
+    pub customer_cancellation_reason: Option<CustomerCancellationReason>,
+    /// The `customer_cancellation_comment` property.
+    pub customer_cancellation_comment: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderSubscription {
+        metadata: "metadata" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        recurring_interval_count: "recurring_interval_count" required Plain,
+        status: "status" required Plain,
+        current_period_start: "current_period_start" required Plain,
+        current_period_end: "current_period_end" required Plain,
+        current_meter_period_start: "current_meter_period_start" required Plain,
+        current_meter_period_end: "current_meter_period_end" required Plain,
+        trial_start: "trial_start" required Plain,
+        trial_end: "trial_end" required Plain,
+        cancel_at_period_end: "cancel_at_period_end" required Plain,
+        canceled_at: "canceled_at" required Plain,
+        started_at: "started_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        ended_at: "ended_at" required Plain,
+        past_due_at: "past_due_at" optional DoubleOption,
+        pause_at_period_end: "pause_at_period_end" required Plain,
+        paused_at: "paused_at" required Plain,
+        resumes_at: "resumes_at" required Plain,
+        customer_id: "customer_id" required Plain,
+        product_id: "product_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        checkout_id: "checkout_id" required Plain,
+        seats: "seats" optional DoubleOption,
+        customer_cancellation_reason: "customer_cancellation_reason" required Plain,
+        customer_cancellation_comment: "customer_cancellation_comment" required Plain,
+    }
+}
+
+/// The `OrderUpdate` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderUpdate {
+    /// The `billing_name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub billing_name: Option<Option<String>>,
+    /// The `billing_address` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub billing_address: Option<Option<AddressInput>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrderUpdate {
+        billing_name: "billing_name" optional DoubleOption,
+        billing_address: "billing_address" optional DoubleOption,
+    }
+}
+
+impl Default for OrderUpdate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OrderUpdate {
+    /// Every field unset (unset fields are not sent).
+    pub fn new() -> Self {
+        Self {
+            billing_name: None,
+            billing_address: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `billing_name` with a value; `clear_billing_name` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `billing_name` as `null` (an update clears it); `billing_name` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_billing_name(mut self) -> Self {
+        self.billing_name = Some(None);
+        self
+    }
+
+    /// Sends `billing_address` with a value; `clear_billing_address` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn billing_address(mut self, value: impl Into<AddressInput>) -> Self {
+        self.billing_address = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `billing_address` as `null` (an update clears it); `billing_address` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(None);
+        self
+    }
+}
+
+/// The `OrdersFinalizeResponseV402` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrdersFinalizeResponseV402 {
+    /// A value of type `PaymentFailed`.
+    Failed(PaymentFailed),
+    /// A value of type `PaymentActionRequired`.
+    ActionRequired(PaymentActionRequired),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for OrdersFinalizeResponseV402 {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::Failed)
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::ActionRequired)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrdersFinalizeResponseV402 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `OrdersFinalizeResponseV403` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrdersFinalizeResponseV403 {
+    /// A value of type `OffSessionChargesNotEnabled`.
+    OffSessionChargesNotEnabled(OffSessionChargesNotEnabled),
+    /// A value of type `OrganizationNotReadyForPayments`.
+    OrganizationNotReadyForPayments(OrganizationNotReadyForPayments),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for OrdersFinalizeResponseV403 {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::OffSessionChargesNotEnabled)
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text)
+                    .map(Self::OrganizationNotReadyForPayments)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrdersFinalizeResponseV403 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `OrganizationNotReadyForPayments` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationNotReadyForPayments {
+    /// The `error` property.
+    pub error: OrganizationNotReadyForPaymentsError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    OrganizationNotReadyForPayments {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `OrganizationNotReadyForPaymentsError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OrganizationNotReadyForPaymentsError {
+    /// `OrganizationNotReadyForPayments`
+    #[default]
+    OrganizationNotReadyForPayments,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl OrganizationNotReadyForPaymentsError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::OrganizationNotReadyForPayments];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrganizationNotReadyForPayments => "OrganizationNotReadyForPayments",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for OrganizationNotReadyForPaymentsError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "OrganizationNotReadyForPayments" => {
+                Some(Self::OrganizationNotReadyForPayments)
+            }
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for OrganizationNotReadyForPaymentsError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrganizationNotReadyForPaymentsError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for OrganizationNotReadyForPaymentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OrganizationNotReadyForPaymentsError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
 /// The `Pagination` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pagination {
@@ -2674,6 +11730,457 @@ crate::runtime::decode_struct! {
     Pagination {
         total_count: "total_count" required Plain,
         max_page: "max_page" required Plain,
+    }
+}
+
+/// The `PaymentActionRequired` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PaymentActionRequired {
+    /// The `error` property.
+    pub error: PaymentActionRequiredError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    PaymentActionRequired {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `PaymentActionRequiredError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum PaymentActionRequiredError {
+    /// `PaymentActionRequired`
+    #[default]
+    PaymentActionRequired,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentActionRequiredError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::PaymentActionRequired];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentActionRequired => "PaymentActionRequired",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for PaymentActionRequiredError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "PaymentActionRequired" => Some(Self::PaymentActionRequired),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for PaymentActionRequiredError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentActionRequiredError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for PaymentActionRequiredError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PaymentActionRequiredError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `PaymentFailed` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PaymentFailed {
+    /// The `error` property.
+    pub error: PaymentFailedError,
+    /// The `detail` property.
+    pub detail: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    PaymentFailed {
+        error: "error" required Plain,
+        detail: "detail" required Plain,
+    }
+}
+
+/// The `PaymentFailedError` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum PaymentFailedError {
+    /// `PaymentFailed`
+    #[default]
+    PaymentFailed,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentFailedError {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::PaymentFailed];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentFailed => "PaymentFailed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for PaymentFailedError {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "PaymentFailed" => Some(Self::PaymentFailed),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for PaymentFailedError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentFailedError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for PaymentFailedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PaymentFailedError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `PaymentMethod` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PaymentMethod {
+    /// A value of type `CustomerPaymentMethodCard`.
+    Card(CustomerPaymentMethodCard),
+    /// A value of type `CustomerPaymentMethodGeneric`.
+    Generic(CustomerPaymentMethodGeneric),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+impl crate::runtime::untagged::UntaggedUnion for PaymentMethod {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::Card)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Generic))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+/// The `PaymentMethodCardMetadata` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PaymentMethodCardMetadata {
+    /// The `brand` property.
+    pub brand: String,
+    /// The `last4` property.
+    pub last4: String,
+    /// The `exp_month` property.
+    pub exp_month: crate::Integer,
+    /// The `exp_year` property.
+    pub exp_year: crate::Integer,
+    /// The `wallet` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub wallet: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    PaymentMethodCardMetadata {
+        brand: "brand" required Plain,
+        last4: "last4" required Plain,
+        exp_month: "exp_month" required Plain,
+        exp_year: "exp_year" required Plain,
+        wallet: "wallet" optional DoubleOption,
+    }
+}
+
+/// The `PaymentProcessor` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum PaymentProcessor {
+    /// `stripe`
+    #[default]
+    Stripe,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentProcessor {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Stripe];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stripe => "stripe",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for PaymentProcessor {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "stripe" => Some(Self::Stripe),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for PaymentProcessor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentProcessor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for PaymentProcessor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PaymentProcessor {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `ProductBillingType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProductBillingType {
+    /// `one_time`
+    OneTime,
+    /// `recurring`
+    Recurring,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ProductBillingType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::OneTime, Self::Recurring];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "one_time",
+            Self::Recurring => "recurring",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for ProductBillingType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "one_time" => Some(Self::OneTime),
+            "recurring" => Some(Self::Recurring),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for ProductBillingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProductBillingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProductBillingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ProductBillingType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `ProductVisibility` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProductVisibility {
+    /// `draft`
+    Draft,
+    /// `private`
+    Private,
+    /// `public`
+    Public,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ProductVisibility {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Draft, Self::Private, Self::Public];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for ProductVisibility {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "draft" => Some(Self::Draft),
+            "private" => Some(Self::Private),
+            "public" => Some(Self::Public),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for ProductVisibility {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProductVisibility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProductVisibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ProductVisibility {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
     }
 }
 
@@ -2790,6 +12297,195 @@ impl std::str::FromStr for PropertyAggregationFunc {
     }
 }
 
+/// The `RecurringInterval` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecurringInterval {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl RecurringInterval {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for RecurringInterval {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "day" => Some(Self::Day),
+            "week" => Some(Self::Week),
+            "month" => Some(Self::Month),
+            "year" => Some(Self::Year),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for RecurringInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecurringInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for RecurringInterval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RecurringInterval {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `RefreshTokenRequest` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct RefreshTokenRequest {
+    /// The `grant_type` property.
+    pub grant_type: RefreshTokenRequestGrantType,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// The `client_secret` property.
+    pub client_secret: String,
+    /// The `refresh_token` property.
+    pub refresh_token: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    RefreshTokenRequest {
+        grant_type: "grant_type" required Plain,
+        client_id: "client_id" required Plain,
+        client_secret: "client_secret" required Plain,
+        refresh_token: "refresh_token" required Plain,
+    }
+}
+
+impl RefreshTokenRequest {
+    /// The required fields; the optional ones unset (unset fields are not sent). Always sends `"grant_type": "refresh_token"`.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: RefreshTokenRequestGrantType::RefreshToken,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_token: refresh_token.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+}
+
+/// The `RefreshTokenRequestGrantType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum RefreshTokenRequestGrantType {
+    /// `refresh_token`
+    #[default]
+    RefreshToken,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl RefreshTokenRequestGrantType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::RefreshToken];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for RefreshTokenRequestGrantType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for RefreshTokenRequestGrantType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RefreshTokenRequestGrantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for RefreshTokenRequestGrantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RefreshTokenRequestGrantType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
 /// The `ResourceNotFound` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceNotFound {
@@ -2871,6 +12567,697 @@ impl std::fmt::Display for ResourceNotFoundError {
 }
 
 impl std::str::FromStr for ResourceNotFoundError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `RevokeTokenRequest` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct RevokeTokenRequest {
+    /// The `token` property.
+    pub token: String,
+    /// The `token_type_hint` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub token_type_hint: Option<Option<RevokeTokenRequestTokenTypeHint>>,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// The `client_secret` property.
+    pub client_secret: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    RevokeTokenRequest {
+        token: "token" required Plain,
+        token_type_hint: "token_type_hint" optional DoubleOption,
+        client_id: "client_id" required Plain,
+        client_secret: "client_secret" required Plain,
+    }
+}
+
+impl RevokeTokenRequest {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        token: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            token: token.into(),
+            token_type_hint: None,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sends `token_type_hint` with a value; `clear_token_type_hint` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn token_type_hint(
+        mut self,
+        value: impl Into<RevokeTokenRequestTokenTypeHint>,
+    ) -> Self {
+        self.token_type_hint = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `token_type_hint` as `null` (an update clears it); `token_type_hint` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_token_type_hint(mut self) -> Self {
+        self.token_type_hint = Some(None);
+        self
+    }
+}
+
+/// The `RevokeTokenRequestTokenTypeHint` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RevokeTokenRequestTokenTypeHint {
+    /// `access_token`
+    AccessToken,
+    /// `refresh_token`
+    RefreshToken,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl RevokeTokenRequestTokenTypeHint {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::AccessToken, Self::RefreshToken];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for RevokeTokenRequestTokenTypeHint {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "access_token" => Some(Self::AccessToken),
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for RevokeTokenRequestTokenTypeHint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RevokeTokenRequestTokenTypeHint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for RevokeTokenRequestTokenTypeHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RevokeTokenRequestTokenTypeHint {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `RevokeTokenResponse` type of the Polar API.
+pub type RevokeTokenResponse = serde_json::Map<String, serde_json::Value>;
+
+/// The `Scope` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Scope {
+    /// `openid`
+    Openid,
+    /// `profile`
+    Profile,
+    /// `email`
+    Email,
+    /// `user:read`
+    UserRead,
+    /// `user:write`
+    UserWrite,
+    /// `organizations:read`
+    OrganizationsRead,
+    /// `organizations:write`
+    OrganizationsWrite,
+    /// `custom_fields:read`
+    CustomFieldsRead,
+    /// `custom_fields:write`
+    CustomFieldsWrite,
+    /// `discounts:read`
+    DiscountsRead,
+    /// `discounts:write`
+    DiscountsWrite,
+    /// `checkout_links:read`
+    CheckoutLinksRead,
+    /// `checkout_links:write`
+    CheckoutLinksWrite,
+    /// `checkouts:read`
+    CheckoutsRead,
+    /// `checkouts:write`
+    CheckoutsWrite,
+    /// `transactions:read`
+    TransactionsRead,
+    /// `transactions:write`
+    TransactionsWrite,
+    /// `payouts:read`
+    PayoutsRead,
+    /// `payouts:write`
+    PayoutsWrite,
+    /// `products:read`
+    ProductsRead,
+    /// `products:write`
+    ProductsWrite,
+    /// `benefits:read`
+    BenefitsRead,
+    /// `benefits:write`
+    BenefitsWrite,
+    /// `events:read`
+    EventsRead,
+    /// `events:write`
+    EventsWrite,
+    /// `meters:read`
+    MetersRead,
+    /// `meters:write`
+    MetersWrite,
+    /// `files:read`
+    FilesRead,
+    /// `files:write`
+    FilesWrite,
+    /// `subscriptions:read`
+    SubscriptionsRead,
+    /// `subscriptions:write`
+    SubscriptionsWrite,
+    /// `customers:read`
+    CustomersRead,
+    /// `customers:write`
+    CustomersWrite,
+    /// `members:read`
+    MembersRead,
+    /// `members:write`
+    MembersWrite,
+    /// `wallets:read`
+    WalletsRead,
+    /// `wallets:write`
+    WalletsWrite,
+    /// `disputes:read`
+    DisputesRead,
+    /// `disputes:write`
+    DisputesWrite,
+    /// `customer_meters:read`
+    CustomerMetersRead,
+    /// `customer_sessions:write`
+    CustomerSessionsWrite,
+    /// `member_sessions:write`
+    MemberSessionsWrite,
+    /// `customer_seats:read`
+    CustomerSeatsRead,
+    /// `customer_seats:write`
+    CustomerSeatsWrite,
+    /// `orders:read`
+    OrdersRead,
+    /// `orders:write`
+    OrdersWrite,
+    /// `refunds:read`
+    RefundsRead,
+    /// `refunds:write`
+    RefundsWrite,
+    /// `payments:read`
+    PaymentsRead,
+    /// `metrics:read`
+    MetricsRead,
+    /// `metrics:write`
+    MetricsWrite,
+    /// `webhooks:read`
+    WebhooksRead,
+    /// `webhooks:write`
+    WebhooksWrite,
+    /// `license_keys:read`
+    LicenseKeysRead,
+    /// `license_keys:write`
+    LicenseKeysWrite,
+    /// `customer_portal:read`
+    CustomerPortalRead,
+    /// `customer_portal:write`
+    CustomerPortalWrite,
+    /// `notifications:read`
+    NotificationsRead,
+    /// `notifications:write`
+    NotificationsWrite,
+    /// `notification_recipients:read`
+    NotificationRecipientsRead,
+    /// `notification_recipients:write`
+    NotificationRecipientsWrite,
+    /// `organization_access_tokens:read`
+    OrganizationAccessTokensRead,
+    /// `organization_access_tokens:write`
+    OrganizationAccessTokensWrite,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl Scope {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Openid,
+        Self::Profile,
+        Self::Email,
+        Self::UserRead,
+        Self::UserWrite,
+        Self::OrganizationsRead,
+        Self::OrganizationsWrite,
+        Self::CustomFieldsRead,
+        Self::CustomFieldsWrite,
+        Self::DiscountsRead,
+        Self::DiscountsWrite,
+        Self::CheckoutLinksRead,
+        Self::CheckoutLinksWrite,
+        Self::CheckoutsRead,
+        Self::CheckoutsWrite,
+        Self::TransactionsRead,
+        Self::TransactionsWrite,
+        Self::PayoutsRead,
+        Self::PayoutsWrite,
+        Self::ProductsRead,
+        Self::ProductsWrite,
+        Self::BenefitsRead,
+        Self::BenefitsWrite,
+        Self::EventsRead,
+        Self::EventsWrite,
+        Self::MetersRead,
+        Self::MetersWrite,
+        Self::FilesRead,
+        Self::FilesWrite,
+        Self::SubscriptionsRead,
+        Self::SubscriptionsWrite,
+        Self::CustomersRead,
+        Self::CustomersWrite,
+        Self::MembersRead,
+        Self::MembersWrite,
+        Self::WalletsRead,
+        Self::WalletsWrite,
+        Self::DisputesRead,
+        Self::DisputesWrite,
+        Self::CustomerMetersRead,
+        Self::CustomerSessionsWrite,
+        Self::MemberSessionsWrite,
+        Self::CustomerSeatsRead,
+        Self::CustomerSeatsWrite,
+        Self::OrdersRead,
+        Self::OrdersWrite,
+        Self::RefundsRead,
+        Self::RefundsWrite,
+        Self::PaymentsRead,
+        Self::MetricsRead,
+        Self::MetricsWrite,
+        Self::WebhooksRead,
+        Self::WebhooksWrite,
+        Self::LicenseKeysRead,
+        Self::LicenseKeysWrite,
+        Self::CustomerPortalRead,
+        Self::CustomerPortalWrite,
+        Self::NotificationsRead,
+        Self::NotificationsWrite,
+        Self::NotificationRecipientsRead,
+        Self::NotificationRecipientsWrite,
+        Self::OrganizationAccessTokensRead,
+        Self::OrganizationAccessTokensWrite,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Openid => "openid",
+            Self::Profile => "profile",
+            Self::Email => "email",
+            Self::UserRead => "user:read",
+            Self::UserWrite => "user:write",
+            Self::OrganizationsRead => "organizations:read",
+            Self::OrganizationsWrite => "organizations:write",
+            Self::CustomFieldsRead => "custom_fields:read",
+            Self::CustomFieldsWrite => "custom_fields:write",
+            Self::DiscountsRead => "discounts:read",
+            Self::DiscountsWrite => "discounts:write",
+            Self::CheckoutLinksRead => "checkout_links:read",
+            Self::CheckoutLinksWrite => "checkout_links:write",
+            Self::CheckoutsRead => "checkouts:read",
+            Self::CheckoutsWrite => "checkouts:write",
+            Self::TransactionsRead => "transactions:read",
+            Self::TransactionsWrite => "transactions:write",
+            Self::PayoutsRead => "payouts:read",
+            Self::PayoutsWrite => "payouts:write",
+            Self::ProductsRead => "products:read",
+            Self::ProductsWrite => "products:write",
+            Self::BenefitsRead => "benefits:read",
+            Self::BenefitsWrite => "benefits:write",
+            Self::EventsRead => "events:read",
+            Self::EventsWrite => "events:write",
+            Self::MetersRead => "meters:read",
+            Self::MetersWrite => "meters:write",
+            Self::FilesRead => "files:read",
+            Self::FilesWrite => "files:write",
+            Self::SubscriptionsRead => "subscriptions:read",
+            Self::SubscriptionsWrite => "subscriptions:write",
+            Self::CustomersRead => "customers:read",
+            Self::CustomersWrite => "customers:write",
+            Self::MembersRead => "members:read",
+            Self::MembersWrite => "members:write",
+            Self::WalletsRead => "wallets:read",
+            Self::WalletsWrite => "wallets:write",
+            Self::DisputesRead => "disputes:read",
+            Self::DisputesWrite => "disputes:write",
+            Self::CustomerMetersRead => "customer_meters:read",
+            Self::CustomerSessionsWrite => "customer_sessions:write",
+            Self::MemberSessionsWrite => "member_sessions:write",
+            Self::CustomerSeatsRead => "customer_seats:read",
+            Self::CustomerSeatsWrite => "customer_seats:write",
+            Self::OrdersRead => "orders:read",
+            Self::OrdersWrite => "orders:write",
+            Self::RefundsRead => "refunds:read",
+            Self::RefundsWrite => "refunds:write",
+            Self::PaymentsRead => "payments:read",
+            Self::MetricsRead => "metrics:read",
+            Self::MetricsWrite => "metrics:write",
+            Self::WebhooksRead => "webhooks:read",
+            Self::WebhooksWrite => "webhooks:write",
+            Self::LicenseKeysRead => "license_keys:read",
+            Self::LicenseKeysWrite => "license_keys:write",
+            Self::CustomerPortalRead => "customer_portal:read",
+            Self::CustomerPortalWrite => "customer_portal:write",
+            Self::NotificationsRead => "notifications:read",
+            Self::NotificationsWrite => "notifications:write",
+            Self::NotificationRecipientsRead => "notification_recipients:read",
+            Self::NotificationRecipientsWrite => "notification_recipients:write",
+            Self::OrganizationAccessTokensRead => "organization_access_tokens:read",
+            Self::OrganizationAccessTokensWrite => "organization_access_tokens:write",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for Scope {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "openid" => Some(Self::Openid),
+            "profile" => Some(Self::Profile),
+            "email" => Some(Self::Email),
+            "user:read" => Some(Self::UserRead),
+            "user:write" => Some(Self::UserWrite),
+            "organizations:read" => Some(Self::OrganizationsRead),
+            "organizations:write" => Some(Self::OrganizationsWrite),
+            "custom_fields:read" => Some(Self::CustomFieldsRead),
+            "custom_fields:write" => Some(Self::CustomFieldsWrite),
+            "discounts:read" => Some(Self::DiscountsRead),
+            "discounts:write" => Some(Self::DiscountsWrite),
+            "checkout_links:read" => Some(Self::CheckoutLinksRead),
+            "checkout_links:write" => Some(Self::CheckoutLinksWrite),
+            "checkouts:read" => Some(Self::CheckoutsRead),
+            "checkouts:write" => Some(Self::CheckoutsWrite),
+            "transactions:read" => Some(Self::TransactionsRead),
+            "transactions:write" => Some(Self::TransactionsWrite),
+            "payouts:read" => Some(Self::PayoutsRead),
+            "payouts:write" => Some(Self::PayoutsWrite),
+            "products:read" => Some(Self::ProductsRead),
+            "products:write" => Some(Self::ProductsWrite),
+            "benefits:read" => Some(Self::BenefitsRead),
+            "benefits:write" => Some(Self::BenefitsWrite),
+            "events:read" => Some(Self::EventsRead),
+            "events:write" => Some(Self::EventsWrite),
+            "meters:read" => Some(Self::MetersRead),
+            "meters:write" => Some(Self::MetersWrite),
+            "files:read" => Some(Self::FilesRead),
+            "files:write" => Some(Self::FilesWrite),
+            "subscriptions:read" => Some(Self::SubscriptionsRead),
+            "subscriptions:write" => Some(Self::SubscriptionsWrite),
+            "customers:read" => Some(Self::CustomersRead),
+            "customers:write" => Some(Self::CustomersWrite),
+            "members:read" => Some(Self::MembersRead),
+            "members:write" => Some(Self::MembersWrite),
+            "wallets:read" => Some(Self::WalletsRead),
+            "wallets:write" => Some(Self::WalletsWrite),
+            "disputes:read" => Some(Self::DisputesRead),
+            "disputes:write" => Some(Self::DisputesWrite),
+            "customer_meters:read" => Some(Self::CustomerMetersRead),
+            "customer_sessions:write" => Some(Self::CustomerSessionsWrite),
+            "member_sessions:write" => Some(Self::MemberSessionsWrite),
+            "customer_seats:read" => Some(Self::CustomerSeatsRead),
+            "customer_seats:write" => Some(Self::CustomerSeatsWrite),
+            "orders:read" => Some(Self::OrdersRead),
+            "orders:write" => Some(Self::OrdersWrite),
+            "refunds:read" => Some(Self::RefundsRead),
+            "refunds:write" => Some(Self::RefundsWrite),
+            "payments:read" => Some(Self::PaymentsRead),
+            "metrics:read" => Some(Self::MetricsRead),
+            "metrics:write" => Some(Self::MetricsWrite),
+            "webhooks:read" => Some(Self::WebhooksRead),
+            "webhooks:write" => Some(Self::WebhooksWrite),
+            "license_keys:read" => Some(Self::LicenseKeysRead),
+            "license_keys:write" => Some(Self::LicenseKeysWrite),
+            "customer_portal:read" => Some(Self::CustomerPortalRead),
+            "customer_portal:write" => Some(Self::CustomerPortalWrite),
+            "notifications:read" => Some(Self::NotificationsRead),
+            "notifications:write" => Some(Self::NotificationsWrite),
+            "notification_recipients:read" => Some(Self::NotificationRecipientsRead),
+            "notification_recipients:write" => Some(Self::NotificationRecipientsWrite),
+            "organization_access_tokens:read" => Some(Self::OrganizationAccessTokensRead),
+            "organization_access_tokens:write" => {
+                Some(Self::OrganizationAccessTokensWrite)
+            }
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `SubType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubType {
+    /// `user`
+    User,
+    /// `organization`
+    Organization,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl SubType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::User, Self::Organization];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Organization => "organization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for SubType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "user" => Some(Self::User),
+            "organization" => Some(Self::Organization),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for SubType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for SubType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SubType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `SubscriptionStatus` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubscriptionStatus {
+    /// `incomplete`
+    Incomplete,
+    /// `incomplete_expired`
+    IncompleteExpired,
+    /// `trialing`
+    Trialing,
+    /// `active`
+    Active,
+    /// `past_due`
+    PastDue,
+    /// `canceled`
+    Canceled,
+    /// `unpaid`
+    Unpaid,
+    /// `paused`
+    Paused,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl SubscriptionStatus {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Incomplete,
+        Self::IncompleteExpired,
+        Self::Trialing,
+        Self::Active,
+        Self::PastDue,
+        Self::Canceled,
+        Self::Unpaid,
+        Self::Paused,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Incomplete => "incomplete",
+            Self::IncompleteExpired => "incomplete_expired",
+            Self::Trialing => "trialing",
+            Self::Active => "active",
+            Self::PastDue => "past_due",
+            Self::Canceled => "canceled",
+            Self::Unpaid => "unpaid",
+            Self::Paused => "paused",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for SubscriptionStatus {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "incomplete" => Some(Self::Incomplete),
+            "incomplete_expired" => Some(Self::IncompleteExpired),
+            "trialing" => Some(Self::Trialing),
+            "active" => Some(Self::Active),
+            "past_due" => Some(Self::PastDue),
+            "canceled" => Some(Self::Canceled),
+            "unpaid" => Some(Self::Unpaid),
+            "paused" => Some(Self::Paused),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for SubscriptionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for SubscriptionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SubscriptionStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
@@ -3320,6 +13707,191 @@ impl std::str::FromStr for TaxIdFormat {
     }
 }
 
+/// The `TokenResponse` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TokenResponse {
+    /// The `access_token` property.
+    pub access_token: String,
+    /// The `token_type` property.
+    pub token_type: TokenResponseTokenType,
+    /// The `expires_in` property.
+    pub expires_in: crate::Integer,
+    /// The `refresh_token` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub refresh_token: Option<Option<String>>,
+    /// The `scope` property.
+    pub scope: String,
+    /// The `id_token` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub id_token: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    TokenResponse {
+        access_token: "access_token" required Plain,
+        token_type: "token_type" required Plain,
+        expires_in: "expires_in" required Plain,
+        refresh_token: "refresh_token" optional DoubleOption,
+        scope: "scope" required Plain,
+        id_token: "id_token" optional DoubleOption,
+    }
+}
+
+/// The `TokenResponseTokenType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum TokenResponseTokenType {
+    /// `Bearer`
+    #[default]
+    Bearer,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl TokenResponseTokenType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Bearer];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bearer => "Bearer",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for TokenResponseTokenType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "Bearer" => Some(Self::Bearer),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for TokenResponseTokenType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenResponseTokenType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for TokenResponseTokenType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TokenResponseTokenType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `TrialInterval` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TrialInterval {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl TrialInterval {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for TrialInterval {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "day" => Some(Self::Day),
+            "week" => Some(Self::Week),
+            "month" => Some(Self::Month),
+            "year" => Some(Self::Year),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for TrialInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TrialInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for TrialInterval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TrialInterval {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
 /// The `UniqueAggregation` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -3420,6 +13992,68 @@ impl std::str::FromStr for UniqueAggregationFunc {
     }
 }
 
+/// The `UserInfoOrganization` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserInfoOrganization {
+    /// The `sub` property.
+    pub sub: String,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    UserInfoOrganization {
+        sub: "sub" required Plain,
+        name: "name" optional DoubleOption,
+    }
+}
+
+/// The `UserInfoUser` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserInfoUser {
+    /// The `sub` property.
+    pub sub: String,
+    /// The `name` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub name: Option<Option<String>>,
+    /// The `email` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// The `email_verified` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email_verified: Option<Option<bool>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    UserInfoUser {
+        sub: "sub" required Plain,
+        name: "name" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        email_verified: "email_verified" optional DoubleOption,
+    }
+}
+
 /// The `ValidationError` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ValidationError {
@@ -3486,8 +14120,280 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
     }
 }
 
+/// The `WebTokenRequest` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct WebTokenRequest {
+    /// The `grant_type` property.
+    pub grant_type: WebTokenRequestGrantType,
+    /// The `client_id` property.
+    pub client_id: String,
+    /// The `client_secret` property.
+    pub client_secret: String,
+    /// The `session_token` property.
+    pub session_token: String,
+    /// The `sub_type` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_type: Option<WebTokenRequestSubType>,
+    /// The `sub` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub sub: Option<Option<uuid::Uuid>>,
+    /// The `scope` property.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub scope: Option<Option<String>>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+crate::runtime::decode_struct! {
+    WebTokenRequest {
+        grant_type: "grant_type" required Plain,
+        client_id: "client_id" required Plain,
+        client_secret: "client_secret" required Plain,
+        session_token: "session_token" required Plain,
+        sub_type: "sub_type" optional Plain,
+        sub: "sub" optional DoubleOption,
+        scope: "scope" optional DoubleOption,
+    }
+}
+
+impl WebTokenRequest {
+    /// The required fields; the optional ones unset (unset fields are not sent). Always sends `"grant_type": "web"`.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: WebTokenRequestGrantType::Web,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            session_token: session_token.into(),
+            sub_type: None,
+            sub: None,
+            scope: None,
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+
+    /// Sets `sub_type`, which is not sent until set.
+    pub fn sub_type(mut self, value: impl Into<WebTokenRequestSubType>) -> Self {
+        self.sub_type = Some(value.into());
+        self
+    }
+
+    /// Sends `sub` with a value; `clear_sub` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn set_sub(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.sub = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `sub` as `null` (an update clears it); `set_sub` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_sub(mut self) -> Self {
+        self.sub = Some(None);
+        self
+    }
+
+    /// Sends `scope` with a value; `clear_scope` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `scope` as `null` (an update clears it); `scope` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_scope(mut self) -> Self {
+        self.scope = Some(None);
+        self
+    }
+}
+
+/// The `WebTokenRequestGrantType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum WebTokenRequestGrantType {
+    /// `web`
+    #[default]
+    Web,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl WebTokenRequestGrantType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Web];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Web => "web",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for WebTokenRequestGrantType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "web" => Some(Self::Web),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for WebTokenRequestGrantType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebTokenRequestGrantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for WebTokenRequestGrantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for WebTokenRequestGrantType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `WebTokenRequestSubType` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebTokenRequestSubType {
+    /// `user`
+    User,
+    /// `organization`
+    Organization,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl WebTokenRequestSubType {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::User, Self::Organization];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Organization => "organization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for WebTokenRequestSubType {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "user" => Some(Self::User),
+            "organization" => Some(Self::Organization),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for WebTokenRequestSubType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebTokenRequestSubType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for WebTokenRequestSubType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for WebTokenRequestSubType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+impl crate::runtime::PagedResponse for ListResourceCustomer {
+    type Item = Customer;
+    fn into_page_parts(self) -> (Vec<Self::Item>, crate::PageInfo) {
+        use crate::runtime::number::PageCount as _;
+        let info = crate::PageInfo {
+            total_count: self.pagination.total_count.page_count(),
+            max_page: self.pagination.max_page.page_count(),
+        };
+        (self.items, info)
+    }
+}
+
 impl crate::runtime::PagedResponse for ListResourceCustomerMeter {
     type Item = CustomerMeter;
+    fn into_page_parts(self) -> (Vec<Self::Item>, crate::PageInfo) {
+        use crate::runtime::number::PageCount as _;
+        let info = crate::PageInfo {
+            total_count: self.pagination.total_count.page_count(),
+            max_page: self.pagination.max_page.page_count(),
+        };
+        (self.items, info)
+    }
+}
+
+impl crate::runtime::PagedResponse for ListResourceOrder {
+    type Item = Order;
+    fn into_page_parts(self) -> (Vec<Self::Item>, crate::PageInfo) {
+        use crate::runtime::number::PageCount as _;
+        let info = crate::PageInfo {
+            total_count: self.pagination.total_count.page_count(),
+            max_page: self.pagination.max_page.page_count(),
+        };
+        (self.items, info)
+    }
+}
+
+impl crate::runtime::PagedResponse for ListResourcePaymentMethod {
+    type Item = PaymentMethod;
     fn into_page_parts(self) -> (Vec<Self::Item>, crate::PageInfo) {
         use crate::runtime::number::PageCount as _;
         let info = crate::PageInfo {

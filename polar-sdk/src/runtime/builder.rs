@@ -42,25 +42,34 @@ pub(crate) use call_options;
 
 /// Decodes an error body the runtime has an `Error` variant of its own for
 /// (`ResourceNotFound`, `HttpValidationError`); `None` when the body is not that schema.
+///
+/// `matches` checks what decoding alone cannot: the schema's constant fields (`"error":
+/// "ResourceNotFound"`), which open enums would otherwise accept with any value, so that the
+/// members of a union of error bodies are told apart.
 #[allow(dead_code)] // Used by the generated error tables when the document has the schema.
-pub(crate) fn runtime_error<T>(body: &[u8]) -> Option<Error>
+pub(crate) fn runtime_error<T>(body: &[u8], matches: fn(&T) -> bool) -> Option<Error>
 where
     T: DeserializeOwned,
     Error: From<T>,
 {
-    serde_json::from_slice::<T>(body).ok().map(Error::from)
+    serde_json::from_slice::<T>(body)
+        .ok()
+        .filter(matches)
+        .map(Error::from)
 }
 
 /// Decodes a documented error body into [`Error::Documented`] with the variant `wrap` makes;
-/// `None` when the body is not that schema.
+/// `None` when the body is not that schema (see [`runtime_error`] for `matches`).
 #[allow(dead_code)] // Used by the generated error tables when the document has such errors.
 pub(crate) fn documented_error<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
+    matches: fn(&T) -> bool,
     wrap: fn(T) -> ErrorBody,
 ) -> Option<Error> {
     serde_json::from_slice::<T>(body)
         .ok()
+        .filter(matches)
         .map(|value| Error::Documented {
             status,
             body: wrap(value),

@@ -26,6 +26,8 @@ pub struct Recorded {
     /// The request target: path and query, exactly as sent.
     pub target: String,
     pub headers: Vec<(String, String)>,
+    /// The request body (by `Content-Length`).
+    pub body: Vec<u8>,
     pub at: Instant,
 }
 
@@ -248,7 +250,7 @@ async fn serve(
             .filter_map(|l| l.split_once(':'))
             .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
             .collect();
-        // The SDK only sends GETs; skip a body if one is announced anyway.
+        // Bodies come with a `Content-Length` (the SDK sends them whole).
         let body_len = headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
@@ -261,7 +263,7 @@ async fn serve(
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         }
-        buf.drain(..body_len);
+        let body: Vec<u8> = buf.drain(..body_len).collect();
 
         let recorded = {
             let mut requests = requests.lock().unwrap();
@@ -270,6 +272,7 @@ async fn serve(
                 method,
                 target,
                 headers,
+                body,
                 at: Instant::now(),
             };
             requests.push(recorded.clone());
