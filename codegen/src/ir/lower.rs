@@ -48,6 +48,10 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
     }
 
     let mut operations = Vec::new();
+    // Operations are lowered in operation id order (then path and method), not document
+    // order: the names their inline types get (`ColumnsFilter`, then `ColumnsFilter2`) must
+    // not change when the document is merely reordered.
+    let mut pending = Vec::new();
     for (path, item) in &openapi.paths.paths {
         let path_pointer = format!("/paths/{}", escape_pointer_token(path));
         let ReferenceOr::Item(item) = item else {
@@ -58,11 +62,21 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
             continue;
         };
         for (method, operation) in item.iter() {
-            let pointer = format!("{path_pointer}/{method}");
-            let lowered =
-                lowerer.lower_operation(document, path, method, item, operation, &pointer)?;
-            operations.push(lowered);
+            pending.push((
+                operation.operation_id.clone().unwrap_or_default(),
+                path,
+                method,
+                item,
+                operation,
+                path_pointer.clone(),
+            ));
         }
+    }
+    pending.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    for (_, path, method, item, operation, path_pointer) in pending {
+        let pointer = format!("{path_pointer}/{method}");
+        let lowered = lowerer.lower_operation(document, path, method, item, operation, &pointer)?;
+        operations.push(lowered);
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     // Distinct ids can still map to one `resource.verb` (`a-b:list`, `a_b:list`).
