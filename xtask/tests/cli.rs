@@ -185,7 +185,7 @@ fn missing_operation_id() {
 #[test]
 fn unsupported_construct_in_a_selected_resource() {
     let spec = format!(
-        "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: customer_meters:list\n      parameters:\n        - {{name: metadata, in: query, style: deepObject, schema: {{type: object}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: string}}\n"
+        "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: customer_meters:list\n      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: string}}\n"
     );
     assert_fails_cleanly(
         "unsupported",
@@ -194,8 +194,8 @@ fn unsupported_construct_in_a_selected_resource() {
         &[
             "unsupported construct",
             "#/paths/~1a/get",
-            "parameter `metadata`",
-            "DeepObject",
+            "parameter `session`",
+            "Cookie",
         ],
     );
 }
