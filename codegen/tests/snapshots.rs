@@ -168,3 +168,47 @@ fn diagnostics_point_into_the_original_document() {
         assert!(document.root.pointer(pointer).is_some(), "{pointer}");
     }
 }
+construct!(documented_error_tables, "error_tables.yaml");
+
+/// An error body documented for a status range (`4XX`) cannot be told apart by status, so it
+/// gets no decoder: it arrives as `Error::Api`, which the docs say, and generation goes on.
+#[test]
+fn a_status_range_error_body_is_left_to_error_api() {
+    let document = load::load_file(&fixture("error_tables.yaml")).unwrap();
+    let config = Config {
+        resources: vec!["things".into()],
+        ..Config::default()
+    };
+    let generation = codegen::generate_document(&document, &config).unwrap();
+    let update = generation
+        .api
+        .operations
+        .iter()
+        .find(|op| op.id == "things:update")
+        .unwrap();
+    let table: Vec<(u16, &str)> = update
+        .errors
+        .iter()
+        .map(|case| (case.status, case.schema.as_str()))
+        .collect();
+    assert_eq!(
+        table,
+        [
+            (403, "AlreadyArchived"),
+            (403, "NotPermitted"),
+            (409, "NotPermitted")
+        ]
+    );
+    let things = generation
+        .files
+        .iter()
+        .find(|file| file.name.ends_with("/things.rs"))
+        .unwrap();
+    assert!(
+        things
+            .contents
+            .contains("`4XX` Client Error: [`Error::Api`](crate::Error::Api) (body: `Problem`)"),
+        "{}",
+        things.contents
+    );
+}
