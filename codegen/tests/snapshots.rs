@@ -169,8 +169,11 @@ fn diagnostics_point_into_the_original_document() {
     }
 }
 
+construct!(success_response_shapes, "response_shapes.yaml");
 construct!(documented_error_tables, "error_tables.yaml");
 construct!(nested_resource_groups, "nested_resources.yaml");
+construct!(parameter_styles, "parameter_styles.yaml");
+construct!(auth_kinds_per_operation, "auth_kinds.yaml");
 
 /// An error body documented for a status range (`4XX`) cannot be told apart by status, so it
 /// gets no decoder: it arrives as `Error::Api`, which the docs say, and generation goes on.
