@@ -168,3 +168,112 @@ fn diagnostics_point_into_the_original_document() {
         assert!(document.root.pointer(pointer).is_some(), "{pointer}");
     }
 }
+
+construct!(success_response_shapes, "response_shapes.yaml");
+construct!(documented_error_tables, "error_tables.yaml");
+construct!(nested_resource_groups, "nested_resources.yaml");
+construct!(parameter_styles, "parameter_styles.yaml");
+construct!(auth_kinds_per_operation, "auth_kinds.yaml");
+
+/// An error body documented for a status range (`4XX`) cannot be told apart by status, so it
+/// gets no decoder: it arrives as `Error::Api`, which the docs say, and generation goes on.
+#[test]
+fn a_status_range_error_body_is_left_to_error_api() {
+    let document = load::load_file(&fixture("error_tables.yaml")).unwrap();
+    let config = Config {
+        resources: vec!["things".into()],
+        ..Config::default()
+    };
+    let generation = codegen::generate_document(&document, &config).unwrap();
+    let update = generation
+        .api
+        .operations
+        .iter()
+        .find(|op| op.id == "things:update")
+        .unwrap();
+    let table: Vec<(u16, &str)> = update
+        .errors
+        .iter()
+        .map(|case| (case.status, case.schema.as_str()))
+        .collect();
+    assert_eq!(
+        table,
+        [
+            (403, "AlreadyArchived"),
+            (403, "NotPermitted"),
+            (409, "NotPermitted")
+        ]
+    );
+    let things = generation
+        .files
+        .iter()
+        .find(|file| file.name.ends_with("/things.rs"))
+        .unwrap();
+    assert!(
+        things
+            .contents
+            .contains("`4XX` Client Error: [`Error::Api`](crate::Error::Api) (body: `Problem`)"),
+        "{}",
+        things.contents
+    );
+}
+
+/// Operation ids whose parts spell the same Rust names (`a:b` beside `a:b:list`, `a:b_list`
+/// beside `a:b:list`, `a:b_c:…` beside `a:b:c:…`, a `self` group) still generate a module in
+/// which every type is defined once, every handle method once, and every type name is in
+/// upper camel case (rustc's rule: no `_` next to a letter but at the ends).
+#[test]
+fn nested_resource_names_never_clash() {
+    let document = load::load_file(&fixture("nested_resources.yaml")).unwrap();
+    let normalized = normalize::normalize(&document).unwrap();
+    let api = codegen::ir::lower(&document, &normalized).unwrap();
+    let config = Config {
+        resources: api.resources().into_iter().map(str::to_owned).collect(),
+        runtime_types: vec![],
+        ..Config::default()
+    };
+    let generation = codegen::generate_document(&document, &config).unwrap();
+    let mut problems = Vec::new();
+    for file in &generation.files {
+        if !file.name.ends_with(".rs") {
+            continue;
+        }
+        let syntax = syn::parse_file(&file.contents).unwrap();
+        let mut types = std::collections::BTreeSet::new();
+        let mut methods = std::collections::BTreeSet::new();
+        for item in &syntax.items {
+            match item {
+                syn::Item::Struct(item) => {
+                    let name = item.ident.to_string();
+                    let trimmed = name.trim_matches('_');
+                    let chars: Vec<char> = trimmed.chars().collect();
+                    if chars.windows(2).any(|w| {
+                        (w[0] == '_' && w[1].is_alphabetic())
+                            || (w[1] == '_' && w[0].is_alphabetic())
+                    }) {
+                        problems.push(format!("{}: `{name}` is not upper camel case", file.name));
+                    }
+                    if !types.insert(name.clone()) {
+                        problems.push(format!("{}: type `{name}` twice", file.name));
+                    }
+                }
+                syn::Item::Impl(item) if item.trait_.is_none() => {
+                    let syn::Type::Path(path) = &*item.self_ty else {
+                        continue;
+                    };
+                    let owner = path.path.segments.last().unwrap().ident.to_string();
+                    for inner in &item.items {
+                        if let syn::ImplItem::Fn(method) = inner {
+                            let name = format!("{owner}::{}", method.sig.ident);
+                            if !methods.insert(name.clone()) {
+                                problems.push(format!("{}: method `{name}` twice", file.name));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

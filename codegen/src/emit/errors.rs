@@ -27,7 +27,7 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
         match names.runtime.get(schema) {
             Some(variant) => {
                 let doc = doc_attrs(&format!(
-                    "Decodes a `{schema}` body into [`Error::{variant}`](crate::Error::{variant})."
+                    "Decodes the body of a `{schema}` error into [`Error::{variant}`](crate::Error::{variant})."
                 ));
                 let matches = constants_match(api, schema);
                 decoders.push(quote! {
@@ -44,14 +44,16 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
                     .and_then(|def| def.doc.as_deref())
                     .map(spec)
                     .filter(|text| !text.is_empty())
-                    .unwrap_or_else(|| format!("A [`{schema}`](models::{schema}) body."));
+                    .unwrap_or_else(|| {
+                        format!("The body of a `{schema}` error: [`models::{schema}`].")
+                    });
                 let doc = doc_attrs(&what);
                 variants.push(quote! {
                     #doc
                     #ty(models::#ty)
                 });
                 let decoder_doc = doc_attrs(&format!(
-                    "Decodes a `{schema}` body into [`Error::Documented`](crate::Error::Documented)."
+                    "Decodes the body of a `{schema}` error into [`Error::Documented`](crate::Error::Documented)."
                 ));
                 let matches = constants_match(api, schema);
                 decoders.push(quote! {

@@ -8,7 +8,7 @@ use super::docs::{doc_attrs, inner_doc_attrs, spec};
 use super::types::{ident, type_text, type_tokens, Scope};
 use crate::error::Diagnostic;
 use crate::ir::{
-    naming::{type_name, unreserved},
+    naming::{joined_type_name, type_name, unreserved},
     Api, AuthKind, Body, Operation, ParamLocation, ParamStyle, Parameter, Success, TypeKind,
     TypeOrigin, TypeRef,
 };
@@ -240,14 +240,10 @@ fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
 }
 
 fn builder_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!(
-        "{}",
-        unreserved(format!(
-            "{}{}",
-            group_type_name(&operation.resource, &operation.group),
-            type_name(&operation.verb)
-        ))
-    )
+    let mut parts = vec![operation.resource.as_str()];
+    parts.extend(operation.group.iter().map(String::as_str));
+    parts.push(&operation.verb);
+    format_ident!("{}", unreserved(joined_type_name(&parts)))
 }
 
 /// The handle type of a resource or one of its groups (`CustomerMeters`,
@@ -258,11 +254,9 @@ pub(super) fn handle_name(resource: &str, group: &[String]) -> String {
 
 /// The resource and group names in upper camel case, before clearing the prelude.
 fn group_type_name(resource: &str, group: &[String]) -> String {
-    let mut name = type_name(resource);
-    for part in group {
-        name.push_str(&type_name(part));
-    }
-    name
+    let mut parts = vec![resource];
+    parts.extend(group.iter().map(String::as_str));
+    joined_type_name(&parts)
 }
 
 /// The method on the client that starts a resource: its module name, without the `_` a

@@ -132,6 +132,17 @@ pub fn type_name(text: &str) -> String {
     name
 }
 
+/// The type name of several names together (`customer_portal`, `orders`, `list` →
+/// `CustomerPortalOrdersList`): as one text, so the `_` that keeps a part clear of a keyword
+/// (`self_`) or a raw-identifier prefix does not end up inside the name (`ZSelfGet`).
+pub fn joined_type_name(parts: &[&str]) -> String {
+    let parts: Vec<&str> = parts
+        .iter()
+        .map(|part| part.strip_prefix("r#").unwrap_or(part))
+        .collect();
+    type_name(&parts.join(" "))
+}
+
 /// Snake case that is a valid identifier start: never empty (`fallback`), never a leading digit.
 fn snake_identifier(text: &str, fallback: &str) -> String {
     let mut name = words(text).to_snake_case();

@@ -16,27 +16,27 @@ use crate::models;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
-    /// A [`AmbiguousExternalCustomerId`](models::AmbiguousExternalCustomerId) body.
+    /// The body of a `AmbiguousExternalCustomerId` error: [`models::AmbiguousExternalCustomerId`].
     AmbiguousExternalCustomerId(models::AmbiguousExternalCustomerId),
-    /// A [`MissingInvoiceBillingDetails`](models::MissingInvoiceBillingDetails) body.
+    /// The body of a `MissingInvoiceBillingDetails` error: [`models::MissingInvoiceBillingDetails`].
     MissingInvoiceBillingDetails(models::MissingInvoiceBillingDetails),
-    /// A [`NotPermitted`](models::NotPermitted) body.
+    /// The body of a `NotPermitted` error: [`models::NotPermitted`].
     NotPermitted(models::NotPermitted),
-    /// A [`OffSessionChargesNotEnabled`](models::OffSessionChargesNotEnabled) body.
+    /// The body of a `OffSessionChargesNotEnabled` error: [`models::OffSessionChargesNotEnabled`].
     OffSessionChargesNotEnabled(models::OffSessionChargesNotEnabled),
-    /// A [`OrderNotDraft`](models::OrderNotDraft) body.
+    /// The body of a `OrderNotDraft` error: [`models::OrderNotDraft`].
     OrderNotDraft(models::OrderNotDraft),
-    /// A [`OrderNotEligibleForInvoice`](models::OrderNotEligibleForInvoice) body.
+    /// The body of a `OrderNotEligibleForInvoice` error: [`models::OrderNotEligibleForInvoice`].
     OrderNotEligibleForInvoice(models::OrderNotEligibleForInvoice),
-    /// A [`OrganizationNotReadyForPayments`](models::OrganizationNotReadyForPayments) body.
+    /// The body of a `OrganizationNotReadyForPayments` error: [`models::OrganizationNotReadyForPayments`].
     OrganizationNotReadyForPayments(models::OrganizationNotReadyForPayments),
-    /// A [`PaymentActionRequired`](models::PaymentActionRequired) body.
+    /// The body of a `PaymentActionRequired` error: [`models::PaymentActionRequired`].
     PaymentActionRequired(models::PaymentActionRequired),
-    /// A [`PaymentFailed`](models::PaymentFailed) body.
+    /// The body of a `PaymentFailed` error: [`models::PaymentFailed`].
     PaymentFailed(models::PaymentFailed),
 }
 
-/// Decodes a `AmbiguousExternalCustomerId` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `AmbiguousExternalCustomerId` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn ambiguous_external_customer_id(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -51,7 +51,7 @@ pub(crate) fn ambiguous_external_customer_id(
     )
 }
 
-/// Decodes a `HttpValidationError` body into [`Error::HttpValidation`](crate::Error::HttpValidation).
+/// Decodes the body of a `HttpValidationError` error into [`Error::HttpValidation`](crate::Error::HttpValidation).
 pub(crate) fn http_validation_error(
     _status: reqwest::StatusCode,
     body: &[u8],
@@ -61,7 +61,7 @@ pub(crate) fn http_validation_error(
     >(body, |_: &models::HttpValidationError| true)
 }
 
-/// Decodes a `MissingInvoiceBillingDetails` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `MissingInvoiceBillingDetails` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn missing_invoice_billing_details(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -76,7 +76,7 @@ pub(crate) fn missing_invoice_billing_details(
     )
 }
 
-/// Decodes a `NotPermitted` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `NotPermitted` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn not_permitted(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -91,7 +91,7 @@ pub(crate) fn not_permitted(
     )
 }
 
-/// Decodes a `OffSessionChargesNotEnabled` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `OffSessionChargesNotEnabled` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn off_session_charges_not_enabled(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -106,7 +106,7 @@ pub(crate) fn off_session_charges_not_enabled(
     )
 }
 
-/// Decodes a `OrderNotDraft` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `OrderNotDraft` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn order_not_draft(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -121,7 +121,7 @@ pub(crate) fn order_not_draft(
     )
 }
 
-/// Decodes a `OrderNotEligibleForInvoice` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `OrderNotEligibleForInvoice` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn order_not_eligible_for_invoice(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -136,7 +136,7 @@ pub(crate) fn order_not_eligible_for_invoice(
     )
 }
 
-/// Decodes a `OrganizationNotReadyForPayments` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `OrganizationNotReadyForPayments` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn organization_not_ready_for_payments(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -153,7 +153,7 @@ pub(crate) fn organization_not_ready_for_payments(
     )
 }
 
-/// Decodes a `PaymentActionRequired` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `PaymentActionRequired` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn payment_action_required(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -168,7 +168,7 @@ pub(crate) fn payment_action_required(
     )
 }
 
-/// Decodes a `PaymentFailed` body into [`Error::Documented`](crate::Error::Documented).
+/// Decodes the body of a `PaymentFailed` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn payment_failed(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -183,7 +183,7 @@ pub(crate) fn payment_failed(
     )
 }
 
-/// Decodes a `ResourceNotFound` body into [`Error::ResourceNotFound`](crate::Error::ResourceNotFound).
+/// Decodes the body of a `ResourceNotFound` error into [`Error::ResourceNotFound`](crate::Error::ResourceNotFound).
 pub(crate) fn resource_not_found(
     _status: reqwest::StatusCode,
     body: &[u8],
