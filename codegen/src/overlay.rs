@@ -1,8 +1,8 @@
 //! Our words over the imported structure: [OpenAPI Overlay 1.0] documents.
 //!
 //! The document in `openapi/` holds only the structure of Polar's API (see
-//! [`import`](crate::import)); the descriptions the SDK's docs show are ours and live in an
-//! overlay file beside it. An overlay is a list of actions, each naming a node of the document
+//! [`import`](crate::import)); the descriptions the SDK's docs show are ours and live in
+//! overlay files beside it (`openapi/overlay/`, one per resource). An overlay is a list of actions, each naming a node of the document
 //! by a JSONPath `target` and the fields to merge into it (`update`) or that it goes away
 //! (`remove: true`). [`apply`] runs them in order before generation.
 //!
@@ -72,10 +72,56 @@ pub fn apply(document: &mut Document, overlay: &Document) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads an overlay file and applies it (see [`apply`]).
+/// Reads an overlay file and applies it (see [`apply`]); or, for a directory, every `.yaml`,
+/// `.yml` and `.json` file in it, in file name order.
+///
+/// Across the files of a directory, two actions that set the same key of the same target
+/// are an error naming both: the words of one would silently replace the other's.
 pub fn apply_file(document: &mut Document, overlay: &Path) -> Result<(), Error> {
-    let overlay = crate::load::load_file(overlay)?;
-    apply(document, &overlay)
+    if !overlay.is_dir() {
+        let overlay = crate::load::load_file(overlay)?;
+        return apply(document, &overlay);
+    }
+    let read_error = |source| Error::Read {
+        path: overlay.to_owned(),
+        source,
+    };
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(overlay)
+        .map_err(read_error)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    files.sort();
+    let mut seen: std::collections::BTreeMap<(String, String), std::path::PathBuf> =
+        std::collections::BTreeMap::new();
+    for file in files {
+        let loaded = crate::load::load_file(&file)?;
+        let actions = loaded.root.get("actions").and_then(Value::as_array);
+        for (index, action) in actions.into_iter().flatten().enumerate() {
+            let target = action.get("target").and_then(Value::as_str).unwrap_or("");
+            let keys = action.get("update").and_then(Value::as_object);
+            for key in keys.into_iter().flat_map(|o| o.keys()) {
+                let slot = (target.to_owned(), key.clone());
+                if let Some(first) = seen.get(&slot) {
+                    return Err(Error::Spec {
+                        path: file.clone(),
+                        pointer: format!("/actions/{index}/update/{key}"),
+                        message: format!(
+                            "`{target}` `{key}` is also set by {}; keep one of them",
+                            first.display()
+                        ),
+                    });
+                }
+                seen.insert(slot, file.clone());
+            }
+        }
+        apply(document, &loaded)?;
+    }
+    Ok(())
 }
 
 /// One step of a parsed JSONPath.
@@ -330,5 +376,44 @@ mod tests {
         let mut bad = overlay(json!([]));
         bad.root["overlay"] = json!("2.0.0");
         assert!(apply(&mut document, &bad).is_err());
+    }
+
+    #[test]
+    fn a_folder_applies_its_files_in_name_order_and_refuses_a_key_set_twice() {
+        let dir = std::env::temp_dir().join(format!("overlay-dir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let head = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n";
+        std::fs::write(
+            dir.join("b.yaml"),
+            format!("{head}- target: $.info\n  update: {{summary: from b}}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("a.yaml"),
+            format!("{head}- target: $.info\n  update: {{description: from a}}\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("notes.txt"), "not an overlay").unwrap();
+        let mut document = doc(json!({"info": {"title": "API"}}));
+        apply_file(&mut document, &dir).unwrap();
+        assert_eq!(
+            document.root["info"],
+            json!({"title": "API", "description": "from a", "summary": "from b"})
+        );
+
+        std::fs::write(
+            dir.join("c.yaml"),
+            format!("{head}- target: $.info\n  update: {{summary: from c}}\n"),
+        )
+        .unwrap();
+        let mut document = doc(json!({"info": {"title": "API"}}));
+        let error = apply_file(&mut document, &dir).unwrap_err().to_string();
+        assert!(error.contains("c.yaml"), "{error}");
+        assert!(
+            error.contains("also set by") && error.contains("b.yaml"),
+            "{error}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -113,7 +113,7 @@ fn customer_meters_from_the_real_document_equals_ours_apart_from_docs() {
     let config = Config::load(&repo_root().join("openapi/codegen.yaml")).unwrap();
     let ours = codegen::generate_with_overlay(
         &repo_root().join("openapi/polar-api.json"),
-        Some(&repo_root().join("openapi/polar-docs.overlay.yaml")),
+        Some(&repo_root().join("openapi/overlay/")),
         &config,
     )
     .unwrap();
@@ -298,5 +298,96 @@ fn import_keeps_the_structure_and_drops_the_prose() {
         upstream.root.to_string().len(),
         after.operations.len(),
         after.types.len()
+    );
+}
+
+/// The words of a text, lower case, letters and digits only; links are facts, not prose,
+/// and are left out.
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|token| !token.contains("://"))
+        .flat_map(|token| token.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Every run of `n` consecutive words of a text.
+fn shingles(text: &str, n: usize) -> Vec<String> {
+    let words = words(text);
+    words.windows(n).map(|w| w.join(" ")).collect()
+}
+
+/// Every string under a prose key (`description`, `summary`, `title`) of a document.
+fn prose(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (key, child) in object {
+                match (key.as_str(), child) {
+                    ("description" | "summary" | "title", serde_json::Value::String(text)) => {
+                        out.push(text.clone())
+                    }
+                    _ => prose(child, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| prose(item, out)),
+        _ => {}
+    }
+}
+
+/// Every string in a value.
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text.clone()),
+        serde_json::Value::Object(object) => object.values().for_each(|v| strings(v, out)),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn our_words_share_no_phrase_with_polars_prose() {
+    // The overlay files are ours: no run of six words may come from Polar's descriptions,
+    // summaries or titles (facts such as names and values are too short to trip this).
+    let Some(path) = real_document() else { return };
+    let polar = load::load_file(&path).unwrap();
+    let mut theirs = Vec::new();
+    prose(&polar.root, &mut theirs);
+    let known: std::collections::HashSet<String> =
+        theirs.iter().flat_map(|text| shingles(text, 6)).collect();
+    assert!(
+        known.len() > 1000,
+        "Polar's document has prose to compare with"
+    );
+    let dir = repo_root().join("openapi/overlay");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut copied = Vec::new();
+    for file in &files {
+        let overlay = load::load_file(file).unwrap();
+        for action in overlay.root["actions"].as_array().unwrap() {
+            let mut ours = Vec::new();
+            strings(&action["update"], &mut ours);
+            for text in ours {
+                if let Some(phrase) = shingles(&text, 6).into_iter().find(|s| known.contains(s)) {
+                    copied.push(format!(
+                        "{}: {} -> \"{phrase}\"",
+                        file.file_name().unwrap().to_string_lossy(),
+                        action["target"].as_str().unwrap_or("?")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        copied.is_empty(),
+        "overlay text shares a six-word phrase with Polar's prose (write it anew):\n{}",
+        copied.join("\n")
     );
 }

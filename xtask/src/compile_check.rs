@@ -23,7 +23,7 @@ pub const HELP: &str = "\
 usage: cargo xtask compile-check
 
 Generates every fixture of codegen/tests/fixtures/ and every operation of openapi/polar-api.json
-(with openapi/polar-docs.overlay.yaml), each into a scratch copy of polar-sdk, and runs clippy
+(with openapi/overlay/), each into a scratch copy of polar-sdk, and runs clippy
 (-D warnings) on all of them, plus the doc-tests of the copy generated from Polar's whole API.
 Fails when an operation of the whole API does not generate, or a fixture is refused that is
 not expected to be. The copies and their build live in target/compile-check/

@@ -15,7 +15,7 @@ Reads an upstream Polar OpenAPI document (e.g. ../shared/openapi/polar-openapi.j
 its structure only to openapi/polar-api.json: paths, operations, parameters, bodies, responses,
 security, servers, schemas with their types, formats, enums, defaults and constraints. Polar's
 prose and samples (descriptions, summaries, titles, examples, code samples) are dropped; our
-own words live in openapi/polar-docs.overlay.yaml. The output is sorted and stable, so a new
+own words live in openapi/overlay/. The output is sorted and stable, so a new
 upstream version gives a readable diff.
 
   --check      compare instead of write: exit 1 if openapi/polar-api.json is not what FILE

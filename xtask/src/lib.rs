@@ -4,8 +4,9 @@ pub mod cli;
 
 /// The OpenAPI document polar-sdk is generated from, relative to the repository root.
 pub const SPEC: &str = "openapi/polar-api.json";
-/// Our own words (descriptions, summaries, examples), merged over [`SPEC`] when generating.
-pub const OVERLAY: &str = "openapi/polar-docs.overlay.yaml";
+/// Our own words (descriptions, summaries, examples): a folder of overlay files, merged over
+/// [`SPEC`] in file name order when generating.
+pub const OVERLAY: &str = "openapi/overlay";
 /// The generator configuration, relative to the repository root.
 pub const CONFIG: &str = "openapi/codegen.yaml";
 /// The output root (the SDK crate): modules go to `src/generated/`, reference pages to `docs/`.

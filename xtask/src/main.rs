@@ -60,7 +60,7 @@ OpenAPI document. Only files whose contents change are written; nothing is writt
   --check            compare instead of write: exit 1 naming every stale, missing or extra
                      file and its first differing lines (default: write)
   --spec FILE        generate from this document as it is (default: openapi/polar-api.json
-                     with openapi/polar-docs.overlay.yaml merged over it)
+                     with openapi/overlay/ merged over it)
   --out DIR          the crate folder to write into; goes with --spec (default: polar-sdk)
   --config FILE      which resources and runtime schemas to generate
                      (default: openapi/codegen.yaml)

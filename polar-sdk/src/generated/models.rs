@@ -3942,7 +3942,7 @@ pub struct CustomerIndividual {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// When the customer was soft-deleted; null while the customer is active.
+    /// Set once the customer is deleted (it stays readable); null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Time of the earliest event ingested for this customer, which may be before `created_at`; null if no event has been ingested.
@@ -5631,7 +5631,7 @@ pub struct CustomerTeam {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// When the customer was soft-deleted; null while the customer is active.
+    /// Set once the customer is deleted (it stays readable); null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Time of the earliest event ingested for this customer, which may be before `created_at`; null if no event has been ingested.
