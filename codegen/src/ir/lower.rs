@@ -13,7 +13,7 @@ use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
-    cycles, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation,
+    cycles, facts, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation,
     Pagination, ParamLocation, ParamStyle, Parameter, Response, Server, Success, TagDefault,
     TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef, UntaggedVariant,
 };
@@ -93,6 +93,7 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
     let mut diagnostics = lowerer.diagnostics;
     diagnostics.extend(cycles::break_cycles(&mut lowerer.types));
     inputs::mark_inputs(&mut lowerer.types, &operations);
+    facts::fill(&mut lowerer.types, &operations);
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Api {

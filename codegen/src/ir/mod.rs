@@ -5,6 +5,7 @@
 //! broken with boxes. Every spec quirk is settled here so the emitters stay declarative.
 
 mod cycles;
+mod facts;
 mod inputs;
 mod lower;
 pub mod naming;

@@ -16,23 +16,23 @@ use crate::models;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
-    /// The body of a `AmbiguousExternalCustomerId` error: [`models::AmbiguousExternalCustomerId`].
+    /// An object.
     AmbiguousExternalCustomerId(models::AmbiguousExternalCustomerId),
-    /// The body of a `MissingInvoiceBillingDetails` error: [`models::MissingInvoiceBillingDetails`].
+    /// An object.
     MissingInvoiceBillingDetails(models::MissingInvoiceBillingDetails),
-    /// The body of a `NotPermitted` error: [`models::NotPermitted`].
+    /// An object. Part of `OrganizationsUpdateResponseV403`.
     NotPermitted(models::NotPermitted),
-    /// The body of a `OffSessionChargesNotEnabled` error: [`models::OffSessionChargesNotEnabled`].
+    /// An object. Part of `OrdersFinalizeResponseV403`.
     OffSessionChargesNotEnabled(models::OffSessionChargesNotEnabled),
-    /// The body of a `OrderNotDraft` error: [`models::OrderNotDraft`].
+    /// An object.
     OrderNotDraft(models::OrderNotDraft),
-    /// The body of a `OrderNotEligibleForInvoice` error: [`models::OrderNotEligibleForInvoice`].
+    /// An object.
     OrderNotEligibleForInvoice(models::OrderNotEligibleForInvoice),
-    /// The body of a `OrganizationNotReadyForPayments` error: [`models::OrganizationNotReadyForPayments`].
+    /// An object. Part of `OrdersFinalizeResponseV403`.
     OrganizationNotReadyForPayments(models::OrganizationNotReadyForPayments),
-    /// The body of a `PaymentActionRequired` error: [`models::PaymentActionRequired`].
+    /// An object. Part of `OrdersFinalizeResponseV402`.
     PaymentActionRequired(models::PaymentActionRequired),
-    /// The body of a `PaymentFailed` error: [`models::PaymentFailed`].
+    /// An object. Part of `OrdersFinalizeResponseV402`.
     PaymentFailed(models::PaymentFailed),
 }
 

@@ -5,16 +5,16 @@
 #[allow(unused_imports)]
 use crate::models;
 
-/// The `CheckoutIdFilter` type of the Polar API.
+/// One or several of UUIDs. Sent by `customer_portal().benefit_grants().list()`, `orders().list()`, `payments().list()`.
 pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `ColumnsFilter` type of the Polar API.
+/// One or several of `OrderExportColumn` values. Sent by `orders().export()`.
 pub type ColumnsFilter = crate::OneOrMany<models::OrderExportColumn>;
 
 /// Only return meters of this customer, or of any of these customers.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `DiscountIdFilter` type of the Polar API.
+/// One or several of UUIDs. Sent by `orders().list()`, `subscriptions().list()`.
 pub type DiscountIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// Only return meters of customers with this external ID, or one of these.
@@ -26,14 +26,14 @@ pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 /// Only return meters of this organization, or of any of these organizations.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `ProductBillingTypeFilter` type of the Polar API.
+/// One or several of `ProductBillingType` values. Sent by `customer_portal().orders().list()`, `orders().list()`.
 pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
-/// The `ProductIdFilter` type of the Polar API.
+/// One or several of UUIDs. Sent by `checkout_links().list()`, `checkouts().list()`, `customer_portal().orders().list()` and 7 more.
 pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `StatusFilter4` type of the Polar API.
+/// One or several of `OrderStatus` values. Sent by `orders().export()`, `orders().list()`.
 pub type StatusFilter4 = crate::OneOrMany<models::OrderStatus>;
 
-/// The `SubscriptionIdFilter` type of the Polar API.
+/// One or several of UUIDs. Sent by `customer_portal().benefit_grants().list()`, `customer_portal().orders().list()`, `orders().list()` and 1 more.
 pub type SubscriptionIdFilter = crate::OneOrMany<uuid::Uuid>;

@@ -6,40 +6,40 @@
 //! text), so a newer server never breaks decoding and nothing is lost on the way back.
 
 #![allow(clippy::large_enum_variant)]
-/// The `Address` type of the Polar API.
+/// An object. Part of `Account`, `Checkout`, `CheckoutPublic` and 12 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Address {
-    /// The `line1` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line1: Option<Option<String>>,
-    /// The `line2` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line2: Option<Option<String>>,
-    /// The `postal_code` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
-    /// The `city` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub city: Option<Option<String>>,
-    /// The `state` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub state: Option<Option<String>>,
-    /// The `country` property.
+    /// An `AddressCountry`.
     pub country: AddressCountry,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -58,7 +58,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `AddressCountry` type of the Polar API.
+/// One of a fixed set of strings. Part of `Address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AddressCountry {
@@ -1366,41 +1366,41 @@ impl std::str::FromStr for AddressCountry {
     }
 }
 
-/// The `AddressInput` type of the Polar API.
+/// An object. Part of `AccountUpdate`, `CheckoutConfirmStripe`, `CheckoutPriceCreate` and 13 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddressInput {
-    /// The `line1` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line1: Option<Option<String>>,
-    /// The `line2` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line2: Option<Option<String>>,
-    /// The `postal_code` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
-    /// The `city` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub city: Option<Option<String>>,
-    /// The `state` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub state: Option<Option<String>>,
-    /// The `country` property.
+    /// An `AddressInputCountry`.
     pub country: AddressInputCountry,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -1504,7 +1504,7 @@ impl AddressInput {
     }
 }
 
-/// The `AddressInputCountry` type of the Polar API.
+/// One of a fixed set of strings. Part of `AddressInput`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AddressInputCountry {
@@ -2787,12 +2787,12 @@ impl std::str::FromStr for AddressInputCountry {
     }
 }
 
-/// The `AmbiguousExternalCustomerId` type of the Polar API.
+/// An object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AmbiguousExternalCustomerId {
-    /// The `error` property.
+    /// An `AmbiguousExternalCustomerIdError`.
     pub error: AmbiguousExternalCustomerIdError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -2807,7 +2807,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `AmbiguousExternalCustomerIdError` type of the Polar API.
+/// One of a fixed set of strings. Part of `AmbiguousExternalCustomerId`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum AmbiguousExternalCustomerIdError {
@@ -2874,19 +2874,19 @@ impl std::str::FromStr for AmbiguousExternalCustomerIdError {
     }
 }
 
-/// The `AuthorizationCodeTokenRequest` type of the Polar API.
+/// An object. Part of `Oauth2RequestTokenBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthorizationCodeTokenRequest {
-    /// The `grant_type` property.
+    /// An `AuthorizationCodeTokenRequestGrantType`.
     pub grant_type: AuthorizationCodeTokenRequestGrantType,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Text.
     pub client_secret: String,
-    /// The `code` property.
+    /// Text.
     pub code: String,
-    /// The `redirect_uri` property.
+    /// Text.
     pub redirect_uri: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -2923,7 +2923,7 @@ impl AuthorizationCodeTokenRequest {
     }
 }
 
-/// The `AuthorizationCodeTokenRequestGrantType` type of the Polar API.
+/// One of a fixed set of strings. Part of `AuthorizationCodeTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum AuthorizationCodeTokenRequestGrantType {
@@ -2990,14 +2990,14 @@ impl std::str::FromStr for AuthorizationCodeTokenRequestGrantType {
     }
 }
 
-/// The `AuthorizeOrganization` type of the Polar API.
+/// An object. Part of `AuthorizeResponseOrganization`, `AuthorizeResponseUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeOrganization {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `slug` property.
+    /// Text.
     pub slug: String,
-    /// The `avatar_url` property.
+    /// Text; may be `null`.
     pub avatar_url: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3013,23 +3013,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `AuthorizeResponseOrganization` type of the Polar API.
+/// An object. Part of `Oauth2AuthorizeResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseOrganization {
-    /// The `client` property.
+    /// An `OAuth2ClientPublic`.
     pub client: OAuth2ClientPublic,
-    /// The `sub_type` property.
+    /// An `AuthorizeResponseOrganizationSubType`.
     pub sub_type: AuthorizeResponseOrganizationSubType,
-    /// The `sub` property.
+    /// An `AuthorizeOrganization`; may be `null`.
     pub sub: Option<AuthorizeOrganization>,
-    /// The `scopes` property.
+    /// A list of `Scope` values.
     pub scopes: Vec<Scope>,
-    /// The `organizations` property.
+    /// A list of `AuthorizeOrganization` values.
     pub organizations: Vec<AuthorizeOrganization>,
-    /// The `requires_single_organization` property.
+    /// Yes or no; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
-    /// The `scope_display_names` property.
+    /// A map from keys to text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3050,7 +3050,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `AuthorizeResponseOrganizationSubType` type of the Polar API.
+/// One of a fixed set of strings. Part of `AuthorizeResponseOrganization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum AuthorizeResponseOrganizationSubType {
@@ -3117,23 +3117,23 @@ impl std::str::FromStr for AuthorizeResponseOrganizationSubType {
     }
 }
 
-/// The `AuthorizeResponseUser` type of the Polar API.
+/// An object. Part of `Oauth2AuthorizeResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseUser {
-    /// The `client` property.
+    /// An `OAuth2ClientPublic`.
     pub client: OAuth2ClientPublic,
-    /// The `sub_type` property.
+    /// An `AuthorizeResponseUserSubType`.
     pub sub_type: AuthorizeResponseUserSubType,
-    /// The `sub` property.
+    /// An `AuthorizeUser`; may be `null`.
     pub sub: Option<AuthorizeUser>,
-    /// The `scopes` property.
+    /// A list of `Scope` values.
     pub scopes: Vec<Scope>,
-    /// The `organizations` property.
+    /// A list of `AuthorizeOrganization` values.
     pub organizations: Vec<AuthorizeOrganization>,
-    /// The `requires_single_organization` property.
+    /// Yes or no; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
-    /// The `scope_display_names` property.
+    /// A map from keys to text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3154,7 +3154,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `AuthorizeResponseUserSubType` type of the Polar API.
+/// One of a fixed set of strings. Part of `AuthorizeResponseUser`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum AuthorizeResponseUserSubType {
@@ -3221,14 +3221,14 @@ impl std::str::FromStr for AuthorizeResponseUserSubType {
     }
 }
 
-/// The `AuthorizeUser` type of the Polar API.
+/// An object. Part of `AuthorizeResponseUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeUser {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `email` property.
+    /// Text.
     pub email: String,
-    /// The `avatar_url` property.
+    /// Text; may be `null`.
     pub avatar_url: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3244,25 +3244,25 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantCustomProperties` type of the Polar API.
+/// A map from keys to any JSON value. Part of `BenefitGrantCustomWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantCustom` and 1 more.
 pub type BenefitGrantCustomProperties = serde_json::Map<String, serde_json::Value>;
 
-/// The `BenefitGrantDiscordProperties` type of the Polar API.
+/// An object. Part of `BenefitGrantDiscordWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantDiscord` and 1 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDiscordProperties {
-    /// The `account_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub account_id: Option<Option<String>>,
-    /// The `guild_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guild_id: Option<String>,
-    /// The `role_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// The `granted_account_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3280,10 +3280,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantDownloadablesProperties` type of the Polar API.
+/// An object. Part of `BenefitGrantDownloadablesWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantDownloadables` and 1 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDownloadablesProperties {
-    /// The `files` property.
+    /// A list of text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3298,28 +3298,28 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantFeatureFlagProperties` type of the Polar API.
+/// A map from keys to any JSON value. Part of `BenefitGrantFeatureFlagWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantFeatureFlag` and 1 more.
 pub type BenefitGrantFeatureFlagProperties = serde_json::Map<String, serde_json::Value>;
 
-/// The `BenefitGrantGitHubRepositoryProperties` type of the Polar API.
+/// An object. Part of `BenefitGrantGitHubRepositoryWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantGitHubRepository` and 1 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantGitHubRepositoryProperties {
-    /// The `account_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub account_id: Option<Option<String>>,
-    /// The `repository_owner` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_owner: Option<String>,
-    /// The `repository_name` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
-    /// The `permission` property.
+    /// A `BenefitGrantGitHubRepositoryPropertiesPermission`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
-    /// The `granted_account_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3338,7 +3338,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantGitHubRepositoryPropertiesPermission` type of the Polar API.
+/// One of a fixed set of strings. Part of `BenefitGrantGitHubRepositoryProperties`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitGrantGitHubRepositoryPropertiesPermission {
@@ -3426,16 +3426,16 @@ impl std::str::FromStr for BenefitGrantGitHubRepositoryPropertiesPermission {
     }
 }
 
-/// The `BenefitGrantLicenseKeysProperties` type of the Polar API.
+/// An object. Part of `BenefitGrantLicenseKeysWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantLicenseKeys` and 1 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantLicenseKeysProperties {
-    /// The `user_provided_key` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_provided_key: Option<String>,
-    /// The `license_key_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key_id: Option<String>,
-    /// The `display_key` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_key: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3452,25 +3452,25 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantSlackSharedChannelProperties` type of the Polar API.
+/// An object. Part of `BenefitGrantProperties`, `BenefitGrantSlackSharedChannelWebhook`, `CustomerBenefitGrantSlackSharedChannel` and 1 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantSlackSharedChannelProperties {
-    /// The `invited_email` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_email: Option<String>,
-    /// The `channel_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// The `channel_name` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// The `invite_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_id: Option<String>,
-    /// The `invite_url` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_url: Option<String>,
-    /// The `connected_team_id` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_team_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3490,7 +3490,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitType` type of the Polar API.
+/// One of a fixed set of strings. Part of `BenefitGrantMetadata`, `BenefitPublic`, `CustomerStateBenefitGrant` and 1 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitType {
@@ -3593,11 +3593,11 @@ impl std::str::FromStr for BenefitType {
     }
 }
 
-/// The `CountAggregation` type of the Polar API.
+/// An object. Part of `MeterAggregation`, `MeterCreateAggregation`, `MeterUpdateAggregation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CountAggregation {
-    /// The `func` property.
+    /// A `CountAggregationFunc`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<CountAggregationFunc>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3628,7 +3628,7 @@ impl CountAggregation {
     }
 }
 
-/// The `CountAggregationFunc` type of the Polar API.
+/// One of a fixed set of strings. Part of `CountAggregation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CountAggregationFunc {
@@ -3695,7 +3695,7 @@ impl std::str::FromStr for CountAggregationFunc {
     }
 }
 
-/// The `Customer` type of the Polar API.
+/// One of several objects, told apart by their `type` field. Returned by `customers().create()`, `customers().get()`, `customers().get_external()` and 2 more.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Customer {
@@ -3747,7 +3747,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
     }
 }
 
-/// The `CustomerCancellationReason` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerCancellationReasonFilter`, `CustomerOrderSubscription`, `CustomerSubscription` and 6 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerCancellationReason {
@@ -3850,7 +3850,7 @@ impl std::str::FromStr for CustomerCancellationReason {
     }
 }
 
-/// The `CustomerCreate` type of the Polar API.
+/// One of several shapes. Sent by `customers().create()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -3906,7 +3906,7 @@ pub struct CustomerIndividual {
     /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
     /// Your own identifier for the customer, unique within the organization. It cannot be changed once set.
     #[serde(
@@ -3924,11 +3924,11 @@ pub struct CustomerIndividual {
     pub name: Option<String>,
     /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
-    /// The `tax_id` property.
+    /// A list of 2 values in fixed positions; may be `null`.
     pub tax_id: Option<(String, TaxIdFormat)>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -3948,7 +3948,7 @@ pub struct CustomerIndividual {
     /// Time of the earliest event ingested for this customer, which may be before `created_at`; null if no event has been ingested.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `avatar_url` property.
+    /// Text; may be `null`.
     pub avatar_url: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3979,7 +3979,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerIndividualCreate` type of the Polar API.
+/// An object. Part of `CustomerCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerIndividualCreate {
@@ -3988,52 +3988,52 @@ pub struct CustomerIndividualCreate {
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
     >,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// An `AddressInput`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `organization_id` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// The `owner` property.
+    /// A `MemberOwnerCreate`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub owner: Option<Option<MemberOwnerCreate>>,
-    /// The `type` property.
+    /// A `CustomerIndividualCreateType`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomerIndividualCreateType>,
-    /// The `email` property.
+    /// Text.
     pub email: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4184,7 +4184,7 @@ impl CustomerIndividualCreate {
     }
 }
 
-/// The `CustomerIndividualCreateMetadataValue` type of the Polar API.
+/// One of several shapes. Part of `CustomerIndividualCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4268,7 +4268,7 @@ impl From<bool> for CustomerIndividualCreateMetadataValue {
     }
 }
 
-/// The `CustomerIndividualCreateType` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerIndividualCreate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerIndividualCreateType {
@@ -4448,7 +4448,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerMeterSortProperty` type of the Polar API.
+/// One of a fixed set of strings. Sent by `customer_meters().list()`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerMeterSortProperty {
@@ -4601,26 +4601,26 @@ impl std::str::FromStr for CustomerMeterSortProperty {
     }
 }
 
-/// The `CustomerPaymentMethodCard` type of the Polar API.
+/// An object. Part of `PaymentMethod`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodCard {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `processor` property.
+    /// A `PaymentProcessor`.
     pub processor: PaymentProcessor,
-    /// The `customer_id` property.
+    /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// The `type` property.
+    /// A `CustomerPaymentMethodCardType`.
     pub r#type: CustomerPaymentMethodCardType,
-    /// The `method_metadata` property.
+    /// A `PaymentMethodCardMetadata`.
     pub method_metadata: PaymentMethodCardMetadata,
-    /// The `is_default` property.
+    /// Yes or no.
     pub is_default: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4641,7 +4641,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerPaymentMethodCardType` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerPaymentMethodCard`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerPaymentMethodCardType {
@@ -4708,24 +4708,24 @@ impl std::str::FromStr for CustomerPaymentMethodCardType {
     }
 }
 
-/// The `CustomerPaymentMethodGeneric` type of the Polar API.
+/// An object. Part of `PaymentMethod`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodGeneric {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `processor` property.
+    /// A `PaymentProcessor`.
     pub processor: PaymentProcessor,
-    /// The `customer_id` property.
+    /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// The `type` property.
+    /// Text.
     pub r#type: String,
-    /// The `is_default` property.
+    /// Yes or no.
     pub is_default: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4745,7 +4745,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerSortProperty` type of the Polar API.
+/// One of a fixed set of strings. Sent by `customers().list()`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerSortProperty {
@@ -4838,7 +4838,7 @@ impl std::str::FromStr for CustomerSortProperty {
     }
 }
 
-/// The `CustomerState` type of the Polar API.
+/// One of several objects, told apart by their `type` field. Returned by `customers().get_state()`, `customers().get_state_external()`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerState {
@@ -4890,27 +4890,27 @@ impl<'de> serde::Deserialize<'de> for CustomerState {
     }
 }
 
-/// The `CustomerStateBenefitGrant` type of the Polar API.
+/// An object. Part of `CustomerStateIndividual`, `CustomerStateTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateBenefitGrant {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `granted_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: chrono::DateTime<chrono::Utc>,
-    /// The `benefit_id` property.
+    /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// The `benefit_type` property.
+    /// A `BenefitType`.
     pub benefit_type: BenefitType,
-    /// The `benefit_metadata` property.
+    /// A `MetadataOutputType`.
     pub benefit_metadata: MetadataOutputType,
-    /// The `properties` property.
+    /// A `CustomerStateBenefitGrantProperties`.
     pub properties: CustomerStateBenefitGrantProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4931,7 +4931,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateBenefitGrantProperties` type of the Polar API.
+/// One of several shapes. Part of `CustomerStateBenefitGrant`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4983,66 +4983,66 @@ impl<'de> serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
     }
 }
 
-/// The `CustomerStateIndividual` type of the Polar API.
+/// An object. Part of `CustomerState`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateIndividual {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `email` property.
+    /// Text.
     pub email: String,
-    /// The `email_verified` property.
+    /// Yes or no.
     pub email_verified: bool,
-    /// The `type` property.
+    /// A `CustomerStateIndividualType`.
     pub r#type: CustomerStateIndividualType,
-    /// The `name` property.
+    /// Text; may be `null`.
     pub name: Option<String>,
-    /// The `billing_name` property.
+    /// Text; may be `null`.
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
-    /// The `tax_id` property.
+    /// A list of 2 values in fixed positions; may be `null`.
     pub tax_id: Option<(String, TaxIdFormat)>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// The `default_payment_method_id` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// The `deleted_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `first_user_event_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `avatar_url` property.
+    /// Text; may be `null`.
     pub avatar_url: Option<String>,
-    /// The `active_subscriptions` property.
+    /// A list of `CustomerStateSubscription` values.
     pub active_subscriptions: Vec<CustomerStateSubscription>,
-    /// The `granted_benefits` property.
+    /// A list of `CustomerStateBenefitGrant` values.
     pub granted_benefits: Vec<CustomerStateBenefitGrant>,
-    /// The `active_meters` property.
+    /// A list of `CustomerStateMeter` values.
     pub active_meters: Vec<CustomerStateMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5076,7 +5076,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateIndividualType` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerStateIndividual`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerStateIndividualType {
@@ -5143,24 +5143,24 @@ impl std::str::FromStr for CustomerStateIndividualType {
     }
 }
 
-/// The `CustomerStateMeter` type of the Polar API.
+/// An object. Part of `CustomerStateIndividual`, `CustomerStateTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateMeter {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `meter_id` property.
+    /// A UUID.
     pub meter_id: uuid::Uuid,
-    /// The `consumed_units` property.
+    /// A number.
     pub consumed_units: f64,
-    /// The `credited_units` property.
+    /// A whole number.
     pub credited_units: crate::Integer,
-    /// The `balance` property.
+    /// A number.
     pub balance: f64,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5180,18 +5180,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateSubscription` type of the Polar API.
+/// An object. Part of `CustomerStateIndividual`, `CustomerStateTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateSubscription {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `custom_field_data` property.
+    /// A map from keys to `CustomerStateSubscriptionCustomFieldDataValue` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<
@@ -5199,44 +5199,44 @@ pub struct CustomerStateSubscription {
             Option<CustomerStateSubscriptionCustomFieldDataValue>,
         >,
     >,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `status` property.
+    /// A `CustomerStateSubscriptionStatus`.
     pub status: CustomerStateSubscriptionStatus,
-    /// The `amount` property.
+    /// A whole number.
     pub amount: crate::Integer,
-    /// The `currency` property.
+    /// Text.
     pub currency: String,
-    /// The `recurring_interval` property.
+    /// A `RecurringInterval`.
     pub recurring_interval: RecurringInterval,
-    /// The `current_period_start` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_start: chrono::DateTime<chrono::Utc>,
-    /// The `current_period_end` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// The `trial_start` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_end` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `cancel_at_period_end` property.
+    /// Yes or no.
     pub cancel_at_period_end: bool,
-    /// The `canceled_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `started_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `product_id` property.
+    /// A UUID.
     pub product_id: uuid::Uuid,
-    /// The `discount_id` property.
+    /// A UUID; may be `null`.
     pub discount_id: Option<uuid::Uuid>,
-    /// The `meters` property.
+    /// A list of `CustomerStateSubscriptionMeter` values.
     pub meters: Vec<CustomerStateSubscriptionMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5269,7 +5269,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateSubscriptionCustomFieldDataValue` type of the Polar API.
+/// One of several shapes. Part of `CustomerStateSubscription`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5309,24 +5309,24 @@ impl<'de> serde::Deserialize<'de> for CustomerStateSubscriptionCustomFieldDataVa
     }
 }
 
-/// The `CustomerStateSubscriptionMeter` type of the Polar API.
+/// An object. Part of `CustomerStateSubscription`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateSubscriptionMeter {
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `consumed_units` property.
+    /// A number.
     pub consumed_units: f64,
-    /// The `credited_units` property.
+    /// A whole number.
     pub credited_units: crate::Integer,
-    /// The `amount` property.
+    /// A whole number.
     pub amount: crate::Integer,
-    /// The `meter_id` property.
+    /// A UUID.
     pub meter_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5346,7 +5346,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateSubscriptionStatus` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerStateSubscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerStateSubscriptionStatus {
@@ -5416,70 +5416,70 @@ impl std::str::FromStr for CustomerStateSubscriptionStatus {
     }
 }
 
-/// The `CustomerStateTeam` type of the Polar API.
+/// An object. Part of `CustomerState`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateTeam {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `email` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `email_verified` property.
+    /// Yes or no.
     pub email_verified: bool,
-    /// The `type` property.
+    /// A `CustomerStateTeamType`.
     pub r#type: CustomerStateTeamType,
-    /// The `name` property.
+    /// Text; may be `null`.
     pub name: Option<String>,
-    /// The `billing_name` property.
+    /// Text; may be `null`.
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
-    /// The `tax_id` property.
+    /// A list of 2 values in fixed positions; may be `null`.
     pub tax_id: Option<(String, TaxIdFormat)>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// The `default_payment_method_id` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// The `deleted_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `first_user_event_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `avatar_url` property.
+    /// Text; may be `null`.
     pub avatar_url: Option<String>,
-    /// The `active_subscriptions` property.
+    /// A list of `CustomerStateSubscription` values.
     pub active_subscriptions: Vec<CustomerStateSubscription>,
-    /// The `granted_benefits` property.
+    /// A list of `CustomerStateBenefitGrant` values.
     pub granted_benefits: Vec<CustomerStateBenefitGrant>,
-    /// The `active_meters` property.
+    /// A list of `CustomerStateMeter` values.
     pub active_meters: Vec<CustomerStateMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5513,7 +5513,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateTeamType` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerStateTeam`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerStateTeamType {
@@ -5591,7 +5591,7 @@ pub struct CustomerTeam {
     /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
     /// Your own identifier for the customer, unique within the organization. It cannot be changed once set.
     #[serde(
@@ -5613,11 +5613,11 @@ pub struct CustomerTeam {
     pub name: Option<String>,
     /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
-    /// The `tax_id` property.
+    /// A list of 2 values in fixed positions; may be `null`.
     pub tax_id: Option<(String, TaxIdFormat)>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -5637,7 +5637,7 @@ pub struct CustomerTeam {
     /// Time of the earliest event ingested for this customer, which may be before `created_at`; null if no event has been ingested.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `avatar_url` property.
+    /// Text; may be `null`.
     pub avatar_url: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5668,7 +5668,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerTeamCreate` type of the Polar API.
+/// An object. Part of `CustomerCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerTeamCreate {
@@ -5677,51 +5677,51 @@ pub struct CustomerTeamCreate {
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
     >,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// An `AddressInput`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `organization_id` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// The `owner` property.
+    /// A `MemberOwnerCreate`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub owner: Option<Option<MemberOwnerCreate>>,
-    /// The `type` property.
+    /// A `CustomerTeamCreateType`.
     pub r#type: CustomerTeamCreateType,
-    /// The `email` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -5896,7 +5896,7 @@ impl CustomerTeamCreate {
     }
 }
 
-/// The `CustomerTeamCreateMetadataValue` type of the Polar API.
+/// One of several shapes. Part of `CustomerTeamCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5979,7 +5979,7 @@ impl From<bool> for CustomerTeamCreateMetadataValue {
     }
 }
 
-/// The `CustomerTeamCreateType` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerTeamCreate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerTeamCreateType {
@@ -6113,7 +6113,7 @@ impl std::str::FromStr for CustomerTeamType {
     }
 }
 
-/// The `CustomerType` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerPortalCustomer`, `CustomerUpdate`, `DisputeCustomer` and 3 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerType {
@@ -6183,7 +6183,7 @@ impl std::str::FromStr for CustomerType {
     }
 }
 
-/// The `CustomerUpdate` type of the Polar API.
+/// An object. Sent by `customers().update()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerUpdate {
@@ -6192,43 +6192,43 @@ pub struct CustomerUpdate {
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
     >,
-    /// The `email` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// An `AddressInput`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `type` property.
+    /// A `CustomerType`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6383,7 +6383,7 @@ impl CustomerUpdate {
     }
 }
 
-/// The `CustomerUpdateExternalId` type of the Polar API.
+/// An object. Sent by `customers().update_external()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerUpdateExternalId {
@@ -6392,31 +6392,31 @@ pub struct CustomerUpdateExternalId {
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
     >,
-    /// The `email` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// An `AddressInput`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6541,7 +6541,7 @@ impl CustomerUpdateExternalId {
     }
 }
 
-/// The `CustomerUpdateExternalIdMetadataValue` type of the Polar API.
+/// One of several shapes. Part of `CustomerUpdateExternalId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -6625,7 +6625,7 @@ impl From<bool> for CustomerUpdateExternalIdMetadataValue {
     }
 }
 
-/// The `CustomerUpdateMetadataValue` type of the Polar API.
+/// One of several shapes. Part of `CustomerUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -6708,7 +6708,7 @@ impl From<bool> for CustomerUpdateMetadataValue {
     }
 }
 
-/// The `DiscountDuration` type of the Polar API.
+/// One of a fixed set of strings. Part of `CheckoutDiscountFixedOnceForeverDuration`, `CheckoutDiscountFixedRepeatDuration`, `CheckoutDiscountPercentageOnceForeverDuration` and 12 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountDuration {
@@ -6782,46 +6782,46 @@ impl std::str::FromStr for DiscountDuration {
     }
 }
 
-/// The `DiscountFixedOnceForeverDurationBase` type of the Polar API.
+/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedOnceForeverDurationBase {
-    /// The `duration` property.
+    /// A `DiscountDuration`.
     pub duration: DiscountDuration,
-    /// The `type` property.
+    /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// The `amount` property.
+    /// A whole number.
     pub amount: crate::Integer,
-    /// The `currency` property.
+    /// Text.
     pub currency: String,
-    /// The `amounts` property.
+    /// A map from keys to whole numbers.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `name` property.
+    /// Text.
     pub name: String,
-    /// The `code` property.
+    /// Text; may be `null`.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// A whole number; may be `null`.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// A whole number; may be `null`.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// A whole number.
     pub redemptions_count: crate::Integer,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -6851,48 +6851,48 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountFixedRepeatDurationBase` type of the Polar API.
+/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedRepeatDurationBase {
-    /// The `duration` property.
+    /// A `DiscountDuration`.
     pub duration: DiscountDuration,
-    /// The `duration_in_months` property.
+    /// A whole number.
     pub duration_in_months: crate::Integer,
-    /// The `type` property.
+    /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// The `amount` property.
+    /// A whole number.
     pub amount: crate::Integer,
-    /// The `currency` property.
+    /// Text.
     pub currency: String,
-    /// The `amounts` property.
+    /// A map from keys to whole numbers.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `name` property.
+    /// Text.
     pub name: String,
-    /// The `code` property.
+    /// Text; may be `null`.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// A whole number; may be `null`.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// A whole number; may be `null`.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// A whole number.
     pub redemptions_count: crate::Integer,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -6923,42 +6923,42 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountPercentageOnceForeverDurationBase` type of the Polar API.
+/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageOnceForeverDurationBase {
-    /// The `duration` property.
+    /// A `DiscountDuration`.
     pub duration: DiscountDuration,
-    /// The `type` property.
+    /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// The `basis_points` property.
+    /// A whole number.
     pub basis_points: crate::Integer,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `name` property.
+    /// Text.
     pub name: String,
-    /// The `code` property.
+    /// Text; may be `null`.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// A whole number; may be `null`.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// A whole number; may be `null`.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// A whole number.
     pub redemptions_count: crate::Integer,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -6986,44 +6986,44 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountPercentageRepeatDurationBase` type of the Polar API.
+/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageRepeatDurationBase {
-    /// The `duration` property.
+    /// A `DiscountDuration`.
     pub duration: DiscountDuration,
-    /// The `duration_in_months` property.
+    /// A whole number.
     pub duration_in_months: crate::Integer,
-    /// The `type` property.
+    /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// The `basis_points` property.
+    /// A whole number.
     pub basis_points: crate::Integer,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `name` property.
+    /// Text.
     pub name: String,
-    /// The `code` property.
+    /// Text; may be `null`.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// A whole number; may be `null`.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// A whole number; may be `null`.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// A whole number.
     pub redemptions_count: crate::Integer,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7052,7 +7052,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountType` type of the Polar API.
+/// One of a fixed set of strings. Part of `CheckoutDiscountFixedOnceForeverDuration`, `CheckoutDiscountFixedRepeatDuration`, `CheckoutDiscountPercentageOnceForeverDuration` and 10 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountType {
@@ -7122,13 +7122,13 @@ impl std::str::FromStr for DiscountType {
     }
 }
 
-/// The `Filter` type of the Polar API.
+/// An object. Part of `FilterClausesItem`, `Meter`, `MeterCreate` and 1 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Filter {
-    /// The `conjunction` property.
+    /// A `FilterConjunction`.
     pub conjunction: FilterConjunction,
-    /// The `clauses` property.
+    /// A list of `FilterClausesItem` values.
     pub clauses: Vec<FilterClausesItem>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7157,15 +7157,15 @@ impl Filter {
     }
 }
 
-/// The `FilterClause` type of the Polar API.
+/// An object. Part of `FilterClausesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FilterClause {
-    /// The `property` property.
+    /// Text.
     pub property: String,
-    /// The `operator` property.
+    /// A `FilterOperator`.
     pub operator: FilterOperator,
-    /// The `value` property.
+    /// A `FilterClauseValue`.
     pub value: FilterClauseValue,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7197,7 +7197,7 @@ impl FilterClause {
     }
 }
 
-/// The `FilterClauseValue` type of the Polar API.
+/// One of several shapes. Part of `FilterClause`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -7262,7 +7262,7 @@ impl From<bool> for FilterClauseValue {
     }
 }
 
-/// The `FilterClausesItem` type of the Polar API.
+/// One of several shapes. Part of `Filter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -7307,7 +7307,7 @@ impl From<Filter> for FilterClausesItem {
     }
 }
 
-/// The `FilterConjunction` type of the Polar API.
+/// One of a fixed set of strings. Part of `Filter`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FilterConjunction {
@@ -7377,7 +7377,7 @@ impl std::str::FromStr for FilterConjunction {
     }
 }
 
-/// The `FilterOperator` type of the Polar API.
+/// One of a fixed set of strings. Part of `FilterClause`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FilterOperator {
@@ -7480,10 +7480,10 @@ impl std::str::FromStr for FilterOperator {
     }
 }
 
-/// The `HttpValidationError` type of the Polar API.
+/// An object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HttpValidationError {
-    /// The `detail` property.
+    /// A list of `ValidationError` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -7498,21 +7498,21 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `IntrospectTokenRequest` type of the Polar API.
+/// An object. Sent by `oauth2().introspect_token()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntrospectTokenRequest {
-    /// The `token` property.
+    /// Text.
     pub token: String,
-    /// The `token_type_hint` property.
+    /// An `IntrospectTokenRequestTokenTypeHint`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub token_type_hint: Option<Option<IntrospectTokenRequestTokenTypeHint>>,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Text.
     pub client_secret: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7563,7 +7563,7 @@ impl IntrospectTokenRequest {
     }
 }
 
-/// The `IntrospectTokenRequestTokenTypeHint` type of the Polar API.
+/// One of a fixed set of strings. Part of `IntrospectTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntrospectTokenRequestTokenTypeHint {
@@ -7633,30 +7633,30 @@ impl std::str::FromStr for IntrospectTokenRequestTokenTypeHint {
     }
 }
 
-/// The `IntrospectTokenResponse` type of the Polar API.
+/// An object. Returned by `oauth2().introspect_token()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IntrospectTokenResponse {
-    /// The `active` property.
+    /// Yes or no.
     pub active: bool,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
-    /// The `token_type` property.
+    /// An `IntrospectTokenResponseTokenType`.
     pub token_type: IntrospectTokenResponseTokenType,
-    /// The `scope` property.
+    /// Text.
     pub scope: String,
-    /// The `sub_type` property.
+    /// A `SubType`.
     pub sub_type: SubType,
-    /// The `sub` property.
+    /// Text.
     pub sub: String,
-    /// The `organizations` property.
+    /// A list of text.
     pub organizations: Vec<String>,
-    /// The `aud` property.
+    /// Text.
     pub aud: String,
-    /// The `iss` property.
+    /// Text.
     pub iss: String,
-    /// The `exp` property.
+    /// A whole number.
     pub exp: crate::Integer,
-    /// The `iat` property.
+    /// A whole number.
     pub iat: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7680,7 +7680,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `IntrospectTokenResponseTokenType` type of the Polar API.
+/// One of a fixed set of strings. Part of `IntrospectTokenResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntrospectTokenResponseTokenType {
@@ -7750,12 +7750,12 @@ impl std::str::FromStr for IntrospectTokenResponseTokenType {
     }
 }
 
-/// The `ListResourceCustomer` type of the Polar API.
+/// An object. Returned by `customers().list()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomer {
-    /// The `items` property.
+    /// A list of `Customer` values.
     pub items: Vec<Customer>,
-    /// The `pagination` property.
+    /// A `Pagination`.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7770,12 +7770,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ListResourceCustomerMeter` type of the Polar API.
+/// An object. Returned by `customer_meters().list()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerMeter {
-    /// The `items` property.
+    /// A list of `CustomerMeter` values.
     pub items: Vec<CustomerMeter>,
-    /// The `pagination` property.
+    /// A `Pagination`.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7790,12 +7790,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ListResourceOrder` type of the Polar API.
+/// An object. Returned by `orders().list()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceOrder {
-    /// The `items` property.
+    /// A list of `Order` values.
     pub items: Vec<Order>,
-    /// The `pagination` property.
+    /// A `Pagination`.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7810,12 +7810,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ListResourcePaymentMethod` type of the Polar API.
+/// An object. Returned by `customers().list_payment_methods()`, `customers().list_payment_methods_external()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourcePaymentMethod {
-    /// The `items` property.
+    /// A list of `PaymentMethod` values.
     pub items: Vec<PaymentMethod>,
-    /// The `pagination` property.
+    /// A `Pagination`.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7830,26 +7830,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `Member` type of the Polar API.
+/// An object. Returned by `customers().members().create()`, `customers().members().create_external()`, `customers().members().get()` and 3 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Member {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `customer_id` property.
+    /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// The `email` property.
+    /// Text.
     pub email: String,
-    /// The `name` property.
+    /// Text; may be `null`.
     pub name: Option<String>,
-    /// The `external_id` property.
+    /// Text; may be `null`.
     pub external_id: Option<String>,
-    /// The `role` property.
+    /// A `MemberRole`.
     pub role: MemberRole,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7870,25 +7870,25 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `MemberCreateFromCustomer` type of the Polar API.
+/// An object. Sent by `customers().members().create()`, `customers().members().create_external()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCreateFromCustomer {
-    /// The `email` property.
+    /// Text.
     pub email: String,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `role` property.
+    /// A `MemberCreateFromCustomerRole`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<MemberCreateFromCustomerRole>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -7953,7 +7953,7 @@ impl MemberCreateFromCustomer {
     }
 }
 
-/// The `MemberCreateFromCustomerRole` type of the Polar API.
+/// One of a fixed set of strings. Part of `MemberCreateFromCustomer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberCreateFromCustomerRole {
@@ -8023,19 +8023,19 @@ impl std::str::FromStr for MemberCreateFromCustomerRole {
     }
 }
 
-/// The `MemberOwnerCreate` type of the Polar API.
+/// An object. Part of `CustomerIndividualCreate`, `CustomerTeamCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberOwnerCreate {
-    /// The `email` property.
+    /// Text.
     pub email: String,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -8095,7 +8095,7 @@ impl MemberOwnerCreate {
     }
 }
 
-/// The `MemberRole` type of the Polar API.
+/// One of a fixed set of strings. Sent by `members().list()`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberRole {
@@ -8173,23 +8173,23 @@ impl std::str::FromStr for MemberRole {
     }
 }
 
-/// The `MemberUpdate` type of the Polar API.
+/// An object. Sent by `customers().members().update()`, `customers().members().update_external()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberUpdate {
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `email` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `role` property.
+    /// A `MemberRole`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -8269,13 +8269,13 @@ impl MemberUpdate {
     }
 }
 
-/// The `MetadataOutputType` type of the Polar API.
+/// A map from keys to `MetadataOutputTypeValue` values. Part of `BenefitCustom`, `BenefitDiscord`, `BenefitDownloadables` and 39 more.
 pub type MetadataOutputType = std::collections::BTreeMap<
     String,
     MetadataOutputTypeValue,
 >;
 
-/// The `MetadataOutputTypeValue` type of the Polar API.
+/// One of several shapes. Part of `MetadataOutputType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -8322,7 +8322,7 @@ impl<'de> serde::Deserialize<'de> for MetadataOutputTypeValue {
     }
 }
 
-/// The `MetadataQueryValue` type of the Polar API.
+/// One of several shapes. Sent by `benefits().list()`, `customers().list()`, `events().list()` and 5 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -8415,10 +8415,10 @@ impl From<Vec<bool>> for MetadataQueryValue {
     }
 }
 
-/// The `Meter` type of the Polar API.
+/// An object. Returned by `meters().create()`, `meters().get()`, `meters().update()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meter {
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
     /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
@@ -8548,7 +8548,7 @@ impl<'de> serde::Deserialize<'de> for MeterAggregation {
     }
 }
 
-/// The `MeterUnit` type of the Polar API.
+/// One of a fixed set of strings. Part of `Meter`, `MeterCreate`, `MeterUpdate` and 1 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MeterUnit {
@@ -8622,12 +8622,12 @@ impl std::str::FromStr for MeterUnit {
     }
 }
 
-/// The `MissingInvoiceBillingDetails` type of the Polar API.
+/// An object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MissingInvoiceBillingDetails {
-    /// The `error` property.
+    /// A `MissingInvoiceBillingDetailsError`.
     pub error: MissingInvoiceBillingDetailsError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -8642,7 +8642,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `MissingInvoiceBillingDetailsError` type of the Polar API.
+/// One of a fixed set of strings. Part of `MissingInvoiceBillingDetails`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum MissingInvoiceBillingDetailsError {
@@ -8709,12 +8709,12 @@ impl std::str::FromStr for MissingInvoiceBillingDetailsError {
     }
 }
 
-/// The `NotPermitted` type of the Polar API.
+/// An object. Part of `OrganizationsUpdateResponseV403`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotPermitted {
-    /// The `error` property.
+    /// A `NotPermittedError`.
     pub error: NotPermittedError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -8729,7 +8729,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `NotPermittedError` type of the Polar API.
+/// One of a fixed set of strings. Part of `NotPermitted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum NotPermittedError {
@@ -8796,53 +8796,53 @@ impl std::str::FromStr for NotPermittedError {
     }
 }
 
-/// The `OAuth2ClientConfiguration` type of the Polar API.
+/// An object. Sent by `oauth2().clients().create()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth2ClientConfiguration {
-    /// The `redirect_uris` property.
+    /// A list of text.
     pub redirect_uris: Vec<String>,
-    /// The `token_endpoint_auth_method` property.
+    /// An `OAuth2ClientConfigurationTokenEndpointAuthMethod`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationTokenEndpointAuthMethod,
     >,
-    /// The `grant_types` property.
+    /// A list of `OAuth2ClientConfigurationGrantTypesItem` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<OAuth2ClientConfigurationGrantTypesItem>>,
-    /// The `response_types` property.
+    /// A list of `OAuth2ClientConfigurationResponseTypesItem` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
-    /// The `scope` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// The `client_name` property.
+    /// Text.
     pub client_name: String,
-    /// The `client_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub client_uri: Option<Option<String>>,
-    /// The `logo_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub logo_uri: Option<Option<String>>,
-    /// The `tos_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tos_uri: Option<Option<String>>,
-    /// The `policy_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub policy_uri: Option<Option<String>>,
-    /// The `default_sub_type` property.
+    /// A `SubType`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<SubType>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -8985,7 +8985,7 @@ impl OAuth2ClientConfiguration {
     }
 }
 
-/// The `OAuth2ClientConfigurationGrantTypesItem` type of the Polar API.
+/// One of a fixed set of strings. Part of `OAuth2ClientConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationGrantTypesItem {
@@ -9055,7 +9055,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationGrantTypesItem {
     }
 }
 
-/// The `OAuth2ClientConfigurationResponseTypesItem` type of the Polar API.
+/// One of a fixed set of strings. Part of `OAuth2ClientConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationResponseTypesItem {
@@ -9122,7 +9122,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationResponseTypesItem {
     }
 }
 
-/// The `OAuth2ClientConfigurationTokenEndpointAuthMethod` type of the Polar API.
+/// One of a fixed set of strings. Part of `OAuth2ClientConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationTokenEndpointAuthMethod {
@@ -9200,56 +9200,56 @@ impl std::str::FromStr for OAuth2ClientConfigurationTokenEndpointAuthMethod {
     }
 }
 
-/// The `OAuth2ClientConfigurationUpdate` type of the Polar API.
+/// An object. Sent by `oauth2().clients().update()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth2ClientConfigurationUpdate {
-    /// The `redirect_uris` property.
+    /// A list of text.
     pub redirect_uris: Vec<String>,
-    /// The `token_endpoint_auth_method` property.
+    /// An `OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
     >,
-    /// The `grant_types` property.
+    /// A list of `OAuth2ClientConfigurationUpdateGrantTypesItem` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
-    /// The `response_types` property.
+    /// A list of `OAuth2ClientConfigurationUpdateResponseTypesItem` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
-    /// The `scope` property.
+    /// Text; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// The `client_name` property.
+    /// Text.
     pub client_name: String,
-    /// The `client_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub client_uri: Option<Option<String>>,
-    /// The `logo_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub logo_uri: Option<Option<String>>,
-    /// The `tos_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tos_uri: Option<Option<String>>,
-    /// The `policy_uri` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub policy_uri: Option<Option<String>>,
-    /// The `default_sub_type` property.
+    /// A `SubType`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<SubType>,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -9394,7 +9394,7 @@ impl OAuth2ClientConfigurationUpdate {
     }
 }
 
-/// The `OAuth2ClientConfigurationUpdateGrantTypesItem` type of the Polar API.
+/// One of a fixed set of strings. Part of `OAuth2ClientConfigurationUpdate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationUpdateGrantTypesItem {
@@ -9464,7 +9464,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationUpdateGrantTypesItem {
     }
 }
 
-/// The `OAuth2ClientConfigurationUpdateResponseTypesItem` type of the Polar API.
+/// One of a fixed set of strings. Part of `OAuth2ClientConfigurationUpdate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationUpdateResponseTypesItem {
@@ -9531,7 +9531,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationUpdateResponseTypesItem {
     }
 }
 
-/// The `OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod` type of the Polar API.
+/// One of a fixed set of strings. Part of `OAuth2ClientConfigurationUpdate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
@@ -9611,26 +9611,26 @@ impl std::str::FromStr for OAuth2ClientConfigurationUpdateTokenEndpointAuthMetho
     }
 }
 
-/// The `OAuth2ClientPublic` type of the Polar API.
+/// An object. Part of `AuthorizeResponseOrganization`, `AuthorizeResponseUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OAuth2ClientPublic {
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
-    /// The `client_name` property.
+    /// Text; may be `null`.
     pub client_name: Option<String>,
-    /// The `client_uri` property.
+    /// Text; may be `null`.
     pub client_uri: Option<String>,
-    /// The `logo_uri` property.
+    /// Text; may be `null`.
     pub logo_uri: Option<String>,
-    /// The `tos_uri` property.
+    /// Text; may be `null`.
     pub tos_uri: Option<String>,
-    /// The `policy_uri` property.
+    /// Text; may be `null`.
     pub policy_uri: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -9651,7 +9651,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `Oauth2AuthorizeResponse` type of the Polar API.
+/// One of several objects, told apart by their `sub_type` field. Returned by `oauth2().authorize()`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Oauth2AuthorizeResponse {
@@ -9705,7 +9705,7 @@ impl<'de> serde::Deserialize<'de> for Oauth2AuthorizeResponse {
     }
 }
 
-/// The `Oauth2RequestTokenBody` type of the Polar API.
+/// One of several shapes. Sent by `oauth2().request_token()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -9759,7 +9759,7 @@ impl From<WebTokenRequest> for Oauth2RequestTokenBody {
     }
 }
 
-/// The `Oauth2UserinfoResponse` type of the Polar API.
+/// One of several shapes. Returned by `oauth2().userinfo()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -9792,12 +9792,12 @@ impl<'de> serde::Deserialize<'de> for Oauth2UserinfoResponse {
     }
 }
 
-/// The `OffSessionChargesNotEnabled` type of the Polar API.
+/// An object. Part of `OrdersFinalizeResponseV403`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OffSessionChargesNotEnabled {
-    /// The `error` property.
+    /// An `OffSessionChargesNotEnabledError`.
     pub error: OffSessionChargesNotEnabledError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -9812,7 +9812,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OffSessionChargesNotEnabledError` type of the Polar API.
+/// One of a fixed set of strings. Part of `OffSessionChargesNotEnabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OffSessionChargesNotEnabledError {
@@ -9879,101 +9879,101 @@ impl std::str::FromStr for OffSessionChargesNotEnabledError {
     }
 }
 
-/// The `Order` type of the Polar API.
+/// An object. Returned by `orders().create()`, `orders().finalize()`, `orders().get()` and 1 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Order {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `status` property.
+    /// An `OrderStatus`.
     pub status: OrderStatus,
-    /// The `paid` property.
+    /// Yes or no.
     pub paid: bool,
-    /// The `subtotal_amount` property.
+    /// A whole number.
     pub subtotal_amount: crate::Integer,
-    /// The `discount_amount` property.
+    /// A whole number.
     pub discount_amount: crate::Integer,
-    /// The `net_amount` property.
+    /// A whole number.
     pub net_amount: crate::Integer,
-    /// The `tax_amount` property.
+    /// A whole number.
     pub tax_amount: crate::Integer,
-    /// The `total_amount` property.
+    /// A whole number.
     pub total_amount: crate::Integer,
-    /// The `applied_balance_amount` property.
+    /// A whole number.
     pub applied_balance_amount: crate::Integer,
-    /// The `due_amount` property.
+    /// A whole number.
     pub due_amount: crate::Integer,
-    /// The `refunded_amount` property.
+    /// A whole number.
     pub refunded_amount: crate::Integer,
-    /// The `refunded_tax_amount` property.
+    /// A whole number.
     pub refunded_tax_amount: crate::Integer,
-    /// The `currency` property.
+    /// Text.
     pub currency: String,
-    /// The `billing_reason` property.
+    /// An `OrderBillingReason`.
     pub billing_reason: OrderBillingReason,
-    /// The `billing_name` property.
+    /// Text; may be `null`.
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
-    /// The `invoice_number` property.
+    /// Text; may be `null`.
     pub invoice_number: Option<String>,
-    /// The `is_invoice_generated` property.
+    /// Yes or no.
     pub is_invoice_generated: bool,
-    /// The `receipt_number` property.
+    /// Text; may be `null`.
     pub receipt_number: Option<String>,
-    /// The `seats` property.
+    /// A whole number; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// The `customer_id` property.
+    /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// The `product_id` property.
+    /// A UUID; may be `null`.
     pub product_id: Option<uuid::Uuid>,
-    /// The `discount_id` property.
+    /// A UUID; may be `null`.
     pub discount_id: Option<uuid::Uuid>,
-    /// The `subscription_id` property.
+    /// A UUID; may be `null`.
     pub subscription_id: Option<uuid::Uuid>,
-    /// The `checkout_id` property.
+    /// A UUID; may be `null`.
     pub checkout_id: Option<uuid::Uuid>,
-    /// The `next_payment_attempt_at` property.
+    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub next_payment_attempt_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `custom_field_data` property.
+    /// A map from keys to `OrderCustomFieldDataValue` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
     >,
-    /// The `platform_fee_amount` property.
+    /// A whole number.
     pub platform_fee_amount: crate::Integer,
-    /// The `platform_fee_currency` property.
+    /// Text; may be `null`.
     pub platform_fee_currency: Option<String>,
-    /// The `customer` property.
+    /// An `OrderCustomer`.
     pub customer: OrderCustomer,
-    /// The `product` property.
+    /// An `OrderProduct`; may be `null`.
     pub product: Option<OrderProduct>,
-    /// The `discount` property.
+    /// An `OrderDiscount`; may be `null`.
     pub discount: Option<OrderDiscount>,
-    /// The `subscription` property.
+    /// An `OrderSubscription`; may be `null`.
     pub subscription: Option<OrderSubscription>,
-    /// The `items` property.
+    /// A list of `OrderItemSchema` values.
     pub items: Vec<OrderItemSchema>,
-    /// The `description` property.
+    /// Text.
     pub description: String,
-    /// The `refundable_amount` property.
+    /// A whole number.
     pub refundable_amount: crate::Integer,
-    /// The `refundable_tax_amount` property.
+    /// A whole number.
     pub refundable_tax_amount: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10026,7 +10026,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderBillingReason` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerOrder`, `Order`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderBillingReason {
@@ -10114,11 +10114,11 @@ impl std::str::FromStr for OrderBillingReason {
     }
 }
 
-/// The `OrderCreate` type of the Polar API.
+/// An object. Sent by `orders().create()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCreate {
-    /// The `custom_field_data` property.
+    /// A map from keys to `OrderCreateCustomFieldDataValue` values; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
@@ -10126,29 +10126,29 @@ pub struct OrderCreate {
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
-    /// The `organization_id` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// The `customer_id` property.
+    /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// The `product_id` property.
+    /// A UUID.
     pub product_id: uuid::Uuid,
-    /// The `currency` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub currency: Option<Option<String>>,
-    /// The `amount` property.
+    /// A whole number; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<crate::Integer>>,
-    /// The `description` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -10269,7 +10269,7 @@ impl OrderCreate {
     }
 }
 
-/// The `OrderCreateCustomFieldDataValue` type of the Polar API.
+/// One of several shapes. Part of `OrderCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -10344,7 +10344,7 @@ impl From<chrono::DateTime<chrono::Utc>> for OrderCreateCustomFieldDataValue {
     }
 }
 
-/// The `OrderCreateMetadataValue` type of the Polar API.
+/// One of several shapes. Part of `OrderCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -10427,7 +10427,7 @@ impl From<bool> for OrderCreateMetadataValue {
     }
 }
 
-/// The `OrderCustomFieldDataValue` type of the Polar API.
+/// One of several shapes. Part of `Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -10466,64 +10466,64 @@ impl<'de> serde::Deserialize<'de> for OrderCustomFieldDataValue {
     }
 }
 
-/// The `OrderCustomer` type of the Polar API.
+/// An object. Part of `Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderCustomer {
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `external_id` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `email` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `email_verified` property.
+    /// Yes or no.
     pub email_verified: bool,
-    /// The `type` property.
+    /// A `CustomerType`.
     pub r#type: CustomerType,
-    /// The `name` property.
+    /// Text; may be `null`.
     pub name: Option<String>,
-    /// The `billing_name` property.
+    /// Text; may be `null`.
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
-    /// The `tax_id` property.
+    /// A list of 2 values in fixed positions; may be `null`.
     pub tax_id: Option<(String, TaxIdFormat)>,
-    /// The `locale` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// The `default_payment_method_id` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// The `deleted_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `first_user_event_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `avatar_url` property.
+    /// Text; may be `null`.
     pub avatar_url: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10554,7 +10554,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderDiscount` type of the Polar API.
+/// One of several shapes. Part of `Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -10597,7 +10597,7 @@ impl<'de> serde::Deserialize<'de> for OrderDiscount {
     }
 }
 
-/// The `OrderExportColumn` type of the Polar API.
+/// One of a fixed set of strings. Part of `ColumnsFilter`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderExportColumn {
@@ -10740,11 +10740,11 @@ impl std::str::FromStr for OrderExportColumn {
     }
 }
 
-/// The `OrderFinalize` type of the Polar API.
+/// An object. Sent by `orders().finalize()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderFinalize {
-    /// The `payment_method_id` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -10792,10 +10792,10 @@ impl OrderFinalize {
     }
 }
 
-/// The `OrderInvoice` type of the Polar API.
+/// An object. Returned by `orders().invoice()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderInvoice {
-    /// The `url` property.
+    /// Text.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10809,26 +10809,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderItemSchema` type of the Polar API.
+/// An object. Part of `CustomerOrder`, `Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderItemSchema {
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `label` property.
+    /// Text.
     pub label: String,
-    /// The `amount` property.
+    /// A whole number.
     pub amount: crate::Integer,
-    /// The `tax_amount` property.
+    /// A whole number.
     pub tax_amount: crate::Integer,
-    /// The `proration` property.
+    /// Yes or no.
     pub proration: bool,
-    /// The `product_price_id` property.
+    /// A UUID; may be `null`.
     pub product_price_id: Option<uuid::Uuid>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10849,12 +10849,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderNotDraft` type of the Polar API.
+/// An object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderNotDraft {
-    /// The `error` property.
+    /// An `OrderNotDraftError`.
     pub error: OrderNotDraftError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10869,7 +10869,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderNotDraftError` type of the Polar API.
+/// One of a fixed set of strings. Part of `OrderNotDraft`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderNotDraftError {
@@ -10936,12 +10936,12 @@ impl std::str::FromStr for OrderNotDraftError {
     }
 }
 
-/// The `OrderNotEligibleForInvoice` type of the Polar API.
+/// An object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderNotEligibleForInvoice {
-    /// The `error` property.
+    /// An `OrderNotEligibleForInvoiceError`.
     pub error: OrderNotEligibleForInvoiceError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10956,7 +10956,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderNotEligibleForInvoiceError` type of the Polar API.
+/// One of a fixed set of strings. Part of `OrderNotEligibleForInvoice`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderNotEligibleForInvoiceError {
@@ -11023,42 +11023,42 @@ impl std::str::FromStr for OrderNotEligibleForInvoiceError {
     }
 }
 
-/// The `OrderProduct` type of the Polar API.
+/// An object. Part of `Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderProduct {
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_interval` property.
+    /// A `TrialInterval`; may be `null`.
     pub trial_interval: Option<TrialInterval>,
-    /// The `trial_interval_count` property.
+    /// A whole number; may be `null`.
     pub trial_interval_count: Option<crate::Integer>,
-    /// The `name` property.
+    /// Text.
     pub name: String,
-    /// The `description` property.
+    /// Text; may be `null`.
     pub description: Option<String>,
-    /// The `visibility` property.
+    /// A `ProductVisibility`.
     pub visibility: ProductVisibility,
-    /// The `recurring_interval` property.
+    /// A `RecurringInterval`; may be `null`.
     pub recurring_interval: Option<RecurringInterval>,
-    /// The `recurring_interval_count` property.
+    /// A whole number; may be `null`.
     pub recurring_interval_count: Option<crate::Integer>,
-    /// The `meter_interval` property.
+    /// A `RecurringInterval`; may be `null`.
     pub meter_interval: Option<RecurringInterval>,
-    /// The `meter_interval_count` property.
+    /// A whole number; may be `null`.
     pub meter_interval_count: Option<crate::Integer>,
-    /// The `is_recurring` property.
+    /// Yes or no.
     pub is_recurring: bool,
-    /// The `is_archived` property.
+    /// Yes or no.
     pub is_archived: bool,
-    /// The `organization_id` property.
+    /// A UUID.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11087,10 +11087,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderReceipt` type of the Polar API.
+/// An object. Returned by `orders().receipt()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderReceipt {
-    /// The `url` property.
+    /// Text.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11104,7 +11104,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderSortProperty` type of the Polar API.
+/// One of a fixed set of strings. Sent by `orders().list()`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderSortProperty {
@@ -11257,7 +11257,7 @@ impl std::str::FromStr for OrderSortProperty {
     }
 }
 
-/// The `OrderStatus` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerOrder`, `Order`, `StatusFilter4`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -11350,92 +11350,92 @@ impl std::str::FromStr for OrderStatus {
     }
 }
 
-/// The `OrderSubscription` type of the Polar API.
+/// An object. Part of `Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderSubscription {
-    /// The `metadata` property.
+    /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// The `created_at` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: uuid::Uuid,
-    /// The `amount` property.
+    /// A whole number.
     pub amount: crate::Integer,
-    /// The `currency` property.
+    /// Text.
     pub currency: String,
-    /// The `recurring_interval` property.
+    /// A `RecurringInterval`.
     pub recurring_interval: RecurringInterval,
-    /// The `recurring_interval_count` property.
+    /// A whole number.
     pub recurring_interval_count: crate::Integer,
-    /// The `status` property.
+    /// A `SubscriptionStatus`.
     pub status: SubscriptionStatus,
-    /// The `current_period_start` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_start: chrono::DateTime<chrono::Utc>,
-    /// The `current_period_end` property.
+    /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// The `current_meter_period_start` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `current_meter_period_end` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_start` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_end` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `cancel_at_period_end` property.
+    /// Yes or no.
     pub cancel_at_period_end: bool,
-    /// The `canceled_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `started_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ended_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `past_due_at` property.
+    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// The `pause_at_period_end` property.
+    /// Yes or no.
     pub pause_at_period_end: bool,
-    /// The `paused_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `resumes_at` property.
+    /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `customer_id` property.
+    /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// The `product_id` property.
+    /// A UUID.
     pub product_id: uuid::Uuid,
-    /// The `discount_id` property.
+    /// A UUID; may be `null`.
     pub discount_id: Option<uuid::Uuid>,
-    /// The `checkout_id` property.
+    /// A UUID; may be `null`.
     pub checkout_id: Option<uuid::Uuid>,
-    /// The `seats` property.
+    /// A whole number; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// The `customer_cancellation_reason` property.
+    /// A `CustomerCancellationReason`; may be `null`.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
-    /// The `customer_cancellation_comment` property.
+    /// Text; may be `null`.
     pub customer_cancellation_comment: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11479,17 +11479,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderUpdate` type of the Polar API.
+/// An object. Sent by `orders().update()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderUpdate {
-    /// The `billing_name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// An `AddressInput`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -11553,7 +11553,7 @@ impl OrderUpdate {
     }
 }
 
-/// The `OrdersFinalizeResponseV402` type of the Polar API.
+/// One of several shapes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11588,7 +11588,7 @@ impl<'de> serde::Deserialize<'de> for OrdersFinalizeResponseV402 {
     }
 }
 
-/// The `OrdersFinalizeResponseV403` type of the Polar API.
+/// One of several shapes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11624,12 +11624,12 @@ impl<'de> serde::Deserialize<'de> for OrdersFinalizeResponseV403 {
     }
 }
 
-/// The `OrganizationNotReadyForPayments` type of the Polar API.
+/// An object. Part of `OrdersFinalizeResponseV403`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationNotReadyForPayments {
-    /// The `error` property.
+    /// An `OrganizationNotReadyForPaymentsError`.
     pub error: OrganizationNotReadyForPaymentsError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11644,7 +11644,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrganizationNotReadyForPaymentsError` type of the Polar API.
+/// One of a fixed set of strings. Part of `OrganizationNotReadyForPayments`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrganizationNotReadyForPaymentsError {
@@ -11713,12 +11713,12 @@ impl std::str::FromStr for OrganizationNotReadyForPaymentsError {
     }
 }
 
-/// The `Pagination` type of the Polar API.
+/// An object. Part of `ListResource`, `ListResourceBenefit`, `ListResourceBenefitDownloadableFile` and 50 more.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pagination {
-    /// The `total_count` property.
+    /// A whole number.
     pub total_count: crate::Integer,
-    /// The `max_page` property.
+    /// A whole number.
     pub max_page: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11733,12 +11733,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `PaymentActionRequired` type of the Polar API.
+/// An object. Part of `OrdersFinalizeResponseV402`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentActionRequired {
-    /// The `error` property.
+    /// A `PaymentActionRequiredError`.
     pub error: PaymentActionRequiredError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11753,7 +11753,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `PaymentActionRequiredError` type of the Polar API.
+/// One of a fixed set of strings. Part of `PaymentActionRequired`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum PaymentActionRequiredError {
@@ -11820,12 +11820,12 @@ impl std::str::FromStr for PaymentActionRequiredError {
     }
 }
 
-/// The `PaymentFailed` type of the Polar API.
+/// An object. Part of `OrdersFinalizeResponseV402`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentFailed {
-    /// The `error` property.
+    /// A `PaymentFailedError`.
     pub error: PaymentFailedError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11840,7 +11840,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `PaymentFailedError` type of the Polar API.
+/// One of a fixed set of strings. Part of `PaymentFailed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum PaymentFailedError {
@@ -11907,7 +11907,7 @@ impl std::str::FromStr for PaymentFailedError {
     }
 }
 
-/// The `PaymentMethod` type of the Polar API.
+/// One of several shapes. Part of `ListResourcePaymentMethod`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11940,18 +11940,18 @@ impl<'de> serde::Deserialize<'de> for PaymentMethod {
     }
 }
 
-/// The `PaymentMethodCardMetadata` type of the Polar API.
+/// An object. Part of `CustomerPaymentMethodCard`, `PaymentMethodCard`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethodCardMetadata {
-    /// The `brand` property.
+    /// Text.
     pub brand: String,
-    /// The `last4` property.
+    /// Text.
     pub last4: String,
-    /// The `exp_month` property.
+    /// A whole number.
     pub exp_month: crate::Integer,
-    /// The `exp_year` property.
+    /// A whole number.
     pub exp_year: crate::Integer,
-    /// The `wallet` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -11973,7 +11973,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `PaymentProcessor` type of the Polar API.
+/// One of a fixed set of strings. Part of `CardPayment`, `Checkout`, `CheckoutLink` and 8 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum PaymentProcessor {
@@ -12040,7 +12040,7 @@ impl std::str::FromStr for PaymentProcessor {
     }
 }
 
-/// The `ProductBillingType` type of the Polar API.
+/// One of a fixed set of strings. Part of `BillingTypeFilter`, `ProductBillingTypeFilter`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductBillingType {
@@ -12110,7 +12110,7 @@ impl std::str::FromStr for ProductBillingType {
     }
 }
 
-/// The `ProductVisibility` type of the Polar API.
+/// One of a fixed set of strings. Sent by `products().list()`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductVisibility {
@@ -12184,13 +12184,13 @@ impl std::str::FromStr for ProductVisibility {
     }
 }
 
-/// The `PropertyAggregation` type of the Polar API.
+/// An object. Part of `MeterAggregation`, `MeterCreateAggregation`, `MeterUpdateAggregation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PropertyAggregation {
-    /// The `func` property.
+    /// A `PropertyAggregationFunc`.
     pub func: PropertyAggregationFunc,
-    /// The `property` property.
+    /// Text.
     pub property: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12219,7 +12219,7 @@ impl PropertyAggregation {
     }
 }
 
-/// The `PropertyAggregationFunc` type of the Polar API.
+/// One of a fixed set of strings. Part of `PropertyAggregation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PropertyAggregationFunc {
@@ -12297,7 +12297,7 @@ impl std::str::FromStr for PropertyAggregationFunc {
     }
 }
 
-/// The `RecurringInterval` type of the Polar API.
+/// One of a fixed set of strings. Part of `CheckoutLinkProduct`, `CheckoutProduct`, `CustomerOrderProduct` and 15 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecurringInterval {
@@ -12375,17 +12375,17 @@ impl std::str::FromStr for RecurringInterval {
     }
 }
 
-/// The `RefreshTokenRequest` type of the Polar API.
+/// An object. Part of `Oauth2RequestTokenBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefreshTokenRequest {
-    /// The `grant_type` property.
+    /// A `RefreshTokenRequestGrantType`.
     pub grant_type: RefreshTokenRequestGrantType,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Text.
     pub client_secret: String,
-    /// The `refresh_token` property.
+    /// Text.
     pub refresh_token: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12419,7 +12419,7 @@ impl RefreshTokenRequest {
     }
 }
 
-/// The `RefreshTokenRequestGrantType` type of the Polar API.
+/// One of a fixed set of strings. Part of `RefreshTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum RefreshTokenRequestGrantType {
@@ -12486,12 +12486,12 @@ impl std::str::FromStr for RefreshTokenRequestGrantType {
     }
 }
 
-/// The `ResourceNotFound` type of the Polar API.
+/// An object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceNotFound {
-    /// The `error` property.
+    /// A `ResourceNotFoundError`.
     pub error: ResourceNotFoundError,
-    /// The `detail` property.
+    /// Text.
     pub detail: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12506,7 +12506,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ResourceNotFoundError` type of the Polar API.
+/// One of a fixed set of strings. Part of `ResourceNotFound`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum ResourceNotFoundError {
@@ -12573,21 +12573,21 @@ impl std::str::FromStr for ResourceNotFoundError {
     }
 }
 
-/// The `RevokeTokenRequest` type of the Polar API.
+/// An object. Sent by `oauth2().revoke_token()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeTokenRequest {
-    /// The `token` property.
+    /// Text.
     pub token: String,
-    /// The `token_type_hint` property.
+    /// A `RevokeTokenRequestTokenTypeHint`; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub token_type_hint: Option<Option<RevokeTokenRequestTokenTypeHint>>,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Text.
     pub client_secret: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12638,7 +12638,7 @@ impl RevokeTokenRequest {
     }
 }
 
-/// The `RevokeTokenRequestTokenTypeHint` type of the Polar API.
+/// One of a fixed set of strings. Part of `RevokeTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RevokeTokenRequestTokenTypeHint {
@@ -12708,10 +12708,10 @@ impl std::str::FromStr for RevokeTokenRequestTokenTypeHint {
     }
 }
 
-/// The `RevokeTokenResponse` type of the Polar API.
+/// A map from keys to any JSON value. Returned by `oauth2().revoke_token()`.
 pub type RevokeTokenResponse = serde_json::Map<String, serde_json::Value>;
 
-/// The `Scope` type of the Polar API.
+/// One of a fixed set of strings. Part of `AuthorizeResponseOrganization`, `AuthorizeResponseUser`, `OrganizationAccessToken` and 2 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Scope {
@@ -13091,7 +13091,7 @@ impl std::str::FromStr for Scope {
     }
 }
 
-/// The `SubType` type of the Polar API.
+/// One of a fixed set of strings. Part of `IntrospectTokenResponse`, `OAuth2Client`, `OAuth2ClientConfiguration` and 1 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubType {
@@ -13161,7 +13161,7 @@ impl std::str::FromStr for SubType {
     }
 }
 
-/// The `SubscriptionStatus` type of the Polar API.
+/// One of a fixed set of strings. Part of `CustomerOrderSubscription`, `CustomerSubscription`, `OrderSubscription` and 2 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionStatus {
@@ -13707,24 +13707,24 @@ impl std::str::FromStr for TaxIdFormat {
     }
 }
 
-/// The `TokenResponse` type of the Polar API.
+/// An object. Returned by `oauth2().request_token()`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TokenResponse {
-    /// The `access_token` property.
+    /// Text.
     pub access_token: String,
-    /// The `token_type` property.
+    /// A `TokenResponseTokenType`.
     pub token_type: TokenResponseTokenType,
-    /// The `expires_in` property.
+    /// A whole number.
     pub expires_in: crate::Integer,
-    /// The `refresh_token` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub refresh_token: Option<Option<String>>,
-    /// The `scope` property.
+    /// Text.
     pub scope: String,
-    /// The `id_token` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -13747,7 +13747,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `TokenResponseTokenType` type of the Polar API.
+/// One of a fixed set of strings. Part of `TokenResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum TokenResponseTokenType {
@@ -13814,7 +13814,7 @@ impl std::str::FromStr for TokenResponseTokenType {
     }
 }
 
-/// The `TrialInterval` type of the Polar API.
+/// One of a fixed set of strings. Part of `Checkout`, `CheckoutLink`, `CheckoutLinkCreateProduct` and 19 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TrialInterval {
@@ -13892,14 +13892,14 @@ impl std::str::FromStr for TrialInterval {
     }
 }
 
-/// The `UniqueAggregation` type of the Polar API.
+/// An object. Part of `MeterAggregation`, `MeterCreateAggregation`, `MeterUpdateAggregation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UniqueAggregation {
-    /// The `func` property.
+    /// An `UniqueAggregationFunc`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<UniqueAggregationFunc>,
-    /// The `property` property.
+    /// Text.
     pub property: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -13925,7 +13925,7 @@ impl UniqueAggregation {
     }
 }
 
-/// The `UniqueAggregationFunc` type of the Polar API.
+/// One of a fixed set of strings. Part of `UniqueAggregation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum UniqueAggregationFunc {
@@ -13992,12 +13992,12 @@ impl std::str::FromStr for UniqueAggregationFunc {
     }
 }
 
-/// The `UserInfoOrganization` type of the Polar API.
+/// An object. Part of `Oauth2UserinfoResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoOrganization {
-    /// The `sub` property.
+    /// Text.
     pub sub: String,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -14016,24 +14016,24 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `UserInfoUser` type of the Polar API.
+/// An object. Part of `Oauth2UserinfoResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoUser {
-    /// The `sub` property.
+    /// Text.
     pub sub: String,
-    /// The `name` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `email` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `email_verified` property.
+    /// Yes or no; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -14054,19 +14054,19 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ValidationError` type of the Polar API.
+/// An object. Part of `HttpValidationError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ValidationError {
-    /// The `loc` property.
+    /// A list of `ValidationErrorLocItem` values.
     pub loc: Vec<ValidationErrorLocItem>,
-    /// The `msg` property.
+    /// Text.
     pub msg: String,
-    /// The `type` property.
+    /// Text.
     pub r#type: String,
-    /// The `input` property.
+    /// Any JSON value; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
-    /// The `ctx` property.
+    /// A map from keys to any JSON value; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -14085,7 +14085,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ValidationErrorLocItem` type of the Polar API.
+/// One of several shapes. Part of `ValidationError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -14120,28 +14120,28 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
     }
 }
 
-/// The `WebTokenRequest` type of the Polar API.
+/// An object. Part of `Oauth2RequestTokenBody`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebTokenRequest {
-    /// The `grant_type` property.
+    /// A `WebTokenRequestGrantType`.
     pub grant_type: WebTokenRequestGrantType,
-    /// The `client_id` property.
+    /// Text.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Text.
     pub client_secret: String,
-    /// The `session_token` property.
+    /// Text.
     pub session_token: String,
-    /// The `sub_type` property.
+    /// A `WebTokenRequestSubType`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<WebTokenRequestSubType>,
-    /// The `sub` property.
+    /// A UUID; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub sub: Option<Option<uuid::Uuid>>,
-    /// The `scope` property.
+    /// Text; may be absent or `null`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -14219,7 +14219,7 @@ impl WebTokenRequest {
     }
 }
 
-/// The `WebTokenRequestGrantType` type of the Polar API.
+/// One of a fixed set of strings. Part of `WebTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum WebTokenRequestGrantType {
@@ -14286,7 +14286,7 @@ impl std::str::FromStr for WebTokenRequestGrantType {
     }
 }
 
-/// The `WebTokenRequestSubType` type of the Polar API.
+/// One of a fixed set of strings. Part of `WebTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebTokenRequestSubType {
