@@ -145,9 +145,24 @@ pub struct PolarBuilder {
     default_headers: Vec<(String, String)>,
     max_response_size: Option<u64>,
     max_concurrent_requests: Option<usize>,
+    /// Set by [`PolarBuilder::without_token`]: building without any token is intended.
+    tokenless: bool,
 }
 
 impl PolarBuilder {
+    /// Builds a client that carries no token, for the operations that need none: license
+    /// key validation and activation from a customer's machine, the checkout page's client
+    /// calls, the OAuth2 token endpoints. Ship this in software you distribute instead of an
+    /// organization token, which must never leave your servers. Any other operation is sent
+    /// without `Authorization` and refused by the server (`401`).
+    ///
+    /// Without this, [`build`](Self::build) refuses a builder with no token, so that a
+    /// forgotten token is found at start-up rather than at the first call.
+    pub fn without_token(mut self) -> Self {
+        self.tokenless = true;
+        self
+    }
+
     /// An organization access token (or a personal access token), for the operations an
     /// organization performs: almost all of them. Sent as `Authorization: Bearer <token>`.
     ///
@@ -258,13 +273,14 @@ impl PolarBuilder {
     }
 
     fn build_inner(self) -> Result<Polar, ConfigError> {
-        if self.access_token.is_none()
+        if !self.tokenless
+            && self.access_token.is_none()
             && self.customer_session_token.is_none()
             && self.member_session_token.is_none()
         {
             return Err(ConfigError::new(
                 "a token is required (PolarBuilder::access_token, customer_session_token or \
-                 member_session_token)",
+                 member_session_token; or PolarBuilder::without_token for public operations only)",
             ));
         }
         let tokens = Tokens {
@@ -518,6 +534,12 @@ mod tests {
     fn builder_errors() {
         let err = Polar::builder().build().unwrap_err();
         assert!(matches!(err, Error::Config(_)), "{err}");
+        assert!(err.to_string().contains("without_token"), "{err}");
+        let public = Polar::builder().without_token().build().unwrap();
+        assert!(
+            format!("{public:?}").contains("access_token: None"),
+            "{public:?}"
+        );
         assert!(Polar::builder().access_token(" ").build().is_err());
         assert!(Polar::builder().access_token("a\nb").build().is_err());
         assert!(Polar::builder()

@@ -215,3 +215,28 @@ async fn an_organization_operation_sends_the_access_token() {
         Some(format!("Bearer {TOKEN}").as_str())
     );
 }
+
+#[tokio::test]
+async fn a_client_without_a_token_calls_public_operations() {
+    let server = TestServer::scripted(vec![validation_error(), validation_error()]).await;
+    let polar = polar_sdk::Polar::builder()
+        .without_token()
+        .server_url(server.url())
+        .retry(polar_sdk::RetryConfig::none())
+        .build()
+        .unwrap();
+    let body = AuthorizationCodeTokenRequest::new("client", "s3cret", "code", "https://a.test/cb");
+    let error = within(polar.oauth2().request_token(body).send())
+        .await
+        .unwrap_err();
+    // The token endpoint documents no error body: its 422 stays raw.
+    assert!(
+        matches!(&error, Error::Api(e) if e.status().as_u16() == 422),
+        "{error:?}"
+    );
+    // An operation that needs a token goes without one, and the server decides.
+    let _ = within(polar.customers().delete(uuid(1)).send()).await;
+    for request in server.requests() {
+        assert_eq!(request.header("authorization"), None, "{}", request.target);
+    }
+}

@@ -16,10 +16,32 @@ use crate::models;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
+    /// An object. Part of `CheckoutForbiddenError`.
+    AlreadyActiveSubscriptionError(models::AlreadyActiveSubscriptionError),
+    /// An object. Part of `CustomerPortalSubscriptionsUpdateResponseV403`, `SubscriptionsUpdateResponseV403`.
+    AlreadyCanceledSubscription(models::AlreadyCanceledSubscription),
     /// An object.
     AmbiguousExternalCustomerId(models::AmbiguousExternalCustomerId),
     /// An object.
+    CannotCreateOrganizationError(models::CannotCreateOrganizationError),
+    /// An object.
+    CustomerNotReady(models::CustomerNotReady),
+    /// An object. Part of `CheckoutForbiddenError`.
+    DiscountRedemptionLimitReached(models::DiscountRedemptionLimitReached),
+    /// An object. Part of `OrganizationsUpdateResponseV403`.
+    DisputeAutoAcceptNotEnabled(models::DisputeAutoAcceptNotEnabled),
+    /// An object.
+    DisputeNotOpenError(models::DisputeNotOpenError),
+    /// An object.
+    ExpiredCheckoutError(models::ExpiredCheckoutError),
+    /// An object. Part of `SubscriptionsUpdateResponseV403`.
+    InactiveSubscription(models::InactiveSubscription),
+    /// An object.
+    ManualRetryLimitExceeded(models::ManualRetryLimitExceeded),
+    /// An object.
     MissingInvoiceBillingDetails(models::MissingInvoiceBillingDetails),
+    /// An object. Part of `CheckoutForbiddenError`.
+    NotOpenCheckout(models::NotOpenCheckout),
     /// An object. Part of `OrganizationsUpdateResponseV403`.
     NotPermitted(models::NotPermitted),
     /// An object. Part of `OrdersFinalizeResponseV403`.
@@ -28,12 +50,72 @@ pub enum ErrorBody {
     OrderNotDraft(models::OrderNotDraft),
     /// An object.
     OrderNotEligibleForInvoice(models::OrderNotEligibleForInvoice),
+    /// An object.
+    OrderNotEligibleForRetry(models::OrderNotEligibleForRetry),
     /// An object. Part of `OrdersFinalizeResponseV403`.
     OrganizationNotReadyForPayments(models::OrganizationNotReadyForPayments),
+    /// An object. Part of `CustomerPortalSubscriptionsUpdateResponseV403`.
+    PauseResumeNotAllowed(models::PauseResumeNotAllowed),
     /// An object. Part of `OrdersFinalizeResponseV402`.
     PaymentActionRequired(models::PaymentActionRequired),
+    /// An object.
+    PaymentAlreadyInProgress(models::PaymentAlreadyInProgress),
+    /// An object.
+    PaymentError(models::PaymentError),
     /// An object. Part of `OrdersFinalizeResponseV402`.
     PaymentFailed(models::PaymentFailed),
+    /// An object.
+    PaymentMethodInUseByActiveSubscription(
+        models::PaymentMethodInUseByActiveSubscription,
+    ),
+    /// An object.
+    PaymentMethodRequired(models::PaymentMethodRequired),
+    /// An object.
+    PaymentMethodSetupFailed(models::PaymentMethodSetupFailed),
+    /// An object. Part of `CheckoutForbiddenError`.
+    PaymentNotReady(models::PaymentNotReady),
+    /// An object.
+    RefundedAlready(models::RefundedAlready),
+    /// An object.
+    SsoEnforcementRequiresConnection(models::SsoEnforcementRequiresConnection),
+    /// An object.
+    SubscriptionLocked(models::SubscriptionLocked),
+    /// An object. Part of `CheckoutForbiddenError`.
+    TrialAlreadyRedeemed(models::TrialAlreadyRedeemed),
+    /// An object.
+    Unauthorized(models::Unauthorized),
+}
+
+/// Decodes the body of a `AlreadyActiveSubscriptionError` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn already_active_subscription_error(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::AlreadyActiveSubscriptionError| {
+            !matches!(
+                value.error, models::AlreadyActiveSubscriptionErrorError::Unknown(_)
+            )
+        },
+        ErrorBody::AlreadyActiveSubscriptionError,
+    )
+}
+
+/// Decodes the body of a `AlreadyCanceledSubscription` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn already_canceled_subscription(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::AlreadyCanceledSubscription| {
+            !matches!(value.error, models::AlreadyCanceledSubscriptionError::Unknown(_))
+        },
+        ErrorBody::AlreadyCanceledSubscription,
+    )
 }
 
 /// Decodes the body of a `AmbiguousExternalCustomerId` error into [`Error::Documented`](crate::Error::Documented).
@@ -51,6 +133,100 @@ pub(crate) fn ambiguous_external_customer_id(
     )
 }
 
+/// Decodes the body of a `CannotCreateOrganizationError` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn cannot_create_organization_error(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::CannotCreateOrganizationError| {
+            !matches!(
+                value.error, models::CannotCreateOrganizationErrorError::Unknown(_)
+            )
+        },
+        ErrorBody::CannotCreateOrganizationError,
+    )
+}
+
+/// Decodes the body of a `CustomerNotReady` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn customer_not_ready(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::CustomerNotReady| {
+            !matches!(value.error, models::CustomerNotReadyError::Unknown(_))
+        },
+        ErrorBody::CustomerNotReady,
+    )
+}
+
+/// Decodes the body of a `DiscountRedemptionLimitReached` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn discount_redemption_limit_reached(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::DiscountRedemptionLimitReached| {
+            !matches!(
+                value.error, models::DiscountRedemptionLimitReachedError::Unknown(_)
+            )
+        },
+        ErrorBody::DiscountRedemptionLimitReached,
+    )
+}
+
+/// Decodes the body of a `DisputeAutoAcceptNotEnabled` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn dispute_auto_accept_not_enabled(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::DisputeAutoAcceptNotEnabled| {
+            !matches!(value.error, models::DisputeAutoAcceptNotEnabledError::Unknown(_))
+        },
+        ErrorBody::DisputeAutoAcceptNotEnabled,
+    )
+}
+
+/// Decodes the body of a `DisputeNotOpenError` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn dispute_not_open_error(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::DisputeNotOpenError| {
+            !matches!(value.error, models::DisputeNotOpenErrorError::Unknown(_))
+        },
+        ErrorBody::DisputeNotOpenError,
+    )
+}
+
+/// Decodes the body of a `ExpiredCheckoutError` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn expired_checkout_error(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::ExpiredCheckoutError| {
+            !matches!(value.error, models::ExpiredCheckoutErrorError::Unknown(_))
+        },
+        ErrorBody::ExpiredCheckoutError,
+    )
+}
+
 /// Decodes the body of a `HttpValidationError` error into [`Error::HttpValidation`](crate::Error::HttpValidation).
 pub(crate) fn http_validation_error(
     _status: reqwest::StatusCode,
@@ -59,6 +235,36 @@ pub(crate) fn http_validation_error(
     crate::runtime::runtime_error::<
         models::HttpValidationError,
     >(body, |_: &models::HttpValidationError| true)
+}
+
+/// Decodes the body of a `InactiveSubscription` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn inactive_subscription(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::InactiveSubscription| {
+            !matches!(value.error, models::InactiveSubscriptionError::Unknown(_))
+        },
+        ErrorBody::InactiveSubscription,
+    )
+}
+
+/// Decodes the body of a `ManualRetryLimitExceeded` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn manual_retry_limit_exceeded(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::ManualRetryLimitExceeded| {
+            !matches!(value.error, models::ManualRetryLimitExceededError::Unknown(_))
+        },
+        ErrorBody::ManualRetryLimitExceeded,
+    )
 }
 
 /// Decodes the body of a `MissingInvoiceBillingDetails` error into [`Error::Documented`](crate::Error::Documented).
@@ -73,6 +279,21 @@ pub(crate) fn missing_invoice_billing_details(
             !matches!(value.error, models::MissingInvoiceBillingDetailsError::Unknown(_))
         },
         ErrorBody::MissingInvoiceBillingDetails,
+    )
+}
+
+/// Decodes the body of a `NotOpenCheckout` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn not_open_checkout(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::NotOpenCheckout| {
+            !matches!(value.error, models::NotOpenCheckoutError::Unknown(_))
+        },
+        ErrorBody::NotOpenCheckout,
     )
 }
 
@@ -136,6 +357,21 @@ pub(crate) fn order_not_eligible_for_invoice(
     )
 }
 
+/// Decodes the body of a `OrderNotEligibleForRetry` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn order_not_eligible_for_retry(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::OrderNotEligibleForRetry| {
+            !matches!(value.error, models::OrderNotEligibleForRetryError::Unknown(_))
+        },
+        ErrorBody::OrderNotEligibleForRetry,
+    )
+}
+
 /// Decodes the body of a `OrganizationNotReadyForPayments` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn organization_not_ready_for_payments(
     status: reqwest::StatusCode,
@@ -150,6 +386,21 @@ pub(crate) fn organization_not_ready_for_payments(
             )
         },
         ErrorBody::OrganizationNotReadyForPayments,
+    )
+}
+
+/// Decodes the body of a `PauseResumeNotAllowed` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn pause_resume_not_allowed(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PauseResumeNotAllowed| {
+            !matches!(value.error, models::PauseResumeNotAllowedError::Unknown(_))
+        },
+        ErrorBody::PauseResumeNotAllowed,
     )
 }
 
@@ -168,6 +419,36 @@ pub(crate) fn payment_action_required(
     )
 }
 
+/// Decodes the body of a `PaymentAlreadyInProgress` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_already_in_progress(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentAlreadyInProgress| {
+            !matches!(value.error, models::PaymentAlreadyInProgressError::Unknown(_))
+        },
+        ErrorBody::PaymentAlreadyInProgress,
+    )
+}
+
+/// Decodes the body of a `PaymentError` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_error(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentError| {
+            !matches!(value.error, models::PaymentErrorError::Unknown(_))
+        },
+        ErrorBody::PaymentError,
+    )
+}
+
 /// Decodes the body of a `PaymentFailed` error into [`Error::Documented`](crate::Error::Documented).
 pub(crate) fn payment_failed(
     status: reqwest::StatusCode,
@@ -183,6 +464,84 @@ pub(crate) fn payment_failed(
     )
 }
 
+/// Decodes the body of a `PaymentMethodInUseByActiveSubscription` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_method_in_use_by_active_subscription(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentMethodInUseByActiveSubscription| {
+            !matches!(
+                value.error,
+                models::PaymentMethodInUseByActiveSubscriptionError::Unknown(_)
+            )
+        },
+        ErrorBody::PaymentMethodInUseByActiveSubscription,
+    )
+}
+
+/// Decodes the body of a `PaymentMethodRequired` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_method_required(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentMethodRequired| {
+            !matches!(value.error, models::PaymentMethodRequiredError::Unknown(_))
+        },
+        ErrorBody::PaymentMethodRequired,
+    )
+}
+
+/// Decodes the body of a `PaymentMethodSetupFailed` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_method_setup_failed(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentMethodSetupFailed| {
+            !matches!(value.error, models::PaymentMethodSetupFailedError::Unknown(_))
+        },
+        ErrorBody::PaymentMethodSetupFailed,
+    )
+}
+
+/// Decodes the body of a `PaymentNotReady` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn payment_not_ready(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::PaymentNotReady| {
+            !matches!(value.error, models::PaymentNotReadyError::Unknown(_))
+        },
+        ErrorBody::PaymentNotReady,
+    )
+}
+
+/// Decodes the body of a `RefundedAlready` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn refunded_already(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::RefundedAlready| {
+            !matches!(value.error, models::RefundedAlreadyError::Unknown(_))
+        },
+        ErrorBody::RefundedAlready,
+    )
+}
+
 /// Decodes the body of a `ResourceNotFound` error into [`Error::ResourceNotFound`](crate::Error::ResourceNotFound).
 pub(crate) fn resource_not_found(
     _status: reqwest::StatusCode,
@@ -195,5 +554,67 @@ pub(crate) fn resource_not_found(
         |value: &models::ResourceNotFound| {
             !matches!(value.error, models::ResourceNotFoundError::Unknown(_))
         },
+    )
+}
+
+/// Decodes the body of a `SsoEnforcementRequiresConnection` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn sso_enforcement_requires_connection(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::SsoEnforcementRequiresConnection| {
+            !matches!(
+                value.error, models::SsoEnforcementRequiresConnectionError::Unknown(_)
+            )
+        },
+        ErrorBody::SsoEnforcementRequiresConnection,
+    )
+}
+
+/// Decodes the body of a `SubscriptionLocked` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn subscription_locked(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::SubscriptionLocked| {
+            !matches!(value.error, models::SubscriptionLockedError::Unknown(_))
+        },
+        ErrorBody::SubscriptionLocked,
+    )
+}
+
+/// Decodes the body of a `TrialAlreadyRedeemed` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn trial_already_redeemed(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::TrialAlreadyRedeemed| {
+            !matches!(value.error, models::TrialAlreadyRedeemedError::Unknown(_))
+        },
+        ErrorBody::TrialAlreadyRedeemed,
+    )
+}
+
+/// Decodes the body of a `Unauthorized` error into [`Error::Documented`](crate::Error::Documented).
+pub(crate) fn unauthorized(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<crate::Error> {
+    crate::runtime::documented_error(
+        status,
+        body,
+        |value: &models::Unauthorized| {
+            !matches!(value.error, models::UnauthorizedError::Unknown(_))
+        },
+        ErrorBody::Unauthorized,
     )
 }

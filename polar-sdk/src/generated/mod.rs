@@ -2,13 +2,47 @@
 //! Code generated from the OpenAPI document: models, filters, documented error bodies
 //! and one module per resource.
 
+pub mod benefit_grants;
+
+pub mod benefits;
+
+pub mod checkout_links;
+
+pub mod checkouts;
+
+pub mod custom_fields;
+
 pub mod customer_meters;
+
+pub mod customer_portal;
+
+pub mod customer_seats;
+
+pub mod customer_sessions;
 
 pub mod customers;
 
+pub mod discounts;
+
+pub mod disputes;
+
 pub mod errors;
 
+pub mod event_types;
+
+pub mod events;
+
+pub mod files;
+
 pub mod filters;
+
+pub mod license_keys;
+
+pub mod members;
+
+pub mod meters;
+
+pub mod metrics;
 
 pub mod models;
 
@@ -16,7 +50,44 @@ pub mod oauth2;
 
 pub mod orders;
 
+pub mod organizations;
+
+pub mod payments;
+
+pub mod products;
+
+pub mod refunds;
+
+pub mod subscriptions;
+
+pub mod webhooks_;
+
 pub use errors::ErrorBody;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/benefit_grants.md")]
+pub struct BenefitGrantsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/benefits.md")]
+pub struct BenefitsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/checkout_links.md")]
+pub struct CheckoutLinksReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/checkouts.md")]
+pub struct CheckoutsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/custom_fields.md")]
+pub struct CustomFieldsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
 #[cfg(doctest)]
@@ -25,8 +96,68 @@ pub struct CustomerMetersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
 #[cfg(doctest)]
+#[doc = include_str!("../../docs/customer_portal.md")]
+pub struct CustomerPortalReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/customer_seats.md")]
+pub struct CustomerSeatsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/customer_sessions.md")]
+pub struct CustomerSessionsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
 #[doc = include_str!("../../docs/customers.md")]
 pub struct CustomersReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/discounts.md")]
+pub struct DiscountsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/disputes.md")]
+pub struct DisputesReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/event_types.md")]
+pub struct EventTypesReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/events.md")]
+pub struct EventsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/files.md")]
+pub struct FilesReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/license_keys.md")]
+pub struct LicenseKeysReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/members.md")]
+pub struct MembersReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/meters.md")]
+pub struct MetersReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/metrics.md")]
+pub struct MetricsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
 #[cfg(doctest)]
@@ -37,6 +168,36 @@ pub struct Oauth2ReferencePage;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/orders.md")]
 pub struct OrdersReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/organizations.md")]
+pub struct OrganizationsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/payments.md")]
+pub struct PaymentsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/products.md")]
+pub struct ProductsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/refunds.md")]
+pub struct RefundsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/subscriptions.md")]
+pub struct SubscriptionsReferencePage;
+
+/// Compiles the examples of the generated reference page as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/webhooks_.md")]
+pub struct WebhooksReferencePage;
 
 /// The version of the Polar API this SDK was generated from (`2026-10`), sent as the `Polar-Version` header so the server answers in the shapes these types describe.
 pub const API_VERSION: &str = "2026-10";
