@@ -111,7 +111,13 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         "-D",
         "warnings",
     ]);
-    steps.push(vec!["test", "-p", DOCUMENT_CRATE, "--doc"]);
+    // The reference pages' examples are doc-tests of the committed crate too; run them here
+    // only for what the committed crate leaves out.
+    if !commits_every_resource(root, &whole_api)? {
+        steps.push(vec!["test", "-p", DOCUMENT_CRATE, "--doc"]);
+    } else {
+        println!("doc-tests: every resource is committed, so `cargo test` runs its examples");
+    }
     for args in steps {
         println!(
             "$ CARGO_TARGET_DIR={} cargo {} (in {})",
@@ -139,6 +145,17 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         members.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `openapi/codegen.yaml` selects every resource of the document.
+fn commits_every_resource(root: &Path, document: &load::Document) -> Result<bool, String> {
+    let config = Config::load(&root.join("openapi/codegen.yaml")).map_err(|e| e.to_string())?;
+    let normalized = normalize::normalize(document).map_err(|e| e.to_string())?;
+    let api = codegen::ir::lower(document, &normalized).map_err(|e| e.to_string())?;
+    Ok(api
+        .resources()
+        .iter()
+        .all(|resource| config.resources.iter().any(|r| r == resource)))
 }
 
 /// The fixture documents, sorted, with the crate-friendly part of their names.
