@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::models;
 
-/// The `CheckoutIdFilter` type of the Polar API.
+/// Only return results linked to this checkout, or to any of these checkouts.
 pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// The `ColumnsFilter` type of the Polar API.
@@ -26,14 +26,14 @@ pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 /// Only return meters of this organization, or of any of these organizations.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `ProductBillingTypeFilter` type of the Polar API.
+/// Only return results of this billing type, or of any of these: `one_time` for single purchases, `recurring` for subscription charges.
 pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
-/// The `ProductIdFilter` type of the Polar API.
+/// Only return results linked to this product, or to any of these products.
 pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// The `StatusFilter4` type of the Polar API.
 pub type StatusFilter4 = crate::OneOrMany<models::OrderStatus>;
 
-/// The `SubscriptionIdFilter` type of the Polar API.
+/// Only return results linked to this subscription, or to any of these subscriptions.
 pub type SubscriptionIdFilter = crate::OneOrMany<uuid::Uuid>;

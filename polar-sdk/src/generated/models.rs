@@ -3747,7 +3747,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
     }
 }
 
-/// The `CustomerCancellationReason` type of the Polar API.
+/// Why a customer cancels, picked from a fixed list; `other` goes with a free comment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerCancellationReason {
@@ -8095,7 +8095,7 @@ impl MemberOwnerCreate {
     }
 }
 
-/// The `MemberRole` type of the Polar API.
+/// What a member may do for a team customer: `owner` (exactly one per team), `billing_manager` or `member`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberRole {
@@ -10026,7 +10026,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderBillingReason` type of the Polar API.
+/// Why an order was created: a one-time purchase, or a subscription's creation, renewal, change or meter cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderBillingReason {
@@ -10809,7 +10809,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderItemSchema` type of the Polar API.
+/// One line of an order, with its amount and tax in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderItemSchema {
     /// The `created_at` property.
@@ -11257,7 +11257,7 @@ impl std::str::FromStr for OrderSortProperty {
     }
 }
 
-/// The `OrderStatus` type of the Polar API.
+/// Where an order stands, from `draft` and `pending` to `paid`, (partly) refunded or `void`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -12040,7 +12040,7 @@ impl std::str::FromStr for PaymentProcessor {
     }
 }
 
-/// The `ProductBillingType` type of the Polar API.
+/// Whether a product is bought once (`one_time`) or by subscription (`recurring`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductBillingType {
@@ -13161,7 +13161,7 @@ impl std::str::FromStr for SubType {
     }
 }
 
-/// The `SubscriptionStatus` type of the Polar API.
+/// Lifecycle state of a subscription, such as `trialing`, `active`, `past_due`, `paused` or `canceled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionStatus {
