@@ -10812,23 +10812,23 @@ crate::runtime::decode_struct! {
 /// One line of an order, with its amount and tax in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderItemSchema {
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `label` property.
+    /// Text shown for this line.
     pub label: String,
-    /// The `amount` property.
+    /// Charge for this line in cents, not counting discounts or tax.
     pub amount: crate::Integer,
-    /// The `tax_amount` property.
+    /// Sales tax in cents.
     pub tax_amount: crate::Integer,
-    /// The `proration` property.
+    /// True when the line settles a change made in the middle of a period.
     pub proration: bool,
-    /// The `product_price_id` property.
+    /// Price the line comes from, if any.
     pub product_price_id: Option<uuid::Uuid>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
