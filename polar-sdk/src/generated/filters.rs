@@ -5,35 +5,35 @@
 #[allow(unused_imports)]
 use crate::models;
 
-/// The `CheckoutIdFilter` type of the Polar API.
+/// Only orders that came from this checkout session, or from any of several.
 pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `ColumnsFilter` type of the Polar API.
+/// CSV columns, one or several, in the order wanted. Unless set: `email`, `created_at`, `product`, then `net_amount`, `currency`, `status`, `invoice_number`.
 pub type ColumnsFilter = crate::OneOrMany<models::OrderExportColumn>;
 
-/// Only return meters of this customer, or of any of these customers.
+/// Only checkout sessions of this customer, or of any of several customers.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `DiscountIdFilter` type of the Polar API.
+/// Only orders that used this discount, or any of several discounts.
 pub type DiscountIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// Only return meters of customers with this external ID, or one of these.
+/// Only checkout sessions of the customer with this external ID (your own ID), or of any of several.
 pub type ExternalCustomerIdFilter = crate::OneOrMany<String>;
 
 /// Only return entries for this meter, or for any of these meters.
 pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// Only return meters of this organization, or of any of these organizations.
+/// Only checkout links of this organization, or of any of several organizations.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `ProductBillingTypeFilter` type of the Polar API.
+/// Only orders of one-time purchases (`one_time`) or of subscription starts and renewals (`recurring`); one or several.
 pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
-/// The `ProductIdFilter` type of the Polar API.
+/// Only checkout links for this product, or for any of several products.
 pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// The `StatusFilter4` type of the Polar API.
+/// Only orders in this status, or in any of several.
 pub type StatusFilter4 = crate::OneOrMany<models::OrderStatus>;
 
-/// The `SubscriptionIdFilter` type of the Polar API.
+/// Only orders tied to this subscription, or to any of several subscriptions.
 pub type SubscriptionIdFilter = crate::OneOrMany<uuid::Uuid>;
