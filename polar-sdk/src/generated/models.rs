@@ -6,7 +6,7 @@
 //! text), so a newer server never breaks decoding and nothing is lost on the way back.
 
 #![allow(clippy::large_enum_variant)]
-/// The `Address` type of the Polar API.
+/// A postal address, as printed on invoices and used for tax.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Address {
     /// The `line1` property.
@@ -1366,7 +1366,7 @@ impl std::str::FromStr for AddressCountry {
     }
 }
 
-/// The `AddressInput` type of the Polar API.
+/// A postal address you send; `country` is an ISO 3166-1 alpha-2 code, and some countries also need `state`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddressInput {
@@ -2874,7 +2874,7 @@ impl std::str::FromStr for AmbiguousExternalCustomerIdError {
     }
 }
 
-/// The `AuthorizationCodeTokenRequest` type of the Polar API.
+/// Form body that trades the code from an OAuth2 redirect for tokens (`grant_type=authorization_code`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthorizationCodeTokenRequest {
@@ -2990,7 +2990,7 @@ impl std::str::FromStr for AuthorizationCodeTokenRequestGrantType {
     }
 }
 
-/// The `AuthorizeOrganization` type of the Polar API.
+/// An organization the user may grant an OAuth2 client access to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeOrganization {
     /// The `id` property.
@@ -3013,7 +3013,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `AuthorizeResponseOrganization` type of the Polar API.
+/// Consent screen data when the client asks to act as an organization: the client, the requested scopes and the organizations to pick from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseOrganization {
     /// The `client` property.
@@ -3117,7 +3117,7 @@ impl std::str::FromStr for AuthorizeResponseOrganizationSubType {
     }
 }
 
-/// The `AuthorizeResponseUser` type of the Polar API.
+/// Consent screen data when the client asks to act as the signed-in user: the client, the requested scopes and the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseUser {
     /// The `client` property.
@@ -3221,7 +3221,7 @@ impl std::str::FromStr for AuthorizeResponseUserSubType {
     }
 }
 
-/// The `AuthorizeUser` type of the Polar API.
+/// The signed-in user an OAuth2 client asks to act for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeUser {
     /// The `id` property.
@@ -3850,7 +3850,7 @@ impl std::str::FromStr for CustomerCancellationReason {
     }
 }
 
-/// The `CustomerCreate` type of the Polar API.
+/// Body that creates a customer: an individual, or a team that may have members.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -3979,16 +3979,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerIndividualCreate` type of the Polar API.
+/// Creates a customer that is a single person.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerIndividualCreate {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
     >,
-    /// The `external_id` property.
+    /// Your own ID for the customer, unique within the organization; cannot change after it is set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -4000,31 +4002,31 @@ pub struct CustomerIndividualCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `organization_id` property.
+    /// Organization the customer belongs to; needed unless the token is an organization token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// The `owner` property.
+    /// Owner member created along with the customer; when left out, Polar makes one from the email and name given for the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -4033,7 +4035,7 @@ pub struct CustomerIndividualCreate {
     /// The `type` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomerIndividualCreateType>,
-    /// The `email` property.
+    /// Email address, unique among the organization's customers.
     pub email: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4601,15 +4603,15 @@ impl std::str::FromStr for CustomerMeterSortProperty {
     }
 }
 
-/// The `CustomerPaymentMethodCard` type of the Polar API.
+/// A card a customer has saved, with its brand, last digits and expiry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodCard {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `processor` property.
@@ -4620,7 +4622,7 @@ pub struct CustomerPaymentMethodCard {
     pub r#type: CustomerPaymentMethodCardType,
     /// The `method_metadata` property.
     pub method_metadata: PaymentMethodCardMetadata,
-    /// The `is_default` property.
+    /// True for the method charged by default.
     pub is_default: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4708,15 +4710,15 @@ impl std::str::FromStr for CustomerPaymentMethodCardType {
     }
 }
 
-/// The `CustomerPaymentMethodGeneric` type of the Polar API.
+/// A saved payment method of a kind other than card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodGeneric {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `processor` property.
@@ -4725,7 +4727,7 @@ pub struct CustomerPaymentMethodGeneric {
     pub customer_id: uuid::Uuid,
     /// The `type` property.
     pub r#type: String,
-    /// The `is_default` property.
+    /// True for the method charged by default.
     pub is_default: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4745,7 +4747,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerSortProperty` type of the Polar API.
+/// Keys customers can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerSortProperty {
@@ -4838,7 +4840,7 @@ impl std::str::FromStr for CustomerSortProperty {
     }
 }
 
-/// The `CustomerState` type of the Polar API.
+/// A customer with everything it has right now: active subscriptions, granted benefits and meter balances. Individual or team, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerState {
@@ -4890,27 +4892,27 @@ impl<'de> serde::Deserialize<'de> for CustomerState {
     }
 }
 
-/// The `CustomerStateBenefitGrant` type of the Polar API.
+/// A benefit the customer holds now, with when it was granted and its benefit-specific data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateBenefitGrant {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `granted_at` property.
+    /// When the customer received the benefit.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: chrono::DateTime<chrono::Utc>,
     /// The `benefit_id` property.
     pub benefit_id: uuid::Uuid,
-    /// The `benefit_type` property.
+    /// Kind of benefit, such as `license_keys` or `discord`.
     pub benefit_type: BenefitType,
     /// The `benefit_metadata` property.
     pub benefit_metadata: MetadataOutputType,
-    /// The `properties` property.
+    /// Data specific to the benefit kind, such as the license key or the Discord account.
     pub properties: CustomerStateBenefitGrantProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4931,7 +4933,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateBenefitGrantProperties` type of the Polar API.
+/// Data specific to the benefit kind, such as the license key or the Discord account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4983,20 +4985,20 @@ impl<'de> serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
     }
 }
 
-/// The `CustomerStateIndividual` type of the Polar API.
+/// The state of an individual customer: its fields plus its active subscriptions, granted benefits and active meters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateIndividual {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
-    /// The `external_id` property.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -5004,13 +5006,13 @@ pub struct CustomerStateIndividual {
     pub external_id: Option<Option<String>>,
     /// The `email` property.
     pub email: String,
-    /// The `email_verified` property.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// The `type` property.
     pub r#type: CustomerStateIndividualType,
     /// The `name` property.
     pub name: Option<String>,
-    /// The `billing_name` property.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// The `billing_address` property.
     pub billing_address: Option<Address>,
@@ -5024,25 +5026,25 @@ pub struct CustomerStateIndividual {
     pub locale: Option<Option<String>>,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
-    /// The `default_payment_method_id` property.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// The `deleted_at` property.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `first_user_event_at` property.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
-    /// The `active_subscriptions` property.
+    /// Subscriptions that are active or trialing.
     pub active_subscriptions: Vec<CustomerStateSubscription>,
-    /// The `granted_benefits` property.
+    /// Benefits the customer holds now.
     pub granted_benefits: Vec<CustomerStateBenefitGrant>,
-    /// The `active_meters` property.
+    /// Balance of each meter the customer uses.
     pub active_meters: Vec<CustomerStateMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5143,24 +5145,24 @@ impl std::str::FromStr for CustomerStateIndividualType {
     }
 }
 
-/// The `CustomerStateMeter` type of the Polar API.
+/// Usage of one meter by the customer: units consumed, units credited and what is left.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateMeter {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `meter_id` property.
     pub meter_id: uuid::Uuid,
-    /// The `consumed_units` property.
+    /// Units used.
     pub consumed_units: f64,
-    /// The `credited_units` property.
+    /// Units granted.
     pub credited_units: crate::Integer,
-    /// The `balance` property.
+    /// Units left: credited minus consumed; negative when usage went beyond the credits.
     pub balance: f64,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5180,18 +5182,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateSubscription` type of the Polar API.
+/// A subscription of the customer that is active or trialing, in short form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateSubscription {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `custom_field_data` property.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<
@@ -5203,38 +5205,38 @@ pub struct CustomerStateSubscription {
     pub metadata: MetadataOutputType,
     /// The `status` property.
     pub status: CustomerStateSubscriptionStatus,
-    /// The `amount` property.
+    /// Price per billing cycle, in cents of `currency`.
     pub amount: crate::Integer,
-    /// The `currency` property.
+    /// Lowercase ISO 4217 code of `amount`.
     pub currency: String,
     /// The `recurring_interval` property.
     pub recurring_interval: RecurringInterval,
-    /// The `current_period_start` property.
+    /// Start of the billing period under way.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_start: chrono::DateTime<chrono::Utc>,
-    /// The `current_period_end` property.
+    /// End of the billing period under way, when the next charge happens.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// The `trial_start` property.
+    /// Start of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_end` property.
+    /// End of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `cancel_at_period_end` property.
+    /// True when the subscription will end at `current_period_end` instead of renewing.
     pub cancel_at_period_end: bool,
-    /// The `canceled_at` property.
+    /// When cancellation was asked for; it may still be active until the period ends.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `started_at` property.
+    /// When the subscription began; null if it has not started.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// When a canceled subscription will stop; null if it renews.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `product_id` property.
     pub product_id: uuid::Uuid,
-    /// The `discount_id` property.
+    /// Discount applied to the subscription, if any.
     pub discount_id: Option<uuid::Uuid>,
     /// The `meters` property.
     pub meters: Vec<CustomerStateSubscriptionMeter>,
@@ -5416,20 +5418,20 @@ impl std::str::FromStr for CustomerStateSubscriptionStatus {
     }
 }
 
-/// The `CustomerStateTeam` type of the Polar API.
+/// The state of a team customer: its fields plus its active subscriptions, granted benefits and active meters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateTeam {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
-    /// The `external_id` property.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -5441,13 +5443,13 @@ pub struct CustomerStateTeam {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `email_verified` property.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// The `type` property.
     pub r#type: CustomerStateTeamType,
     /// The `name` property.
     pub name: Option<String>,
-    /// The `billing_name` property.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// The `billing_address` property.
     pub billing_address: Option<Address>,
@@ -5461,25 +5463,25 @@ pub struct CustomerStateTeam {
     pub locale: Option<Option<String>>,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
-    /// The `default_payment_method_id` property.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// The `deleted_at` property.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `first_user_event_at` property.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
-    /// The `active_subscriptions` property.
+    /// Subscriptions that are active or trialing.
     pub active_subscriptions: Vec<CustomerStateSubscription>,
-    /// The `granted_benefits` property.
+    /// Benefits the customer holds now.
     pub granted_benefits: Vec<CustomerStateBenefitGrant>,
-    /// The `active_meters` property.
+    /// Balance of each meter the customer uses.
     pub active_meters: Vec<CustomerStateMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5668,16 +5670,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerTeamCreate` type of the Polar API.
+/// Creates a customer that is a team; an owner member can be created with it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerTeamCreate {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
     >,
-    /// The `external_id` property.
+    /// Your own ID for the customer, unique within the organization; cannot change after it is set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -5689,31 +5693,31 @@ pub struct CustomerTeamCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `organization_id` property.
+    /// Organization the customer belongs to; needed unless the token is an organization token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// The `owner` property.
+    /// Owner member created along with the customer; when left out, Polar makes one from the email and name given for the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -5721,7 +5725,7 @@ pub struct CustomerTeamCreate {
     pub owner: Option<Option<MemberOwnerCreate>>,
     /// The `type` property.
     pub r#type: CustomerTeamCreateType,
-    /// The `email` property.
+    /// Email address, unique among the organization's customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6113,7 +6117,7 @@ impl std::str::FromStr for CustomerTeamType {
     }
 }
 
-/// The `CustomerType` type of the Polar API.
+/// Whether a customer is one person (`individual`) or a group with members (`team`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerType {
@@ -6183,16 +6187,18 @@ impl std::str::FromStr for CustomerType {
     }
 }
 
-/// The `CustomerUpdate` type of the Polar API.
+/// Changes to a customer addressed by Polar ID; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerUpdate {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
     >,
-    /// The `email` property.
+    /// Email address, unique among the organization's customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6204,31 +6210,31 @@ pub struct CustomerUpdate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// The `external_id` property.
+    /// Your own ID for the customer, unique within the organization; can be set once, then never changed.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `type` property.
+    /// Set `team` to turn an individual into a team; a team cannot go back.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6383,16 +6389,18 @@ impl CustomerUpdate {
     }
 }
 
-/// The `CustomerUpdateExternalId` type of the Polar API.
+/// Changes to a customer addressed by external ID; fields left out keep their value, and the external ID itself stays.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerUpdateExternalId {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
     >,
-    /// The `email` property.
+    /// Email address, unique among the organization's customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6404,19 +6412,19 @@ pub struct CustomerUpdateExternalId {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// The `tax_id` property.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// The `locale` property.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6708,7 +6716,7 @@ impl From<bool> for CustomerUpdateMetadataValue {
     }
 }
 
-/// The `DiscountDuration` type of the Polar API.
+/// How long a discount applies: the first payment only (`once`), every payment (`forever`), or a number of months (`repeating`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountDuration {
@@ -6782,23 +6790,23 @@ impl std::str::FromStr for DiscountDuration {
     }
 }
 
-/// The `DiscountFixedOnceForeverDurationBase` type of the Polar API.
+/// A discount of a fixed amount, applied to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedOnceForeverDurationBase {
-    /// The `duration` property.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
     /// The `type` property.
     pub r#type: DiscountType,
-    /// The `amount` property.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
     /// The `currency` property.
     pub currency: String,
-    /// The `amounts` property.
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -6807,19 +6815,19 @@ pub struct DiscountFixedOnceForeverDurationBase {
     pub metadata: MetadataOutputType,
     /// The `name` property.
     pub name: String,
-    /// The `code` property.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
@@ -6851,25 +6859,25 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountFixedRepeatDurationBase` type of the Polar API.
+/// A discount of a fixed amount, applied for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedRepeatDurationBase {
-    /// The `duration` property.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
-    /// The `duration_in_months` property.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
     /// The `type` property.
     pub r#type: DiscountType,
-    /// The `amount` property.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
     /// The `currency` property.
     pub currency: String,
-    /// The `amounts` property.
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -6878,19 +6886,19 @@ pub struct DiscountFixedRepeatDurationBase {
     pub metadata: MetadataOutputType,
     /// The `name` property.
     pub name: String,
-    /// The `code` property.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
@@ -6923,19 +6931,19 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountPercentageOnceForeverDurationBase` type of the Polar API.
+/// A percentage discount, applied to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageOnceForeverDurationBase {
-    /// The `duration` property.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
     /// The `type` property.
     pub r#type: DiscountType,
-    /// The `basis_points` property.
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -6944,19 +6952,19 @@ pub struct DiscountPercentageOnceForeverDurationBase {
     pub metadata: MetadataOutputType,
     /// The `name` property.
     pub name: String,
-    /// The `code` property.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
@@ -6986,21 +6994,21 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountPercentageRepeatDurationBase` type of the Polar API.
+/// A percentage discount, applied for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageRepeatDurationBase {
-    /// The `duration` property.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
-    /// The `duration_in_months` property.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
     /// The `type` property.
     pub r#type: DiscountType,
-    /// The `basis_points` property.
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -7009,19 +7017,19 @@ pub struct DiscountPercentageRepeatDurationBase {
     pub metadata: MetadataOutputType,
     /// The `name` property.
     pub name: String,
-    /// The `code` property.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// The `starts_at` property.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `max_redemptions` property.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// The `max_redemptions_per_customer` property.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// The `redemptions_count` property.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
@@ -7052,7 +7060,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `DiscountType` type of the Polar API.
+/// Whether a discount takes off a fixed amount or a percentage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountType {
@@ -7498,13 +7506,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `IntrospectTokenRequest` type of the Polar API.
+/// Form body naming the token to inspect, with the client's credentials.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntrospectTokenRequest {
     /// The `token` property.
     pub token: String,
-    /// The `token_type_hint` property.
+    /// Whether `token` is an access or a refresh token, to speed up the lookup.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -7563,7 +7571,7 @@ impl IntrospectTokenRequest {
     }
 }
 
-/// The `IntrospectTokenRequestTokenTypeHint` type of the Polar API.
+/// Whether `token` is an access or a refresh token, to speed up the lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntrospectTokenRequestTokenTypeHint {
@@ -7633,20 +7641,20 @@ impl std::str::FromStr for IntrospectTokenRequestTokenTypeHint {
     }
 }
 
-/// The `IntrospectTokenResponse` type of the Polar API.
+/// What a token stands for: whether it is active, its client, scopes, subject and validity window (Unix seconds).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IntrospectTokenResponse {
-    /// The `active` property.
+    /// False for an expired, revoked or unknown token; the other fields then mean nothing.
     pub active: bool,
     /// The `client_id` property.
     pub client_id: String,
-    /// The `token_type` property.
+    /// `access_token` or `refresh_token`.
     pub token_type: IntrospectTokenResponseTokenType,
-    /// The `scope` property.
+    /// Granted scopes, separated by spaces.
     pub scope: String,
-    /// The `sub_type` property.
+    /// Whether the token acts for a user or an organization.
     pub sub_type: SubType,
-    /// The `sub` property.
+    /// ID of the user or organization the token acts for.
     pub sub: String,
     /// The `organizations` property.
     pub organizations: Vec<String>,
@@ -7654,9 +7662,9 @@ pub struct IntrospectTokenResponse {
     pub aud: String,
     /// The `iss` property.
     pub iss: String,
-    /// The `exp` property.
+    /// Expiry, in Unix seconds.
     pub exp: crate::Integer,
-    /// The `iat` property.
+    /// Time of issue, in Unix seconds.
     pub iat: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7680,7 +7688,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `IntrospectTokenResponseTokenType` type of the Polar API.
+/// `access_token` or `refresh_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntrospectTokenResponseTokenType {
@@ -7750,7 +7758,7 @@ impl std::str::FromStr for IntrospectTokenResponseTokenType {
     }
 }
 
-/// The `ListResourceCustomer` type of the Polar API.
+/// One page of customers, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomer {
     /// The `items` property.
@@ -7790,7 +7798,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ListResourceOrder` type of the Polar API.
+/// One page of orders, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceOrder {
     /// The `items` property.
@@ -7810,7 +7818,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ListResourcePaymentMethod` type of the Polar API.
+/// One page of saved payment methods, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourcePaymentMethod {
     /// The `items` property.
@@ -7870,11 +7878,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `MemberCreateFromCustomer` type of the Polar API.
+/// Body that adds a member to a customer; the customer comes from the path.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCreateFromCustomer {
-    /// The `email` property.
+    /// Email of the person to add.
     pub email: String,
     /// The `name` property.
     #[serde(
@@ -7882,13 +7890,13 @@ pub struct MemberCreateFromCustomer {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `external_id` property.
+    /// Your own ID for the member, unique within the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// The `role` property.
+    /// `member` (the default) or `billing_manager`; ownership is given by updating a member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<MemberCreateFromCustomerRole>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -7953,7 +7961,7 @@ impl MemberCreateFromCustomer {
     }
 }
 
-/// The `MemberCreateFromCustomerRole` type of the Polar API.
+/// `member` (the default) or `billing_manager`; ownership is given by updating a member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberCreateFromCustomerRole {
@@ -8023,11 +8031,11 @@ impl std::str::FromStr for MemberCreateFromCustomerRole {
     }
 }
 
-/// The `MemberOwnerCreate` type of the Polar API.
+/// The owner member to create along with a team customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberOwnerCreate {
-    /// The `email` property.
+    /// Email address of the owner.
     pub email: String,
     /// The `name` property.
     #[serde(
@@ -8035,7 +8043,7 @@ pub struct MemberOwnerCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// The `external_id` property.
+    /// Your own ID for the owner, unique within the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -8173,7 +8181,7 @@ impl std::str::FromStr for MemberRole {
     }
 }
 
-/// The `MemberUpdate` type of the Polar API.
+/// Changes to a member: name, email or role; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberUpdate {
@@ -8189,7 +8197,7 @@ pub struct MemberUpdate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `role` property.
+    /// New role of the member, including `owner` to hand over ownership.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -8269,7 +8277,7 @@ impl MemberUpdate {
     }
 }
 
-/// The `MetadataOutputType` type of the Polar API.
+/// Your key-value data on an object; values are strings, integers, numbers or booleans.
 pub type MetadataOutputType = std::collections::BTreeMap<
     String,
     MetadataOutputTypeValue,
@@ -8796,13 +8804,13 @@ impl std::str::FromStr for NotPermittedError {
     }
 }
 
-/// The `OAuth2ClientConfiguration` type of the Polar API.
+/// Settings of a new OAuth2 application: redirect URIs, grant and response types, scopes, and the name, links and logo shown on the consent screen.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth2ClientConfiguration {
-    /// The `redirect_uris` property.
+    /// URIs the authorization server may send users back to, matched exactly.
     pub redirect_uris: Vec<String>,
-    /// The `token_endpoint_auth_method` property.
+    /// How the client proves itself at the token endpoint; `none` for public clients without a secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationTokenEndpointAuthMethod,
@@ -8813,10 +8821,10 @@ pub struct OAuth2ClientConfiguration {
     /// The `response_types` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
-    /// The `scope` property.
+    /// Scopes the client may ask for, separated by spaces.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// The `client_name` property.
+    /// Name shown to users on the consent screen.
     pub client_name: String,
     /// The `client_uri` property.
     #[serde(
@@ -8842,7 +8850,7 @@ pub struct OAuth2ClientConfiguration {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub policy_uri: Option<Option<String>>,
-    /// The `default_sub_type` property.
+    /// Whether the client acts for a user or an organization unless told otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<SubType>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -9122,7 +9130,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationResponseTypesItem {
     }
 }
 
-/// The `OAuth2ClientConfigurationTokenEndpointAuthMethod` type of the Polar API.
+/// How the client proves itself at the token endpoint; `none` for public clients without a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationTokenEndpointAuthMethod {
@@ -9200,13 +9208,13 @@ impl std::str::FromStr for OAuth2ClientConfigurationTokenEndpointAuthMethod {
     }
 }
 
-/// The `OAuth2ClientConfigurationUpdate` type of the Polar API.
+/// The full new settings of an existing OAuth2 application, including its client ID.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth2ClientConfigurationUpdate {
-    /// The `redirect_uris` property.
+    /// URIs the authorization server may send users back to, matched exactly.
     pub redirect_uris: Vec<String>,
-    /// The `token_endpoint_auth_method` property.
+    /// How the client proves itself at the token endpoint; `none` for public clients without a secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
@@ -9217,10 +9225,10 @@ pub struct OAuth2ClientConfigurationUpdate {
     /// The `response_types` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
-    /// The `scope` property.
+    /// Scopes the client may ask for, separated by spaces.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// The `client_name` property.
+    /// Name shown to users on the consent screen.
     pub client_name: String,
     /// The `client_uri` property.
     #[serde(
@@ -9249,7 +9257,7 @@ pub struct OAuth2ClientConfigurationUpdate {
     /// The `default_sub_type` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<SubType>,
-    /// The `client_id` property.
+    /// Client ID of the application being changed; must match the path.
     pub client_id: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -9531,7 +9539,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationUpdateResponseTypesItem {
     }
 }
 
-/// The `OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod` type of the Polar API.
+/// How the client proves itself at the token endpoint; `none` for public clients without a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
@@ -9611,13 +9619,13 @@ impl std::str::FromStr for OAuth2ClientConfigurationUpdateTokenEndpointAuthMetho
     }
 }
 
-/// The `OAuth2ClientPublic` type of the Polar API.
+/// What anyone may see of an OAuth2 application: its client ID, name, links and logo.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OAuth2ClientPublic {
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `client_id` property.
@@ -9879,54 +9887,54 @@ impl std::str::FromStr for OffSessionChargesNotEnabledError {
     }
 }
 
-/// The `Order` type of the Polar API.
+/// A purchase or a subscription billing: amounts in cents, status, billing details, and the customer, product, discount and subscription involved.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Order {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `status` property.
     pub status: OrderStatus,
-    /// The `paid` property.
+    /// True once the order is paid.
     pub paid: bool,
-    /// The `subtotal_amount` property.
+    /// Price before discount and tax, in cents.
     pub subtotal_amount: crate::Integer,
-    /// The `discount_amount` property.
+    /// Discount taken off, in cents.
     pub discount_amount: crate::Integer,
-    /// The `net_amount` property.
+    /// Price after discount, before tax, in cents.
     pub net_amount: crate::Integer,
-    /// The `tax_amount` property.
+    /// Tax, in cents.
     pub tax_amount: crate::Integer,
-    /// The `total_amount` property.
+    /// Amount after discount and tax, in cents.
     pub total_amount: crate::Integer,
-    /// The `applied_balance_amount` property.
+    /// Customer balance used on this order, in cents: a credit lowers what is paid, a debt raises it.
     pub applied_balance_amount: crate::Integer,
-    /// The `due_amount` property.
+    /// Amount still to be paid, in cents.
     pub due_amount: crate::Integer,
-    /// The `refunded_amount` property.
+    /// Amount refunded so far, in cents, tax excluded.
     pub refunded_amount: crate::Integer,
-    /// The `refunded_tax_amount` property.
+    /// Tax refunded so far, in cents.
     pub refunded_tax_amount: crate::Integer,
-    /// The `currency` property.
+    /// Lowercase ISO 4217 code of the amounts.
     pub currency: String,
     /// The `billing_reason` property.
     pub billing_reason: OrderBillingReason,
-    /// The `billing_name` property.
+    /// Name printed on the invoice.
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// Address printed on the invoice.
     pub billing_address: Option<Address>,
-    /// The `invoice_number` property.
+    /// Invoice number; null while the order is a draft, set when it is finalized.
     pub invoice_number: Option<String>,
-    /// The `is_invoice_generated` property.
+    /// True once the invoice PDF exists; until then, generate it first.
     pub is_invoice_generated: bool,
-    /// The `receipt_number` property.
+    /// Receipt number, set once paid when the organization issues receipts; then the receipt PDF can be fetched.
     pub receipt_number: Option<String>,
-    /// The `seats` property.
+    /// Seats bought, for a seat-based one-time purchase; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -9942,7 +9950,7 @@ pub struct Order {
     pub subscription_id: Option<uuid::Uuid>,
     /// The `checkout_id` property.
     pub checkout_id: Option<uuid::Uuid>,
-    /// The `next_payment_attempt_at` property.
+    /// When the next automatic retry of a failed payment is due; null when no retry is planned.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
@@ -9955,25 +9963,25 @@ pub struct Order {
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
     >,
-    /// The `platform_fee_amount` property.
+    /// Polar's fee on this order, in cents of `platform_fee_currency`.
     pub platform_fee_amount: crate::Integer,
     /// The `platform_fee_currency` property.
     pub platform_fee_currency: Option<String>,
     /// The `customer` property.
     pub customer: OrderCustomer,
-    /// The `product` property.
+    /// Product bought; null for an order without product.
     pub product: Option<OrderProduct>,
     /// The `discount` property.
     pub discount: Option<OrderDiscount>,
-    /// The `subscription` property.
+    /// Subscription this order bills; null for a one-time purchase.
     pub subscription: Option<OrderSubscription>,
-    /// The `items` property.
+    /// Lines of the order, one per thing charged.
     pub items: Vec<OrderItemSchema>,
-    /// The `description` property.
+    /// Short text describing what was bought.
     pub description: String,
-    /// The `refundable_amount` property.
+    /// Amount that can still be refunded, in cents, tax excluded; previous refunds and used balance are taken into account.
     pub refundable_amount: crate::Integer,
-    /// The `refundable_tax_amount` property.
+    /// Tax refunded along with a full refund of `refundable_amount`, in cents.
     pub refundable_tax_amount: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10114,7 +10122,7 @@ impl std::str::FromStr for OrderBillingReason {
     }
 }
 
-/// The `OrderCreate` type of the Polar API.
+/// Body that creates a draft order to charge a customer's saved payment method without them present.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCreate {
@@ -10123,32 +10131,34 @@ pub struct OrderCreate {
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
     >,
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
-    /// The `organization_id` property.
+    /// Organization of the order, which must own both customer and product; needed unless you call with an organization token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// The `customer_id` property.
+    /// Customer to charge; must have a saved payment method to finalize later.
     pub customer_id: uuid::Uuid,
-    /// The `product_id` property.
+    /// Product charged for: a one-time product with a fixed or free price.
     pub product_id: uuid::Uuid,
-    /// The `currency` property.
+    /// Lowercase ISO 4217 code to charge in; the organization's default unless set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub currency: Option<Option<String>>,
-    /// The `amount` property.
+    /// Amount to charge in cents (or the minor unit of other currencies), replacing the product's price; a positive amount must reach the currency's minimum.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<crate::Integer>>,
-    /// The `description` property.
+    /// Line item text on invoice and receipt, up to 500 characters; the product name unless set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -10466,20 +10476,20 @@ impl<'de> serde::Deserialize<'de> for OrderCustomFieldDataValue {
     }
 }
 
-/// The `OrderCustomer` type of the Polar API.
+/// The customer who placed the order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderCustomer {
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
-    /// The `external_id` property.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -10491,13 +10501,13 @@ pub struct OrderCustomer {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// The `email_verified` property.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// The `type` property.
     pub r#type: CustomerType,
     /// The `name` property.
     pub name: Option<String>,
-    /// The `billing_name` property.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// The `billing_address` property.
     pub billing_address: Option<Address>,
@@ -10511,16 +10521,16 @@ pub struct OrderCustomer {
     pub locale: Option<Option<String>>,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
-    /// The `default_payment_method_id` property.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// The `deleted_at` property.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `first_user_event_at` property.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `avatar_url` property.
@@ -10597,7 +10607,7 @@ impl<'de> serde::Deserialize<'de> for OrderDiscount {
     }
 }
 
-/// The `OrderExportColumn` type of the Polar API.
+/// Columns an order export can hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderExportColumn {
@@ -10740,11 +10750,11 @@ impl std::str::FromStr for OrderExportColumn {
     }
 }
 
-/// The `OrderFinalize` type of the Polar API.
+/// Body that finalizes a draft order; choose the saved payment method to charge, or leave it out for the customer's default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderFinalize {
-    /// The `payment_method_id` property.
+    /// Saved payment method of the order's customer to charge; the customer's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -10792,10 +10802,10 @@ impl OrderFinalize {
     }
 }
 
-/// The `OrderInvoice` type of the Polar API.
+/// Where to download an order's invoice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderInvoice {
-    /// The `url` property.
+    /// Where to download the invoice PDF.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11023,22 +11033,22 @@ impl std::str::FromStr for OrderNotEligibleForInvoiceError {
     }
 }
 
-/// The `OrderProduct` type of the Polar API.
+/// The product that was bought, as recorded on the order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderProduct {
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_interval` property.
+    /// Unit of the product's free trial; null without trial.
     pub trial_interval: Option<TrialInterval>,
-    /// The `trial_interval_count` property.
+    /// Length of the free trial in `trial_interval` units; null without trial.
     pub trial_interval_count: Option<crate::Integer>,
     /// The `name` property.
     pub name: String,
@@ -11046,17 +11056,17 @@ pub struct OrderProduct {
     pub description: Option<String>,
     /// The `visibility` property.
     pub visibility: ProductVisibility,
-    /// The `recurring_interval` property.
+    /// Billing cycle unit; null for a one-time product.
     pub recurring_interval: Option<RecurringInterval>,
-    /// The `recurring_interval_count` property.
+    /// Billing cycle length in `recurring_interval` units; null for a one-time product.
     pub recurring_interval_count: Option<crate::Integer>,
     /// The `meter_interval` property.
     pub meter_interval: Option<RecurringInterval>,
     /// The `meter_interval_count` property.
     pub meter_interval_count: Option<crate::Integer>,
-    /// The `is_recurring` property.
+    /// True for a subscription product.
     pub is_recurring: bool,
-    /// The `is_archived` property.
+    /// Archived products can no longer be bought.
     pub is_archived: bool,
     /// The `organization_id` property.
     pub organization_id: uuid::Uuid,
@@ -11087,10 +11097,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderReceipt` type of the Polar API.
+/// Link to the PDF receipt of an order; the URL expires after a short time.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderReceipt {
-    /// The `url` property.
+    /// Presigned URL of the receipt PDF; it expires after a short time.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11104,7 +11114,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderSortProperty` type of the Polar API.
+/// Keys orders can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderSortProperty {
@@ -11350,92 +11360,92 @@ impl std::str::FromStr for OrderStatus {
     }
 }
 
-/// The `OrderSubscription` type of the Polar API.
+/// The subscription an order bills, in short form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderSubscription {
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
     pub id: uuid::Uuid,
-    /// The `amount` property.
+    /// Price per billing cycle, in cents of `currency`.
     pub amount: crate::Integer,
-    /// The `currency` property.
+    /// Lowercase ISO 4217 code of `amount`.
     pub currency: String,
     /// The `recurring_interval` property.
     pub recurring_interval: RecurringInterval,
-    /// The `recurring_interval_count` property.
+    /// Billing cycle length in `recurring_interval` units: 1 bills every interval, 2 every other one, and so on.
     pub recurring_interval_count: crate::Integer,
     /// The `status` property.
     pub status: SubscriptionStatus,
-    /// The `current_period_start` property.
+    /// Start of the billing period under way.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_start: chrono::DateTime<chrono::Utc>,
-    /// The `current_period_end` property.
+    /// End of the billing period under way, when the next charge happens.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// The `current_meter_period_start` property.
+    /// Start of the current usage period, when the product resets meters on its own cycle; null otherwise.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `current_meter_period_end` property.
+    /// End of the current usage period, when meter credits renew; null without a meter cycle.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_start` property.
+    /// Start of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `trial_end` property.
+    /// End of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `cancel_at_period_end` property.
+    /// True when the subscription will end at `current_period_end` instead of renewing.
     pub cancel_at_period_end: bool,
-    /// The `canceled_at` property.
+    /// When cancellation was asked for; it may still be active until the period ends.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `started_at` property.
+    /// When the subscription began; null if it has not started.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ends_at` property.
+    /// When a canceled subscription will stop; null if it renews.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `ended_at` property.
+    /// When the subscription stopped; null while it runs.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `past_due_at` property.
+    /// When a renewal payment failed and the subscription became `past_due`; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// The `pause_at_period_end` property.
+    /// True when the subscription will pause once the current period is over.
     pub pause_at_period_end: bool,
-    /// The `paused_at` property.
+    /// When the subscription was paused; null if it is not.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `resumes_at` property.
+    /// When a paused subscription restarts on its own; null if it waits to be resumed.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `customer_id` property.
     pub customer_id: uuid::Uuid,
     /// The `product_id` property.
     pub product_id: uuid::Uuid,
-    /// The `discount_id` property.
+    /// Discount applied to the subscription, if any.
     pub discount_id: Option<uuid::Uuid>,
-    /// The `checkout_id` property.
+    /// Checkout session that created the subscription, if any.
     pub checkout_id: Option<uuid::Uuid>,
-    /// The `seats` property.
+    /// Number of seats; null for prices that are not seat-based.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// The `customer_cancellation_reason` property.
+    /// Why the customer canceled, if they said.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
-    /// The `customer_cancellation_comment` property.
+    /// What the customer wrote when canceling; visible to the customer too.
     pub customer_cancellation_comment: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11479,17 +11489,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderUpdate` type of the Polar API.
+/// Changes to the billing details of an order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderUpdate {
-    /// The `billing_name` property.
+    /// Name to print on the invoice.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_name: Option<Option<String>>,
-    /// The `billing_address` property.
+    /// Address to print on the invoice.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -11907,7 +11917,7 @@ impl std::str::FromStr for PaymentFailedError {
     }
 }
 
-/// The `PaymentMethod` type of the Polar API.
+/// A payment method a customer has saved: a card or another kind.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11973,7 +11983,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `PaymentProcessor` type of the Polar API.
+/// Which payment processor handles the money; only `stripe` so far.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum PaymentProcessor {
@@ -12110,7 +12120,7 @@ impl std::str::FromStr for ProductBillingType {
     }
 }
 
-/// The `ProductVisibility` type of the Polar API.
+/// Who can see a product: nobody yet (`draft`), only those with a link (`private`), or everyone (`public`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductVisibility {
@@ -12297,7 +12307,7 @@ impl std::str::FromStr for PropertyAggregationFunc {
     }
 }
 
-/// The `RecurringInterval` type of the Polar API.
+/// Unit of a billing cycle: `day`, `week`, `month` or `year`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecurringInterval {
@@ -12375,7 +12385,7 @@ impl std::str::FromStr for RecurringInterval {
     }
 }
 
-/// The `RefreshTokenRequest` type of the Polar API.
+/// Form body that trades a refresh token for a new access token (`grant_type=refresh_token`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefreshTokenRequest {
@@ -12573,13 +12583,13 @@ impl std::str::FromStr for ResourceNotFoundError {
     }
 }
 
-/// The `RevokeTokenRequest` type of the Polar API.
+/// Form body naming the token to revoke, with the client's credentials.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeTokenRequest {
     /// The `token` property.
     pub token: String,
-    /// The `token_type_hint` property.
+    /// Whether `token` is an access or a refresh token, to speed up the lookup.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -12638,7 +12648,7 @@ impl RevokeTokenRequest {
     }
 }
 
-/// The `RevokeTokenRequestTokenTypeHint` type of the Polar API.
+/// Whether `token` is an access or a refresh token, to speed up the lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RevokeTokenRequestTokenTypeHint {
@@ -12708,10 +12718,10 @@ impl std::str::FromStr for RevokeTokenRequestTokenTypeHint {
     }
 }
 
-/// The `RevokeTokenResponse` type of the Polar API.
+/// Empty answer to a revocation: there is nothing to read in it.
 pub type RevokeTokenResponse = serde_json::Map<String, serde_json::Value>;
 
-/// The `Scope` type of the Polar API.
+/// Permissions an access token can carry, as `resource:read` or `resource:write`, plus the OpenID Connect scopes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Scope {
@@ -13091,7 +13101,7 @@ impl std::str::FromStr for Scope {
     }
 }
 
-/// The `SubType` type of the Polar API.
+/// Whether a token acts for a `user` or for an `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubType {
@@ -13707,24 +13717,24 @@ impl std::str::FromStr for TaxIdFormat {
     }
 }
 
-/// The `TokenResponse` type of the Polar API.
+/// Tokens issued by the token endpoint: the access token, its lifetime in seconds, and a refresh token and ID token where granted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TokenResponse {
-    /// The `access_token` property.
+    /// Token to send as `Authorization: Bearer ...`; keep it secret.
     pub access_token: String,
-    /// The `token_type` property.
+    /// Always `Bearer`.
     pub token_type: TokenResponseTokenType,
-    /// The `expires_in` property.
+    /// Seconds until the access token expires.
     pub expires_in: crate::Integer,
-    /// The `refresh_token` property.
+    /// Token that gets a new access token once this one expires; null if none was granted.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub refresh_token: Option<Option<String>>,
-    /// The `scope` property.
+    /// Granted scopes, separated by spaces.
     pub scope: String,
-    /// The `id_token` property.
+    /// OpenID Connect ID token (a JWT) when the `openid` scope was granted; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -13747,7 +13757,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `TokenResponseTokenType` type of the Polar API.
+/// Always `Bearer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum TokenResponseTokenType {
@@ -13814,7 +13824,7 @@ impl std::str::FromStr for TokenResponseTokenType {
     }
 }
 
-/// The `TrialInterval` type of the Polar API.
+/// Unit of a free trial's length: `day`, `week`, `month` or `year`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TrialInterval {
@@ -13992,7 +14002,7 @@ impl std::str::FromStr for UniqueAggregationFunc {
     }
 }
 
-/// The `UserInfoOrganization` type of the Polar API.
+/// OpenID Connect claims of the organization a token acts for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoOrganization {
     /// The `sub` property.
@@ -14016,7 +14026,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `UserInfoUser` type of the Polar API.
+/// OpenID Connect claims of the user a token acts for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoUser {
     /// The `sub` property.
@@ -14120,7 +14130,7 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
     }
 }
 
-/// The `WebTokenRequest` type of the Polar API.
+/// Form body that trades a Polar web session for an access token (`grant_type=web`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebTokenRequest {
@@ -14130,12 +14140,12 @@ pub struct WebTokenRequest {
     pub client_id: String,
     /// The `client_secret` property.
     pub client_secret: String,
-    /// The `session_token` property.
+    /// Polar web session token to exchange.
     pub session_token: String,
     /// The `sub_type` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<WebTokenRequestSubType>,
-    /// The `sub` property.
+    /// ID of the organization to act for when `sub_type` is `organization`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
