@@ -9,13 +9,13 @@
 /// A postal address, as printed on invoices and used for tax.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Address {
-    /// The `line1` property.
+    /// Street and house number.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line1: Option<Option<String>>,
-    /// The `line2` property.
+    /// Apartment, suite or building, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -27,19 +27,19 @@ pub struct Address {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
-    /// The `city` property.
+    /// City or town.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub city: Option<Option<String>>,
-    /// The `state` property.
+    /// State, province or region, where the country has them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub state: Option<Option<String>>,
-    /// The `country` property.
+    /// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
     pub country: AddressCountry,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -58,7 +58,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `AddressCountry` type of the Polar API.
+/// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AddressCountry {
@@ -1370,13 +1370,13 @@ impl std::str::FromStr for AddressCountry {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddressInput {
-    /// The `line1` property.
+    /// Street and house number.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line1: Option<Option<String>>,
-    /// The `line2` property.
+    /// Apartment, suite or building, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -1388,19 +1388,19 @@ pub struct AddressInput {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
-    /// The `city` property.
+    /// City or town.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub city: Option<Option<String>>,
-    /// The `state` property.
+    /// State, province or region, where the country has them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub state: Option<Option<String>>,
-    /// The `country` property.
+    /// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
     pub country: AddressInputCountry,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -1504,7 +1504,7 @@ impl AddressInput {
     }
 }
 
-/// The `AddressInputCountry` type of the Polar API.
+/// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AddressInputCountry {
@@ -2880,13 +2880,13 @@ impl std::str::FromStr for AmbiguousExternalCustomerIdError {
 pub struct AuthorizationCodeTokenRequest {
     /// The `grant_type` property.
     pub grant_type: AuthorizationCodeTokenRequestGrantType,
-    /// The `client_id` property.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
-    /// The `code` property.
+    /// Authorization code received on the redirect URI; it works once.
     pub code: String,
-    /// The `redirect_uri` property.
+    /// The redirect URI used in the authorization request, repeated exactly.
     pub redirect_uri: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3016,20 +3016,20 @@ crate::runtime::decode_struct! {
 /// Consent screen data when the client asks to act as an organization: the client, the requested scopes and the organizations to pick from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseOrganization {
-    /// The `client` property.
+    /// The OAuth2 application asking for access.
     pub client: OAuth2ClientPublic,
     /// The `sub_type` property.
     pub sub_type: AuthorizeResponseOrganizationSubType,
     /// The `sub` property.
     pub sub: Option<AuthorizeOrganization>,
-    /// The `scopes` property.
+    /// Scopes the application asks for.
     pub scopes: Vec<Scope>,
-    /// The `organizations` property.
+    /// Organizations the user can grant access to.
     pub organizations: Vec<AuthorizeOrganization>,
-    /// The `requires_single_organization` property.
+    /// True when the user must pick exactly one organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
-    /// The `scope_display_names` property.
+    /// Readable name of each scope, keyed by scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3120,20 +3120,20 @@ impl std::str::FromStr for AuthorizeResponseOrganizationSubType {
 /// Consent screen data when the client asks to act as the signed-in user: the client, the requested scopes and the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseUser {
-    /// The `client` property.
+    /// The OAuth2 application asking for access.
     pub client: OAuth2ClientPublic,
     /// The `sub_type` property.
     pub sub_type: AuthorizeResponseUserSubType,
     /// The `sub` property.
     pub sub: Option<AuthorizeUser>,
-    /// The `scopes` property.
+    /// Scopes the application asks for.
     pub scopes: Vec<Scope>,
-    /// The `organizations` property.
+    /// Organizations the user can grant access to.
     pub organizations: Vec<AuthorizeOrganization>,
-    /// The `requires_single_organization` property.
+    /// True when the user must pick exactly one organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
-    /// The `scope_display_names` property.
+    /// Readable name of each scope, keyed by scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -4620,7 +4620,7 @@ pub struct CustomerPaymentMethodCard {
     pub customer_id: uuid::Uuid,
     /// The `type` property.
     pub r#type: CustomerPaymentMethodCardType,
-    /// The `method_metadata` property.
+    /// Brand, last four digits and expiry of the card.
     pub method_metadata: PaymentMethodCardMetadata,
     /// True for the method charged by default.
     pub is_default: bool,
@@ -5203,7 +5203,7 @@ pub struct CustomerStateSubscription {
     >,
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
-    /// The `status` property.
+    /// `active` or `trialing`.
     pub status: CustomerStateSubscriptionStatus,
     /// Price per billing cycle, in cents of `currency`.
     pub amount: crate::Integer,
@@ -5238,7 +5238,7 @@ pub struct CustomerStateSubscription {
     pub product_id: uuid::Uuid,
     /// Discount applied to the subscription, if any.
     pub discount_id: Option<uuid::Uuid>,
-    /// The `meters` property.
+    /// Usage of each meter the subscription bills.
     pub meters: Vec<CustomerStateSubscriptionMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5348,7 +5348,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerStateSubscriptionStatus` type of the Polar API.
+/// `active` or `trialing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerStateSubscriptionStatus {
@@ -7510,7 +7510,7 @@ crate::runtime::decode_struct! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntrospectTokenRequest {
-    /// The `token` property.
+    /// The token to inspect.
     pub token: String,
     /// Whether `token` is an access or a refresh token, to speed up the lookup.
     #[serde(
@@ -7518,9 +7518,9 @@ pub struct IntrospectTokenRequest {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub token_type_hint: Option<Option<IntrospectTokenRequestTokenTypeHint>>,
-    /// The `client_id` property.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7761,9 +7761,9 @@ impl std::str::FromStr for IntrospectTokenResponseTokenType {
 /// One page of customers, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomer {
-    /// The `items` property.
+    /// Items of this page, in the requested order.
     pub items: Vec<Customer>,
-    /// The `pagination` property.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7801,9 +7801,9 @@ crate::runtime::decode_struct! {
 /// One page of orders, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceOrder {
-    /// The `items` property.
+    /// Items of this page, in the requested order.
     pub items: Vec<Order>,
-    /// The `pagination` property.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7821,9 +7821,9 @@ crate::runtime::decode_struct! {
 /// One page of saved payment methods, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourcePaymentMethod {
-    /// The `items` property.
+    /// Items of this page, in the requested order.
     pub items: Vec<PaymentMethod>,
-    /// The `pagination` property.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -8815,10 +8815,10 @@ pub struct OAuth2ClientConfiguration {
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationTokenEndpointAuthMethod,
     >,
-    /// The `grant_types` property.
+    /// Grants the client may use: `authorization_code`, `refresh_token`, or both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<OAuth2ClientConfigurationGrantTypesItem>>,
-    /// The `response_types` property.
+    /// Only `code` is supported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
     /// Scopes the client may ask for, separated by spaces.
@@ -8826,25 +8826,25 @@ pub struct OAuth2ClientConfiguration {
     pub scope: Option<String>,
     /// Name shown to users on the consent screen.
     pub client_name: String,
-    /// The `client_uri` property.
+    /// Home page of the application, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub client_uri: Option<Option<String>>,
-    /// The `logo_uri` property.
+    /// Logo shown on the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub logo_uri: Option<Option<String>>,
-    /// The `tos_uri` property.
+    /// Terms of service, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tos_uri: Option<Option<String>>,
-    /// The `policy_uri` property.
+    /// Privacy policy, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -9219,10 +9219,10 @@ pub struct OAuth2ClientConfigurationUpdate {
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
     >,
-    /// The `grant_types` property.
+    /// Grants the client may use: `authorization_code`, `refresh_token`, or both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
-    /// The `response_types` property.
+    /// Only `code` is supported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
     /// Scopes the client may ask for, separated by spaces.
@@ -9230,25 +9230,25 @@ pub struct OAuth2ClientConfigurationUpdate {
     pub scope: Option<String>,
     /// Name shown to users on the consent screen.
     pub client_name: String,
-    /// The `client_uri` property.
+    /// Home page of the application, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub client_uri: Option<Option<String>>,
-    /// The `logo_uri` property.
+    /// Logo shown on the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub logo_uri: Option<Option<String>>,
-    /// The `tos_uri` property.
+    /// Terms of service, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tos_uri: Option<Option<String>>,
-    /// The `policy_uri` property.
+    /// Privacy policy, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -9628,17 +9628,17 @@ pub struct OAuth2ClientPublic {
     /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `client_id` property.
+    /// Public identifier of the application, used in OAuth2 requests.
     pub client_id: String,
-    /// The `client_name` property.
+    /// Name shown to users on the consent screen.
     pub client_name: Option<String>,
-    /// The `client_uri` property.
+    /// Home page of the application, linked from the consent screen.
     pub client_uri: Option<String>,
-    /// The `logo_uri` property.
+    /// Logo shown on the consent screen.
     pub logo_uri: Option<String>,
-    /// The `tos_uri` property.
+    /// Terms of service, linked from the consent screen.
     pub tos_uri: Option<String>,
-    /// The `policy_uri` property.
+    /// Privacy policy, linked from the consent screen.
     pub policy_uri: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -9922,7 +9922,7 @@ pub struct Order {
     pub refunded_tax_amount: crate::Integer,
     /// Lowercase ISO 4217 code of the amounts.
     pub currency: String,
-    /// The `billing_reason` property.
+    /// Why the order exists: a one-time purchase, or a subscription starting, renewing, changing or billing its metered usage.
     pub billing_reason: OrderBillingReason,
     /// Name printed on the invoice.
     pub billing_name: Option<String>,
@@ -9958,20 +9958,20 @@ pub struct Order {
     pub next_payment_attempt_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// The `metadata` property.
     pub metadata: MetadataOutputType,
-    /// The `custom_field_data` property.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
     >,
     /// Polar's fee on this order, in cents of `platform_fee_currency`.
     pub platform_fee_amount: crate::Integer,
-    /// The `platform_fee_currency` property.
+    /// Currency of `platform_fee_amount`.
     pub platform_fee_currency: Option<String>,
     /// The `customer` property.
     pub customer: OrderCustomer,
     /// Product bought; null for an order without product.
     pub product: Option<OrderProduct>,
-    /// The `discount` property.
+    /// Discount applied, if any.
     pub discount: Option<OrderDiscount>,
     /// Subscription this order bills; null for a one-time purchase.
     pub subscription: Option<OrderSubscription>,
@@ -10564,7 +10564,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `OrderDiscount` type of the Polar API.
+/// Discount applied, if any.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -12391,11 +12391,11 @@ impl std::str::FromStr for RecurringInterval {
 pub struct RefreshTokenRequest {
     /// The `grant_type` property.
     pub grant_type: RefreshTokenRequestGrantType,
-    /// The `client_id` property.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
-    /// The `refresh_token` property.
+    /// Refresh token received with an earlier access token.
     pub refresh_token: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12587,7 +12587,7 @@ impl std::str::FromStr for ResourceNotFoundError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeTokenRequest {
-    /// The `token` property.
+    /// The token to revoke.
     pub token: String,
     /// Whether `token` is an access or a refresh token, to speed up the lookup.
     #[serde(
@@ -12595,9 +12595,9 @@ pub struct RevokeTokenRequest {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub token_type_hint: Option<Option<RevokeTokenRequestTokenTypeHint>>,
-    /// The `client_id` property.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -14136,13 +14136,13 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
 pub struct WebTokenRequest {
     /// The `grant_type` property.
     pub grant_type: WebTokenRequestGrantType,
-    /// The `client_id` property.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// The `client_secret` property.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
     /// Polar web session token to exchange.
     pub session_token: String,
-    /// The `sub_type` property.
+    /// Whether the token should act for a `user` or an `organization`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<WebTokenRequestSubType>,
     /// ID of the organization to act for when `sub_type` is `organization`.
@@ -14151,7 +14151,7 @@ pub struct WebTokenRequest {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub sub: Option<Option<uuid::Uuid>>,
-    /// The `scope` property.
+    /// Scopes wanted, separated by spaces.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -14296,7 +14296,7 @@ impl std::str::FromStr for WebTokenRequestGrantType {
     }
 }
 
-/// The `WebTokenRequestSubType` type of the Polar API.
+/// Whether the token should act for a `user` or an `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebTokenRequestSubType {
