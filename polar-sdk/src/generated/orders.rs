@@ -231,7 +231,7 @@ impl OrdersCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
@@ -393,7 +393,7 @@ impl OrdersExport {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
         let request = self.request();
@@ -452,11 +452,11 @@ impl OrdersFinalize {
     ///
     /// # Errors
     ///
-    /// - `402`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentActionRequired`](crate::ErrorBody::PaymentActionRequired)
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OffSessionChargesNotEnabled`](crate::ErrorBody::OffSessionChargesNotEnabled), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrganizationNotReadyForPayments`](crate::ErrorBody::OrganizationNotReadyForPayments)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `412`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotDraft`](crate::ErrorBody::OrderNotDraft)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `402` The charge was declined, or the customer must act first (for example a 3-D Secure check): [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentActionRequired`](crate::ErrorBody::PaymentActionRequired)
+    /// - `403` Off-session charges are off for the organization, or it cannot take payments yet: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OffSessionChargesNotEnabled`](crate::ErrorBody::OffSessionChargesNotEnabled), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrganizationNotReadyForPayments`](crate::ErrorBody::OrganizationNotReadyForPayments)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `412` The order is not a draft: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotDraft`](crate::ErrorBody::OrderNotDraft)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
@@ -499,9 +499,9 @@ impl OrdersGenerateInvoice {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForInvoice`](crate::ErrorBody::OrderNotEligibleForInvoice)
-    /// - `422`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::MissingInvoiceBillingDetails`](crate::ErrorBody::MissingInvoiceBillingDetails)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` The order's status does not allow an invoice: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForInvoice`](crate::ErrorBody::OrderNotEligibleForInvoice)
+    /// - `422` The order lacks a billing name or address; set them with an order update first: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::MissingInvoiceBillingDetails`](crate::ErrorBody::MissingInvoiceBillingDetails)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -543,8 +543,8 @@ impl OrdersGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
@@ -586,8 +586,8 @@ impl OrdersInvoice {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::OrderInvoice, crate::Error> {
         let request = self.request();
@@ -900,7 +900,7 @@ impl OrdersList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Order>, crate::Error> {
         let request = self.request();
@@ -971,8 +971,8 @@ impl OrdersReceipt {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -1018,8 +1018,8 @@ impl OrdersUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
