@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Customers<'_> {
+    /// Create a customer.
+    ///
+    /// Creates an individual or team customer and returns it. The email must be unused among the organization's customers.
+    ///
     /// **Scopes**: `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Delete a customer.
+    ///
+    /// Deletes the customer for good: its active subscriptions are canceled, its benefits revoked and its external ID cleared. Meant for when the user is removed from your own system; to stop one subscription, use the subscriptions API instead.
+    ///
     /// **Scopes**: `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -47,6 +55,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Delete a customer through its external ID.
+    ///
+    /// Same as deleting a customer, addressed by your own ID: subscriptions end at once and benefits are revoked.
+    ///
     /// **Scopes**: `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -64,6 +76,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Export customers as CSV.
+    ///
+    /// Returns all customers of an organization as the text of a CSV file, one row per customer.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -77,6 +93,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Get a customer.
+    ///
+    /// Returns one customer, looked up by its Polar ID.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -90,6 +110,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Look up a customer by your external ID.
+    ///
+    /// Returns one customer, looked up by the ID your own system gave it.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -103,6 +127,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Get a customer's state.
+    ///
+    /// Returns the customer together with its active subscriptions, granted benefits and active meters, in one call: the usual way to decide what a customer may access.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -116,6 +144,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Get a customer's state by external ID.
+    ///
+    /// Same as getting a customer's state, addressed by your own ID.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -132,6 +164,10 @@ impl Customers<'_> {
         }
     }
 
+    /// List customers.
+    ///
+    /// Returns a page of customers, optionally narrowed by organization, email, a search text, activity or metadata.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -152,6 +188,10 @@ impl Customers<'_> {
         }
     }
 
+    /// List a customer's payment methods.
+    ///
+    /// Returns a page of the payment methods the customer has saved, cards and others.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -167,6 +207,10 @@ impl Customers<'_> {
         }
     }
 
+    /// List a customer's payment methods by external ID.
+    ///
+    /// Same as listing a customer's payment methods, addressed by your own ID.
+    ///
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -185,6 +229,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Update a customer.
+    ///
+    /// Changes the fields you send and returns the updated customer; fields you leave out keep their value.
+    ///
     /// **Scopes**: `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -203,6 +251,10 @@ impl Customers<'_> {
         }
     }
 
+    /// Update a customer through its external ID.
+    ///
+    /// Same as updating a customer, but addressed by your own ID; the external ID itself cannot change here.
+    ///
     /// **Scopes**: `customers:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -238,6 +290,10 @@ impl<'a> Customers<'a> {
 }
 
 impl CustomersMembers<'_> {
+    /// Add a member to a customer.
+    ///
+    /// Adds a person to a team customer and returns the new member. Fails with 403 when the customer cannot have members.
+    ///
     /// **Scopes**: `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -256,6 +312,10 @@ impl CustomersMembers<'_> {
         }
     }
 
+    /// Add a member to a customer by external ID.
+    ///
+    /// Same as adding a member, with the customer addressed by your own ID.
+    ///
     /// **Scopes**: `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -274,6 +334,10 @@ impl CustomersMembers<'_> {
         }
     }
 
+    /// Remove a member from a customer.
+    ///
+    /// Removes the member from the customer; nothing is returned.
+    ///
     /// **Scopes**: `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -292,6 +356,10 @@ impl CustomersMembers<'_> {
         }
     }
 
+    /// Remove a member by external IDs.
+    ///
+    /// Removes a member, with customer and member addressed by your own IDs; nothing is returned.
+    ///
     /// **Scopes**: `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -310,6 +378,10 @@ impl CustomersMembers<'_> {
         }
     }
 
+    /// Get one member of a customer.
+    ///
+    /// Returns one member of the customer, looked up by the member's Polar ID.
+    ///
     /// **Scopes**: `members:read` `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -324,6 +396,10 @@ impl CustomersMembers<'_> {
         }
     }
 
+    /// Get a member by external IDs.
+    ///
+    /// Returns one member, with both the customer and the member addressed by your own IDs.
+    ///
     /// **Scopes**: `members:read` `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -342,6 +418,10 @@ impl CustomersMembers<'_> {
         }
     }
 
+    /// Change a member of a customer.
+    ///
+    /// Changes a member's name, email or role and returns the member.
+    ///
     /// **Scopes**: `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -362,6 +442,10 @@ impl CustomersMembers<'_> {
         }
     }
 
+    /// Update a member by external IDs.
+    ///
+    /// Changes a member's name, email or role, with customer and member addressed by your own IDs.
+    ///
     /// **Scopes**: `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -383,7 +467,7 @@ impl CustomersMembers<'_> {
     }
 }
 
-/// Request builder for [`Customers::create`]: customers:create.
+/// Request builder for [`Customers::create`]: Create a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -414,7 +498,7 @@ impl CustomersCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Customer, crate::Error> {
         let request = self.request();
@@ -422,7 +506,7 @@ impl CustomersCreate {
     }
 }
 
-/// Request builder for [`Customers::delete`]: customers:delete.
+/// Request builder for [`Customers::delete`]: Delete a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -437,7 +521,7 @@ pub struct CustomersDelete {
 crate::runtime::call_options!(CustomersDelete);
 
 impl CustomersDelete {
-    /// Sets the `anonymize` query parameter.
+    /// Also erase personal data (GDPR): the email and names are replaced by hashes (a business customer with a tax ID keeps its name), the billing address is cleared and linked OAuth accounts are removed. `false` unless set.
     ///
     /// The server uses `false` when this is not set.
     ///
@@ -475,8 +559,8 @@ impl CustomersDelete {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -484,7 +568,7 @@ impl CustomersDelete {
     }
 }
 
-/// Request builder for [`Customers::delete_external`]: customers:delete_external.
+/// Request builder for [`Customers::delete_external`]: Delete a customer through its external ID.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -499,7 +583,7 @@ pub struct CustomersDeleteExternal {
 crate::runtime::call_options!(CustomersDeleteExternal);
 
 impl CustomersDeleteExternal {
-    /// Sets the `anonymize` query parameter.
+    /// Also erase the customer's personal data (GDPR), as when deleting by Polar ID. `false` unless set.
     ///
     /// The server uses `false` when this is not set.
     ///
@@ -537,8 +621,8 @@ impl CustomersDeleteExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -546,7 +630,7 @@ impl CustomersDeleteExternal {
     }
 }
 
-/// Request builder for [`Customers::export`]: customers:export.
+/// Request builder for [`Customers::export`]: Export customers as CSV.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -560,7 +644,7 @@ pub struct CustomersExport {
 crate::runtime::call_options!(CustomersExport);
 
 impl CustomersExport {
-    /// Sets the `organization_id` query parameter.
+    /// Only customers of this organization.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -596,7 +680,7 @@ impl CustomersExport {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
         let request = self.request();
@@ -604,7 +688,7 @@ impl CustomersExport {
     }
 }
 
-/// Request builder for [`Customers::get`]: customers:get.
+/// Request builder for [`Customers::get`]: Get a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -638,8 +722,8 @@ impl CustomersGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Customer, crate::Error> {
         let request = self.request();
@@ -647,7 +731,7 @@ impl CustomersGet {
     }
 }
 
-/// Request builder for [`Customers::get_external`]: customers:get_external.
+/// Request builder for [`Customers::get_external`]: Look up a customer by your external ID.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -681,8 +765,8 @@ impl CustomersGetExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Customer, crate::Error> {
         let request = self.request();
@@ -690,7 +774,7 @@ impl CustomersGetExternal {
     }
 }
 
-/// Request builder for [`Customers::get_state`]: customers:get_state.
+/// Request builder for [`Customers::get_state`]: Get a customer's state.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -724,8 +808,8 @@ impl CustomersGetState {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerState, crate::Error> {
         let request = self.request();
@@ -733,7 +817,7 @@ impl CustomersGetState {
     }
 }
 
-/// Request builder for [`Customers::get_state_external`]: customers:get_state_external.
+/// Request builder for [`Customers::get_state_external`]: Get a customer's state by external ID.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -767,8 +851,8 @@ impl CustomersGetStateExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerState, crate::Error> {
         let request = self.request();
@@ -776,7 +860,7 @@ impl CustomersGetStateExternal {
     }
 }
 
-/// Request builder for [`Customers::list`]: customers:list.
+/// Request builder for [`Customers::list`]: List customers.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -797,7 +881,7 @@ pub struct CustomersList {
 crate::runtime::call_options!(CustomersList, paged);
 
 impl CustomersList {
-    /// Sets the `organization_id` query parameter.
+    /// Only customers of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -808,7 +892,7 @@ impl CustomersList {
         self
     }
 
-    /// Sets the `email` query parameter.
+    /// Only the customer whose email is exactly this one.
     ///
     /// Accepts a `&str` or `String`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
@@ -816,7 +900,7 @@ impl CustomersList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text searched for in the name, email and external ID of customers.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -824,7 +908,7 @@ impl CustomersList {
         self
     }
 
-    /// Sets the `active` query parameter.
+    /// `true` for customers with at least one subscription that is `trialing`, `active` or `past_due`; `false` for the others.
     ///
     /// Accepts `bool`.
     pub fn active(mut self, value: bool) -> Self {
@@ -832,7 +916,7 @@ impl CustomersList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -842,7 +926,7 @@ impl CustomersList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -852,7 +936,7 @@ impl CustomersList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -865,7 +949,7 @@ impl CustomersList {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only customers whose metadata holds all these key-value pairs; sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -953,7 +1037,7 @@ impl CustomersList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Customer>, crate::Error> {
         let request = self.request();
@@ -990,7 +1074,7 @@ impl CustomersList {
     }
 }
 
-/// Request builder for [`Customers::list_payment_methods`]: customers:list_payment_methods.
+/// Request builder for [`Customers::list_payment_methods`]: List a customer's payment methods.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -1006,7 +1090,7 @@ pub struct CustomersListPaymentMethods {
 crate::runtime::call_options!(CustomersListPaymentMethods, paged);
 
 impl CustomersListPaymentMethods {
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -1016,7 +1100,7 @@ impl CustomersListPaymentMethods {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -1062,8 +1146,8 @@ impl CustomersListPaymentMethods {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::PaymentMethod>, crate::Error> {
         let request = self.request();
@@ -1100,7 +1184,7 @@ impl CustomersListPaymentMethods {
     }
 }
 
-/// Request builder for [`Customers::list_payment_methods_external`]: customers:list_payment_methods_external.
+/// Request builder for [`Customers::list_payment_methods_external`]: List a customer's payment methods by external ID.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -1116,7 +1200,7 @@ pub struct CustomersListPaymentMethodsExternal {
 crate::runtime::call_options!(CustomersListPaymentMethodsExternal, paged);
 
 impl CustomersListPaymentMethodsExternal {
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -1126,7 +1210,7 @@ impl CustomersListPaymentMethodsExternal {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -1172,8 +1256,8 @@ impl CustomersListPaymentMethodsExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::PaymentMethod>, crate::Error> {
         let request = self.request();
@@ -1210,7 +1294,7 @@ impl CustomersListPaymentMethodsExternal {
     }
 }
 
-/// Request builder for [`CustomersMembers::create`]: customers:members:create.
+/// Request builder for [`CustomersMembers::create`]: Add a member to a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1247,9 +1331,9 @@ impl CustomersMembersCreate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` This customer cannot have members: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Member, crate::Error> {
         let request = self.request();
@@ -1257,7 +1341,7 @@ impl CustomersMembersCreate {
     }
 }
 
-/// Request builder for [`CustomersMembers::create_external`]: customers:members:create_external.
+/// Request builder for [`CustomersMembers::create_external`]: Add a member to a customer by external ID.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1295,10 +1379,10 @@ impl CustomersMembersCreateExternal {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` This customer cannot have members: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` Several customers have this external ID: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Member, crate::Error> {
         let request = self.request();
@@ -1306,7 +1390,7 @@ impl CustomersMembersCreateExternal {
     }
 }
 
-/// Request builder for [`CustomersMembers::delete`]: customers:members:delete.
+/// Request builder for [`CustomersMembers::delete`]: Remove a member from a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1342,8 +1426,8 @@ impl CustomersMembersDelete {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -1351,7 +1435,7 @@ impl CustomersMembersDelete {
     }
 }
 
-/// Request builder for [`CustomersMembers::delete_external`]: customers:members:delete_external.
+/// Request builder for [`CustomersMembers::delete_external`]: Remove a member by external IDs.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1388,9 +1472,9 @@ impl CustomersMembersDeleteExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` Several customers have this external ID: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -1398,7 +1482,7 @@ impl CustomersMembersDeleteExternal {
     }
 }
 
-/// Request builder for [`CustomersMembers::get`]: customers:members:get.
+/// Request builder for [`CustomersMembers::get`]: Get one member of a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1434,8 +1518,8 @@ impl CustomersMembersGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Member, crate::Error> {
         let request = self.request();
@@ -1443,7 +1527,7 @@ impl CustomersMembersGet {
     }
 }
 
-/// Request builder for [`CustomersMembers::get_external`]: customers:members:get_external.
+/// Request builder for [`CustomersMembers::get_external`]: Get a member by external IDs.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1480,9 +1564,9 @@ impl CustomersMembersGetExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` Several customers have this external ID: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Member, crate::Error> {
         let request = self.request();
@@ -1490,7 +1574,7 @@ impl CustomersMembersGetExternal {
     }
 }
 
-/// Request builder for [`CustomersMembers::update`]: customers:members:update.
+/// Request builder for [`CustomersMembers::update`]: Change a member of a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1528,8 +1612,8 @@ impl CustomersMembersUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Member, crate::Error> {
         let request = self.request();
@@ -1537,7 +1621,7 @@ impl CustomersMembersUpdate {
     }
 }
 
-/// Request builder for [`CustomersMembers::update_external`]: customers:members:update_external.
+/// Request builder for [`CustomersMembers::update_external`]: Update a member by external IDs.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1576,9 +1660,9 @@ impl CustomersMembersUpdateExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` Several customers have this external ID: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AmbiguousExternalCustomerId`](crate::ErrorBody::AmbiguousExternalCustomerId)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Member, crate::Error> {
         let request = self.request();
@@ -1586,7 +1670,7 @@ impl CustomersMembersUpdateExternal {
     }
 }
 
-/// Request builder for [`Customers::update`]: customers:update.
+/// Request builder for [`Customers::update`]: Update a customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1622,8 +1706,8 @@ impl CustomersUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Customer, crate::Error> {
         let request = self.request();
@@ -1631,7 +1715,7 @@ impl CustomersUpdate {
     }
 }
 
-/// Request builder for [`Customers::update_external`]: customers:update_external.
+/// Request builder for [`Customers::update_external`]: Update a customer through its external ID.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1667,8 +1751,8 @@ impl CustomersUpdateExternal {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such customer (or member) is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Customer, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Oauth2<'_> {
+    /// Start an OAuth2 authorization.
+    ///
+    /// Returns what a consent screen shows: the client asking, the scopes it wants, and the user or organizations that can be chosen.
+    ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
     ///
     /// `GET /v1/oauth2/authorize` (`oauth2:authorize`)
@@ -30,6 +34,10 @@ impl Oauth2<'_> {
         }
     }
 
+    /// Inspect an OAuth2 token.
+    ///
+    /// Tells whether a token is still active and, if so, its client, scopes, subject and expiry.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/oauth2/introspect` (`oauth2:introspect_token`)
@@ -44,6 +52,10 @@ impl Oauth2<'_> {
         }
     }
 
+    /// Get an OAuth2 token.
+    ///
+    /// Exchanges an authorization code, a refresh token or a web session for an access token, sent as a form. Returns the new token and, where granted, a refresh token.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/oauth2/token` (`oauth2:request_token`)
@@ -58,6 +70,10 @@ impl Oauth2<'_> {
         }
     }
 
+    /// Revoke an OAuth2 token.
+    ///
+    /// Makes an access or refresh token unusable from now on.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/oauth2/revoke` (`oauth2:revoke_token`)
@@ -72,6 +88,10 @@ impl Oauth2<'_> {
         }
     }
 
+    /// Get the token's user or organization.
+    ///
+    /// Returns who the access token acts for: a user with name and email, or an organization.
+    ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
     ///
     /// `GET /v1/oauth2/userinfo` (`oauth2:userinfo`)
@@ -99,6 +119,10 @@ impl<'a> Oauth2<'a> {
 }
 
 impl Oauth2Clients<'_> {
+    /// Register an OAuth2 client.
+    ///
+    /// Creates an OAuth2 application with the given redirect URIs, grant types and scopes; the answer carries its client ID and secret.
+    ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
     ///
     /// `POST /v1/oauth2/register` (`oauth2:clients:oauth2:create_client`)
@@ -113,6 +137,10 @@ impl Oauth2Clients<'_> {
         }
     }
 
+    /// Delete an OAuth2 client.
+    ///
+    /// Deletes an OAuth2 application, looked up by its client ID; nothing is returned.
+    ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
     ///
     /// `DELETE /v1/oauth2/register/{client_id}` (`oauth2:clients:oauth2:delete_client`)
@@ -124,6 +152,10 @@ impl Oauth2Clients<'_> {
         }
     }
 
+    /// Get an OAuth2 client.
+    ///
+    /// Returns the settings of an OAuth2 application, looked up by its client ID.
+    ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
     ///
     /// `GET /v1/oauth2/register/{client_id}` (`oauth2:clients:oauth2:get_client`)
@@ -135,6 +167,10 @@ impl Oauth2Clients<'_> {
         }
     }
 
+    /// Replace an OAuth2 client's settings.
+    ///
+    /// Replaces the whole configuration of an OAuth2 application; send every setting, not just the changed ones.
+    ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
     ///
     /// `PUT /v1/oauth2/register/{client_id}` (`oauth2:clients:oauth2:update_client`)
@@ -152,7 +188,7 @@ impl Oauth2Clients<'_> {
     }
 }
 
-/// Request builder for [`Oauth2::authorize`]: oauth2:authorize.
+/// Request builder for [`Oauth2::authorize`]: Start an OAuth2 authorization.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -189,7 +225,7 @@ impl Oauth2Authorize {
     }
 }
 
-/// Request builder for [`Oauth2Clients::create`]: oauth2:clients:oauth2:create_client.
+/// Request builder for [`Oauth2Clients::create`]: Register an OAuth2 client.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -220,7 +256,7 @@ impl Oauth2ClientsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -228,7 +264,7 @@ impl Oauth2ClientsCreate {
     }
 }
 
-/// Request builder for [`Oauth2Clients::delete`]: oauth2:clients:oauth2:delete_client.
+/// Request builder for [`Oauth2Clients::delete`]: Delete an OAuth2 client.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -259,7 +295,7 @@ impl Oauth2ClientsDelete {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -267,7 +303,7 @@ impl Oauth2ClientsDelete {
     }
 }
 
-/// Request builder for [`Oauth2Clients::get`]: oauth2:clients:oauth2:get_client.
+/// Request builder for [`Oauth2Clients::get`]: Get an OAuth2 client.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -298,7 +334,7 @@ impl Oauth2ClientsGet {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -306,7 +342,7 @@ impl Oauth2ClientsGet {
     }
 }
 
-/// Request builder for [`Oauth2Clients::update`]: oauth2:clients:oauth2:update_client.
+/// Request builder for [`Oauth2Clients::update`]: Replace an OAuth2 client's settings.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -339,7 +375,7 @@ impl Oauth2ClientsUpdate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -347,7 +383,7 @@ impl Oauth2ClientsUpdate {
     }
 }
 
-/// Request builder for [`Oauth2::introspect_token`]: oauth2:introspect_token.
+/// Request builder for [`Oauth2::introspect_token`]: Inspect an OAuth2 token.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -387,7 +423,7 @@ impl Oauth2IntrospectToken {
     }
 }
 
-/// Request builder for [`Oauth2::request_token`]: oauth2:request_token.
+/// Request builder for [`Oauth2::request_token`]: Get an OAuth2 token.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -425,7 +461,7 @@ impl Oauth2RequestToken {
     }
 }
 
-/// Request builder for [`Oauth2::revoke_token`]: oauth2:revoke_token.
+/// Request builder for [`Oauth2::revoke_token`]: Revoke an OAuth2 token.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -463,7 +499,7 @@ impl Oauth2RevokeToken {
     }
 }
 
-/// Request builder for [`Oauth2::userinfo`]: oauth2:userinfo.
+/// Request builder for [`Oauth2::userinfo`]: Get the token's user or organization.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]

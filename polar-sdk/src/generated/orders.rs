@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Orders<'_> {
+    /// Create a draft order.
+    ///
+    /// Creates an order in `draft` status, without invoice number, to charge a customer's saved payment method later without them present. Charge it with the finalize operation. The organization needs the feature flag `off_session_charges_enabled`.
+    ///
     /// **Scopes**: `orders:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Orders<'_> {
         }
     }
 
+    /// Export orders as CSV.
+    ///
+    /// Returns the matching orders as the text of a CSV file; pick and order the columns with `columns`.
+    ///
     /// **Scopes**: `orders:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -52,6 +60,10 @@ impl Orders<'_> {
         }
     }
 
+    /// Finalize a draft order.
+    ///
+    /// Charges a draft order right away. When the charge succeeds the order is `paid` and its benefits are granted before the call returns; when it fails the order stays a draft and an error comes back. A 412 means the order was not a draft.
+    ///
     /// **Scopes**: `orders:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -66,6 +78,10 @@ impl Orders<'_> {
         }
     }
 
+    /// Generate an order's invoice.
+    ///
+    /// Starts building the invoice PDF of an order in the background; answers 202 at once. Fails when billing details are missing or the order cannot have an invoice.
+    ///
     /// **Scopes**: `orders:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -79,6 +95,10 @@ impl Orders<'_> {
         }
     }
 
+    /// Get an order.
+    ///
+    /// Returns one order, looked up by its ID.
+    ///
     /// **Scopes**: `orders:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -92,6 +112,10 @@ impl Orders<'_> {
         }
     }
 
+    /// Get an order's invoice.
+    ///
+    /// Returns where to download the invoice of an order, once it has been generated.
+    ///
     /// **Scopes**: `orders:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -105,6 +129,10 @@ impl Orders<'_> {
         }
     }
 
+    /// List orders.
+    ///
+    /// Returns a page of orders, with filters for product, customer, discount, checkout, subscription, status, creation time and metadata.
+    ///
     /// **Scopes**: `orders:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -132,6 +160,10 @@ impl Orders<'_> {
         }
     }
 
+    /// Get an order's receipt.
+    ///
+    /// Returns a short-lived URL of the order's receipt PDF. A 202 answer means the receipt is still being made: try again a little later.
+    ///
     /// **Scopes**: `orders:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -145,6 +177,10 @@ impl Orders<'_> {
         }
     }
 
+    /// Update an order.
+    ///
+    /// Changes the billing name or address shown on the order's invoice and returns the order.
+    ///
     /// **Scopes**: `orders:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -164,7 +200,7 @@ impl Orders<'_> {
     }
 }
 
-/// Request builder for [`Orders::create`]: orders:create.
+/// Request builder for [`Orders::create`]: Create a draft order.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -195,7 +231,7 @@ impl OrdersCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
@@ -203,7 +239,7 @@ impl OrdersCreate {
     }
 }
 
-/// Request builder for [`Orders::export`]: orders:export.
+/// Request builder for [`Orders::export`]: Export orders as CSV.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -223,7 +259,7 @@ pub struct OrdersExport {
 crate::runtime::call_options!(OrdersExport);
 
 impl OrdersExport {
-    /// Sets the `organization_id` query parameter.
+    /// Only orders of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -234,7 +270,7 @@ impl OrdersExport {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only orders for this product, or for any of several products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -242,7 +278,7 @@ impl OrdersExport {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only orders in this status, or in any of several.
     ///
     /// Accepts one `OrderStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter4>) -> Self {
@@ -250,7 +286,7 @@ impl OrdersExport {
         self
     }
 
-    /// Sets the `created_after` query parameter.
+    /// Only orders created after this time; give it with a UTC offset.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn created_after(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -258,7 +294,7 @@ impl OrdersExport {
         self
     }
 
-    /// Sets the `created_before` query parameter.
+    /// Only orders created before this time; give it with a UTC offset.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn created_before(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -266,7 +302,7 @@ impl OrdersExport {
         self
     }
 
-    /// Sets the `timezone` query parameter.
+    /// IANA time zone (such as `Europe/Berlin`) in which the CSV writes dates; UTC unless set.
     ///
     /// The server uses `"UTC"` when this is not set.
     ///
@@ -276,7 +312,7 @@ impl OrdersExport {
         self
     }
 
-    /// Sets the `columns` query parameter.
+    /// CSV columns, one or several, in the order wanted. Unless set: `email`, `created_at`, `product`, then `net_amount`, `currency`, `status`, `invoice_number`.
     ///
     /// Accepts one `OrderExportColumn`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn columns(mut self, value: impl Into<filters::ColumnsFilter>) -> Self {
@@ -357,7 +393,7 @@ impl OrdersExport {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
         let request = self.request();
@@ -365,7 +401,7 @@ impl OrdersExport {
     }
 }
 
-/// Request builder for [`Orders::finalize`]: orders:finalize.
+/// Request builder for [`Orders::finalize`]: Finalize a draft order.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -416,11 +452,11 @@ impl OrdersFinalize {
     ///
     /// # Errors
     ///
-    /// - `402`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentActionRequired`](crate::ErrorBody::PaymentActionRequired)
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OffSessionChargesNotEnabled`](crate::ErrorBody::OffSessionChargesNotEnabled), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrganizationNotReadyForPayments`](crate::ErrorBody::OrganizationNotReadyForPayments)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `412`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotDraft`](crate::ErrorBody::OrderNotDraft)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `402` The charge was declined, or the customer must act first (for example a 3-D Secure check): [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentActionRequired`](crate::ErrorBody::PaymentActionRequired)
+    /// - `403` Off-session charges are off for the organization, or it cannot take payments yet: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OffSessionChargesNotEnabled`](crate::ErrorBody::OffSessionChargesNotEnabled), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrganizationNotReadyForPayments`](crate::ErrorBody::OrganizationNotReadyForPayments)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `412` The order is not a draft: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotDraft`](crate::ErrorBody::OrderNotDraft)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
@@ -428,7 +464,7 @@ impl OrdersFinalize {
     }
 }
 
-/// Request builder for [`Orders::generate_invoice`]: orders:generate_invoice.
+/// Request builder for [`Orders::generate_invoice`]: Generate an order's invoice.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -463,9 +499,9 @@ impl OrdersGenerateInvoice {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForInvoice`](crate::ErrorBody::OrderNotEligibleForInvoice)
-    /// - `422`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::MissingInvoiceBillingDetails`](crate::ErrorBody::MissingInvoiceBillingDetails)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` The order's status does not allow an invoice: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForInvoice`](crate::ErrorBody::OrderNotEligibleForInvoice)
+    /// - `422` The order lacks a billing name or address; set them with an order update first: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::MissingInvoiceBillingDetails`](crate::ErrorBody::MissingInvoiceBillingDetails)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -473,7 +509,7 @@ impl OrdersGenerateInvoice {
     }
 }
 
-/// Request builder for [`Orders::get`]: orders:get.
+/// Request builder for [`Orders::get`]: Get an order.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -507,8 +543,8 @@ impl OrdersGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
@@ -516,7 +552,7 @@ impl OrdersGet {
     }
 }
 
-/// Request builder for [`Orders::invoice`]: orders:invoice.
+/// Request builder for [`Orders::invoice`]: Get an order's invoice.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -550,8 +586,8 @@ impl OrdersInvoice {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::OrderInvoice, crate::Error> {
         let request = self.request();
@@ -559,7 +595,7 @@ impl OrdersInvoice {
     }
 }
 
-/// Request builder for [`Orders::list`]: orders:list.
+/// Request builder for [`Orders::list`]: List orders.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -587,7 +623,7 @@ pub struct OrdersList {
 crate::runtime::call_options!(OrdersList, paged);
 
 impl OrdersList {
-    /// Sets the `organization_id` query parameter.
+    /// Only orders of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -598,7 +634,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only orders for this product, or for any of several products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -606,7 +642,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `product_billing_type` query parameter.
+    /// Only orders of one-time purchases (`one_time`) or of subscription starts and renewals (`recurring`); one or several.
     ///
     /// Accepts one `ProductBillingType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_billing_type(
@@ -617,7 +653,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `discount_id` query parameter.
+    /// Only orders that used this discount, or any of several discounts.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn discount_id(mut self, value: impl Into<filters::DiscountIdFilter>) -> Self {
@@ -625,7 +661,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only orders of this customer, or of any of several customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -633,7 +669,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only orders of the customer with this external ID (your own ID), or of any of several.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -644,7 +680,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `checkout_id` query parameter.
+    /// Only orders that came from this checkout session, or from any of several.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn checkout_id(mut self, value: impl Into<filters::CheckoutIdFilter>) -> Self {
@@ -652,7 +688,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `subscription_id` query parameter.
+    /// Only orders tied to this subscription, or to any of several subscriptions.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn subscription_id(
@@ -663,7 +699,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only orders in this status, or in any of several.
     ///
     /// Accepts one `OrderStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter4>) -> Self {
@@ -671,7 +707,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `created_after` query parameter.
+    /// Only orders created at or after this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn created_after(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -679,7 +715,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `created_before` query parameter.
+    /// Only orders created at or before this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn created_before(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -687,7 +723,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -697,7 +733,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -707,7 +743,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -720,7 +756,7 @@ impl OrdersList {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only orders whose metadata holds all these key-value pairs; sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -864,7 +900,7 @@ impl OrdersList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Order>, crate::Error> {
         let request = self.request();
@@ -901,7 +937,7 @@ impl OrdersList {
     }
 }
 
-/// Request builder for [`Orders::receipt`]: orders:receipt.
+/// Request builder for [`Orders::receipt`]: Get an order's receipt.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -935,8 +971,8 @@ impl OrdersReceipt {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -946,7 +982,7 @@ impl OrdersReceipt {
     }
 }
 
-/// Request builder for [`Orders::update`]: orders:update.
+/// Request builder for [`Orders::update`]: Update an order.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -982,8 +1018,8 @@ impl OrdersUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No order with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Order, crate::Error> {
         let request = self.request();
