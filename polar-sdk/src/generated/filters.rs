@@ -11,25 +11,25 @@ pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
 /// The `ColumnsFilter` type of the Polar API.
 pub type ColumnsFilter = crate::OneOrMany<models::OrderExportColumn>;
 
-/// Only return meters of this customer, or of any of these customers.
+/// Only return grants to this customer, or to any of these customers.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// The `DiscountIdFilter` type of the Polar API.
 pub type DiscountIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// Only return meters of customers with this external ID, or one of these.
+/// Only return grants to customers with this external ID, or one of these.
 pub type ExternalCustomerIdFilter = crate::OneOrMany<String>;
 
 /// Only return entries for this meter, or for any of these meters.
 pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// Only return meters of this organization, or of any of these organizations.
+/// Only return grants of this organization, or of any of these organizations.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// The `ProductBillingTypeFilter` type of the Polar API.
 pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
-/// The `ProductIdFilter` type of the Polar API.
+/// Only count sales of this product, or of any of these products.
 pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
 
 /// The `StatusFilter4` type of the Polar API.
