@@ -3244,10 +3244,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantCustomProperties` type of the Polar API.
+/// What a `custom` grant holds; nothing beyond the grant itself.
 pub type BenefitGrantCustomProperties = serde_json::Map<String, serde_json::Value>;
 
-/// The `BenefitGrantDiscordProperties` type of the Polar API.
+/// What a `discord` grant holds: the customer's Discord account and the role given.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDiscordProperties {
     /// The `account_id` property.
@@ -3280,7 +3280,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantDownloadablesProperties` type of the Polar API.
+/// What a `downloadables` grant holds: the files the customer can download.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDownloadablesProperties {
     /// The `files` property.
@@ -3298,10 +3298,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantFeatureFlagProperties` type of the Polar API.
+/// What a `feature_flag` grant holds; nothing beyond the grant itself.
 pub type BenefitGrantFeatureFlagProperties = serde_json::Map<String, serde_json::Value>;
 
-/// The `BenefitGrantGitHubRepositoryProperties` type of the Polar API.
+/// What a `github_repository` grant holds: the customer's GitHub account and the repository access given.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantGitHubRepositoryProperties {
     /// The `account_id` property.
@@ -3426,7 +3426,7 @@ impl std::str::FromStr for BenefitGrantGitHubRepositoryPropertiesPermission {
     }
 }
 
-/// The `BenefitGrantLicenseKeysProperties` type of the Polar API.
+/// What a `license_keys` grant holds: the key issued to the customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantLicenseKeysProperties {
     /// The `user_provided_key` property.
@@ -3435,7 +3435,7 @@ pub struct BenefitGrantLicenseKeysProperties {
     /// The `license_key_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key_id: Option<String>,
-    /// The `display_key` property.
+    /// Key with most characters masked, safe to show.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_key: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3452,7 +3452,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantSlackSharedChannelProperties` type of the Polar API.
+/// What a `slack_shared_channel` grant holds: the channel and the invitation sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantSlackSharedChannelProperties {
     /// The `invited_email` property.
@@ -3490,7 +3490,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitType` type of the Polar API.
+/// Kind of benefit: a custom note, Discord role, GitHub repository access, file downloads, license keys, meter credits, a feature flag or a shared Slack channel.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitType {
@@ -3593,7 +3593,7 @@ impl std::str::FromStr for BenefitType {
     }
 }
 
-/// The `CountAggregation` type of the Polar API.
+/// Counts the matching events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CountAggregation {
@@ -3695,7 +3695,7 @@ impl std::str::FromStr for CountAggregationFunc {
     }
 }
 
-/// The `Customer` type of the Polar API.
+/// A customer of an organization: a single person (`individual`) or a team with members (`team`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Customer {
@@ -7122,7 +7122,7 @@ impl std::str::FromStr for DiscountType {
     }
 }
 
-/// The `Filter` type of the Polar API.
+/// A condition on events: clauses (or nested filters) joined by `and` or `or`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Filter {
@@ -7830,7 +7830,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `Member` type of the Polar API.
+/// A person belonging to a team customer, who can use what the customer bought.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Member {
     /// The `id` property.
@@ -7847,7 +7847,7 @@ pub struct Member {
     pub email: String,
     /// The `name` property.
     pub name: Option<String>,
-    /// The `external_id` property.
+    /// Your own identifier for the member, unique within its customer; null if not set.
     pub external_id: Option<String>,
     /// The `role` property.
     pub role: MemberRole,
@@ -8415,7 +8415,7 @@ impl From<Vec<bool>> for MetadataQueryValue {
     }
 }
 
-/// The `Meter` type of the Polar API.
+/// Counts usage from ingested events: a filter picks the events, an aggregation turns them into a number per customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meter {
     /// The `metadata` property.
@@ -8548,7 +8548,7 @@ impl<'de> serde::Deserialize<'de> for MeterAggregation {
     }
 }
 
-/// The `MeterUnit` type of the Polar API.
+/// Unit a meter counts in: a plain number (`scalar`), AI tokens (`token`), or a unit you label yourself (`custom`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MeterUnit {
@@ -11713,12 +11713,12 @@ impl std::str::FromStr for OrganizationNotReadyForPaymentsError {
     }
 }
 
-/// The `Pagination` type of the Polar API.
+/// Page information of a list response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pagination {
-    /// The `total_count` property.
+    /// Number of items over all pages.
     pub total_count: crate::Integer,
-    /// The `max_page` property.
+    /// Number of the last page; request pages 1 to this.
     pub max_page: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12184,13 +12184,13 @@ impl std::str::FromStr for ProductVisibility {
     }
 }
 
-/// The `PropertyAggregation` type of the Polar API.
+/// Combines a numeric metadata value of the matching events with `func`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PropertyAggregation {
     /// The `func` property.
     pub func: PropertyAggregationFunc,
-    /// The `property` property.
+    /// Metadata key (or event field) whose values are aggregated.
     pub property: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -13892,14 +13892,14 @@ impl std::str::FromStr for TrialInterval {
     }
 }
 
-/// The `UniqueAggregation` type of the Polar API.
+/// Counts the distinct values of one metadata key among the matching events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UniqueAggregation {
     /// The `func` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<UniqueAggregationFunc>,
-    /// The `property` property.
+    /// Metadata key (or event field) whose distinct values are counted.
     pub property: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
