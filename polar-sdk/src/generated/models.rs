@@ -3597,7 +3597,7 @@ impl std::str::FromStr for BenefitType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CountAggregation {
-    /// The `func` property.
+    /// Always `count`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<CountAggregationFunc>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3628,7 +3628,7 @@ impl CountAggregation {
     }
 }
 
-/// The `CountAggregationFunc` type of the Polar API.
+/// Always `count`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CountAggregationFunc {
@@ -7126,9 +7126,9 @@ impl std::str::FromStr for DiscountType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Filter {
-    /// The `conjunction` property.
+    /// Whether all clauses must hold (`and`) or one is enough (`or`).
     pub conjunction: FilterConjunction,
-    /// The `clauses` property.
+    /// Conditions on event fields or metadata, or nested filters.
     pub clauses: Vec<FilterClausesItem>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12188,7 +12188,7 @@ impl std::str::FromStr for ProductVisibility {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PropertyAggregation {
-    /// The `func` property.
+    /// How values are combined: `sum`, `max`, `min` or `avg`.
     pub func: PropertyAggregationFunc,
     /// Metadata key (or event field) whose values are aggregated.
     pub property: String,
@@ -12219,7 +12219,7 @@ impl PropertyAggregation {
     }
 }
 
-/// The `PropertyAggregationFunc` type of the Polar API.
+/// How values are combined: `sum`, `max`, `min` or `avg`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PropertyAggregationFunc {
@@ -13896,7 +13896,7 @@ impl std::str::FromStr for TrialInterval {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UniqueAggregation {
-    /// The `func` property.
+    /// Always `unique`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<UniqueAggregationFunc>,
     /// Metadata key (or event field) whose distinct values are counted.
@@ -13925,7 +13925,7 @@ impl UniqueAggregation {
     }
 }
 
-/// The `UniqueAggregationFunc` type of the Polar API.
+/// Always `unique`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum UniqueAggregationFunc {
