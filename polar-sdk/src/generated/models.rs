@@ -4448,7 +4448,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `CustomerMeterSortProperty` type of the Polar API.
+/// A key to sort customer meters by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerMeterSortProperty {
@@ -7262,7 +7262,7 @@ impl From<bool> for FilterClauseValue {
     }
 }
 
-/// The `FilterClausesItem` type of the Polar API.
+/// A single condition, or a nested filter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -7770,12 +7770,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `ListResourceCustomerMeter` type of the Polar API.
+/// One page of customer meters, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerMeter {
-    /// The `items` property.
+    /// The items of this page.
     pub items: Vec<CustomerMeter>,
-    /// The `pagination` property.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7833,12 +7833,12 @@ crate::runtime::decode_struct! {
 /// A person belonging to a team customer, who can use what the customer bought.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Member {
-    /// The `id` property.
+    /// Unique identifier of the member.
     pub id: uuid::Uuid,
-    /// The `created_at` property.
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `modified_at` property.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `customer_id` property.
@@ -8322,7 +8322,7 @@ impl<'de> serde::Deserialize<'de> for MetadataOutputTypeValue {
     }
 }
 
-/// The `MetadataQueryValue` type of the Polar API.
+/// Value to match: one or several strings, integers or booleans.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
