@@ -3250,19 +3250,19 @@ pub type BenefitGrantCustomProperties = serde_json::Map<String, serde_json::Valu
 /// What a `discord` grant holds: the customer's Discord account and the role given.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDiscordProperties {
-    /// The `account_id` property.
+    /// Customer's linked Discord account, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub account_id: Option<Option<String>>,
-    /// The `guild_id` property.
+    /// Discord server the role was given in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guild_id: Option<String>,
-    /// The `role_id` property.
+    /// Discord role given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// The `granted_account_id` property.
+    /// Discord account that actually received the role.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3283,7 +3283,7 @@ crate::runtime::decode_struct! {
 /// What a `downloadables` grant holds: the files the customer can download.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDownloadablesProperties {
-    /// The `files` property.
+    /// IDs of the files the customer can download.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3304,22 +3304,22 @@ pub type BenefitGrantFeatureFlagProperties = serde_json::Map<String, serde_json:
 /// What a `github_repository` grant holds: the customer's GitHub account and the repository access given.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantGitHubRepositoryProperties {
-    /// The `account_id` property.
+    /// Customer's linked GitHub account, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub account_id: Option<Option<String>>,
-    /// The `repository_owner` property.
+    /// Owner of the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_owner: Option<String>,
-    /// The `repository_name` property.
+    /// Name of the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
-    /// The `permission` property.
+    /// Role given on the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
-    /// The `granted_account_id` property.
+    /// GitHub account that actually received access.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3338,7 +3338,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// The `BenefitGrantGitHubRepositoryPropertiesPermission` type of the Polar API.
+/// Role given on the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitGrantGitHubRepositoryPropertiesPermission {
@@ -3429,10 +3429,10 @@ impl std::str::FromStr for BenefitGrantGitHubRepositoryPropertiesPermission {
 /// What a `license_keys` grant holds: the key issued to the customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantLicenseKeysProperties {
-    /// The `user_provided_key` property.
+    /// License key value recorded with the grant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_provided_key: Option<String>,
-    /// The `license_key_id` property.
+    /// Identifier of the issued license key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key_id: Option<String>,
     /// Key with most characters masked, safe to show.
@@ -3455,22 +3455,22 @@ crate::runtime::decode_struct! {
 /// What a `slack_shared_channel` grant holds: the channel and the invitation sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantSlackSharedChannelProperties {
-    /// The `invited_email` property.
+    /// Email the Slack invitation went to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_email: Option<String>,
-    /// The `channel_id` property.
+    /// Slack ID of the channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// The `channel_name` property.
+    /// Name of the channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// The `invite_id` property.
+    /// Slack ID of the invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_id: Option<String>,
-    /// The `invite_url` property.
+    /// Link to accept the invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_url: Option<String>,
-    /// The `connected_team_id` property.
+    /// Slack workspace of the customer, once connected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_team_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -7841,15 +7841,15 @@ pub struct Member {
     /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `customer_id` property.
+    /// Identifier of the team customer the member belongs to.
     pub customer_id: uuid::Uuid,
-    /// The `email` property.
+    /// Email address of the member.
     pub email: String,
-    /// The `name` property.
+    /// Name of the member, if known.
     pub name: Option<String>,
     /// Your own identifier for the member, unique within its customer; null if not set.
     pub external_id: Option<String>,
-    /// The `role` property.
+    /// What the member may do for the customer.
     pub role: MemberRole,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -8418,7 +8418,7 @@ impl From<Vec<bool>> for MetadataQueryValue {
 /// Counts usage from ingested events: a filter picks the events, an aggregation turns them into a number per customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meter {
-    /// The `metadata` property.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
     /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
