@@ -180,7 +180,15 @@ fn value_kind(ty: &TypeRef) -> String {
         TypeRef::Array(item) => format!("A list of {}", plural(&value_kind(item))),
         TypeRef::Tuple(items) => format!("A list of {} values in fixed positions", items.len()),
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => value_kind(inner),
-        TypeRef::OneOrMany(item) => format!("One or several of {}", plural(&value_kind(item))),
+        TypeRef::OneOrMany(item) => {
+            let items = plural(&value_kind(item));
+            let mut chars = items.chars();
+            let items: String = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            format!("{items}, one or several")
+        }
     }
 }
 

@@ -1163,9 +1163,11 @@ impl<'a> Lowerer<'a> {
         let ty = bounded_integers(ty);
         // A one-or-many filter gets a name of its own so users can see what it accepts.
         let ty = match ty {
+            // Several operations share a filter type of one name: its doc states facts (see
+            // `facts`), not the words of whichever parameter defined it first.
             TypeRef::OneOrMany(_) => TypeRef::Named(self.define(
                 &schema_title,
-                data.description.clone(),
+                None,
                 &format!("{at}/schema"),
                 TypeOrigin::Filter,
                 TypeKind::Alias { ty },

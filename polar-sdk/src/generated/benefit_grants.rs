@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl BenefitGrants<'_> {
+    /// List benefit grants.
+    ///
+    /// Returns a page of grants across every benefit your token can see: who received which benefit, when, and whether it was revoked since.
+    ///
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -40,7 +44,7 @@ impl BenefitGrants<'_> {
     }
 }
 
-/// Request builder for [`BenefitGrants::list`]: benefit-grants:list.
+/// Request builder for [`BenefitGrants::list`]: List benefit grants.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -60,7 +64,7 @@ pub struct BenefitGrantsList {
 crate::runtime::call_options!(BenefitGrantsList, paged);
 
 impl BenefitGrantsList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return grants of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -71,7 +75,7 @@ impl BenefitGrantsList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only return grants to this customer, or to any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -79,7 +83,7 @@ impl BenefitGrantsList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only return grants to customers with this external ID, or one of these.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -90,7 +94,7 @@ impl BenefitGrantsList {
         self
     }
 
-    /// Sets the `is_granted` query parameter.
+    /// `true` for grants currently in effect, `false` for revoked ones; both when unset.
     ///
     /// Accepts `bool`.
     pub fn is_granted(mut self, value: bool) -> Self {
@@ -98,7 +102,7 @@ impl BenefitGrantsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -108,7 +112,7 @@ impl BenefitGrantsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -118,7 +122,7 @@ impl BenefitGrantsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `-created_at`.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -203,7 +207,7 @@ impl BenefitGrantsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::BenefitGrant>, crate::Error> {
         let request = self.request();

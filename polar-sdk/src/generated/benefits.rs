@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Benefits<'_> {
+    /// Create a benefit.
+    ///
+    /// Creates a benefit of the type given in the body and returns it. Attach it to products to grant it to their customers.
+    ///
     /// **Scopes**: `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Benefits<'_> {
         }
     }
 
+    /// Delete a benefit.
+    ///
+    /// Deletes a benefit. Watch out: every grant of it is revoked, so customers who had it lose access.
+    ///
     /// **Scopes**: `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -46,6 +54,10 @@ impl Benefits<'_> {
         }
     }
 
+    /// List the files of a downloadables benefit.
+    ///
+    /// Returns a page of the files a `downloadables` benefit hands out, each with how often it was downloaded and by how many customers.
+    ///
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -61,6 +73,10 @@ impl Benefits<'_> {
         }
     }
 
+    /// Get a benefit.
+    ///
+    /// Returns one benefit, looked up by its ID.
+    ///
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -74,6 +90,10 @@ impl Benefits<'_> {
         }
     }
 
+    /// List the grants of a benefit.
+    ///
+    /// Returns a page of grants of one benefit, that is which customers received or lost it. Handy to check whether a given customer holds the benefit.
+    ///
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -92,6 +112,10 @@ impl Benefits<'_> {
         }
     }
 
+    /// List benefits.
+    ///
+    /// Returns a page of benefits: what a product grants its buyers (license keys, file downloads, Discord or GitHub access, meter credits and more).
+    ///
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -113,6 +137,10 @@ impl Benefits<'_> {
         }
     }
 
+    /// Update a benefit.
+    ///
+    /// Changes the fields you send and returns the updated benefit. The body's `type` must match the benefit's own type.
+    ///
     /// **Scopes**: `benefits:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -132,7 +160,7 @@ impl Benefits<'_> {
     }
 }
 
-/// Request builder for [`Benefits::create`]: benefits:create.
+/// Request builder for [`Benefits::create`]: Create a benefit.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -163,7 +191,7 @@ impl BenefitsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Benefit, crate::Error> {
         let request = self.request();
@@ -171,7 +199,7 @@ impl BenefitsCreate {
     }
 }
 
-/// Request builder for [`Benefits::delete`]: benefits:delete.
+/// Request builder for [`Benefits::delete`]: Delete a benefit.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -206,9 +234,9 @@ impl BenefitsDelete {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` This benefit cannot be deleted: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No benefit with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -216,7 +244,7 @@ impl BenefitsDelete {
     }
 }
 
-/// Request builder for [`Benefits::files`]: benefits:files.
+/// Request builder for [`Benefits::files`]: List the files of a downloadables benefit.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -232,7 +260,7 @@ pub struct BenefitsFiles {
 crate::runtime::call_options!(BenefitsFiles, paged);
 
 impl BenefitsFiles {
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -242,7 +270,7 @@ impl BenefitsFiles {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -288,8 +316,8 @@ impl BenefitsFiles {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No benefit with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -328,7 +356,7 @@ impl BenefitsFiles {
     }
 }
 
-/// Request builder for [`Benefits::get`]: benefits:get.
+/// Request builder for [`Benefits::get`]: Get a benefit.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -362,8 +390,8 @@ impl BenefitsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No benefit with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Benefit, crate::Error> {
         let request = self.request();
@@ -371,7 +399,7 @@ impl BenefitsGet {
     }
 }
 
-/// Request builder for [`Benefits::grants`]: benefits:grants.
+/// Request builder for [`Benefits::grants`]: List the grants of a benefit.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -390,7 +418,7 @@ pub struct BenefitsGrants {
 crate::runtime::call_options!(BenefitsGrants, paged);
 
 impl BenefitsGrants {
-    /// Sets the `is_granted` query parameter.
+    /// `true` for grants currently in effect, `false` for revoked ones; both when unset.
     ///
     /// Accepts `bool`.
     pub fn is_granted(mut self, value: bool) -> Self {
@@ -398,7 +426,7 @@ impl BenefitsGrants {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only return grants to this customer, or to any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -406,7 +434,7 @@ impl BenefitsGrants {
         self
     }
 
-    /// Sets the `member_id` query parameter.
+    /// Only return grants to this member, or to any of these members.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn member_id(mut self, value: impl Into<filters::MemberIdFilter>) -> Self {
@@ -414,7 +442,7 @@ impl BenefitsGrants {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -424,7 +452,7 @@ impl BenefitsGrants {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -494,8 +522,8 @@ impl BenefitsGrants {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No benefit with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::BenefitGrant>, crate::Error> {
         let request = self.request();
@@ -532,7 +560,7 @@ impl BenefitsGrants {
     }
 }
 
-/// Request builder for [`Benefits::list`]: benefits:list.
+/// Request builder for [`Benefits::list`]: List benefits.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -554,7 +582,7 @@ pub struct BenefitsList {
 crate::runtime::call_options!(BenefitsList, paged);
 
 impl BenefitsList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return benefits of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -565,7 +593,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `type` query parameter.
+    /// Only return benefits of this type, or of any of these types.
     ///
     /// Accepts one `BenefitType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn r#type(mut self, value: impl Into<filters::TypeFilter>) -> Self {
@@ -573,7 +601,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `id` query parameter.
+    /// Only return this benefit, or any of these benefits.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn id(mut self, value: impl Into<filters::IdFilter>) -> Self {
@@ -581,7 +609,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `exclude_id` query parameter.
+    /// Leave out this benefit, or all of these benefits.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn exclude_id(mut self, value: impl Into<filters::ExcludeIdFilter>) -> Self {
@@ -589,7 +617,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in benefit descriptions.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -597,7 +625,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -607,7 +635,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -617,7 +645,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `-created_at`.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -630,7 +658,7 @@ impl BenefitsList {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only return benefits whose metadata holds all of these key/value pairs, sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -726,7 +754,7 @@ impl BenefitsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Benefit>, crate::Error> {
         let request = self.request();
@@ -763,7 +791,7 @@ impl BenefitsList {
     }
 }
 
-/// Request builder for [`Benefits::update`]: benefits:update.
+/// Request builder for [`Benefits::update`]: Update a benefit.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -799,8 +827,8 @@ impl BenefitsUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No benefit with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Benefit, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl CheckoutLinks<'_> {
+    /// Create a checkout link.
+    ///
+    /// Creates a reusable link that opens a new checkout session for its products each time it is visited, and returns it.
+    ///
     /// **Scopes**: `checkout_links:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl CheckoutLinks<'_> {
         }
     }
 
+    /// Delete a checkout link.
+    ///
+    /// Deletes the link so it no longer opens checkout sessions; nothing is returned.
+    ///
     /// **Scopes**: `checkout_links:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -49,6 +57,10 @@ impl CheckoutLinks<'_> {
         }
     }
 
+    /// Get a checkout link.
+    ///
+    /// Returns one checkout link, looked up by its ID.
+    ///
     /// **Scopes**: `checkout_links:read` `checkout_links:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -62,6 +74,10 @@ impl CheckoutLinks<'_> {
         }
     }
 
+    /// List checkout links.
+    ///
+    /// Returns a page of checkout links, with filters for organization and product.
+    ///
     /// **Scopes**: `checkout_links:read` `checkout_links:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -79,6 +95,10 @@ impl CheckoutLinks<'_> {
         }
     }
 
+    /// Update a checkout link.
+    ///
+    /// Changes the fields you send and returns the updated link.
+    ///
     /// **Scopes**: `checkout_links:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -98,7 +118,7 @@ impl CheckoutLinks<'_> {
     }
 }
 
-/// Request builder for [`CheckoutLinks::create`]: checkout-links:create.
+/// Request builder for [`CheckoutLinks::create`]: Create a checkout link.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -129,7 +149,7 @@ impl CheckoutLinksCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CheckoutLink, crate::Error> {
         let request = self.request();
@@ -137,7 +157,7 @@ impl CheckoutLinksCreate {
     }
 }
 
-/// Request builder for [`CheckoutLinks::delete`]: checkout-links:delete.
+/// Request builder for [`CheckoutLinks::delete`]: Delete a checkout link.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -171,8 +191,8 @@ impl CheckoutLinksDelete {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No checkout link with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -180,7 +200,7 @@ impl CheckoutLinksDelete {
     }
 }
 
-/// Request builder for [`CheckoutLinks::get`]: checkout-links:get.
+/// Request builder for [`CheckoutLinks::get`]: Get a checkout link.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -214,8 +234,8 @@ impl CheckoutLinksGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No checkout link with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CheckoutLink, crate::Error> {
         let request = self.request();
@@ -223,7 +243,7 @@ impl CheckoutLinksGet {
     }
 }
 
-/// Request builder for [`CheckoutLinks::list`]: checkout-links:list.
+/// Request builder for [`CheckoutLinks::list`]: List checkout links.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -241,7 +261,7 @@ pub struct CheckoutLinksList {
 crate::runtime::call_options!(CheckoutLinksList, paged);
 
 impl CheckoutLinksList {
-    /// Sets the `organization_id` query parameter.
+    /// Only checkout links of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -252,7 +272,7 @@ impl CheckoutLinksList {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only checkout links for this product, or for any of several products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -260,7 +280,7 @@ impl CheckoutLinksList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -270,7 +290,7 @@ impl CheckoutLinksList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -280,7 +300,7 @@ impl CheckoutLinksList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["created_at"]` when this is not set.
     ///
@@ -349,7 +369,7 @@ impl CheckoutLinksList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::CheckoutLink>, crate::Error> {
         let request = self.request();
@@ -386,7 +406,7 @@ impl CheckoutLinksList {
     }
 }
 
-/// Request builder for [`CheckoutLinks::update`]: checkout-links:update.
+/// Request builder for [`CheckoutLinks::update`]: Update a checkout link.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -422,8 +442,8 @@ impl CheckoutLinksUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No checkout link with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CheckoutLink, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Checkouts<'_> {
+    /// Confirm a checkout session with its client secret.
+    ///
+    /// Submits the checkout with a Stripe confirmation token: payment is taken and the order or subscription is created. Returns the confirmed session with a customer session token.
+    ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
     ///
     /// `POST /v1/checkouts/client/{client_secret}/confirm` (`checkouts:client_confirm`)
@@ -36,6 +40,10 @@ impl Checkouts<'_> {
         }
     }
 
+    /// Read a checkout session with its client secret.
+    ///
+    /// Returns the public view of a checkout session, addressed by its client secret: what a payment page shows. Fails with 410 once the session has expired.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `GET /v1/checkouts/client/{client_secret}` (`checkouts:client_get`)
@@ -47,6 +55,10 @@ impl Checkouts<'_> {
         }
     }
 
+    /// Change a checkout session with its client secret.
+    ///
+    /// Changes what the buyer may change on an open session (product, seats, customer details, discount code) and returns its public view.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `PATCH /v1/checkouts/client/{client_secret}` (`checkouts:client_update`)
@@ -63,6 +75,10 @@ impl Checkouts<'_> {
         }
     }
 
+    /// Create a checkout session.
+    ///
+    /// Opens a checkout session for one or several products and returns it; send the customer to its `url` to pay.
+    ///
     /// **Scopes**: `checkouts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -76,6 +92,10 @@ impl Checkouts<'_> {
         }
     }
 
+    /// Get a checkout session.
+    ///
+    /// Returns one checkout session, looked up by its ID.
+    ///
     /// **Scopes**: `checkouts:read` `checkouts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -89,6 +109,10 @@ impl Checkouts<'_> {
         }
     }
 
+    /// List checkout sessions.
+    ///
+    /// Returns a page of checkout sessions, with filters for product, customer, status and customer email.
+    ///
     /// **Scopes**: `checkouts:read` `checkouts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -110,6 +134,10 @@ impl Checkouts<'_> {
         }
     }
 
+    /// Update a checkout session.
+    ///
+    /// Changes an open checkout session (product, amount, customer details, metadata, ...) from your server and returns it.
+    ///
     /// **Scopes**: `checkouts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -129,7 +157,7 @@ impl Checkouts<'_> {
     }
 }
 
-/// Request builder for [`Checkouts::client_confirm`]: checkouts:client_confirm.
+/// Request builder for [`Checkouts::client_confirm`]: Confirm a checkout session with its client secret.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -172,11 +200,11 @@ impl CheckoutsClientConfirm {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentError`](crate::ErrorBody::PaymentError)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyActiveSubscriptionError`](crate::ErrorBody::AlreadyActiveSubscriptionError), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotOpenCheckout`](crate::ErrorBody::NotOpenCheckout), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentNotReady`](crate::ErrorBody::PaymentNotReady), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::TrialAlreadyRedeemed`](crate::ErrorBody::TrialAlreadyRedeemed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DiscountRedemptionLimitReached`](crate::ErrorBody::DiscountRedemptionLimitReached)
-    /// - `410`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ExpiredCheckoutError`](crate::ErrorBody::ExpiredCheckoutError)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` The payment did not go through: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentError`](crate::ErrorBody::PaymentError)
+    /// - `404` No checkout session matches: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `403` The session no longer accepts changes: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyActiveSubscriptionError`](crate::ErrorBody::AlreadyActiveSubscriptionError), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotOpenCheckout`](crate::ErrorBody::NotOpenCheckout), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentNotReady`](crate::ErrorBody::PaymentNotReady), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::TrialAlreadyRedeemed`](crate::ErrorBody::TrialAlreadyRedeemed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DiscountRedemptionLimitReached`](crate::ErrorBody::DiscountRedemptionLimitReached)
+    /// - `410` The session has expired: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ExpiredCheckoutError`](crate::ErrorBody::ExpiredCheckoutError)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CheckoutPublicConfirmed, crate::Error> {
         let request = self.request();
@@ -186,7 +214,7 @@ impl CheckoutsClientConfirm {
     }
 }
 
-/// Request builder for [`Checkouts::client_get`]: checkouts:client_get.
+/// Request builder for [`Checkouts::client_get`]: Read a checkout session with its client secret.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -221,9 +249,9 @@ impl CheckoutsClientGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `410`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ExpiredCheckoutError`](crate::ErrorBody::ExpiredCheckoutError)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No checkout session matches: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `410` The session has expired: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ExpiredCheckoutError`](crate::ErrorBody::ExpiredCheckoutError)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CheckoutPublic, crate::Error> {
         let request = self.request();
@@ -231,7 +259,7 @@ impl CheckoutsClientGet {
     }
 }
 
-/// Request builder for [`Checkouts::client_update`]: checkouts:client_update.
+/// Request builder for [`Checkouts::client_update`]: Change a checkout session with its client secret.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -273,10 +301,10 @@ impl CheckoutsClientUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyActiveSubscriptionError`](crate::ErrorBody::AlreadyActiveSubscriptionError), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotOpenCheckout`](crate::ErrorBody::NotOpenCheckout), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentNotReady`](crate::ErrorBody::PaymentNotReady), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::TrialAlreadyRedeemed`](crate::ErrorBody::TrialAlreadyRedeemed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DiscountRedemptionLimitReached`](crate::ErrorBody::DiscountRedemptionLimitReached)
-    /// - `410`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ExpiredCheckoutError`](crate::ErrorBody::ExpiredCheckoutError)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No checkout session matches: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `403` The session no longer accepts changes: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyActiveSubscriptionError`](crate::ErrorBody::AlreadyActiveSubscriptionError), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotOpenCheckout`](crate::ErrorBody::NotOpenCheckout), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentNotReady`](crate::ErrorBody::PaymentNotReady), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::TrialAlreadyRedeemed`](crate::ErrorBody::TrialAlreadyRedeemed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DiscountRedemptionLimitReached`](crate::ErrorBody::DiscountRedemptionLimitReached)
+    /// - `410` The session has expired: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ExpiredCheckoutError`](crate::ErrorBody::ExpiredCheckoutError)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CheckoutPublic, crate::Error> {
         let request = self.request();
@@ -284,7 +312,7 @@ impl CheckoutsClientUpdate {
     }
 }
 
-/// Request builder for [`Checkouts::create`]: checkouts:create.
+/// Request builder for [`Checkouts::create`]: Create a checkout session.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -315,7 +343,7 @@ impl CheckoutsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Checkout, crate::Error> {
         let request = self.request();
@@ -323,7 +351,7 @@ impl CheckoutsCreate {
     }
 }
 
-/// Request builder for [`Checkouts::get`]: checkouts:get.
+/// Request builder for [`Checkouts::get`]: Get a checkout session.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -357,8 +385,8 @@ impl CheckoutsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No checkout session matches: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Checkout, crate::Error> {
         let request = self.request();
@@ -366,7 +394,7 @@ impl CheckoutsGet {
     }
 }
 
-/// Request builder for [`Checkouts::list`]: checkouts:list.
+/// Request builder for [`Checkouts::list`]: List checkout sessions.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -388,7 +416,7 @@ pub struct CheckoutsList {
 crate::runtime::call_options!(CheckoutsList, paged);
 
 impl CheckoutsList {
-    /// Sets the `organization_id` query parameter.
+    /// Only checkout sessions of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -399,7 +427,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only checkout sessions for this product, or for any of several products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -407,7 +435,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only checkout sessions of this customer, or of any of several customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -415,7 +443,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only checkout sessions of the customer with this external ID (your own ID), or of any of several.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -426,7 +454,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only sessions in this status, or in any of several.
     ///
     /// Accepts one `CheckoutStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter>) -> Self {
@@ -434,7 +462,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text searched for in the customer email of sessions.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -442,7 +470,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -452,7 +480,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -462,7 +490,7 @@ impl CheckoutsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -563,7 +591,7 @@ impl CheckoutsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Checkout>, crate::Error> {
         let request = self.request();
@@ -600,7 +628,7 @@ impl CheckoutsList {
     }
 }
 
-/// Request builder for [`Checkouts::update`]: checkouts:update.
+/// Request builder for [`Checkouts::update`]: Update a checkout session.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -641,9 +669,9 @@ impl CheckoutsUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyActiveSubscriptionError`](crate::ErrorBody::AlreadyActiveSubscriptionError), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotOpenCheckout`](crate::ErrorBody::NotOpenCheckout), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentNotReady`](crate::ErrorBody::PaymentNotReady), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::TrialAlreadyRedeemed`](crate::ErrorBody::TrialAlreadyRedeemed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DiscountRedemptionLimitReached`](crate::ErrorBody::DiscountRedemptionLimitReached)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No checkout session matches: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `403` The session no longer accepts changes: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyActiveSubscriptionError`](crate::ErrorBody::AlreadyActiveSubscriptionError), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotOpenCheckout`](crate::ErrorBody::NotOpenCheckout), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentNotReady`](crate::ErrorBody::PaymentNotReady), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::TrialAlreadyRedeemed`](crate::ErrorBody::TrialAlreadyRedeemed), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DiscountRedemptionLimitReached`](crate::ErrorBody::DiscountRedemptionLimitReached)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Checkout, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl CustomFields<'_> {
+    /// Create a custom field.
+    ///
+    /// Creates a custom field of the type given in the body and returns it. Attach it to products to collect it at checkout.
+    ///
     /// **Scopes**: `custom_fields:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl CustomFields<'_> {
         }
     }
 
+    /// Delete a custom field.
+    ///
+    /// Deletes a custom field. Returns no body.
+    ///
     /// **Scopes**: `custom_fields:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -49,6 +57,10 @@ impl CustomFields<'_> {
         }
     }
 
+    /// Get a custom field.
+    ///
+    /// Returns one custom field, looked up by its ID.
+    ///
     /// **Scopes**: `custom_fields:read` `custom_fields:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -62,6 +74,10 @@ impl CustomFields<'_> {
         }
     }
 
+    /// List custom fields.
+    ///
+    /// Returns a page of custom fields: extra questions a checkout can ask the customer.
+    ///
     /// **Scopes**: `custom_fields:read` `custom_fields:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -80,6 +96,10 @@ impl CustomFields<'_> {
         }
     }
 
+    /// Update a custom field.
+    ///
+    /// Changes the fields you send and returns the updated custom field. The body's `type` must match the field's own type.
+    ///
     /// **Scopes**: `custom_fields:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -99,7 +119,7 @@ impl CustomFields<'_> {
     }
 }
 
-/// Request builder for [`CustomFields::create`]: custom-fields:create.
+/// Request builder for [`CustomFields::create`]: Create a custom field.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -130,7 +150,7 @@ impl CustomFieldsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomField, crate::Error> {
         let request = self.request();
@@ -138,7 +158,7 @@ impl CustomFieldsCreate {
     }
 }
 
-/// Request builder for [`CustomFields::delete`]: custom-fields:delete.
+/// Request builder for [`CustomFields::delete`]: Delete a custom field.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -172,8 +192,8 @@ impl CustomFieldsDelete {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No custom field with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -181,7 +201,7 @@ impl CustomFieldsDelete {
     }
 }
 
-/// Request builder for [`CustomFields::get`]: custom-fields:get.
+/// Request builder for [`CustomFields::get`]: Get a custom field.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -215,8 +235,8 @@ impl CustomFieldsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No custom field with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomField, crate::Error> {
         let request = self.request();
@@ -224,7 +244,7 @@ impl CustomFieldsGet {
     }
 }
 
-/// Request builder for [`CustomFields::list`]: custom-fields:list.
+/// Request builder for [`CustomFields::list`]: List custom fields.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -243,7 +263,7 @@ pub struct CustomFieldsList {
 crate::runtime::call_options!(CustomFieldsList, paged);
 
 impl CustomFieldsList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return custom fields of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -254,7 +274,7 @@ impl CustomFieldsList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in field names and slugs.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -262,7 +282,7 @@ impl CustomFieldsList {
         self
     }
 
-    /// Sets the `type` query parameter.
+    /// Only return fields of this type, or of any of these types.
     ///
     /// Accepts one `CustomFieldType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn r#type(mut self, value: impl Into<filters::TypeFilter2>) -> Self {
@@ -270,7 +290,7 @@ impl CustomFieldsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -280,7 +300,7 @@ impl CustomFieldsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -290,7 +310,7 @@ impl CustomFieldsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `slug`.
     ///
     /// The server uses `["slug"]` when this is not set.
     ///
@@ -367,7 +387,7 @@ impl CustomFieldsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::CustomField>, crate::Error> {
         let request = self.request();
@@ -404,7 +424,7 @@ impl CustomFieldsList {
     }
 }
 
-/// Request builder for [`CustomFields::update`]: custom-fields:update.
+/// Request builder for [`CustomFields::update`]: Update a custom field.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -440,8 +460,8 @@ impl CustomFieldsUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No custom field with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomField, crate::Error> {
         let request = self.request();

@@ -35,6 +35,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalBenefitGrants<'_> {
+    /// Get a benefit grant.
+    ///
+    /// Returns one benefit grant of the customer, with its benefit and grant-specific properties.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -48,6 +52,10 @@ impl CustomerPortalBenefitGrants<'_> {
         }
     }
 
+    /// List the customer's benefit grants.
+    ///
+    /// Returns a page of the benefits granted to the customer behind the session token, such as license keys, file downloads or Discord access. Each grant tells whether it is active and carries the benefit it comes from.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -70,6 +78,10 @@ impl CustomerPortalBenefitGrants<'_> {
         }
     }
 
+    /// Update a benefit grant.
+    ///
+    /// Changes what the customer controls in a grant, for example which Discord or GitHub account receives the access. The body's `benefit_type` must match the grant's benefit. A revoked grant can no longer change (403).
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -105,6 +117,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalCustomerMeters<'_> {
+    /// Get a customer meter.
+    ///
+    /// Returns one meter of the customer with its usage figures.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -118,6 +134,10 @@ impl CustomerPortalCustomerMeters<'_> {
         }
     }
 
+    /// List the customer's meters.
+    ///
+    /// Returns a page of the usage meters of the customer behind the session token, each with the units consumed and credited and the balance left.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -152,6 +172,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalCustomerSession<'_> {
+    /// Get the signed-in portal user.
+    ///
+    /// Tells who the session token stands for: the customer itself, or a member of a team customer (then with the member ID and role).
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -166,6 +190,10 @@ impl CustomerPortalCustomerSession<'_> {
         }
     }
 
+    /// Inspect the current customer session.
+    ///
+    /// Returns when the session token in use expires and the return URL it was created with; a cheap way to check that a stored token still works.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -195,6 +223,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalCustomers<'_> {
+    /// Add a payment method.
+    ///
+    /// Saves a payment method from a Stripe confirmation token, optionally as the default. The answer either holds the saved method (`succeeded`) or, when the bank wants the customer to authenticate first, a client secret (`requires_action`): finish that step with Stripe's client library, then call the confirm endpoint.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -211,6 +243,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// Check an email change token.
+    ///
+    /// Tells whether a token from an email change verification message can still be used, without using it up.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `GET /v1/customer-portal/customers/me/email-update/check` (`customer_portal:customers:check_email_update`)
@@ -225,6 +261,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// Confirm a payment method.
+    ///
+    /// Finishes adding a payment method once the customer completed the extra authentication step; pass the Stripe setup intent ID from that step.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -241,6 +281,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// Delete a payment method.
+    ///
+    /// Removes a saved payment method from the customer. Refused (400) while an active subscription still charges it.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -257,6 +301,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// Get the signed-in customer.
+    ///
+    /// Returns the customer the session token belongs to, with billing details, tax ID and linked OAuth accounts.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -269,6 +317,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// List saved payment methods.
+    ///
+    /// Returns a page of the payment methods (cards and others) the customer has saved.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -283,6 +335,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// Request an email address change.
+    ///
+    /// Starts moving the customer to a new email address. Polar mails a verification message to that address; nothing changes until its token is confirmed with the verify endpoint.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -299,6 +355,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// Update the signed-in customer.
+    ///
+    /// Changes the billing name, billing address, tax ID or default payment method of the customer behind the session token, and returns the customer.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -315,6 +375,10 @@ impl CustomerPortalCustomers<'_> {
         }
     }
 
+    /// Confirm an email address change.
+    ///
+    /// Applies a pending email change with the token mailed to the new address. Returns a new customer session token to use from then on.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/customer-portal/customers/me/email-update/verify` (`customer_portal:customers:verify_email_update`)
@@ -346,6 +410,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalDownloadables<'_> {
+    /// List downloadable files.
+    ///
+    /// Returns a page of the files the customer may download through file benefits, each with a download URL that expires.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -378,6 +446,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalLicenseKeys<'_> {
+    /// Activate a license key.
+    ///
+    /// Registers a new activation of a license key (one installation or device, say) and returns it. Needs no access token, so apps shipped to users can call it; a backend should use the organization's license keys API instead. Refused (403) when the key allows no activations or has used them all.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/customer-portal/license-keys/activate` (`customer_portal:license_keys:activate`)
@@ -392,6 +464,10 @@ impl CustomerPortalLicenseKeys<'_> {
         }
     }
 
+    /// Deactivate a license key.
+    ///
+    /// Removes one activation of a license key, which frees a slot for another. Like activation, it needs no access token.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/customer-portal/license-keys/deactivate` (`customer_portal:license_keys:deactivate`)
@@ -406,6 +482,10 @@ impl CustomerPortalLicenseKeys<'_> {
         }
     }
 
+    /// Get a license key.
+    ///
+    /// Returns one license key of the customer together with its activations.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -419,6 +499,10 @@ impl CustomerPortalLicenseKeys<'_> {
         }
     }
 
+    /// List the customer's license keys.
+    ///
+    /// Returns a page of the license keys granted to the customer behind the session token.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -434,6 +518,10 @@ impl CustomerPortalLicenseKeys<'_> {
         }
     }
 
+    /// Validate a license key.
+    ///
+    /// Checks that a license key is valid for this organization (and, if given, for an activation, benefit, customer and conditions) and returns it; it can also add to the key's usage count. Needs no access token, so apps shipped to users can call it.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/customer-portal/license-keys/validate` (`customer_portal:license_keys:validate`)
@@ -465,6 +553,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalMembers<'_> {
+    /// Add a team member.
+    ///
+    /// Adds a person to the team by email and returns the member; if that email already belongs to a member, that member comes back. The `owner` role cannot be given this way: a team has exactly one owner. Only the owner and billing managers may call it.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -481,6 +573,10 @@ impl CustomerPortalMembers<'_> {
         }
     }
 
+    /// List team members.
+    ///
+    /// Returns a page of the members of the team customer behind a member session token. Only the team's owner and billing managers may call it.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -495,6 +591,10 @@ impl CustomerPortalMembers<'_> {
         }
     }
 
+    /// Remove a team member.
+    ///
+    /// Takes a member off the team. Callers cannot remove themselves, and the only owner cannot be removed. Only the owner and billing managers may call it.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -508,6 +608,10 @@ impl CustomerPortalMembers<'_> {
         }
     }
 
+    /// Update a team member.
+    ///
+    /// Renames a member or changes their role. Nobody can change their own role, and the team always keeps exactly one owner. Only the owner and billing managers may call it.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -543,6 +647,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalOrders<'_> {
+    /// Retry an order's payment.
+    ///
+    /// Pays an unpaid order again, either with a payment method the customer saved or with a new Stripe confirmation token. The answer tells whether the payment went through or needs an action in the browser (then with a client secret for Stripe's client library).
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -561,6 +669,10 @@ impl CustomerPortalOrders<'_> {
         }
     }
 
+    /// Generate an order's invoice.
+    ///
+    /// Starts producing the invoice of an order in the background; fetch it later with the get invoice endpoint. The order needs a billing name and address first.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -577,6 +689,10 @@ impl CustomerPortalOrders<'_> {
         }
     }
 
+    /// Get an order.
+    ///
+    /// Returns one order of the customer, with its line items, amounts and product.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -590,6 +706,10 @@ impl CustomerPortalOrders<'_> {
         }
     }
 
+    /// Get an order's payment status.
+    ///
+    /// Returns the state of the latest payment of an order and, when it failed, why.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -606,6 +726,10 @@ impl CustomerPortalOrders<'_> {
         }
     }
 
+    /// Get the invoice URL of an order.
+    ///
+    /// Returns a URL to download the invoice of an order; generate the invoice first.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -619,6 +743,10 @@ impl CustomerPortalOrders<'_> {
         }
     }
 
+    /// List the customer's orders.
+    ///
+    /// Returns a page of the orders of the customer behind the session token: one-time purchases as well as subscription charges.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -638,6 +766,10 @@ impl CustomerPortalOrders<'_> {
         }
     }
 
+    /// Get an order's receipt.
+    ///
+    /// Returns a pre-signed link to the PDF receipt of a paid order. While the receipt is still being produced the answer is 202 with no body: ask again a little later.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -651,6 +783,10 @@ impl CustomerPortalOrders<'_> {
         }
     }
 
+    /// Update an order's billing details.
+    ///
+    /// Sets the billing name and address that the order's invoice shows, and returns the order. The country and state of the address stay as they are.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -686,6 +822,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalOrganizations<'_> {
+    /// Get an organization's portal data.
+    ///
+    /// Returns what the customer portal shows about an organization, found by its slug: its name, portal settings and products.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `GET /v1/customer-portal/organizations/{slug}` (`customer_portal:organizations:get`)
@@ -714,6 +854,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalSeats<'_> {
+    /// Assign a seat.
+    ///
+    /// Gives a free seat of a subscription or order to someone, named by email, customer or member. They get an invitation to claim it; returns the seat.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -730,6 +874,10 @@ impl CustomerPortalSeats<'_> {
         }
     }
 
+    /// List subscriptions with a claimed seat.
+    ///
+    /// Returns a page of the subscriptions in which the customer behind the session token holds a claimed seat.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -746,6 +894,10 @@ impl CustomerPortalSeats<'_> {
         }
     }
 
+    /// List seats.
+    ///
+    /// Returns the seats of one of the customer's subscriptions or one-time orders, with the number of seats in total and still free. Pass `subscription_id` or `order_id`.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -760,6 +912,10 @@ impl CustomerPortalSeats<'_> {
         }
     }
 
+    /// Resend a seat invitation.
+    ///
+    /// Mails the invitation of a pending seat again and returns the seat.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -776,6 +932,10 @@ impl CustomerPortalSeats<'_> {
         }
     }
 
+    /// Revoke a seat.
+    ///
+    /// Takes a seat back from whoever holds or was invited to it, and returns the seat, now `revoked`.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -806,6 +966,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalSubscriptions<'_> {
+    /// Cancel a subscription.
+    ///
+    /// Cancels a subscription of the customer and returns it; read `cancel_at_period_end` and `ends_at` to see when access stops.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -819,6 +983,10 @@ impl CustomerPortalSubscriptions<'_> {
         }
     }
 
+    /// Get a subscription.
+    ///
+    /// Returns one subscription of the customer, with its product, prices, meters and any change scheduled for the next period.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -832,6 +1000,10 @@ impl CustomerPortalSubscriptions<'_> {
         }
     }
 
+    /// List the customer's subscriptions.
+    ///
+    /// Returns a page of the subscriptions of the customer behind the session token.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -850,6 +1022,10 @@ impl CustomerPortalSubscriptions<'_> {
         }
     }
 
+    /// Update a subscription.
+    ///
+    /// Changes a subscription as the customer: switch to another product, change the number of seats, cancel or uncancel for when the current period ends, pause or resume, or drop a scheduled change. The body is exactly one of these variants. A change may charge the customer at once.
+    ///
     /// **Scopes**: `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -885,6 +1061,10 @@ impl<'a> CustomerPortal<'a> {
 }
 
 impl CustomerPortalWallets<'_> {
+    /// Get a wallet.
+    ///
+    /// Returns one wallet of the customer with its balance.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -898,6 +1078,10 @@ impl CustomerPortalWallets<'_> {
         }
     }
 
+    /// List the customer's wallets.
+    ///
+    /// Returns a page of the customer's wallets: prepaid balances held with the organization.
+    ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// **Authentication**: a customer session token ([`PolarBuilder::customer_session_token`](crate::PolarBuilder::customer_session_token)), or a member session token ([`PolarBuilder::member_session_token`](crate::PolarBuilder::member_session_token)).
@@ -914,7 +1098,7 @@ impl CustomerPortalWallets<'_> {
     }
 }
 
-/// Request builder for [`CustomerPortalBenefitGrants::get`]: customer_portal:benefit-grants:get.
+/// Request builder for [`CustomerPortalBenefitGrants::get`]: Get a benefit grant.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -951,8 +1135,8 @@ impl CustomerPortalBenefitGrantsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no benefit grant with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerBenefitGrant, crate::Error> {
         let request = self.request();
@@ -962,7 +1146,7 @@ impl CustomerPortalBenefitGrantsGet {
     }
 }
 
-/// Request builder for [`CustomerPortalBenefitGrants::list`]: customer_portal:benefit-grants:list.
+/// Request builder for [`CustomerPortalBenefitGrants::list`]: List the customer's benefit grants.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -985,7 +1169,7 @@ pub struct CustomerPortalBenefitGrantsList {
 crate::runtime::call_options!(CustomerPortalBenefitGrantsList, paged);
 
 impl CustomerPortalBenefitGrantsList {
-    /// Sets the `query` query parameter.
+    /// Search text matched against the benefit's description.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -993,7 +1177,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `type` query parameter.
+    /// Only return results of this benefit type, or of any of these types.
     ///
     /// Accepts one `BenefitType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn r#type(mut self, value: impl Into<filters::TypeFilter>) -> Self {
@@ -1001,7 +1185,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `benefit_id` query parameter.
+    /// Only return results linked to this benefit, or to any of these benefits.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn benefit_id(mut self, value: impl Into<filters::BenefitIdFilter>) -> Self {
@@ -1009,7 +1193,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `checkout_id` query parameter.
+    /// Only return results linked to this checkout, or to any of these checkouts.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn checkout_id(mut self, value: impl Into<filters::CheckoutIdFilter>) -> Self {
@@ -1017,7 +1201,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `order_id` query parameter.
+    /// Only return results linked to this order, or to any of these orders.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn order_id(mut self, value: impl Into<filters::OrderIdFilter>) -> Self {
@@ -1025,7 +1209,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `subscription_id` query parameter.
+    /// Only return results linked to this subscription, or to any of these subscriptions.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn subscription_id(
@@ -1036,7 +1220,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `member_id` query parameter.
+    /// Only return results linked to this member, or to any of these members.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn member_id(mut self, value: impl Into<filters::MemberIdFilter>) -> Self {
@@ -1044,7 +1228,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -1054,7 +1238,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -1064,7 +1248,7 @@ impl CustomerPortalBenefitGrantsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["product_benefit","-granted_at"]` when this is not set.
     ///
@@ -1176,7 +1360,7 @@ impl CustomerPortalBenefitGrantsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -1215,7 +1399,7 @@ impl CustomerPortalBenefitGrantsList {
     }
 }
 
-/// Request builder for [`CustomerPortalBenefitGrants::update`]: customer_portal:benefit-grants:update.
+/// Request builder for [`CustomerPortalBenefitGrants::update`]: Update a benefit grant.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1255,9 +1439,9 @@ impl CustomerPortalBenefitGrantsUpdate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The grant is revoked, so it is read-only now: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` The customer has no benefit grant with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerBenefitGrant, crate::Error> {
         let request = self.request();
@@ -1267,7 +1451,7 @@ impl CustomerPortalBenefitGrantsUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomerSession::get_authenticated_user`]: customer_portal:customer-session:get_authenticated_user.
+/// Request builder for [`CustomerPortalCustomerSession::get_authenticated_user`]: Get the signed-in portal user.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1307,7 +1491,7 @@ impl CustomerPortalCustomerSessionGetAuthenticatedUser {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomerSession::introspect`]: customer_portal:customer-session:introspect.
+/// Request builder for [`CustomerPortalCustomerSession::introspect`]: Inspect the current customer session.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1347,7 +1531,7 @@ impl CustomerPortalCustomerSessionIntrospect {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomerMeters::get`]: customer_portal:customer_meters:get.
+/// Request builder for [`CustomerPortalCustomerMeters::get`]: Get a customer meter.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1384,8 +1568,8 @@ impl CustomerPortalCustomerMetersGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no meter entry with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerCustomerMeter, crate::Error> {
         let request = self.request();
@@ -1395,7 +1579,7 @@ impl CustomerPortalCustomerMetersGet {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomerMeters::list`]: customer_portal:customer_meters:list.
+/// Request builder for [`CustomerPortalCustomerMeters::list`]: List the customer's meters.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -1413,7 +1597,7 @@ pub struct CustomerPortalCustomerMetersList {
 crate::runtime::call_options!(CustomerPortalCustomerMetersList, paged);
 
 impl CustomerPortalCustomerMetersList {
-    /// Sets the `meter_id` query parameter.
+    /// Only return results linked to this meter, or to any of these meters.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn meter_id(mut self, value: impl Into<filters::MeterIdFilter>) -> Self {
@@ -1421,7 +1605,7 @@ impl CustomerPortalCustomerMetersList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Search text matched against the meter name.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -1429,7 +1613,7 @@ impl CustomerPortalCustomerMetersList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -1439,7 +1623,7 @@ impl CustomerPortalCustomerMetersList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -1449,7 +1633,7 @@ impl CustomerPortalCustomerMetersList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-modified_at"]` when this is not set.
     ///
@@ -1521,7 +1705,7 @@ impl CustomerPortalCustomerMetersList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -1560,7 +1744,7 @@ impl CustomerPortalCustomerMetersList {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::add_payment_method`]: customer_portal:customers:add_payment_method.
+/// Request builder for [`CustomerPortalCustomers::add_payment_method`]: Add a payment method.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1597,8 +1781,8 @@ impl CustomerPortalCustomersAddPaymentMethod {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentMethodSetupFailed`](crate::ErrorBody::PaymentMethodSetupFailed)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` Stripe declined the card during setup: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentMethodSetupFailed`](crate::ErrorBody::PaymentMethodSetupFailed)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -1612,7 +1796,7 @@ impl CustomerPortalCustomersAddPaymentMethod {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::check_email_update`]: customer_portal:customers:check_email_update.
+/// Request builder for [`CustomerPortalCustomers::check_email_update`]: Check an email change token.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1650,8 +1834,8 @@ impl CustomerPortalCustomersCheckEmailUpdate {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` The token is unknown or has expired: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -1659,7 +1843,7 @@ impl CustomerPortalCustomersCheckEmailUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::confirm_payment_method`]: customer_portal:customers:confirm_payment_method.
+/// Request builder for [`CustomerPortalCustomers::confirm_payment_method`]: Confirm a payment method.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1696,8 +1880,8 @@ impl CustomerPortalCustomersConfirmPaymentMethod {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::CustomerNotReady`](crate::ErrorBody::CustomerNotReady)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The customer cannot confirm a payment method at this point: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::CustomerNotReady`](crate::ErrorBody::CustomerNotReady)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -1711,7 +1895,7 @@ impl CustomerPortalCustomersConfirmPaymentMethod {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::delete_payment_method`]: customer_portal:customers:delete_payment_method.
+/// Request builder for [`CustomerPortalCustomers::delete_payment_method`]: Delete a payment method.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1749,9 +1933,9 @@ impl CustomerPortalCustomersDeletePaymentMethod {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentMethodInUseByActiveSubscription`](crate::ErrorBody::PaymentMethodInUseByActiveSubscription)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` An active subscription still charges this method: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentMethodInUseByActiveSubscription`](crate::ErrorBody::PaymentMethodInUseByActiveSubscription)
+    /// - `404` The customer has no payment method with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -1759,7 +1943,7 @@ impl CustomerPortalCustomersDeletePaymentMethod {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::get`]: customer_portal:customers:get.
+/// Request builder for [`CustomerPortalCustomers::get`]: Get the signed-in customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1799,7 +1983,7 @@ impl CustomerPortalCustomersGet {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::list_payment_methods`]: customer_portal:customers:list_payment_methods.
+/// Request builder for [`CustomerPortalCustomers::list_payment_methods`]: List saved payment methods.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -1814,7 +1998,7 @@ pub struct CustomerPortalCustomersListPaymentMethods {
 crate::runtime::call_options!(CustomerPortalCustomersListPaymentMethods, paged);
 
 impl CustomerPortalCustomersListPaymentMethods {
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -1824,7 +2008,7 @@ impl CustomerPortalCustomersListPaymentMethods {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -1869,7 +2053,7 @@ impl CustomerPortalCustomersListPaymentMethods {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -1908,7 +2092,7 @@ impl CustomerPortalCustomersListPaymentMethods {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::request_email_update`]: customer_portal:customers:request_email_update.
+/// Request builder for [`CustomerPortalCustomers::request_email_update`]: Request an email address change.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1942,7 +2126,7 @@ impl CustomerPortalCustomersRequestEmailUpdate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -1950,7 +2134,7 @@ impl CustomerPortalCustomersRequestEmailUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::update`]: customer_portal:customers:update.
+/// Request builder for [`CustomerPortalCustomers::update`]: Update the signed-in customer.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -1984,7 +2168,7 @@ impl CustomerPortalCustomersUpdate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerPortalCustomer, crate::Error> {
         let request = self.request();
@@ -1994,7 +2178,7 @@ impl CustomerPortalCustomersUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalCustomers::verify_email_update`]: customer_portal:customers:verify_email_update.
+/// Request builder for [`CustomerPortalCustomers::verify_email_update`]: Confirm an email address change.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2025,8 +2209,8 @@ impl CustomerPortalCustomersVerifyEmailUpdate {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::Api`](crate::Error::Api)
+    /// - `401` The token is unknown or has expired: [`Error::Api`](crate::Error::Api)
+    /// - `422` The new address is taken, or the body is invalid: [`Error::Api`](crate::Error::Api)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -2040,7 +2224,7 @@ impl CustomerPortalCustomersVerifyEmailUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalDownloadables::list`]: customer_portal:downloadables:list.
+/// Request builder for [`CustomerPortalDownloadables::list`]: List downloadable files.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -2056,7 +2240,7 @@ pub struct CustomerPortalDownloadablesList {
 crate::runtime::call_options!(CustomerPortalDownloadablesList, paged);
 
 impl CustomerPortalDownloadablesList {
-    /// Sets the `benefit_id` query parameter.
+    /// Only return results linked to this benefit, or to any of these benefits.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn benefit_id(mut self, value: impl Into<filters::BenefitIdFilter>) -> Self {
@@ -2064,7 +2248,7 @@ impl CustomerPortalDownloadablesList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -2074,7 +2258,7 @@ impl CustomerPortalDownloadablesList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -2127,7 +2311,7 @@ impl CustomerPortalDownloadablesList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -2166,7 +2350,7 @@ impl CustomerPortalDownloadablesList {
     }
 }
 
-/// Request builder for [`CustomerPortalLicenseKeys::activate`]: customer_portal:license_keys:activate.
+/// Request builder for [`CustomerPortalLicenseKeys::activate`]: Activate a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2201,9 +2385,9 @@ impl CustomerPortalLicenseKeysActivate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The key has no activations to give, or its limit is reached: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No such license key in this organization: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::LicenseKeyActivationRead, crate::Error> {
         let request = self.request();
@@ -2213,7 +2397,7 @@ impl CustomerPortalLicenseKeysActivate {
     }
 }
 
-/// Request builder for [`CustomerPortalLicenseKeys::deactivate`]: customer_portal:license_keys:deactivate.
+/// Request builder for [`CustomerPortalLicenseKeys::deactivate`]: Deactivate a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2247,8 +2431,8 @@ impl CustomerPortalLicenseKeysDeactivate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such license key or activation: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -2256,7 +2440,7 @@ impl CustomerPortalLicenseKeysDeactivate {
     }
 }
 
-/// Request builder for [`CustomerPortalLicenseKeys::get`]: customer_portal:license_keys:get.
+/// Request builder for [`CustomerPortalLicenseKeys::get`]: Get a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2293,8 +2477,8 @@ impl CustomerPortalLicenseKeysGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no license key with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::LicenseKeyWithActivations, crate::Error> {
         let request = self.request();
@@ -2304,7 +2488,7 @@ impl CustomerPortalLicenseKeysGet {
     }
 }
 
-/// Request builder for [`CustomerPortalLicenseKeys::list`]: customer_portal:license_keys:list.
+/// Request builder for [`CustomerPortalLicenseKeys::list`]: List the customer's license keys.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -2320,7 +2504,7 @@ pub struct CustomerPortalLicenseKeysList {
 crate::runtime::call_options!(CustomerPortalLicenseKeysList, paged);
 
 impl CustomerPortalLicenseKeysList {
-    /// Sets the `benefit_id` query parameter.
+    /// Only return keys granted through this benefit.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn benefit_id(mut self, value: uuid::Uuid) -> Self {
@@ -2328,7 +2512,7 @@ impl CustomerPortalLicenseKeysList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -2338,7 +2522,7 @@ impl CustomerPortalLicenseKeysList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -2395,9 +2579,9 @@ impl CustomerPortalLicenseKeysList {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` The session may not read these license keys: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
+    /// - `404` The benefit or license key does not exist: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -2436,7 +2620,7 @@ impl CustomerPortalLicenseKeysList {
     }
 }
 
-/// Request builder for [`CustomerPortalLicenseKeys::validate`]: customer_portal:license_keys:validate.
+/// Request builder for [`CustomerPortalLicenseKeys::validate`]: Validate a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2470,8 +2654,8 @@ impl CustomerPortalLicenseKeysValidate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No license key matches what was sent: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::ValidatedLicenseKey, crate::Error> {
         let request = self.request();
@@ -2479,7 +2663,7 @@ impl CustomerPortalLicenseKeysValidate {
     }
 }
 
-/// Request builder for [`CustomerPortalMembers::add`]: customer_portal:members:add_member.
+/// Request builder for [`CustomerPortalMembers::add`]: Add a team member.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2510,10 +2694,10 @@ impl CustomerPortalMembersAdd {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` The member cannot be added, for example because the owner role was asked for: [`Error::Api`](crate::Error::Api)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` The caller is neither the owner nor a billing manager: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerPortalMember, crate::Error> {
         let request = self.request();
@@ -2523,7 +2707,7 @@ impl CustomerPortalMembersAdd {
     }
 }
 
-/// Request builder for [`CustomerPortalMembers::list`]: customer_portal:members:list_members.
+/// Request builder for [`CustomerPortalMembers::list`]: List team members.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -2538,7 +2722,7 @@ pub struct CustomerPortalMembersList {
 crate::runtime::call_options!(CustomerPortalMembersList, paged);
 
 impl CustomerPortalMembersList {
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -2548,7 +2732,7 @@ impl CustomerPortalMembersList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -2590,9 +2774,9 @@ impl CustomerPortalMembersList {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` The caller is neither the owner nor a billing manager: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -2631,7 +2815,7 @@ impl CustomerPortalMembersList {
     }
 }
 
-/// Request builder for [`CustomerPortalMembers::remove`]: customer_portal:members:remove_member.
+/// Request builder for [`CustomerPortalMembers::remove`]: Remove a team member.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2662,11 +2846,11 @@ impl CustomerPortalMembersRemove {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` The member is the team's only owner: [`Error::Api`](crate::Error::Api)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` The caller is neither the owner nor a billing manager: [`Error::Api`](crate::Error::Api)
+    /// - `404` The team has no member with this ID: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -2674,7 +2858,7 @@ impl CustomerPortalMembersRemove {
     }
 }
 
-/// Request builder for [`CustomerPortalMembers::update`]: customer_portal:members:update_member.
+/// Request builder for [`CustomerPortalMembers::update`]: Update a team member.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2707,11 +2891,11 @@ impl CustomerPortalMembersUpdate {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` This role change is not allowed: [`Error::Api`](crate::Error::Api)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` The caller is neither the owner nor a billing manager: [`Error::Api`](crate::Error::Api)
+    /// - `404` The team has no member with this ID: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerPortalMember, crate::Error> {
         let request = self.request();
@@ -2721,7 +2905,7 @@ impl CustomerPortalMembersUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::confirm_retry_payment`]: customer_portal:orders:confirm_retry_payment.
+/// Request builder for [`CustomerPortalOrders::confirm_retry_payment`]: Retry an order's payment.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2762,10 +2946,10 @@ impl CustomerPortalOrdersConfirmRetryPayment {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentAlreadyInProgress`](crate::ErrorBody::PaymentAlreadyInProgress)
-    /// - `422`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForRetry`](crate::ErrorBody::OrderNotEligibleForRetry)
-    /// - `429`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ManualRetryLimitExceeded`](crate::ErrorBody::ManualRetryLimitExceeded)
+    /// - `404` The customer has no order with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` A payment of this order is already under way: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentAlreadyInProgress`](crate::ErrorBody::PaymentAlreadyInProgress)
+    /// - `422` The order cannot be retried, or Stripe refused the confirmation: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForRetry`](crate::ErrorBody::OrderNotEligibleForRetry)
+    /// - `429` Too many manual retries for this order: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::ManualRetryLimitExceeded`](crate::ErrorBody::ManualRetryLimitExceeded)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -2777,7 +2961,7 @@ impl CustomerPortalOrdersConfirmRetryPayment {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::generate_invoice`]: customer_portal:orders:generate_invoice.
+/// Request builder for [`CustomerPortalOrders::generate_invoice`]: Generate an order's invoice.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2815,9 +2999,9 @@ impl CustomerPortalOrdersGenerateInvoice {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForInvoice`](crate::ErrorBody::OrderNotEligibleForInvoice)
-    /// - `422`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::MissingInvoiceBillingDetails`](crate::ErrorBody::MissingInvoiceBillingDetails)
+    /// - `404` The customer has no order with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` The order's status does not allow an invoice yet: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::OrderNotEligibleForInvoice`](crate::ErrorBody::OrderNotEligibleForInvoice)
+    /// - `422` The order lacks a billing name or address: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::MissingInvoiceBillingDetails`](crate::ErrorBody::MissingInvoiceBillingDetails)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -2825,7 +3009,7 @@ impl CustomerPortalOrdersGenerateInvoice {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::get`]: customer_portal:orders:get.
+/// Request builder for [`CustomerPortalOrders::get`]: Get an order.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2862,8 +3046,8 @@ impl CustomerPortalOrdersGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no order with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerOrder, crate::Error> {
         let request = self.request();
@@ -2871,7 +3055,7 @@ impl CustomerPortalOrdersGet {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::get_payment_status`]: customer_portal:orders:get_payment_status.
+/// Request builder for [`CustomerPortalOrders::get_payment_status`]: Get an order's payment status.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2908,8 +3092,8 @@ impl CustomerPortalOrdersGetPaymentStatus {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no order with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerOrderPaymentStatus, crate::Error> {
         let request = self.request();
@@ -2919,7 +3103,7 @@ impl CustomerPortalOrdersGetPaymentStatus {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::invoice`]: customer_portal:orders:invoice.
+/// Request builder for [`CustomerPortalOrders::invoice`]: Get the invoice URL of an order.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -2956,8 +3140,8 @@ impl CustomerPortalOrdersInvoice {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no order with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerOrderInvoice, crate::Error> {
         let request = self.request();
@@ -2967,7 +3151,7 @@ impl CustomerPortalOrdersInvoice {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::list`]: customer_portal:orders:list.
+/// Request builder for [`CustomerPortalOrders::list`]: List the customer's orders.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -2987,7 +3171,7 @@ pub struct CustomerPortalOrdersList {
 crate::runtime::call_options!(CustomerPortalOrdersList, paged);
 
 impl CustomerPortalOrdersList {
-    /// Sets the `product_id` query parameter.
+    /// Only return results linked to this product, or to any of these products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -2995,7 +3179,7 @@ impl CustomerPortalOrdersList {
         self
     }
 
-    /// Sets the `product_billing_type` query parameter.
+    /// Only return results of this billing type, or of any of these: `one_time` for single purchases, `recurring` for subscription charges.
     ///
     /// Accepts one `ProductBillingType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_billing_type(
@@ -3006,7 +3190,7 @@ impl CustomerPortalOrdersList {
         self
     }
 
-    /// Sets the `subscription_id` query parameter.
+    /// Only return results linked to this subscription, or to any of these subscriptions.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn subscription_id(
@@ -3017,7 +3201,7 @@ impl CustomerPortalOrdersList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Search text matched against product and organization names.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -3025,7 +3209,7 @@ impl CustomerPortalOrdersList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -3035,7 +3219,7 @@ impl CustomerPortalOrdersList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -3045,7 +3229,7 @@ impl CustomerPortalOrdersList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -3133,7 +3317,7 @@ impl CustomerPortalOrdersList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::CustomerOrder>, crate::Error> {
         let request = self.request();
@@ -3170,7 +3354,7 @@ impl CustomerPortalOrdersList {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::receipt`]: customer_portal:orders:receipt.
+/// Request builder for [`CustomerPortalOrders::receipt`]: Get an order's receipt.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3207,8 +3391,8 @@ impl CustomerPortalOrdersReceipt {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no order with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -3220,7 +3404,7 @@ impl CustomerPortalOrdersReceipt {
     }
 }
 
-/// Request builder for [`CustomerPortalOrders::update`]: customer_portal:orders:update.
+/// Request builder for [`CustomerPortalOrders::update`]: Update an order's billing details.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3259,8 +3443,8 @@ impl CustomerPortalOrdersUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no order with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerOrder, crate::Error> {
         let request = self.request();
@@ -3268,7 +3452,7 @@ impl CustomerPortalOrdersUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalOrganizations::get`]: customer_portal:organizations:get.
+/// Request builder for [`CustomerPortalOrganizations::get`]: Get an organization's portal data.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3302,8 +3486,8 @@ impl CustomerPortalOrganizationsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No organization has this slug: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerOrganizationData, crate::Error> {
         let request = self.request();
@@ -3313,7 +3497,7 @@ impl CustomerPortalOrganizationsGet {
     }
 }
 
-/// Request builder for [`CustomerPortalSeats::assign`]: customer_portal:seats:assign_seat.
+/// Request builder for [`CustomerPortalSeats::assign`]: Assign a seat.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3347,11 +3531,11 @@ impl CustomerPortalSeatsAssign {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` No seat is free, or this person already holds one: [`Error::Api`](crate::Error::Api)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` The subscription, order or customer does not exist: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSeat, crate::Error> {
         let request = self.request();
@@ -3359,7 +3543,7 @@ impl CustomerPortalSeatsAssign {
     }
 }
 
-/// Request builder for [`CustomerPortalSeats::list_claimed_subscriptions`]: customer_portal:seats:list_claimed_subscriptions.
+/// Request builder for [`CustomerPortalSeats::list_claimed_subscriptions`]: List subscriptions with a claimed seat.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -3374,7 +3558,7 @@ pub struct CustomerPortalSeatsListClaimedSubscriptions {
 crate::runtime::call_options!(CustomerPortalSeatsListClaimedSubscriptions, paged);
 
 impl CustomerPortalSeatsListClaimedSubscriptions {
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -3384,7 +3568,7 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -3429,8 +3613,8 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -3469,7 +3653,7 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     }
 }
 
-/// Request builder for [`CustomerPortalSeats::list`]: customer_portal:seats:list_seats.
+/// Request builder for [`CustomerPortalSeats::list`]: List seats.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3484,7 +3668,7 @@ pub struct CustomerPortalSeatsList {
 crate::runtime::call_options!(CustomerPortalSeatsList);
 
 impl CustomerPortalSeatsList {
-    /// Sets the `subscription_id` query parameter.
+    /// Subscription whose seats to list.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn subscription_id(mut self, value: uuid::Uuid) -> Self {
@@ -3492,7 +3676,7 @@ impl CustomerPortalSeatsList {
         self
     }
 
-    /// Sets the `order_id` query parameter.
+    /// One-time order whose seats to list.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn order_id(mut self, value: uuid::Uuid) -> Self {
@@ -3535,10 +3719,10 @@ impl CustomerPortalSeatsList {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` The subscription or order does not exist: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::SeatsList, crate::Error> {
         let request = self.request();
@@ -3546,7 +3730,7 @@ impl CustomerPortalSeatsList {
     }
 }
 
-/// Request builder for [`CustomerPortalSeats::resend_invitation`]: customer_portal:seats:resend_invitation.
+/// Request builder for [`CustomerPortalSeats::resend_invitation`]: Resend a seat invitation.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3580,11 +3764,11 @@ impl CustomerPortalSeatsResendInvitation {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` The seat is not pending: it is claimed or revoked: [`Error::Api`](crate::Error::Api)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` No seat has this ID: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSeat, crate::Error> {
         let request = self.request();
@@ -3592,7 +3776,7 @@ impl CustomerPortalSeatsResendInvitation {
     }
 }
 
-/// Request builder for [`CustomerPortalSeats::revoke`]: customer_portal:seats:revoke_seat.
+/// Request builder for [`CustomerPortalSeats::revoke`]: Revoke a seat.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3626,10 +3810,10 @@ impl CustomerPortalSeatsRevoke {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` No valid session token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` No seat has this ID: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSeat, crate::Error> {
         let request = self.request();
@@ -3637,7 +3821,7 @@ impl CustomerPortalSeatsRevoke {
     }
 }
 
-/// Request builder for [`CustomerPortalSubscriptions::cancel`]: customer_portal:subscriptions:cancel.
+/// Request builder for [`CustomerPortalSubscriptions::cancel`]: Cancel a subscription.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3675,9 +3859,9 @@ impl CustomerPortalSubscriptionsCancel {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` Already canceled or set to cancel, or the caller may not manage billing: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription)
+    /// - `404` The customer has no subscription with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSubscription, crate::Error> {
         let request = self.request();
@@ -3687,7 +3871,7 @@ impl CustomerPortalSubscriptionsCancel {
     }
 }
 
-/// Request builder for [`CustomerPortalSubscriptions::get`]: customer_portal:subscriptions:get.
+/// Request builder for [`CustomerPortalSubscriptions::get`]: Get a subscription.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3724,8 +3908,8 @@ impl CustomerPortalSubscriptionsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no subscription with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSubscription, crate::Error> {
         let request = self.request();
@@ -3735,7 +3919,7 @@ impl CustomerPortalSubscriptionsGet {
     }
 }
 
-/// Request builder for [`CustomerPortalSubscriptions::list`]: customer_portal:subscriptions:list.
+/// Request builder for [`CustomerPortalSubscriptions::list`]: List the customer's subscriptions.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -3754,7 +3938,7 @@ pub struct CustomerPortalSubscriptionsList {
 crate::runtime::call_options!(CustomerPortalSubscriptionsList, paged);
 
 impl CustomerPortalSubscriptionsList {
-    /// Sets the `product_id` query parameter.
+    /// Only return results linked to this product, or to any of these products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -3762,7 +3946,7 @@ impl CustomerPortalSubscriptionsList {
         self
     }
 
-    /// Sets the `active` query parameter.
+    /// `true` for active subscriptions only, `false` for ended ones only; leave unset for both.
     ///
     /// Accepts `bool`.
     pub fn active(mut self, value: bool) -> Self {
@@ -3770,7 +3954,7 @@ impl CustomerPortalSubscriptionsList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Search text matched against product and organization names.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -3778,7 +3962,7 @@ impl CustomerPortalSubscriptionsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -3788,7 +3972,7 @@ impl CustomerPortalSubscriptionsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -3798,7 +3982,7 @@ impl CustomerPortalSubscriptionsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-started_at"]` when this is not set.
     ///
@@ -3878,7 +4062,7 @@ impl CustomerPortalSubscriptionsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -3917,7 +4101,7 @@ impl CustomerPortalSubscriptionsList {
     }
 }
 
-/// Request builder for [`CustomerPortalSubscriptions::update`]: customer_portal:subscriptions:update.
+/// Request builder for [`CustomerPortalSubscriptions::update`]: Update a subscription.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -3960,11 +4144,11 @@ impl CustomerPortalSubscriptionsUpdate {
     ///
     /// # Errors
     ///
-    /// - `402`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed)
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PauseResumeNotAllowed`](crate::ErrorBody::PauseResumeNotAllowed)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentMethodRequired`](crate::ErrorBody::PaymentMethodRequired)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `402` Charging the customer for the change failed: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed)
+    /// - `403` Already canceled or set to cancel, the caller may not manage billing, or the organization does not allow pausing: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PauseResumeNotAllowed`](crate::ErrorBody::PauseResumeNotAllowed)
+    /// - `404` The customer has no subscription with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` No payment method is on file to charge for this change: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentMethodRequired`](crate::ErrorBody::PaymentMethodRequired)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSubscription, crate::Error> {
         let request = self.request();
@@ -3974,7 +4158,7 @@ impl CustomerPortalSubscriptionsUpdate {
     }
 }
 
-/// Request builder for [`CustomerPortalWallets::get`]: customer_portal:wallets:get.
+/// Request builder for [`CustomerPortalWallets::get`]: Get a wallet.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -4011,8 +4195,8 @@ impl CustomerPortalWalletsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` The customer has no wallet with this ID: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerWallet, crate::Error> {
         let request = self.request();
@@ -4020,7 +4204,7 @@ impl CustomerPortalWalletsGet {
     }
 }
 
-/// Request builder for [`CustomerPortalWallets::list`]: customer_portal:wallets:list.
+/// Request builder for [`CustomerPortalWallets::list`]: List the customer's wallets.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -4036,7 +4220,7 @@ pub struct CustomerPortalWalletsList {
 crate::runtime::call_options!(CustomerPortalWalletsList, paged);
 
 impl CustomerPortalWalletsList {
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -4046,7 +4230,7 @@ impl CustomerPortalWalletsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -4056,7 +4240,7 @@ impl CustomerPortalWalletsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -4112,7 +4296,7 @@ impl CustomerPortalWalletsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,

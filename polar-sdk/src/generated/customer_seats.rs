@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl CustomerSeats<'_> {
+    /// Assign a seat.
+    ///
+    /// Gives a free seat of a seat-based subscription, one-time order or checkout to a customer or member, named by email, ID or external ID, and returns the seat. Unless `immediate_claim` is set, the person receives an invitation email and the seat stays pending until claimed.
+    ///
     /// **Scopes**: `customer_seats:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl CustomerSeats<'_> {
         }
     }
 
+    /// Claim a seat.
+    ///
+    /// Accepts a seat invitation with its token. Returns the claimed seat and a customer session token that opens the customer portal right away.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `POST /v1/customer-seats/claim` (`customer-seats:claim_seat`)
@@ -50,6 +58,10 @@ impl CustomerSeats<'_> {
         }
     }
 
+    /// Look up a seat invitation.
+    ///
+    /// Shows what an invitation token is for (product, organization, invited email) and whether it can still be claimed. Reading it changes nothing, so mail scanners following the link do no harm.
+    ///
     /// **Authentication**: none; no token is sent.
     ///
     /// `GET /v1/customer-seats/claim/{invitation_token}` (`customer-seats:get_claim_info`)
@@ -64,6 +76,10 @@ impl CustomerSeats<'_> {
         }
     }
 
+    /// List seats.
+    ///
+    /// Returns the seats of one subscription or one-time order, with the number of seats in total and still free. Pass `subscription_id` or `order_id`.
+    ///
     /// **Scopes**: `customer_seats:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -78,6 +94,10 @@ impl CustomerSeats<'_> {
         }
     }
 
+    /// Resend a seat invitation.
+    ///
+    /// Mails the invitation of a pending seat again and returns the seat.
+    ///
     /// **Scopes**: `customer_seats:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -94,6 +114,10 @@ impl CustomerSeats<'_> {
         }
     }
 
+    /// Revoke a seat.
+    ///
+    /// Takes a seat back from whoever holds or was invited to it, and returns the seat, now `revoked`.
+    ///
     /// **Scopes**: `customer_seats:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -108,7 +132,7 @@ impl CustomerSeats<'_> {
     }
 }
 
-/// Request builder for [`CustomerSeats::assign_seat`]: customer-seats:assign_seat.
+/// Request builder for [`CustomerSeats::assign_seat`]: Assign a seat.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -139,11 +163,11 @@ impl CustomerSeatsAssignSeat {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` No seat is free, or this person already holds one: [`Error::Api`](crate::Error::Api)
+    /// - `401` No valid access token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` The subscription, order or customer does not exist: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSeat, crate::Error> {
         let request = self.request();
@@ -151,7 +175,7 @@ impl CustomerSeatsAssignSeat {
     }
 }
 
-/// Request builder for [`CustomerSeats::claim_seat`]: customer-seats:claim_seat.
+/// Request builder for [`CustomerSeats::claim_seat`]: Claim a seat.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -182,9 +206,9 @@ impl CustomerSeatsClaimSeat {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` The token is unknown, expired or already used: [`Error::Api`](crate::Error::Api)
+    /// - `403` The organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSeatClaimResponse, crate::Error> {
         let request = self.request();
@@ -194,7 +218,7 @@ impl CustomerSeatsClaimSeat {
     }
 }
 
-/// Request builder for [`CustomerSeats::get_claim_info`]: customer-seats:get_claim_info.
+/// Request builder for [`CustomerSeats::get_claim_info`]: Look up a seat invitation.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -225,10 +249,10 @@ impl CustomerSeatsGetClaimInfo {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` The token is unknown or expired: [`Error::Api`](crate::Error::Api)
+    /// - `403` The organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` The seat behind the token no longer exists: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::SeatClaimInfo, crate::Error> {
         let request = self.request();
@@ -236,7 +260,7 @@ impl CustomerSeatsGetClaimInfo {
     }
 }
 
-/// Request builder for [`CustomerSeats::list_seats`]: customer-seats:list_seats.
+/// Request builder for [`CustomerSeats::list_seats`]: List seats.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -251,7 +275,7 @@ pub struct CustomerSeatsListSeats {
 crate::runtime::call_options!(CustomerSeatsListSeats);
 
 impl CustomerSeatsListSeats {
-    /// Sets the `subscription_id` query parameter.
+    /// Subscription whose seats to list.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn subscription_id(mut self, value: uuid::Uuid) -> Self {
@@ -259,7 +283,7 @@ impl CustomerSeatsListSeats {
         self
     }
 
-    /// Sets the `order_id` query parameter.
+    /// One-time order whose seats to list.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn order_id(mut self, value: uuid::Uuid) -> Self {
@@ -299,10 +323,10 @@ impl CustomerSeatsListSeats {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` No valid access token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` The subscription or order does not exist: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::SeatsList, crate::Error> {
         let request = self.request();
@@ -310,7 +334,7 @@ impl CustomerSeatsListSeats {
     }
 }
 
-/// Request builder for [`CustomerSeats::resend_invitation`]: customer-seats:resend_invitation.
+/// Request builder for [`CustomerSeats::resend_invitation`]: Resend a seat invitation.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -341,11 +365,11 @@ impl CustomerSeatsResendInvitation {
     ///
     /// # Errors
     ///
-    /// - `400`: [`Error::Api`](crate::Error::Api)
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `400` The seat is not pending: it is claimed or revoked: [`Error::Api`](crate::Error::Api)
+    /// - `401` No valid access token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` No seat has this ID: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSeat, crate::Error> {
         let request = self.request();
@@ -353,7 +377,7 @@ impl CustomerSeatsResendInvitation {
     }
 }
 
-/// Request builder for [`CustomerSeats::revoke_seat`]: customer-seats:revoke_seat.
+/// Request builder for [`CustomerSeats::revoke_seat`]: Revoke a seat.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -384,10 +408,10 @@ impl CustomerSeatsRevokeSeat {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Api`](crate::Error::Api)
-    /// - `403`: [`Error::Api`](crate::Error::Api)
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` No valid access token was sent: [`Error::Api`](crate::Error::Api)
+    /// - `403` Not allowed, or the organization does not sell seat-based products: [`Error::Api`](crate::Error::Api)
+    /// - `404` No seat has this ID: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSeat, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl CustomerSessions<'_> {
+    /// Create a customer session.
+    ///
+    /// Issues a short-lived token with which one customer can use the customer portal API, and a ready-made portal URL. Name the customer by `customer_id` or `external_customer_id`. When the organization uses members, the session acts for a member: the one named, or else the customer's owner.
+    ///
     /// **Scopes**: `customer_sessions:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -37,7 +41,7 @@ impl CustomerSessions<'_> {
     }
 }
 
-/// Request builder for [`CustomerSessions::create`]: customer-sessions:create.
+/// Request builder for [`CustomerSessions::create`]: Create a customer session.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -68,7 +72,7 @@ impl CustomerSessionsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::CustomerSession, crate::Error> {
         let request = self.request();

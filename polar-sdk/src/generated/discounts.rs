@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Discounts<'_> {
+    /// Create a discount.
+    ///
+    /// Creates a fixed-amount or percentage discount and returns it. Without a `code` it can only be applied through the API or a checkout link.
+    ///
     /// **Scopes**: `discounts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Discounts<'_> {
         }
     }
 
+    /// Delete a discount.
+    ///
+    /// Deletes a discount; it can no longer be redeemed. Returns no body.
+    ///
     /// **Scopes**: `discounts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -46,6 +54,10 @@ impl Discounts<'_> {
         }
     }
 
+    /// Get a discount.
+    ///
+    /// Returns one discount, looked up by its ID.
+    ///
     /// **Scopes**: `discounts:read` `discounts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -59,6 +71,10 @@ impl Discounts<'_> {
         }
     }
 
+    /// List discounts.
+    ///
+    /// Returns a page of discounts, fixed or percentage, with or without a code.
+    ///
     /// **Scopes**: `discounts:read` `discounts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -76,6 +92,10 @@ impl Discounts<'_> {
         }
     }
 
+    /// Update a discount.
+    ///
+    /// Changes the fields you send and returns the updated discount.
+    ///
     /// **Scopes**: `discounts:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -95,7 +115,7 @@ impl Discounts<'_> {
     }
 }
 
-/// Request builder for [`Discounts::create`]: discounts:create.
+/// Request builder for [`Discounts::create`]: Create a discount.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -126,7 +146,7 @@ impl DiscountsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Discount, crate::Error> {
         let request = self.request();
@@ -134,7 +154,7 @@ impl DiscountsCreate {
     }
 }
 
-/// Request builder for [`Discounts::delete`]: discounts:delete.
+/// Request builder for [`Discounts::delete`]: Delete a discount.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -168,8 +188,8 @@ impl DiscountsDelete {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No discount with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -177,7 +197,7 @@ impl DiscountsDelete {
     }
 }
 
-/// Request builder for [`Discounts::get`]: discounts:get.
+/// Request builder for [`Discounts::get`]: Get a discount.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -211,8 +231,8 @@ impl DiscountsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No discount with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Discount, crate::Error> {
         let request = self.request();
@@ -220,7 +240,7 @@ impl DiscountsGet {
     }
 }
 
-/// Request builder for [`Discounts::list`]: discounts:list.
+/// Request builder for [`Discounts::list`]: List discounts.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -238,7 +258,7 @@ pub struct DiscountsList {
 crate::runtime::call_options!(DiscountsList, paged);
 
 impl DiscountsList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return discounts of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -249,7 +269,7 @@ impl DiscountsList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in discount names.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -257,7 +277,7 @@ impl DiscountsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -267,7 +287,7 @@ impl DiscountsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -277,7 +297,7 @@ impl DiscountsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `-created_at`.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -346,7 +366,7 @@ impl DiscountsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Discount>, crate::Error> {
         let request = self.request();
@@ -383,7 +403,7 @@ impl DiscountsList {
     }
 }
 
-/// Request builder for [`Discounts::update`]: discounts:update.
+/// Request builder for [`Discounts::update`]: Update a discount.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -419,8 +439,8 @@ impl DiscountsUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No discount with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Discount, crate::Error> {
         let request = self.request();

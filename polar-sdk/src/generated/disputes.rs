@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Disputes<'_> {
+    /// Accept a dispute.
+    ///
+    /// Gives up on the chargeback: the dispute is closed as `lost` with the payment processor and your decision is recorded. Fails with 409 when the dispute is no longer open.
+    ///
     /// **Scopes**: `disputes:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Disputes<'_> {
         }
     }
 
+    /// Get a dispute.
+    ///
+    /// Returns one dispute, looked up by its ID.
+    ///
     /// **Scopes**: `disputes:read` `disputes:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -46,6 +54,10 @@ impl Disputes<'_> {
         }
     }
 
+    /// List disputes.
+    ///
+    /// Returns a page of disputes (chargebacks), with filters for order and status.
+    ///
     /// **Scopes**: `disputes:read` `disputes:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -65,7 +77,7 @@ impl Disputes<'_> {
     }
 }
 
-/// Request builder for [`Disputes::accept`]: disputes:accept.
+/// Request builder for [`Disputes::accept`]: Accept a dispute.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -100,9 +112,9 @@ impl DisputesAccept {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DisputeNotOpenError`](crate::ErrorBody::DisputeNotOpenError)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No dispute with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` The dispute is not open any more: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DisputeNotOpenError`](crate::ErrorBody::DisputeNotOpenError)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Dispute, crate::Error> {
         let request = self.request();
@@ -110,7 +122,7 @@ impl DisputesAccept {
     }
 }
 
-/// Request builder for [`Disputes::get`]: disputes:get.
+/// Request builder for [`Disputes::get`]: Get a dispute.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -144,8 +156,8 @@ impl DisputesGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No dispute with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Dispute, crate::Error> {
         let request = self.request();
@@ -153,7 +165,7 @@ impl DisputesGet {
     }
 }
 
-/// Request builder for [`Disputes::list`]: disputes:list.
+/// Request builder for [`Disputes::list`]: List disputes.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -172,7 +184,7 @@ pub struct DisputesList {
 crate::runtime::call_options!(DisputesList, paged);
 
 impl DisputesList {
-    /// Sets the `organization_id` query parameter.
+    /// Only disputes of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -183,7 +195,7 @@ impl DisputesList {
         self
     }
 
-    /// Sets the `order_id` query parameter.
+    /// Only disputes of this order, or of any of several orders.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn order_id(mut self, value: impl Into<filters::OrderIdFilter>) -> Self {
@@ -191,7 +203,7 @@ impl DisputesList {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only disputes in this status, or in any of several.
     ///
     /// Accepts one `DisputeStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter2>) -> Self {
@@ -199,7 +211,7 @@ impl DisputesList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -209,7 +221,7 @@ impl DisputesList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -219,7 +231,7 @@ impl DisputesList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -296,7 +308,7 @@ impl DisputesList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Dispute>, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl EventTypes<'_> {
+    /// List event types.
+    ///
+    /// Returns a page of event types (one per distinct event name), each with its display label and usage statistics.
+    ///
     /// **Scopes**: `events:read` `events:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -42,6 +46,10 @@ impl EventTypes<'_> {
         }
     }
 
+    /// Update an event type.
+    ///
+    /// Sets the label shown for an event type, or the metadata path used to build it, and returns the event type.
+    ///
     /// **Scopes**: `events:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -61,7 +69,7 @@ impl EventTypes<'_> {
     }
 }
 
-/// Request builder for [`EventTypes::list`]: event-types:list.
+/// Request builder for [`EventTypes::list`]: List event types.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -84,7 +92,7 @@ pub struct EventTypesList {
 crate::runtime::call_options!(EventTypesList, paged);
 
 impl EventTypesList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return event types of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -95,7 +103,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only count events of this customer, or of any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -103,7 +111,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only count events of customers with this external ID, or one of these.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -114,7 +122,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in event type names and labels.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -122,7 +130,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `root_events` query parameter.
+    /// When `true`, only return types that occur on events without a parent.
     ///
     /// The server uses `false` when this is not set.
     ///
@@ -132,7 +140,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `parent_id` query parameter.
+    /// Only return types of the children of this event.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn parent_id(mut self, value: uuid::Uuid) -> Self {
@@ -140,7 +148,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `source` query parameter.
+    /// Only return types from this source (`system` or `user`).
     ///
     /// Accepts a [`EventSource`](models::EventSource).
     pub fn source(mut self, value: models::EventSource) -> Self {
@@ -148,7 +156,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -158,7 +166,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -168,7 +176,7 @@ impl EventTypesList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `-last_seen`.
     ///
     /// The server uses `["-last_seen"]` when this is not set.
     ///
@@ -277,7 +285,7 @@ impl EventTypesList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -316,7 +324,7 @@ impl EventTypesList {
     }
 }
 
-/// Request builder for [`EventTypes::update`]: event-types:update.
+/// Request builder for [`EventTypes::update`]: Update an event type.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -349,8 +357,8 @@ impl EventTypesUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::Api`](crate::Error::Api)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No event type with this ID exists: [`Error::Api`](crate::Error::Api)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::EventType, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Events<'_> {
+    /// Get an event.
+    ///
+    /// Returns one event, looked up by its ID.
+    ///
     /// **Scopes**: `events:read` `events:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Events<'_> {
         }
     }
 
+    /// Ingest events.
+    ///
+    /// Records a batch of events, each tied to a customer by ID or by external ID; meters count them from then on. Returns how many were inserted and how many were skipped as duplicates of an earlier `external_id`.
+    ///
     /// **Scopes**: `events:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -46,6 +54,10 @@ impl Events<'_> {
         }
     }
 
+    /// List events.
+    ///
+    /// Returns a page of events, both the ones you ingested and the ones Polar records itself (orders, subscriptions, benefits...). Newest first unless `sorting` says otherwise.
+    ///
     /// **Scopes**: `events:read` `events:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -74,6 +86,10 @@ impl Events<'_> {
         }
     }
 
+    /// List event names.
+    ///
+    /// Returns a page of the distinct event names seen, each with how often and when it first and last occurred.
+    ///
     /// **Scopes**: `events:read` `events:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -95,7 +111,7 @@ impl Events<'_> {
     }
 }
 
-/// Request builder for [`Events::get`]: events:get.
+/// Request builder for [`Events::get`]: Get an event.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -129,8 +145,8 @@ impl EventsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No event with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Event, crate::Error> {
         let request = self.request();
@@ -138,7 +154,7 @@ impl EventsGet {
     }
 }
 
-/// Request builder for [`Events::ingest`]: events:ingest.
+/// Request builder for [`Events::ingest`]: Ingest events.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -169,7 +185,7 @@ impl EventsIngest {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::EventsIngestResponse, crate::Error> {
         let request = self.request();
@@ -179,7 +195,7 @@ impl EventsIngest {
     }
 }
 
-/// Request builder for [`Events::list`]: events:list.
+/// Request builder for [`Events::list`]: List events.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -208,7 +224,7 @@ pub struct EventsList {
 crate::runtime::call_options!(EventsList);
 
 impl EventsList {
-    /// Sets the `filter` query parameter.
+    /// A meter filter, as a JSON string, that events must match.
     ///
     /// Accepts a `&str` or `String`.
     pub fn filter(mut self, value: impl Into<String>) -> Self {
@@ -216,7 +232,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `start_timestamp` query parameter.
+    /// Only return events at or after this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn start_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -224,7 +240,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `end_timestamp` query parameter.
+    /// Only return events before this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn end_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -232,7 +248,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `organization_id` query parameter.
+    /// Only return events of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -243,7 +259,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only return events of this customer, or of any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -251,7 +267,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only return events of customers with this external ID, or one of these.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -262,7 +278,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `meter_id` query parameter.
+    /// Only return events that this meter counts.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn meter_id(mut self, value: uuid::Uuid) -> Self {
@@ -270,7 +286,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `name` query parameter.
+    /// Only return events with this name, or with any of these names.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn name(mut self, value: impl Into<filters::NameFilter>) -> Self {
@@ -278,7 +294,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `source` query parameter.
+    /// Only return events from this source, or from any of these sources (`system` or `user`).
     ///
     /// Accepts one `EventSource`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn source(mut self, value: impl Into<filters::SourceFilter>) -> Self {
@@ -286,7 +302,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in events.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -294,7 +310,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `parent_id` query parameter.
+    /// Use this event as the starting point of `depth` instead of the root events.
     ///
     /// Accepts `uuid::Uuid`.
     pub fn parent_id(mut self, value: uuid::Uuid) -> Self {
@@ -302,7 +318,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `depth` query parameter.
+    /// How many levels of child events to include, from 0 (roots only) to 5. All levels when unset.
     ///
     /// Accepts `i64`.
     pub fn depth(mut self, value: i64) -> Self {
@@ -310,7 +326,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -320,7 +336,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -330,7 +346,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `-timestamp`.
     ///
     /// The server uses `["-timestamp"]` when this is not set.
     ///
@@ -343,7 +359,7 @@ impl EventsList {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only return events whose metadata holds all of these key/value pairs, sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -495,7 +511,7 @@ impl EventsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::EventsListResponse, crate::Error> {
         let request = self.request();
@@ -503,7 +519,7 @@ impl EventsList {
     }
 }
 
-/// Request builder for [`Events::list_names`]: events:list_names.
+/// Request builder for [`Events::list_names`]: List event names.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -524,7 +540,7 @@ pub struct EventsListNames {
 crate::runtime::call_options!(EventsListNames, paged);
 
 impl EventsListNames {
-    /// Sets the `organization_id` query parameter.
+    /// Only return event names of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -535,7 +551,7 @@ impl EventsListNames {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only count events of this customer, or of any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -543,7 +559,7 @@ impl EventsListNames {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only count events of customers with this external ID, or one of these.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -554,7 +570,7 @@ impl EventsListNames {
         self
     }
 
-    /// Sets the `source` query parameter.
+    /// Only return names from this source, or from any of these sources (`system` or `user`).
     ///
     /// Accepts one `EventSource`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn source(mut self, value: impl Into<filters::SourceFilter>) -> Self {
@@ -562,7 +578,7 @@ impl EventsListNames {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in event names.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -570,7 +586,7 @@ impl EventsListNames {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -580,7 +596,7 @@ impl EventsListNames {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -590,7 +606,7 @@ impl EventsListNames {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `-last_seen`.
     ///
     /// The server uses `["-last_seen"]` when this is not set.
     ///
@@ -683,7 +699,7 @@ impl EventsListNames {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::EventName>, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Files<'_> {
+    /// Create a file upload.
+    ///
+    /// Starts a multipart upload and returns the file with one presigned URL per part. PUT each part to its URL, then finish with `uploaded`, passing each part's ETag.
+    ///
     /// **Scopes**: `files:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Files<'_> {
         }
     }
 
+    /// Delete a file.
+    ///
+    /// Deletes a file. Returns no body.
+    ///
     /// **Scopes**: `files:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -46,6 +54,10 @@ impl Files<'_> {
         }
     }
 
+    /// List files.
+    ///
+    /// Returns a page of uploaded files: downloadables, product media, avatars and support attachments.
+    ///
     /// **Scopes**: `files:read` `files:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -62,6 +74,10 @@ impl Files<'_> {
         }
     }
 
+    /// Update a file.
+    ///
+    /// Renames a file or changes its version label, and returns it.
+    ///
     /// **Scopes**: `files:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -80,6 +96,10 @@ impl Files<'_> {
         }
     }
 
+    /// Complete a file upload.
+    ///
+    /// Tells Polar that every part of a multipart upload was sent, with each part's ETag, and returns the now usable file.
+    ///
     /// **Scopes**: `files:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -99,7 +119,7 @@ impl Files<'_> {
     }
 }
 
-/// Request builder for [`Files::create`]: files:create.
+/// Request builder for [`Files::create`]: Create a file upload.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -130,7 +150,7 @@ impl FilesCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::FileUpload, crate::Error> {
         let request = self.request();
@@ -138,7 +158,7 @@ impl FilesCreate {
     }
 }
 
-/// Request builder for [`Files::delete`]: files:delete.
+/// Request builder for [`Files::delete`]: Delete a file.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -173,9 +193,9 @@ impl FilesDelete {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The token may not delete this file: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No file with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -183,7 +203,7 @@ impl FilesDelete {
     }
 }
 
-/// Request builder for [`Files::list`]: files:list.
+/// Request builder for [`Files::list`]: List files.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -200,7 +220,7 @@ pub struct FilesList {
 crate::runtime::call_options!(FilesList, paged);
 
 impl FilesList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return files of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -211,7 +231,7 @@ impl FilesList {
         self
     }
 
-    /// Sets the `ids` query parameter.
+    /// Only return this file, or any of these files.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn ids(mut self, value: impl Into<filters::IdsFilter>) -> Self {
@@ -219,7 +239,7 @@ impl FilesList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -229,7 +249,7 @@ impl FilesList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -287,7 +307,7 @@ impl FilesList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::FileRead>, crate::Error> {
         let request = self.request();
@@ -324,7 +344,7 @@ impl FilesList {
     }
 }
 
-/// Request builder for [`Files::update`]: files:update.
+/// Request builder for [`Files::update`]: Update a file.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -361,9 +381,9 @@ impl FilesUpdate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The token may not change this file: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No file with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::FileRead, crate::Error> {
         let request = self.request();
@@ -371,7 +391,7 @@ impl FilesUpdate {
     }
 }
 
-/// Request builder for [`Files::uploaded`]: files:uploaded.
+/// Request builder for [`Files::uploaded`]: Complete a file upload.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -408,9 +428,9 @@ impl FilesUploaded {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The token may not change this file: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No file with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::FileRead, crate::Error> {
         let request = self.request();

@@ -5,103 +5,103 @@
 #[allow(unused_imports)]
 use crate::models;
 
-/// One or several of UUIDs. Sent by `customer_portal().benefit_grants().list()`, `customer_portal().downloadables().list()`, `license_keys().list()` and 1 more.
+/// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `customer_portal().downloadables().list()`, `license_keys().list()` and 1 more.
 pub type BenefitIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of `ProductBillingType` values. Sent by `metrics().export()`, `metrics().get()`.
+/// `ProductBillingType` values, one or several. Sent by `metrics().export()`, `metrics().get()`.
 pub type BillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
-/// One or several of UUIDs. Sent by `customer_portal().benefit_grants().list()`, `orders().list()`, `payments().list()`.
+/// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `orders().list()`, `payments().list()`.
 pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of `OrderExportColumn` values. Sent by `orders().export()`.
+/// `OrderExportColumn` values, one or several. Sent by `orders().export()`.
 pub type ColumnsFilter = crate::OneOrMany<models::OrderExportColumn>;
 
-/// One or several of `SubscriptionExportColumn` values. Sent by `subscriptions().export()`.
+/// `SubscriptionExportColumn` values, one or several. Sent by `subscriptions().export()`.
 pub type ColumnsFilter2 = crate::OneOrMany<models::SubscriptionExportColumn>;
 
-/// One or several of `CustomerCancellationReason` values. Sent by `subscriptions().list()`.
+/// `CustomerCancellationReason` values, one or several. Sent by `subscriptions().list()`.
 pub type CustomerCancellationReasonFilter = crate::OneOrMany<
     models::CustomerCancellationReason,
 >;
 
-/// One or several of text. Sent by `payments().list()`.
+/// Text, one or several. Sent by `payments().list()`.
 pub type CustomerEmailFilter = crate::OneOrMany<String>;
 
-/// Only return meters of this customer, or of any of these customers.
+/// UUIDs, one or several. Sent by `benefit_grants().list()`, `benefits().grants()`, `checkouts().list()` and 11 more.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of UUIDs. Sent by `orders().list()`, `subscriptions().list()`.
+/// UUIDs, one or several. Sent by `orders().list()`, `subscriptions().list()`.
 pub type DiscountIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of UUIDs. Sent by `webhooks().list_webhook_deliveries()`.
+/// UUIDs, one or several. Sent by `webhooks().list_webhook_deliveries()`.
 pub type EndpointIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of `WebhookEventType` values. Sent by `webhooks().list_webhook_deliveries()`.
+/// `WebhookEventType` values, one or several. Sent by `webhooks().list_webhook_deliveries()`.
 pub type EventTypeFilter = crate::OneOrMany<models::WebhookEventType>;
 
-/// One or several of UUIDs. Sent by `benefits().list()`.
+/// UUIDs, one or several. Sent by `benefits().list()`.
 pub type ExcludeIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// Only return meters of customers with this external ID, or one of these.
+/// Text, one or several. Sent by `benefit_grants().list()`, `checkouts().list()`, `customer_meters().list()` and 7 more.
 pub type ExternalCustomerIdFilter = crate::OneOrMany<String>;
 
-/// One or several of UUIDs. Sent by `benefits().list()`, `products().list()`, `refunds().list()`.
+/// UUIDs, one or several. Sent by `benefits().list()`, `products().list()`, `refunds().list()`.
 pub type IdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of UUIDs. Sent by `files().list()`.
+/// UUIDs, one or several. Sent by `files().list()`.
 pub type IdsFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of UUIDs. Sent by `benefits().grants()`, `customer_portal().benefit_grants().list()`.
+/// UUIDs, one or several. Sent by `benefits().grants()`, `customer_portal().benefit_grants().list()`.
 pub type MemberIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// Only return entries for this meter, or for any of these meters.
+/// UUIDs, one or several. Sent by `customer_meters().list()`, `customer_portal().customer_meters().list()`.
 pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of text. Sent by `payments().list()`.
+/// Text, one or several. Sent by `payments().list()`.
 pub type MethodFilter = crate::OneOrMany<String>;
 
-/// One or several of text. Sent by `events().list()`.
+/// Text, one or several. Sent by `events().list()`.
 pub type NameFilter = crate::OneOrMany<String>;
 
-/// One or several of UUIDs. Sent by `customer_portal().benefit_grants().list()`, `disputes().list()`, `payments().list()` and 1 more.
+/// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `disputes().list()`, `payments().list()` and 1 more.
 pub type OrderIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// Only return meters of this organization, or of any of these organizations.
+/// UUIDs, one or several. Sent by `benefit_grants().list()`, `benefits().list()`, `checkout_links().list()` and 24 more.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of `ProductBillingType` values. Sent by `customer_portal().orders().list()`, `orders().list()`.
+/// `ProductBillingType` values, one or several. Sent by `customer_portal().orders().list()`, `orders().list()`.
 pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
-/// One or several of UUIDs. Sent by `checkout_links().list()`, `checkouts().list()`, `customer_portal().orders().list()` and 7 more.
+/// UUIDs, one or several. Sent by `checkout_links().list()`, `checkouts().list()`, `customer_portal().orders().list()` and 7 more.
 pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of `EventSource` values. Sent by `events().list()`, `events().list_names()`.
+/// `EventSource` values, one or several. Sent by `events().list()`, `events().list_names()`.
 pub type SourceFilter = crate::OneOrMany<models::EventSource>;
 
-/// One or several of `CheckoutStatus` values. Sent by `checkouts().list()`.
+/// `CheckoutStatus` values, one or several. Sent by `checkouts().list()`.
 pub type StatusFilter = crate::OneOrMany<models::CheckoutStatus>;
 
-/// One or several of `DisputeStatus` values. Sent by `disputes().list()`.
+/// `DisputeStatus` values, one or several. Sent by `disputes().list()`.
 pub type StatusFilter2 = crate::OneOrMany<models::DisputeStatus>;
 
-/// One or several of `LicenseKeyStatus` values. Sent by `license_keys().list()`.
+/// `LicenseKeyStatus` values, one or several. Sent by `license_keys().list()`.
 pub type StatusFilter3 = crate::OneOrMany<models::LicenseKeyStatus>;
 
-/// One or several of `OrderStatus` values. Sent by `orders().export()`, `orders().list()`.
+/// `OrderStatus` values, one or several. Sent by `orders().export()`, `orders().list()`.
 pub type StatusFilter4 = crate::OneOrMany<models::OrderStatus>;
 
-/// One or several of `PaymentStatus` values. Sent by `payments().list()`.
+/// `PaymentStatus` values, one or several. Sent by `payments().list()`.
 pub type StatusFilter5 = crate::OneOrMany<models::PaymentStatus>;
 
-/// One or several of `SubscriptionStatus` values. Sent by `subscriptions().export()`, `subscriptions().list()`.
+/// `SubscriptionStatus` values, one or several. Sent by `subscriptions().export()`, `subscriptions().list()`.
 pub type StatusFilter6 = crate::OneOrMany<models::SubscriptionStatus>;
 
-/// One or several of UUIDs. Sent by `customer_portal().benefit_grants().list()`, `customer_portal().orders().list()`, `orders().list()` and 1 more.
+/// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `customer_portal().orders().list()`, `orders().list()` and 1 more.
 pub type SubscriptionIdFilter = crate::OneOrMany<uuid::Uuid>;
 
-/// One or several of `BenefitType` values. Sent by `benefits().list()`, `customer_portal().benefit_grants().list()`.
+/// `BenefitType` values, one or several. Sent by `benefits().list()`, `customer_portal().benefit_grants().list()`.
 pub type TypeFilter = crate::OneOrMany<models::BenefitType>;
 
-/// One or several of `CustomFieldType` values. Sent by `custom_fields().list()`.
+/// `CustomFieldType` values, one or several. Sent by `custom_fields().list()`.
 pub type TypeFilter2 = crate::OneOrMany<models::CustomFieldType>;

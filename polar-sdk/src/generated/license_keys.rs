@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl LicenseKeys<'_> {
+    /// Activate a license key.
+    ///
+    /// Registers a new activation (for example one machine) for a key and returns it. Fails once the key's activation limit is reached.
+    ///
     /// **Scopes**: `license_keys:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl LicenseKeys<'_> {
         }
     }
 
+    /// Deactivate a license key.
+    ///
+    /// Removes one activation of a key, freeing a slot for another. Returns no body.
+    ///
     /// **Scopes**: `license_keys:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -52,6 +60,10 @@ impl LicenseKeys<'_> {
         }
     }
 
+    /// Get a license key.
+    ///
+    /// Returns one license key with its activations, looked up by its ID.
+    ///
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -65,6 +77,10 @@ impl LicenseKeys<'_> {
         }
     }
 
+    /// Get a license key activation.
+    ///
+    /// Returns one activation of a license key, that is one device or install it was activated on.
+    ///
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -83,6 +99,10 @@ impl LicenseKeys<'_> {
         }
     }
 
+    /// List license keys.
+    ///
+    /// Returns a page of license keys issued by license key benefits.
+    ///
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -100,6 +120,10 @@ impl LicenseKeys<'_> {
         }
     }
 
+    /// Update a license key.
+    ///
+    /// Changes the fields you send (status, usage count, limits, expiry) and returns the updated key.
+    ///
     /// **Scopes**: `license_keys:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -118,6 +142,10 @@ impl LicenseKeys<'_> {
         }
     }
 
+    /// Validate a license key.
+    ///
+    /// Checks that a key exists, belongs to the organization and is usable (status, expiry, usage limit), and returns it. With `increment_usage` it also counts one or more uses. Meant to be called from the software you sell.
+    ///
     /// **Scopes**: `license_keys:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -135,7 +163,7 @@ impl LicenseKeys<'_> {
     }
 }
 
-/// Request builder for [`LicenseKeys::activate`]: license_keys:activate.
+/// Request builder for [`LicenseKeys::activate`]: Activate a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -170,9 +198,9 @@ impl LicenseKeysActivate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The key does not take activations, or its activation limit is reached; use validation for keys without activations: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No license key matches the key and organization sent: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::LicenseKeyActivationRead, crate::Error> {
         let request = self.request();
@@ -182,7 +210,7 @@ impl LicenseKeysActivate {
     }
 }
 
-/// Request builder for [`LicenseKeys::deactivate`]: license_keys:deactivate.
+/// Request builder for [`LicenseKeys::deactivate`]: Deactivate a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -216,8 +244,8 @@ impl LicenseKeysDeactivate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No such license key or activation: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -225,7 +253,7 @@ impl LicenseKeysDeactivate {
     }
 }
 
-/// Request builder for [`LicenseKeys::get`]: license_keys:get.
+/// Request builder for [`LicenseKeys::get`]: Get a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -260,9 +288,9 @@ impl LicenseKeysGet {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` The token may not manage this license key: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
+    /// - `404` No license key with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::LicenseKeyWithActivations, crate::Error> {
         let request = self.request();
@@ -272,7 +300,7 @@ impl LicenseKeysGet {
     }
 }
 
-/// Request builder for [`LicenseKeys::get_activation`]: license_keys:get_activation.
+/// Request builder for [`LicenseKeys::get_activation`]: Get a license key activation.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -309,9 +337,9 @@ impl LicenseKeysGetActivation {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` The token may not manage this license key: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
+    /// - `404` No such license key or activation: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::LicenseKeyActivationRead, crate::Error> {
         let request = self.request();
@@ -321,7 +349,7 @@ impl LicenseKeysGetActivation {
     }
 }
 
-/// Request builder for [`LicenseKeys::list`]: license_keys:list.
+/// Request builder for [`LicenseKeys::list`]: List license keys.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -339,7 +367,7 @@ pub struct LicenseKeysList {
 crate::runtime::call_options!(LicenseKeysList, paged);
 
 impl LicenseKeysList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return license keys of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -350,7 +378,7 @@ impl LicenseKeysList {
         self
     }
 
-    /// Sets the `benefit_id` query parameter.
+    /// Only return keys issued by this benefit, or by any of these benefits.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn benefit_id(mut self, value: impl Into<filters::BenefitIdFilter>) -> Self {
@@ -358,7 +386,7 @@ impl LicenseKeysList {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only return keys with this status, or with any of these statuses.
     ///
     /// Accepts one `LicenseKeyStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter3>) -> Self {
@@ -366,7 +394,7 @@ impl LicenseKeysList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -376,7 +404,7 @@ impl LicenseKeysList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -446,9 +474,9 @@ impl LicenseKeysList {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` The token may not manage this license key: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
+    /// - `404` A benefit or organization in the filters does not exist: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -487,7 +515,7 @@ impl LicenseKeysList {
     }
 }
 
-/// Request builder for [`LicenseKeys::update`]: license_keys:update.
+/// Request builder for [`LicenseKeys::update`]: Update a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -524,9 +552,9 @@ impl LicenseKeysUpdate {
     ///
     /// # Errors
     ///
-    /// - `401`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `401` The token may not manage this license key: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::Unauthorized`](crate::ErrorBody::Unauthorized)
+    /// - `404` No license key with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::LicenseKeyRead, crate::Error> {
         let request = self.request();
@@ -534,7 +562,7 @@ impl LicenseKeysUpdate {
     }
 }
 
-/// Request builder for [`LicenseKeys::validate`]: license_keys:validate.
+/// Request builder for [`LicenseKeys::validate`]: Validate a license key.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -568,8 +596,8 @@ impl LicenseKeysValidate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No license key matches the key and organization sent: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::ValidatedLicenseKey, crate::Error> {
         let request = self.request();

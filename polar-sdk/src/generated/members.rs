@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Members<'_> {
+    /// List members.
+    ///
+    /// Returns a page of the members of your organization's customers, optionally narrowed to one customer or one role.
+    ///
     /// **Scopes**: `members:read` `members:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -39,7 +43,7 @@ impl Members<'_> {
     }
 }
 
-/// Request builder for [`Members::list`]: members:list_members.
+/// Request builder for [`Members::list`]: List members.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -58,7 +62,7 @@ pub struct MembersList {
 crate::runtime::call_options!(MembersList, paged);
 
 impl MembersList {
-    /// Sets the `customer_id` query parameter.
+    /// Only return members of this customer.
     ///
     /// Accepts a `&str` or `String`.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
@@ -66,7 +70,7 @@ impl MembersList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only return members of the customer with this external ID.
     ///
     /// Accepts a `&str` or `String`.
     pub fn external_customer_id(mut self, value: impl Into<String>) -> Self {
@@ -74,7 +78,7 @@ impl MembersList {
         self
     }
 
-    /// Sets the `role` query parameter.
+    /// Only return members with this role.
     ///
     /// Accepts a [`MemberRole`](models::MemberRole).
     pub fn role(mut self, value: models::MemberRole) -> Self {
@@ -82,7 +86,7 @@ impl MembersList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -92,7 +96,7 @@ impl MembersList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -102,7 +106,7 @@ impl MembersList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -179,7 +183,7 @@ impl MembersList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Member>, crate::Error> {
         let request = self.request();

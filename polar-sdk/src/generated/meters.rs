@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Meters<'_> {
+    /// Create a meter.
+    ///
+    /// Creates a meter from a filter (which events count) and an aggregation (how they add up), and returns it.
+    ///
     /// **Scopes**: `meters:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Meters<'_> {
         }
     }
 
+    /// Get a meter.
+    ///
+    /// Returns one meter, looked up by its ID.
+    ///
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -46,6 +54,10 @@ impl Meters<'_> {
         }
     }
 
+    /// List meters.
+    ///
+    /// Returns a page of meters, the counters that turn ingested events into billable usage.
+    ///
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -65,6 +77,10 @@ impl Meters<'_> {
         }
     }
 
+    /// Get the quantities of a meter.
+    ///
+    /// Returns the meter's value for each interval between two timestamps, plus the total over the whole range.
+    ///
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -92,6 +108,10 @@ impl Meters<'_> {
         }
     }
 
+    /// Update a meter.
+    ///
+    /// Changes the fields you send and returns the updated meter. Set `is_archived` to archive or restore it.
+    ///
     /// **Scopes**: `meters:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -111,7 +131,7 @@ impl Meters<'_> {
     }
 }
 
-/// Request builder for [`Meters::create`]: meters:create.
+/// Request builder for [`Meters::create`]: Create a meter.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -142,7 +162,7 @@ impl MetersCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Meter, crate::Error> {
         let request = self.request();
@@ -150,7 +170,7 @@ impl MetersCreate {
     }
 }
 
-/// Request builder for [`Meters::get`]: meters:get.
+/// Request builder for [`Meters::get`]: Get a meter.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -184,8 +204,8 @@ impl MetersGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No meter with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Meter, crate::Error> {
         let request = self.request();
@@ -193,7 +213,7 @@ impl MetersGet {
     }
 }
 
-/// Request builder for [`Meters::list`]: meters:list.
+/// Request builder for [`Meters::list`]: List meters.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -213,7 +233,7 @@ pub struct MetersList {
 crate::runtime::call_options!(MetersList, paged);
 
 impl MetersList {
-    /// Sets the `organization_id` query parameter.
+    /// Only return meters of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -224,7 +244,7 @@ impl MetersList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in meter names.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -232,7 +252,7 @@ impl MetersList {
         self
     }
 
-    /// Sets the `is_archived` query parameter.
+    /// `true` for archived meters only, `false` for active ones only; both when unset.
     ///
     /// Accepts `bool`.
     pub fn is_archived(mut self, value: bool) -> Self {
@@ -240,7 +260,7 @@ impl MetersList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -250,7 +270,7 @@ impl MetersList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -260,7 +280,7 @@ impl MetersList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `name`.
     ///
     /// The server uses `["name"]` when this is not set.
     ///
@@ -273,7 +293,7 @@ impl MetersList {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only return meters whose metadata holds all of these key/value pairs, sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -353,7 +373,7 @@ impl MetersList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Meter>, crate::Error> {
         let request = self.request();
@@ -390,7 +410,7 @@ impl MetersList {
     }
 }
 
-/// Request builder for [`Meters::quantities`]: meters:quantities.
+/// Request builder for [`Meters::quantities`]: Get the quantities of a meter.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -412,7 +432,7 @@ pub struct MetersQuantities {
 crate::runtime::call_options!(MetersQuantities);
 
 impl MetersQuantities {
-    /// Sets the `timezone` query parameter.
+    /// IANA time zone the buckets are aligned to; UTC when unset.
     ///
     /// The server uses `"UTC"` when this is not set.
     ///
@@ -422,7 +442,7 @@ impl MetersQuantities {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only count events of this customer, or of any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -430,7 +450,7 @@ impl MetersQuantities {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only count events of customers with this external ID, or one of these.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -441,7 +461,7 @@ impl MetersQuantities {
         self
     }
 
-    /// Sets the `customer_aggregation_function` query parameter.
+    /// When set, the quantity is first computed per customer, and these per-customer values are then combined with this function. When unset, all matching events are aggregated together.
     ///
     /// Accepts a [`AggregationFunction`](models::AggregationFunction).
     pub fn customer_aggregation_function(
@@ -452,7 +472,7 @@ impl MetersQuantities {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only count events whose metadata holds all of these key/value pairs, sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -544,8 +564,8 @@ impl MetersQuantities {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No meter with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::MeterQuantities, crate::Error> {
         let request = self.request();
@@ -553,7 +573,7 @@ impl MetersQuantities {
     }
 }
 
-/// Request builder for [`Meters::update`]: meters:update.
+/// Request builder for [`Meters::update`]: Update a meter.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -589,8 +609,8 @@ impl MetersUpdate {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No meter with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Meter, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Metrics<'_> {
+    /// Create a metric dashboard.
+    ///
+    /// Saves a named set of metric slugs as a dashboard and returns it.
+    ///
     /// **Scopes**: `metrics:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl Metrics<'_> {
         }
     }
 
+    /// Delete a metric dashboard.
+    ///
+    /// Deletes a metric dashboard. Returns no body.
+    ///
     /// **Scopes**: `metrics:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -49,6 +57,10 @@ impl Metrics<'_> {
         }
     }
 
+    /// Export metrics as CSV.
+    ///
+    /// Returns the same figures as getting metrics, as a CSV file with one row per period.
+    ///
     /// **Scopes**: `metrics:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -75,6 +87,10 @@ impl Metrics<'_> {
         }
     }
 
+    /// Get metrics.
+    ///
+    /// Returns sales and subscription figures (revenue, orders, MRR, churn and more) for each period of a date range, with totals. Money amounts are in cents.
+    ///
     /// **Scopes**: `metrics:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -101,6 +117,10 @@ impl Metrics<'_> {
         }
     }
 
+    /// Get a metric dashboard.
+    ///
+    /// Returns one metric dashboard, looked up by its ID.
+    ///
     /// **Scopes**: `metrics:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -114,6 +134,10 @@ impl Metrics<'_> {
         }
     }
 
+    /// Get metrics limits.
+    ///
+    /// Returns the earliest date metrics exist for and, per interval, the longest date range one request may cover.
+    ///
     /// **Scopes**: `metrics:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -126,6 +150,10 @@ impl Metrics<'_> {
         }
     }
 
+    /// List metric dashboards.
+    ///
+    /// Returns every saved metric dashboard, each a named set of metric slugs. Not paginated.
+    ///
     /// **Scopes**: `metrics:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -139,6 +167,10 @@ impl Metrics<'_> {
         }
     }
 
+    /// Update a metric dashboard.
+    ///
+    /// Renames a dashboard or replaces its metrics, and returns it.
+    ///
     /// **Scopes**: `metrics:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -158,7 +190,7 @@ impl Metrics<'_> {
     }
 }
 
-/// Request builder for [`Metrics::create_dashboard`]: metrics:create_dashboard.
+/// Request builder for [`Metrics::create_dashboard`]: Create a metric dashboard.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -189,7 +221,7 @@ impl MetricsCreateDashboard {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::MetricDashboardSchema, crate::Error> {
         let request = self.request();
@@ -199,7 +231,7 @@ impl MetricsCreateDashboard {
     }
 }
 
-/// Request builder for [`Metrics::delete_dashboard`]: metrics:delete_dashboard.
+/// Request builder for [`Metrics::delete_dashboard`]: Delete a metric dashboard.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -230,7 +262,7 @@ impl MetricsDeleteDashboard {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -238,7 +270,7 @@ impl MetricsDeleteDashboard {
     }
 }
 
-/// Request builder for [`Metrics::export`]: metrics:export.
+/// Request builder for [`Metrics::export`]: Export metrics as CSV.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -260,7 +292,7 @@ pub struct MetricsExport {
 crate::runtime::call_options!(MetricsExport);
 
 impl MetricsExport {
-    /// Sets the `timezone` query parameter.
+    /// IANA time zone the periods are computed in; UTC when unset.
     ///
     /// The server uses `"UTC"` when this is not set.
     ///
@@ -270,7 +302,7 @@ impl MetricsExport {
         self
     }
 
-    /// Sets the `organization_id` query parameter.
+    /// Only return figures of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -281,7 +313,7 @@ impl MetricsExport {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only count sales of this product, or of any of these products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -289,7 +321,7 @@ impl MetricsExport {
         self
     }
 
-    /// Sets the `billing_type` query parameter.
+    /// Only count `one_time` purchases or `recurring` subscriptions (creations and renewals); one value or several.
     ///
     /// Accepts one `ProductBillingType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn billing_type(mut self, value: impl Into<filters::BillingTypeFilter>) -> Self {
@@ -297,7 +329,7 @@ impl MetricsExport {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only count sales to this customer, or to any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -305,7 +337,7 @@ impl MetricsExport {
         self
     }
 
-    /// Sets the `metrics` query parameter.
+    /// Slugs of the metrics to put in the file. All metrics when unset.
     ///
     /// Accepts any iterator of `String`, e.g. an array; an empty one fails with `Error::InvalidRequest` before sending (leave it unset for the default).
     pub fn metrics(mut self, value: impl IntoIterator<Item = String>) -> Self {
@@ -402,7 +434,7 @@ impl MetricsExport {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
         let request = self.request();
@@ -410,7 +442,7 @@ impl MetricsExport {
     }
 }
 
-/// Request builder for [`Metrics::get`]: metrics:get.
+/// Request builder for [`Metrics::get`]: Get metrics.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -432,7 +464,7 @@ pub struct MetricsGet {
 crate::runtime::call_options!(MetricsGet);
 
 impl MetricsGet {
-    /// Sets the `timezone` query parameter.
+    /// IANA time zone the periods are computed in; UTC when unset.
     ///
     /// The server uses `"UTC"` when this is not set.
     ///
@@ -442,7 +474,7 @@ impl MetricsGet {
         self
     }
 
-    /// Sets the `organization_id` query parameter.
+    /// Only return figures of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -453,7 +485,7 @@ impl MetricsGet {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only count sales of this product, or of any of these products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -461,7 +493,7 @@ impl MetricsGet {
         self
     }
 
-    /// Sets the `billing_type` query parameter.
+    /// Only count `one_time` purchases or `recurring` subscriptions (creations and renewals); one value or several.
     ///
     /// Accepts one `ProductBillingType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn billing_type(mut self, value: impl Into<filters::BillingTypeFilter>) -> Self {
@@ -469,7 +501,7 @@ impl MetricsGet {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only count sales to this customer, or to any of these customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -477,7 +509,7 @@ impl MetricsGet {
         self
     }
 
-    /// Sets the `metrics` query parameter.
+    /// Slugs of the metrics you need; computing only those makes the call faster. All metrics when unset.
     ///
     /// Accepts any iterator of `String`, e.g. an array; an empty one fails with `Error::InvalidRequest` before sending (leave it unset for the default).
     pub fn metrics(mut self, value: impl IntoIterator<Item = String>) -> Self {
@@ -573,7 +605,7 @@ impl MetricsGet {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::MetricsResponse, crate::Error> {
         let request = self.request();
@@ -581,7 +613,7 @@ impl MetricsGet {
     }
 }
 
-/// Request builder for [`Metrics::get_dashboard`]: metrics:get_dashboard.
+/// Request builder for [`Metrics::get_dashboard`]: Get a metric dashboard.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -612,7 +644,7 @@ impl MetricsGetDashboard {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::MetricDashboardSchema, crate::Error> {
         let request = self.request();
@@ -622,7 +654,7 @@ impl MetricsGetDashboard {
     }
 }
 
-/// Request builder for [`Metrics::limits`]: metrics:limits.
+/// Request builder for [`Metrics::limits`]: Get metrics limits.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -657,7 +689,7 @@ impl MetricsLimits {
     }
 }
 
-/// Request builder for [`Metrics::list_dashboards`]: metrics:list_dashboards.
+/// Request builder for [`Metrics::list_dashboards`]: List metric dashboards.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -671,7 +703,7 @@ pub struct MetricsListDashboards {
 crate::runtime::call_options!(MetricsListDashboards);
 
 impl MetricsListDashboards {
-    /// Sets the `organization_id` query parameter.
+    /// Only return dashboards of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -706,7 +738,7 @@ impl MetricsListDashboards {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<Vec<models::MetricDashboardSchema>, crate::Error> {
         let request = self.request();
@@ -716,7 +748,7 @@ impl MetricsListDashboards {
     }
 }
 
-/// Request builder for [`Metrics::update_dashboard`]: metrics:update_dashboard.
+/// Request builder for [`Metrics::update_dashboard`]: Update a metric dashboard.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -749,7 +781,7 @@ impl MetricsUpdateDashboard {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::MetricDashboardSchema, crate::Error> {
         let request = self.request();

@@ -6,16 +6,16 @@
 //! text), so a newer server never breaks decoding and nothing is lost on the way back.
 
 #![allow(clippy::large_enum_variant)]
-/// An object. Part of `Account`, `Checkout`, `CheckoutPublic` and 12 more.
+/// A postal address, as printed on invoices and used for tax.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Address {
-    /// Text; may be absent or `null`.
+    /// Street and house number.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line1: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Apartment, suite or building, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -27,19 +27,19 @@ pub struct Address {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// City or town.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub city: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// State, province or region, where the country has them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub state: Option<Option<String>>,
-    /// An `AddressCountry`.
+    /// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
     pub country: AddressCountry,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -58,7 +58,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `Address`.
+/// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AddressCountry {
@@ -1403,17 +1403,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `AccountUpdate`, `CheckoutConfirmStripe`, `CheckoutPriceCreate` and 13 more.
+/// A postal address you send; `country` is an ISO 3166-1 alpha-2 code, and some countries also need `state`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddressInput {
-    /// Text; may be absent or `null`.
+    /// Street and house number.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub line1: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Apartment, suite or building, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -1425,19 +1425,19 @@ pub struct AddressInput {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// City or town.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub city: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// State, province or region, where the country has them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub state: Option<Option<String>>,
-    /// An `AddressInputCountry`.
+    /// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
     pub country: AddressInputCountry,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -1541,7 +1541,7 @@ impl AddressInput {
     }
 }
 
-/// One of a fixed set of strings. Part of `AddressInput`.
+/// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AddressInputCountry {
@@ -2824,7 +2824,7 @@ impl std::str::FromStr for AddressInputCountry {
     }
 }
 
-/// One of a fixed set of strings. Sent by `meters().quantities()`.
+/// How values are combined: count, sum, maximum, minimum, average, or number of distinct values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AggregationFunction {
@@ -3180,16 +3180,16 @@ impl std::str::FromStr for AmbiguousExternalCustomerIdError {
     }
 }
 
-/// An object. Part of `Checkout`, `CheckoutPublic`, `CheckoutPublicConfirmed` and 1 more.
+/// A custom field on a checkout or product form, with its position and whether the buyer must fill it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachedCustomField {
     /// A UUID.
     pub custom_field_id: uuid::Uuid,
     /// A `CustomField`.
     pub custom_field: CustomField,
-    /// A whole number.
+    /// Position of the field in the form, smallest first.
     pub order: crate::Integer,
-    /// Yes or no.
+    /// True when the buyer must fill the field.
     pub required: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3206,13 +3206,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `ProductCreateOneTime`, `ProductCreateRecurring`, `ProductUpdate`.
+/// Attaches a custom field to a product so the checkout asks for it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachedCustomFieldCreate {
-    /// A UUID.
+    /// Identifier of the custom field.
     pub custom_field_id: uuid::Uuid,
-    /// Yes or no.
+    /// Whether the customer must fill in the field to pay.
     pub required: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3241,19 +3241,19 @@ impl AttachedCustomFieldCreate {
     }
 }
 
-/// An object. Part of `Oauth2RequestTokenBody`.
+/// Form body that trades the code from an OAuth2 redirect for tokens (`grant_type=authorization_code`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthorizationCodeTokenRequest {
     /// An `AuthorizationCodeTokenRequestGrantType`.
     pub grant_type: AuthorizationCodeTokenRequestGrantType,
-    /// Text.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// Text.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
-    /// Text.
+    /// Authorization code received on the redirect URI; it works once.
     pub code: String,
-    /// Text.
+    /// The redirect URI used in the authorization request, repeated exactly.
     pub redirect_uri: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3357,7 +3357,7 @@ impl std::str::FromStr for AuthorizationCodeTokenRequestGrantType {
     }
 }
 
-/// An object. Part of `AuthorizeResponseOrganization`, `AuthorizeResponseUser`.
+/// An organization the user may grant an OAuth2 client access to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeOrganization {
     /// A UUID.
@@ -3380,23 +3380,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `Oauth2AuthorizeResponse`.
+/// Consent screen data when the client asks to act as an organization: the client, the requested scopes and the organizations to pick from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseOrganization {
-    /// An `OAuth2ClientPublic`.
+    /// The OAuth2 application asking for access.
     pub client: OAuth2ClientPublic,
     /// An `AuthorizeResponseOrganizationSubType`.
     pub sub_type: AuthorizeResponseOrganizationSubType,
     /// An `AuthorizeOrganization`; may be `null`.
     pub sub: Option<AuthorizeOrganization>,
-    /// A list of `Scope` values.
+    /// Scopes the application asks for.
     pub scopes: Vec<Scope>,
-    /// A list of `AuthorizeOrganization` values.
+    /// Organizations the user can grant access to.
     pub organizations: Vec<AuthorizeOrganization>,
-    /// Yes or no; may be absent.
+    /// True when the user must pick exactly one organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
-    /// A map from keys to text; may be absent.
+    /// Readable name of each scope, keyed by scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3484,23 +3484,23 @@ impl std::str::FromStr for AuthorizeResponseOrganizationSubType {
     }
 }
 
-/// An object. Part of `Oauth2AuthorizeResponse`.
+/// Consent screen data when the client asks to act as the signed-in user: the client, the requested scopes and the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeResponseUser {
-    /// An `OAuth2ClientPublic`.
+    /// The OAuth2 application asking for access.
     pub client: OAuth2ClientPublic,
     /// An `AuthorizeResponseUserSubType`.
     pub sub_type: AuthorizeResponseUserSubType,
     /// An `AuthorizeUser`; may be `null`.
     pub sub: Option<AuthorizeUser>,
-    /// A list of `Scope` values.
+    /// Scopes the application asks for.
     pub scopes: Vec<Scope>,
-    /// A list of `AuthorizeOrganization` values.
+    /// Organizations the user can grant access to.
     pub organizations: Vec<AuthorizeOrganization>,
-    /// Yes or no; may be absent.
+    /// True when the user must pick exactly one organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
-    /// A map from keys to text; may be absent.
+    /// Readable name of each scope, keyed by scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -3588,7 +3588,7 @@ impl std::str::FromStr for AuthorizeResponseUserSubType {
     }
 }
 
-/// An object. Part of `AuthorizeResponseUser`.
+/// The signed-in user an OAuth2 client asks to act for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthorizeUser {
     /// A UUID.
@@ -3611,50 +3611,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once an order is paid from the customer's balance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BalanceCreditOrderEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BalanceCreditOrderEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BalanceCreditOrderEventSource,
-    /// A `BalanceCreditOrderEventName`.
+    /// Always `balance.credit_order` for this event.
     pub name: BalanceCreditOrderEventName,
-    /// A `BalanceCreditOrderMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BalanceCreditOrderMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3681,7 +3681,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceCreditOrderEvent`.
+/// Always `balance.credit_order` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceCreditOrderEventName {
@@ -3748,7 +3748,7 @@ impl std::str::FromStr for BalanceCreditOrderEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceCreditOrderEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceCreditOrderEventSource {
@@ -3870,50 +3870,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once an order is disputed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BalanceDisputeEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BalanceDisputeEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BalanceDisputeEventSource,
-    /// A `BalanceDisputeEventName`.
+    /// Always `balance.dispute` for this event.
     pub name: BalanceDisputeEventName,
-    /// A `BalanceDisputeMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BalanceDisputeMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -3940,7 +3940,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceDisputeEvent`.
+/// Always `balance.dispute` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceDisputeEventName {
@@ -4007,7 +4007,7 @@ impl std::str::FromStr for BalanceDisputeEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceDisputeEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceDisputeEventSource {
@@ -4146,50 +4146,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a dispute is won and the money comes back.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BalanceDisputeReversalEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BalanceDisputeReversalEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BalanceDisputeReversalEventSource,
-    /// A `BalanceDisputeReversalEventName`.
+    /// Always `balance.dispute_reversal` for this event.
     pub name: BalanceDisputeReversalEventName,
-    /// A `BalanceDisputeMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BalanceDisputeMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4216,7 +4216,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceDisputeReversalEvent`.
+/// Always `balance.dispute_reversal` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceDisputeReversalEventName {
@@ -4283,7 +4283,7 @@ impl std::str::FromStr for BalanceDisputeReversalEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceDisputeReversalEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceDisputeReversalEventSource {
@@ -4350,50 +4350,50 @@ impl std::str::FromStr for BalanceDisputeReversalEventSource {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once money from a paid order reaches the balance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BalanceOrderEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BalanceOrderEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BalanceOrderEventSource,
-    /// A `BalanceOrderEventName`.
+    /// Always `balance.order` for this event.
     pub name: BalanceOrderEventName,
-    /// A `BalanceOrderMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BalanceOrderMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4420,7 +4420,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceOrderEvent`.
+/// Always `balance.order` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceOrderEventName {
@@ -4487,7 +4487,7 @@ impl std::str::FromStr for BalanceOrderEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceOrderEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceOrderEventSource {
@@ -4622,50 +4622,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once an order is refunded, from the balance's point of view.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BalanceRefundEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BalanceRefundEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BalanceRefundEventSource,
-    /// A `BalanceRefundEventName`.
+    /// Always `balance.refund` for this event.
     pub name: BalanceRefundEventName,
-    /// A `BalanceRefundMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BalanceRefundMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4692,7 +4692,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceRefundEvent`.
+/// Always `balance.refund` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceRefundEventName {
@@ -4759,7 +4759,7 @@ impl std::str::FromStr for BalanceRefundEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceRefundEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceRefundEventSource {
@@ -4902,50 +4902,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a refund is reversed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BalanceRefundReversalEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BalanceRefundReversalEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BalanceRefundReversalEventSource,
-    /// A `BalanceRefundReversalEventName`.
+    /// Always `balance.refund_reversal` for this event.
     pub name: BalanceRefundReversalEventName,
-    /// A `BalanceRefundMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BalanceRefundMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -4972,7 +4972,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceRefundReversalEvent`.
+/// Always `balance.refund_reversal` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceRefundReversalEventName {
@@ -5039,7 +5039,7 @@ impl std::str::FromStr for BalanceRefundReversalEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BalanceRefundReversalEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BalanceRefundReversalEventSource {
@@ -5106,7 +5106,7 @@ impl std::str::FromStr for BalanceRefundReversalEventSource {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Returned by `benefits().create()`, `benefits().get()`, `benefits().update()`.
+/// Something a product grants its buyers. The variant, told apart by `type`, decides what is granted and which `properties` it has.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Benefit {
@@ -5217,7 +5217,7 @@ impl<'de> serde::Deserialize<'de> for Benefit {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Sent by `benefits().create()`.
+/// Body for creating a benefit; pick the variant of the benefit type you want.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BenefitCreate {
@@ -5431,32 +5431,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `custom` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitCustomCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitCustomCreateMetadataValue>,
     >,
-    /// A `BenefitCustomCreateType`.
+    /// Always `custom` for this variant.
     pub r#type: BenefitCustomCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitCustomCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitCustomCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5532,7 +5534,7 @@ impl BenefitCustomCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitCustomCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5615,11 +5617,11 @@ impl From<bool> for BenefitCustomCreateMetadataValue {
     }
 }
 
-/// An object. Part of `BenefitCustomCreate`.
+/// Settings for a new `custom` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitCustomCreateProperties {
-    /// Text; may be absent or `null`.
+    /// Private text shown to customers who hold the benefit; Markdown.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -5667,7 +5669,7 @@ impl BenefitCustomCreateProperties {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitCustomCreate`.
+/// Always `custom` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitCustomCreateType {
@@ -5734,11 +5736,11 @@ impl std::str::FromStr for BenefitCustomCreateType {
     }
 }
 
-/// An object. Part of `BenefitCustom`, `BenefitCustomUpdate`.
+/// Settings of a `custom` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitCustomProperties {
-    /// Text; may be `null`.
+    /// Private text shown to customers who hold the benefit, for example instructions or a link; Markdown.
     pub note: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -5762,26 +5764,26 @@ impl BenefitCustomProperties {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantCustom`.
+/// The benefit behind a grant: a custom benefit (a perk the organization fulfils itself), as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitCustomSubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitCustomSubscriberType`.
     pub r#type: BenefitCustomSubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -5962,30 +5964,32 @@ impl std::str::FromStr for BenefitCustomType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `custom` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitCustomUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitCustomUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// New visibility.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitCustomUpdateType`.
+    /// Always `custom`; must match the benefit being updated.
     pub r#type: BenefitCustomUpdateType,
-    /// A `BenefitCustomProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -6080,7 +6084,7 @@ impl BenefitCustomUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitCustomUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -6163,7 +6167,7 @@ impl From<bool> for BenefitCustomUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitCustomUpdate`.
+/// Always `custom`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitCustomUpdateType {
@@ -6230,50 +6234,50 @@ impl std::str::FromStr for BenefitCustomUpdateType {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a benefit grant renews with a new billing period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitCycledEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BenefitCycledEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BenefitCycledEventSource,
-    /// A `BenefitCycledEventName`.
+    /// Always `benefit.cycled` for this event.
     pub name: BenefitCycledEventName,
-    /// A `BenefitGrantMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BenefitGrantMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -6300,7 +6304,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitCycledEvent`.
+/// Always `benefit.cycled` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitCycledEventName {
@@ -6367,7 +6371,7 @@ impl std::str::FromStr for BenefitCycledEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitCycledEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitCycledEventSource {
@@ -6489,32 +6493,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `discord` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitDiscordCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitDiscordCreateMetadataValue>,
     >,
-    /// A `BenefitDiscordCreateType`.
+    /// Always `discord` for this variant.
     pub r#type: BenefitDiscordCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitDiscordCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitDiscordCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -6590,7 +6596,7 @@ impl BenefitDiscordCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitDiscordCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -6673,15 +6679,15 @@ impl From<bool> for BenefitDiscordCreateMetadataValue {
     }
 }
 
-/// An object. Part of `BenefitDiscordCreate`, `BenefitDiscordUpdate`.
+/// Settings of a `discord` benefit: which server and role to give.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitDiscordCreateProperties {
-    /// Text.
+    /// Token obtained when installing Polar's Discord bot on the server.
     pub guild_token: String,
-    /// Text.
+    /// Discord role given to customers.
     pub role_id: String,
-    /// Yes or no.
+    /// Whether to remove the member from the server, rather than only the role, when the benefit is revoked.
     pub kick_member: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -6713,7 +6719,7 @@ impl BenefitDiscordCreateProperties {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitDiscordCreate`.
+/// Always `discord` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitDiscordCreateType {
@@ -6806,26 +6812,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantDiscord`.
+/// The benefit behind a grant: a Discord benefit (a role on a Discord server), as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitDiscordSubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitDiscordSubscriberType`.
     pub r#type: BenefitDiscordSubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -7006,24 +7012,26 @@ impl std::str::FromStr for BenefitDiscordType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `discord` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitDiscordUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitDiscordUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitDiscordUpdateType`.
+    /// Always `discord`; must match the benefit being updated.
     pub r#type: BenefitDiscordUpdateType,
-    /// A `BenefitDiscordCreateProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -7105,7 +7113,7 @@ impl BenefitDiscordUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitDiscordUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -7188,7 +7196,7 @@ impl From<bool> for BenefitDiscordUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitDiscordUpdate`.
+/// Always `discord`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitDiscordUpdateType {
@@ -7255,49 +7263,49 @@ impl std::str::FromStr for BenefitDiscordUpdateType {
     }
 }
 
-/// An object. Part of `ListResourceBenefitDownloadableFile`.
+/// A file of a `downloadables` benefit, with download statistics.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitDownloadableFile {
-    /// A UUID.
+    /// Unique identifier of the file.
     pub id: uuid::Uuid,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Location of the file in storage.
     pub path: String,
-    /// Text.
+    /// Media type, for example `application/zip`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be `null`.
+    /// Version ID storage assigned; null when versioning is off.
     pub storage_version: Option<String>,
-    /// Text; may be `null`.
+    /// ETag storage computed for the file.
     pub checksum_etag: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, base64.
     pub checksum_sha256_base64: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, hexadecimal.
     pub checksum_sha256_hex: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When storage last saw the file change; null before the upload completes.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text; may be `null`.
+    /// Your version label for the file, for example `1.2.0`; null if not set.
     pub version: Option<String>,
-    /// A `BenefitDownloadableFileService`.
+    /// What the file is for; fixed by the variant.
     pub service: BenefitDownloadableFileService,
-    /// Yes or no.
+    /// False until the upload is completed.
     pub is_uploaded: bool,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the file was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When a scan flagged the file as malicious; null if it never was.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub flagged_malicious_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number.
+    /// Number of distinct customers who downloaded the file.
     pub downloaders: crate::Integer,
-    /// A whole number.
+    /// Total number of downloads.
     pub downloads: crate::Integer,
-    /// Text.
+    /// Size for display, for example `1.2 MB`.
     pub size_readable: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7329,7 +7337,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitDownloadableFile`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitDownloadableFileService {
@@ -7451,32 +7459,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `downloadables` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitDownloadablesCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitDownloadablesCreateMetadataValue>,
     >,
-    /// A `BenefitDownloadablesCreateType`.
+    /// Always `downloadables` for this variant.
     pub r#type: BenefitDownloadablesCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitDownloadablesCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitDownloadablesCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7552,7 +7562,7 @@ impl BenefitDownloadablesCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitDownloadablesCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -7636,14 +7646,16 @@ impl From<bool> for BenefitDownloadablesCreateMetadataValue {
     }
 }
 
-/// An object. Part of `BenefitDownloadablesCreate`, `BenefitDownloadablesUpdate`.
+/// Settings of a `downloadables` benefit: the files customers may download.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitDownloadablesCreateProperties {
+    /// Per file ID, true to hide the file from new customers while those who had it keep it.
+    ///
     /// Keys are UUIDs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<std::collections::BTreeMap<String, bool>>,
-    /// A list of UUIDs.
+    /// IDs of uploaded `downloadable` files, in display order.
     pub files: Vec<uuid::Uuid>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -7678,7 +7690,7 @@ impl BenefitDownloadablesCreateProperties {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitDownloadablesCreate`.
+/// Always `downloadables` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitDownloadablesCreateType {
@@ -7765,26 +7777,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantDownloadables`.
+/// The benefit behind a grant: a file downloads benefit, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitDownloadablesSubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitDownloadablesSubscriberType`.
     pub r#type: BenefitDownloadablesSubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -7965,24 +7977,26 @@ impl std::str::FromStr for BenefitDownloadablesType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `downloadables` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitDownloadablesUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitDownloadablesUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitDownloadablesUpdateType`.
+    /// Always `downloadables`; must match the benefit being updated.
     pub r#type: BenefitDownloadablesUpdateType,
-    /// A `BenefitDownloadablesCreateProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -8064,7 +8078,7 @@ impl BenefitDownloadablesUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitDownloadablesUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -8148,7 +8162,7 @@ impl From<bool> for BenefitDownloadablesUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitDownloadablesUpdate`.
+/// Always `downloadables`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitDownloadablesUpdateType {
@@ -8270,32 +8284,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `feature_flag` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitFeatureFlagCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitFeatureFlagCreateMetadataValue>,
     >,
-    /// A `BenefitFeatureFlagCreateType`.
+    /// Always `feature_flag` for this variant.
     pub r#type: BenefitFeatureFlagCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitFeatureFlagCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitFeatureFlagCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -8371,7 +8387,7 @@ impl BenefitFeatureFlagCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitFeatureFlagCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -8455,10 +8471,10 @@ impl From<bool> for BenefitFeatureFlagCreateMetadataValue {
     }
 }
 
-/// A map from keys to any JSON value. Part of `BenefitFeatureFlagCreate`.
+/// Settings for a new `feature_flag` benefit; there are none.
 pub type BenefitFeatureFlagCreateProperties = serde_json::Map<String, serde_json::Value>;
 
-/// One of a fixed set of strings. Part of `BenefitFeatureFlagCreate`.
+/// Always `feature_flag` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitFeatureFlagCreateType {
@@ -8525,29 +8541,29 @@ impl std::str::FromStr for BenefitFeatureFlagCreateType {
     }
 }
 
-/// A map from keys to any JSON value. Part of `BenefitFeatureFlag`, `BenefitFeatureFlagUpdate`.
+/// Settings of a `feature_flag` benefit; it has none, the grant itself is the flag.
 pub type BenefitFeatureFlagProperties = serde_json::Map<String, serde_json::Value>;
 
-/// An object. Part of `CustomerBenefitGrantFeatureFlag`.
+/// The benefit behind a grant: a feature flag benefit, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitFeatureFlagSubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitFeatureFlagSubscriberType`.
     pub r#type: BenefitFeatureFlagSubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -8717,30 +8733,32 @@ impl std::str::FromStr for BenefitFeatureFlagType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `feature_flag` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitFeatureFlagUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitFeatureFlagUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// New visibility.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitFeatureFlagUpdateType`.
+    /// Always `feature_flag`; must match the benefit being updated.
     pub r#type: BenefitFeatureFlagUpdateType,
-    /// A `BenefitFeatureFlagProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -8835,7 +8853,7 @@ impl BenefitFeatureFlagUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitFeatureFlagUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -8919,7 +8937,7 @@ impl From<bool> for BenefitFeatureFlagUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitFeatureFlagUpdate`.
+/// Always `feature_flag`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitFeatureFlagUpdateType {
@@ -9041,32 +9059,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `github_repository` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitGitHubRepositoryCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitGitHubRepositoryCreateMetadataValue>,
     >,
-    /// A `BenefitGitHubRepositoryCreateType`.
+    /// Always `github_repository` for this variant.
     pub r#type: BenefitGitHubRepositoryCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitGitHubRepositoryCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitGitHubRepositoryCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -9145,7 +9165,7 @@ impl BenefitGitHubRepositoryCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitGitHubRepositoryCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -9229,15 +9249,15 @@ impl From<bool> for BenefitGitHubRepositoryCreateMetadataValue {
     }
 }
 
-/// An object. Part of `BenefitGitHubRepositoryCreate`, `BenefitGitHubRepositoryUpdate`.
+/// Settings of a `github_repository` benefit: the repository customers are invited to, and with which role.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitGitHubRepositoryCreateProperties {
-    /// Text.
+    /// Owner (user or organization) of the repository.
     pub repository_owner: String,
-    /// Text.
+    /// Name of the repository.
     pub repository_name: String,
-    /// A `BenefitGitHubRepositoryCreatePropertiesPermission`.
+    /// Role customers get on the repository.
     pub permission: BenefitGitHubRepositoryCreatePropertiesPermission,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -9269,7 +9289,7 @@ impl BenefitGitHubRepositoryCreateProperties {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitGitHubRepositoryCreateProperties`.
+/// Role customers get on the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitGitHubRepositoryCreatePropertiesPermission {
@@ -9357,7 +9377,7 @@ impl std::str::FromStr for BenefitGitHubRepositoryCreatePropertiesPermission {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitGitHubRepositoryCreate`.
+/// Always `github_repository` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitGitHubRepositoryCreateType {
@@ -9535,26 +9555,26 @@ impl std::str::FromStr for BenefitGitHubRepositoryPropertiesPermission {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantGitHubRepository`.
+/// The benefit behind a grant: a GitHub repository access benefit, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGitHubRepositorySubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitGitHubRepositorySubscriberType`.
     pub r#type: BenefitGitHubRepositorySubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -9738,24 +9758,26 @@ impl std::str::FromStr for BenefitGitHubRepositoryType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `github_repository` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitGitHubRepositoryUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitGitHubRepositoryUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitGitHubRepositoryUpdateType`.
+    /// Always `github_repository`; must match the benefit being updated.
     pub r#type: BenefitGitHubRepositoryUpdateType,
-    /// A `BenefitGitHubRepositoryCreateProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -9840,7 +9862,7 @@ impl BenefitGitHubRepositoryUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitGitHubRepositoryUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -9924,7 +9946,7 @@ impl From<bool> for BenefitGitHubRepositoryUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitGitHubRepositoryUpdate`.
+/// Always `github_repository`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitGitHubRepositoryUpdateType {
@@ -9991,64 +10013,64 @@ impl std::str::FromStr for BenefitGitHubRepositoryUpdateType {
     }
 }
 
-/// An object. Part of `ListResourceBenefitGrant`.
+/// One benefit given to one customer, because of an order or a subscription; it stays as a record after revocation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrant {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the grant.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When the benefit was granted; null while it is not yet.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub granted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Yes or no.
+    /// True while the customer holds the benefit.
     pub is_granted: bool,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When the benefit was taken back; null if it was not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub revoked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A UUID; may be `null`.
+    /// Subscription that led to the grant; null when it came from a one-time order.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that led to the grant; null when it came from a subscription.
     pub order_id: Option<uuid::Uuid>,
-    /// A UUID.
+    /// Identifier of the customer who received the benefit.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer who received the grant; null for the customer as a whole.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// A UUID.
+    /// Identifier of the benefit.
     pub benefit_id: uuid::Uuid,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// Why the last attempt to grant or revoke failed; null when it succeeded.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub error: Option<Option<BenefitGrantError>>,
-    /// A `Customer`.
+    /// The customer who received the benefit.
     pub customer: Customer,
-    /// A `Member`; may be absent or `null`.
+    /// The member who received the benefit; null for grants to the customer as a whole.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member: Option<Option<Member>>,
-    /// A `Benefit`.
+    /// The benefit granted.
     pub benefit: Benefit,
-    /// A `BenefitGrantProperties`.
+    /// What was actually granted, depending on the benefit type (Discord account, license key, files...).
     pub properties: BenefitGrantProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10078,25 +10100,25 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// A map from keys to any JSON value. Part of `BenefitGrantCustomWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantCustom` and 1 more.
+/// What a `custom` grant holds; nothing beyond the grant itself.
 pub type BenefitGrantCustomProperties = serde_json::Map<String, serde_json::Value>;
 
-/// An object. Part of `BenefitGrantDiscordWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantDiscord` and 1 more.
+/// What a `discord` grant holds: the customer's Discord account and the role given.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDiscordProperties {
-    /// Text; may be absent or `null`.
+    /// Customer's linked Discord account, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub account_id: Option<Option<String>>,
-    /// Text; may be absent.
+    /// Discord server the role was given in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guild_id: Option<String>,
-    /// Text; may be absent.
+    /// Discord role given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// Text; may be absent.
+    /// Discord account that actually received the role.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -10114,10 +10136,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitGrantDownloadablesWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantDownloadables` and 1 more.
+/// What a `downloadables` grant holds: the files the customer can download.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantDownloadablesProperties {
-    /// A list of text; may be absent.
+    /// IDs of the files the customer can download.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -10132,14 +10154,14 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitGrant`, `BenefitGrantCustomWebhook`, `BenefitGrantDiscordWebhook` and 14 more.
+/// Details of a failed grant or revocation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantError {
-    /// Text.
+    /// What went wrong.
     pub message: String,
-    /// Text.
+    /// Kind of error.
     pub r#type: String,
-    /// Text.
+    /// When the error happened.
     pub timestamp: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10155,28 +10177,28 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// A map from keys to any JSON value. Part of `BenefitGrantFeatureFlagWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantFeatureFlag` and 1 more.
+/// What a `feature_flag` grant holds; nothing beyond the grant itself.
 pub type BenefitGrantFeatureFlagProperties = serde_json::Map<String, serde_json::Value>;
 
-/// An object. Part of `BenefitGrantGitHubRepositoryWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantGitHubRepository` and 1 more.
+/// What a `github_repository` grant holds: the customer's GitHub account and the repository access given.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantGitHubRepositoryProperties {
-    /// Text; may be absent or `null`.
+    /// Customer's linked GitHub account, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub account_id: Option<Option<String>>,
-    /// Text; may be absent.
+    /// Owner of the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_owner: Option<String>,
-    /// Text; may be absent.
+    /// Name of the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
-    /// A `BenefitGrantGitHubRepositoryPropertiesPermission`; may be absent.
+    /// Role given on the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
-    /// Text; may be absent.
+    /// GitHub account that actually received access.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -10195,7 +10217,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitGrantGitHubRepositoryProperties`.
+/// Role given on the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitGrantGitHubRepositoryPropertiesPermission {
@@ -10283,16 +10305,16 @@ impl std::str::FromStr for BenefitGrantGitHubRepositoryPropertiesPermission {
     }
 }
 
-/// An object. Part of `BenefitGrantLicenseKeysWebhook`, `BenefitGrantProperties`, `CustomerBenefitGrantLicenseKeys` and 1 more.
+/// What a `license_keys` grant holds: the key issued to the customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantLicenseKeysProperties {
-    /// Text; may be absent.
+    /// License key value recorded with the grant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_provided_key: Option<String>,
-    /// Text; may be absent.
+    /// Identifier of the issued license key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key_id: Option<String>,
-    /// Text; may be absent.
+    /// Key with most characters masked, safe to show.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_key: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -10336,16 +10358,16 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitGrantMeterCreditWebhook`, `CustomerBenefitGrantMeterCredit`.
+/// What a meter credit grant last credited: meter, units and time.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantMeterCreditProperties {
-    /// Text; may be absent.
+    /// Meter that received the latest credit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_meter_id: Option<String>,
-    /// A whole number; may be absent.
+    /// Units credited the latest time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_units: Option<crate::Integer>,
-    /// Text; may be absent.
+    /// When the latest credit happened.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_at: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -10362,7 +10384,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Part of `BenefitGrant`.
+/// What was actually granted, depending on the benefit type (Discord account, license key, files...).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -10414,25 +10436,25 @@ impl<'de> serde::Deserialize<'de> for BenefitGrantProperties {
     }
 }
 
-/// An object. Part of `BenefitGrantProperties`, `BenefitGrantSlackSharedChannelWebhook`, `CustomerBenefitGrantSlackSharedChannel` and 1 more.
+/// What a `slack_shared_channel` grant holds: the channel and the invitation sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantSlackSharedChannelProperties {
-    /// Text; may be absent.
+    /// Email the Slack invitation went to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_email: Option<String>,
-    /// Text; may be absent.
+    /// Slack ID of the channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// Text; may be absent.
+    /// Name of the channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// Text; may be absent.
+    /// Slack ID of the invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_id: Option<String>,
-    /// Text; may be absent.
+    /// Link to accept the invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_url: Option<String>,
-    /// Text; may be absent.
+    /// Slack workspace of the customer, once connected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_team_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -10452,7 +10474,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `benefit_grants().list()`.
+/// A key to sort benefit grants by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitGrantSortProperty {
@@ -10545,50 +10567,50 @@ impl std::str::FromStr for BenefitGrantSortProperty {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a customer receives a benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitGrantedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BenefitGrantedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BenefitGrantedEventSource,
-    /// A `BenefitGrantedEventName`.
+    /// Always `benefit.granted` for this event.
     pub name: BenefitGrantedEventName,
-    /// A `BenefitGrantMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BenefitGrantMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -10615,7 +10637,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitGrantedEvent`.
+/// Always `benefit.granted` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitGrantedEventName {
@@ -10682,7 +10704,7 @@ impl std::str::FromStr for BenefitGrantedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitGrantedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitGrantedEventSource {
@@ -10965,32 +10987,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `license_keys` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitLicenseKeysCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitLicenseKeysCreateMetadataValue>,
     >,
-    /// A `BenefitLicenseKeysCreateType`.
+    /// Always `license_keys` for this variant.
     pub r#type: BenefitLicenseKeysCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitLicenseKeysCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitLicenseKeysCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -11066,7 +11090,7 @@ impl BenefitLicenseKeysCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitLicenseKeysCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11150,29 +11174,29 @@ impl From<bool> for BenefitLicenseKeysCreateMetadataValue {
     }
 }
 
-/// An object. Part of `BenefitLicenseKeysCreate`, `BenefitLicenseKeysUpdate`.
+/// Settings of a `license_keys` benefit: how the keys look and what limits they carry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitLicenseKeysCreateProperties {
-    /// Text; may be absent or `null`.
+    /// Text put in front of every key, for example your product name.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub prefix: Option<Option<String>>,
-    /// A `BenefitLicenseKeyExpirationProperties`; may be absent or `null`.
+    /// How long keys stay valid; they never expire when null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub expires: Option<Option<BenefitLicenseKeyExpirationProperties>>,
-    /// A `BenefitLicenseKeyActivationCreateProperties`; may be absent or `null`.
+    /// Limit on concurrent activations; unlimited when null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub activations: Option<Option<BenefitLicenseKeyActivationCreateProperties>>,
-    /// A whole number; may be absent or `null`.
+    /// Maximum number of uses counted through validation; unlimited when null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -11274,7 +11298,7 @@ impl BenefitLicenseKeysCreateProperties {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitLicenseKeysCreate`.
+/// Always `license_keys` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitLicenseKeysCreateType {
@@ -11367,26 +11391,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantLicenseKeys`.
+/// The benefit behind a grant: a license keys benefit, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitLicenseKeysSubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitLicenseKeysSubscriberType`.
     pub r#type: BenefitLicenseKeysSubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -11576,30 +11600,32 @@ impl std::str::FromStr for BenefitLicenseKeysType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `license_keys` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitLicenseKeysUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitLicenseKeysUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// New visibility.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitLicenseKeysUpdateType`.
+    /// Always `license_keys`; must match the benefit being updated.
     pub r#type: BenefitLicenseKeysUpdateType,
-    /// A `BenefitLicenseKeysCreateProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -11697,7 +11723,7 @@ impl BenefitLicenseKeysUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitLicenseKeysUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11781,7 +11807,7 @@ impl From<bool> for BenefitLicenseKeysUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitLicenseKeysUpdate`.
+/// Always `license_keys`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitLicenseKeysUpdateType {
@@ -11903,32 +11929,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `meter_credit` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitMeterCreditCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitMeterCreditCreateMetadataValue>,
     >,
-    /// A `BenefitMeterCreditCreateType`.
+    /// Always `meter_credit` for this variant.
     pub r#type: BenefitMeterCreditCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitMeterCreditCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitMeterCreditCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12004,7 +12032,7 @@ impl BenefitMeterCreditCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitMeterCreditCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -12088,15 +12116,15 @@ impl From<bool> for BenefitMeterCreditCreateMetadataValue {
     }
 }
 
-/// An object. Part of `BenefitMeterCreditCreate`, `BenefitMeterCreditUpdate`.
+/// Settings of a `meter_credit` benefit: units credited on a meter each billing period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitMeterCreditCreateProperties {
-    /// A whole number.
+    /// Units credited to the customer's meter.
     pub units: i64,
-    /// Yes or no.
+    /// Whether unused units carry over to the next period.
     pub rollover: bool,
-    /// A UUID.
+    /// Identifier of the meter to credit.
     pub meter_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12128,7 +12156,7 @@ impl BenefitMeterCreditCreateProperties {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitMeterCreditCreate`.
+/// Always `meter_credit` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitMeterCreditCreateType {
@@ -12218,26 +12246,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantMeterCredit`.
+/// The benefit behind a grant: a meter credit benefit (units credited to a meter), as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitMeterCreditSubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitMeterCreditSubscriberType`.
     pub r#type: BenefitMeterCreditSubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -12424,30 +12452,32 @@ impl std::str::FromStr for BenefitMeterCreditType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `meter_credit` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitMeterCreditUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitMeterCreditUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// New visibility.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitMeterCreditUpdateType`.
+    /// Always `meter_credit`; must match the benefit being updated.
     pub r#type: BenefitMeterCreditUpdateType,
-    /// A `BenefitMeterCreditCreateProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -12545,7 +12575,7 @@ impl BenefitMeterCreditUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitMeterCreditUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -12629,7 +12659,7 @@ impl From<bool> for BenefitMeterCreditUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitMeterCreditUpdate`.
+/// Always `meter_credit`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitMeterCreditUpdateType {
@@ -12696,15 +12726,15 @@ impl std::str::FromStr for BenefitMeterCreditUpdateType {
     }
 }
 
-/// An object. Part of `CheckoutLinkProduct`, `CheckoutProduct`, `CustomerOrderProduct` and 2 more.
+/// What a product grants its buyers (license key, file download, Discord role, ...), as shown to customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitPublic {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitType`.
@@ -12739,50 +12769,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a benefit is taken back from a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitRevokedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BenefitRevokedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BenefitRevokedEventSource,
-    /// A `BenefitRevokedEventName`.
+    /// Always `benefit.revoked` for this event.
     pub name: BenefitRevokedEventName,
-    /// A `BenefitGrantMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BenefitGrantMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -12809,7 +12839,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitRevokedEvent`.
+/// Always `benefit.revoked` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitRevokedEventName {
@@ -12876,7 +12906,7 @@ impl std::str::FromStr for BenefitRevokedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitRevokedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitRevokedEventSource {
@@ -12998,32 +13028,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `BenefitCreate`.
+/// Body for creating a `slack_shared_channel` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitSlackSharedChannelCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitSlackSharedChannelCreateMetadataValue>,
     >,
-    /// A `BenefitSlackSharedChannelCreateType`.
+    /// Always `slack_shared_channel` for this variant.
     pub r#type: BenefitSlackSharedChannelCreateType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the benefit in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `BenefitVisibility`; may be absent or `null`.
+    /// Whether the benefit is a draft, hidden from customers or shown to them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<BenefitVisibility>>,
-    /// A `BenefitSlackSharedChannelCreateProperties`.
+    /// Settings specific to this benefit type.
     pub properties: BenefitSlackSharedChannelCreateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -13102,7 +13134,7 @@ impl BenefitSlackSharedChannelCreate {
     }
 }
 
-/// One of several shapes. Part of `BenefitSlackSharedChannelCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -13186,27 +13218,27 @@ impl From<bool> for BenefitSlackSharedChannelCreateMetadataValue {
     }
 }
 
-/// An object. Part of `BenefitSlackSharedChannelCreate`, `BenefitSlackSharedChannelUpdate`.
+/// Settings of a `slack_shared_channel` benefit: a Slack Connect channel created for each customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitSlackSharedChannelCreateProperties {
-    /// A UUID.
+    /// Identifier of the Slack workspace connection to create channels in.
     pub slack_integration_id: uuid::Uuid,
-    /// Text.
+    /// Pattern used to name each customer's channel.
     pub channel_name_template: String,
-    /// Yes or no; may be absent.
+    /// Whether the created channels are private.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// Text; may be absent or `null`.
+    /// Message posted when a channel is created; none when null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub welcome_message: Option<Option<String>>,
-    /// Yes or no; may be absent.
+    /// Whether the channel is archived once the customer loses the benefit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_on_revoke: Option<bool>,
-    /// A list of text; may be absent.
+    /// Emails of your team members to add to every channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_invitees: Option<Vec<String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -13276,7 +13308,7 @@ impl BenefitSlackSharedChannelCreateProperties {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitSlackSharedChannelCreate`.
+/// Always `slack_shared_channel` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitSlackSharedChannelCreateType {
@@ -13382,26 +13414,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantSlackSharedChannel`.
+/// The benefit behind a grant: a Slack shared channel benefit, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitSlackSharedChannelSubscriber {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `BenefitSlackSharedChannelSubscriberType`.
     pub r#type: BenefitSlackSharedChannelSubscriberType,
-    /// Text.
+    /// Name of the benefit as customers see it.
     pub description: String,
     /// Yes or no.
     pub selectable: bool,
     /// Yes or no.
     pub deletable: bool,
-    /// Yes or no.
+    /// True once the organization deleted the benefit; existing grants still point to it.
     pub is_deleted: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -13571,24 +13603,26 @@ impl std::str::FromStr for BenefitSlackSharedChannelType {
     }
 }
 
-/// An object. Part of `BenefitsUpdateBody`.
+/// Changes to a `slack_shared_channel` benefit; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BenefitSlackSharedChannelUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, BenefitSlackSharedChannelUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the benefit as customers see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `BenefitSlackSharedChannelUpdateType`.
+    /// Always `slack_shared_channel`; must match the benefit being updated.
     pub r#type: BenefitSlackSharedChannelUpdateType,
-    /// A `BenefitSlackSharedChannelCreateProperties`; may be absent or `null`.
+    /// New type-specific settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -13673,7 +13707,7 @@ impl BenefitSlackSharedChannelUpdate {
     }
 }
 
-/// One of several shapes. Part of `BenefitSlackSharedChannelUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -13757,7 +13791,7 @@ impl From<bool> for BenefitSlackSharedChannelUpdateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitSlackSharedChannelUpdate`.
+/// Always `slack_shared_channel`; must match the benefit being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitSlackSharedChannelUpdateType {
@@ -13824,7 +13858,7 @@ impl std::str::FromStr for BenefitSlackSharedChannelUpdateType {
     }
 }
 
-/// One of a fixed set of strings. Sent by `benefits().list()`.
+/// A key to sort benefits by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitSortProperty {
@@ -13967,7 +14001,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitGrantMetadata`, `BenefitPublic`, `CustomerStateBenefitGrant` and 1 more.
+/// Kind of benefit: a custom note, Discord role, GitHub repository access, file downloads, license keys, meter credits, a feature flag or a shared Slack channel.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitType {
@@ -14070,50 +14104,50 @@ impl std::str::FromStr for BenefitType {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a granted benefit changes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitUpdatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `BenefitUpdatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: BenefitUpdatedEventSource,
-    /// A `BenefitUpdatedEventName`.
+    /// Always `benefit.updated` for this event.
     pub name: BenefitUpdatedEventName,
-    /// A `BenefitGrantMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: BenefitGrantMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -14140,7 +14174,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitUpdatedEvent`.
+/// Always `benefit.updated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitUpdatedEventName {
@@ -14207,7 +14241,7 @@ impl std::str::FromStr for BenefitUpdatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitUpdatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum BenefitUpdatedEventSource {
@@ -14274,7 +14308,7 @@ impl std::str::FromStr for BenefitUpdatedEventSource {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitCustom`, `BenefitCustomCreate`, `BenefitCustomUpdate` and 17 more.
+/// Whether a benefit is still a draft, hidden from customers (`private`) or shown on products (`public`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitVisibility {
@@ -14348,7 +14382,7 @@ impl std::str::FromStr for BenefitVisibility {
     }
 }
 
-/// One of several shapes. Sent by `benefits().update()`.
+/// Changes to a benefit: the variant for the benefit's own type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -14451,7 +14485,7 @@ impl From<BenefitSlackSharedChannelUpdate> for BenefitsUpdateBody {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutBillingAddressFields`.
+/// Whether a checkout asks for one part of the billing address: must be filled, may be filled, or is not shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BillingAddressFieldMode {
@@ -14612,13 +14646,13 @@ impl std::str::FromStr for CannotCreateOrganizationErrorError {
     }
 }
 
-/// An object. Part of `Payment`.
+/// A payment attempt made with a card, with the card's brand and last digits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CardPayment {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -14627,28 +14661,28 @@ pub struct CardPayment {
     pub processor: PaymentProcessor,
     /// A `PaymentStatus`.
     pub status: PaymentStatus,
-    /// A whole number.
+    /// Amount of the attempt, in cents.
     pub amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// A `CardPaymentMethod`.
+    /// Kind of payment method, such as `card`.
     pub method: CardPaymentMethod,
-    /// A `PaymentTrigger`; may be `null`.
+    /// What started this attempt, such as a purchase, a renewal or a retry.
     pub trigger: Option<PaymentTrigger>,
-    /// Text; may be `null`.
+    /// Processor's error code when the attempt was declined; null otherwise.
     pub decline_reason: Option<String>,
-    /// Text; may be `null`.
+    /// Readable explanation when the attempt was declined; null otherwise.
     pub decline_message: Option<String>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Checkout session the payment belongs to, if any.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order the payment pays, if any.
     pub order_id: Option<uuid::Uuid>,
-    /// A map from keys to any JSON value; may be absent.
+    /// Raw data from the payment processor; its shape is not stable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processor_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// A `CardPaymentMetadata`.
+    /// Brand and last four digits of the card.
     pub method_metadata: CardPaymentMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -14677,12 +14711,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CardPayment`.
+/// Card details safe to show: brand and last four digits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CardPaymentMetadata {
-    /// Text.
+    /// Card network, such as `visa`.
     pub brand: String,
-    /// Text.
+    /// Last four digits of the card number.
     pub last4: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -14697,7 +14731,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CardPayment`.
+/// Kind of payment method, such as `card`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CardPaymentMethod {
@@ -14764,153 +14798,155 @@ impl std::str::FromStr for CardPaymentMethod {
     }
 }
 
-/// An object. Returned by `checkouts().create()`, `checkouts().get()`, `checkouts().update()`.
+/// A checkout session as your server sees it: what is bought, the amounts, the customer's details and the session's status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Checkout {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A map from keys to `CheckoutCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<CheckoutCustomFieldDataValue>>,
     >,
     /// A `PaymentProcessor`.
     pub payment_processor: PaymentProcessor,
-    /// A `CheckoutStatus`.
+    /// Where the session stands; see the status type for each value.
     pub status: CheckoutStatus,
-    /// Text.
+    /// Secret that lets a browser read, change and confirm this session without an access token; hand it only to the buyer.
     pub client_secret: String,
-    /// Text.
+    /// Payment page of this session; send the buyer there.
     pub url: String,
-    /// A timestamp (RFC 3339, UTC).
+    /// After this time the session can no longer be paid.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
-    /// Text.
+    /// Where the buyer lands after paying.
     pub success_url: String,
-    /// Text; may be `null`.
+    /// If set, the payment page shows a back link to this URL.
     pub return_url: Option<String>,
-    /// Text; may be `null`.
+    /// Origin of the page that embeds the checkout, if any; the checkout only posts messages to it.
     pub embed_origin: Option<String>,
-    /// A whole number.
+    /// Price before discount and tax, in cents.
     pub amount: crate::Integer,
-    /// A whole number; may be absent or `null`.
+    /// Seat count chosen up front; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Fewest seats the buyer may pick; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub min_seats: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Most seats the buyer may pick; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_seats: Option<Option<crate::Integer>>,
-    /// A whole number.
+    /// Discount taken off, in cents.
     pub discount_amount: crate::Integer,
-    /// A whole number.
+    /// Price after discount, before tax, in cents.
     pub net_amount: crate::Integer,
-    /// A whole number; may be `null`.
+    /// Tax in cents; null until there is enough information (such as the buyer's country) to compute it.
     pub tax_amount: Option<crate::Integer>,
-    /// A `TaxBehavior`; may be `null`.
+    /// Whether the prices include tax; null until tax is computed.
     pub tax_behavior: Option<TaxBehavior>,
-    /// A whole number.
+    /// What the buyer pays, discount and tax included, in cents.
     pub total_amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of the session's amounts.
     pub currency: String,
-    /// Yes or no; may be `null`.
+    /// `false` turns off the product's free trial for this session.
     pub allow_trial: Option<bool>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the trial that applies, from the session if it sets one, else from the product; null without trial.
     pub active_trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the trial that applies, in `active_trial_interval` units; null without trial.
     pub active_trial_interval_count: Option<crate::Integer>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the free trial would end; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
     /// A UUID; may be `null`.
     pub product_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Deprecated: the selected price; read `product_price` instead.
     pub product_price_id: Option<uuid::Uuid>,
     /// A UUID; may be `null`.
     pub discount_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// Whether the buyer may enter a discount code. A discount set through `discount_id` stays applied either way.
     pub allow_discount_codes: bool,
-    /// Yes or no.
+    /// Ask for the full billing address rather than just the country. Buyers in the US always give a full address.
     pub require_billing_address: bool,
-    /// Yes or no.
+    /// Whether the discount can apply to the selected price; free and pay-what-you-want prices usually cannot be discounted.
     pub is_discount_applicable: bool,
-    /// Yes or no.
+    /// True when the selected price is free, before any discount.
     pub is_free_product_price: bool,
-    /// Yes or no.
+    /// False when nothing is to be paid, for example a free product or a discount covering it all.
     pub is_payment_required: bool,
-    /// Yes or no.
+    /// True when a payment method must be saved even without a charge now, such as a subscription starting with a free trial.
     pub is_payment_setup_required: bool,
-    /// Yes or no.
+    /// True when the payment form must be shown, for a charge or to save a payment method.
     pub is_payment_form_required: bool,
     /// A UUID; may be `null`.
     pub customer_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
     pub is_business_customer: bool,
     /// Text; may be `null`.
     pub customer_name: Option<String>,
     /// Text; may be `null`.
     pub customer_email: Option<String>,
-    /// Text; may be `null`.
+    /// IP address of the buyer, used to locate them for tax.
     pub customer_ip_address: Option<String>,
     /// Text; may be `null`.
     pub customer_billing_name: Option<String>,
-    /// An `Address`; may be `null`.
+    /// Billing address the buyer gave.
     pub customer_billing_address: Option<Address>,
-    /// Text; may be `null`.
+    /// Tax ID the buyer gave, if any.
     pub customer_tax_id: Option<String>,
-    /// Text; may be absent or `null`.
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// Text; may be `null`.
+    /// Kind of payment method picked in the form, such as `card` or `apple_pay`.
     pub payment_method_type: Option<String>,
     /// A map from keys to text.
     pub payment_processor_metadata: std::collections::BTreeMap<String, String>,
-    /// A `CheckoutBillingAddressFields`.
+    /// Which parts of the billing address the form asks for.
     pub billing_address_fields: CheckoutBillingAddressFields,
     /// A `TrialInterval`; may be `null`.
     pub trial_interval: Option<TrialInterval>,
     /// A whole number; may be `null`.
     pub trial_interval_count: Option<crate::Integer>,
-    /// A `MetadataOutputType`.
+    /// Your key-value data, copied onto the order or subscription the session creates.
     pub metadata: MetadataOutputType,
-    /// Text; may be `null`.
+    /// Your own ID of the buyer. The order goes to the customer with this external ID, which is created if there is none.
     pub external_customer_id: Option<String>,
-    /// A list of `CheckoutProduct` values.
+    /// Products the buyer can pick from.
     pub products: Vec<CheckoutProduct>,
-    /// A `CheckoutProduct`; may be `null`.
+    /// The product currently selected.
     pub product: Option<CheckoutProduct>,
-    /// A `CheckoutProductPrice`; may be `null`.
+    /// The price currently selected.
     pub product_price: Option<CheckoutProductPrice>,
+    /// Prices available for each product, keyed by product ID.
+    ///
     /// Keys are UUIDs.
     pub prices: Option<std::collections::BTreeMap<String, Vec<CheckoutPricesValueItem>>>,
-    /// A `CheckoutDiscount`; may be `null`.
+    /// The discount applied, if any.
     pub discount: Option<CheckoutDiscount>,
-    /// A UUID; may be `null`.
+    /// Free subscription that this checkout upgrades, if any.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A list of `AttachedCustomField` values; may be `null`.
+    /// Custom fields the form asks the buyer to fill.
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,
-    /// A map from keys to `CheckoutCustomerMetadataValue` values.
+    /// Key-value data copied onto the customer the session creates.
     pub customer_metadata: std::collections::BTreeMap<
         String,
         CheckoutCustomerMetadataValue,
@@ -14987,20 +15023,20 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `Checkout`, `CheckoutPublic`, `CheckoutPublicConfirmed`.
+/// For each part of the billing address, whether the checkout asks for it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutBillingAddressFields {
-    /// A `BillingAddressFieldMode`.
+    /// Whether the country is asked for.
     pub country: BillingAddressFieldMode,
-    /// A `BillingAddressFieldMode`.
+    /// Whether the state or province is asked for.
     pub state: BillingAddressFieldMode,
-    /// A `BillingAddressFieldMode`.
+    /// Whether the city is asked for.
     pub city: BillingAddressFieldMode,
-    /// A `BillingAddressFieldMode`.
+    /// Whether the postal code is asked for.
     pub postal_code: BillingAddressFieldMode,
-    /// A `BillingAddressFieldMode`.
+    /// Whether the street line is asked for.
     pub line1: BillingAddressFieldMode,
-    /// A `BillingAddressFieldMode`.
+    /// Whether the second address line is asked for.
     pub line2: BillingAddressFieldMode,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -15019,11 +15055,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `checkouts().client_confirm()`.
+/// Body that submits a checkout: last changes to the buyer's details plus the Stripe confirmation token that carries the payment method.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutConfirmStripe {
-    /// A map from keys to `CheckoutConfirmStripeCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<
@@ -15031,31 +15067,31 @@ pub struct CheckoutConfirmStripe {
             Option<CheckoutConfirmStripeCustomFieldDataValue>,
         >,
     >,
-    /// A UUID; may be absent or `null`.
+    /// Product to select; it must be one of the session's products.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_id: Option<Option<uuid::Uuid>>,
-    /// A UUID; may be absent or `null`.
+    /// Deprecated: price to select; it must belong to one of the session's products.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_price_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Amount in cents the buyer chooses, for prices where the buyer names the amount; other prices ignore it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Number of seats; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// Yes or no; may be absent or `null`.
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -15079,43 +15115,43 @@ pub struct CheckoutConfirmStripe {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Billing address of the buyer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID of the buyer, checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_tax_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Kind of payment method picked in the form, such as `card` or `apple_pay`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub payment_method_type: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Code of a discount the buyer enters.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_code: Option<Option<String>>,
-    /// Yes or no; may be absent or `null`.
+    /// Only `false`: turn the free trial off, for instance when the buyer already used one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub allow_trial: Option<Option<bool>>,
-    /// Text; may be absent or `null`.
+    /// Stripe confirmation token made by Stripe.js in the browser; needed whenever money is taken.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -15480,53 +15516,53 @@ impl From<chrono::DateTime<chrono::Utc>> for CheckoutConfirmStripeCustomFieldDat
     }
 }
 
-/// A `CheckoutProductsCreate`. Sent by `checkouts().create()`.
+/// Body that opens a checkout session; today always the list-of-products form.
 pub type CheckoutCreate = CheckoutProductsCreate;
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a checkout session opens.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutCreatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `CheckoutCreatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: CheckoutCreatedEventSource,
-    /// A `CheckoutCreatedEventName`.
+    /// Always `checkout.created` for this event.
     pub name: CheckoutCreatedEventName,
-    /// A `CheckoutCreatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: CheckoutCreatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -15553,7 +15589,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutCreatedEvent`.
+/// Always `checkout.created` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CheckoutCreatedEventName {
@@ -15620,7 +15656,7 @@ impl std::str::FromStr for CheckoutCreatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutCreatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CheckoutCreatedEventSource {
@@ -15791,7 +15827,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutCustomerMetadataValue {
     }
 }
 
-/// One of several shapes. Part of `Checkout`.
+/// The discount applied, if any.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -15834,24 +15870,24 @@ impl<'de> serde::Deserialize<'de> for CheckoutDiscount {
     }
 }
 
-/// An object. Part of `CheckoutDiscount`, `CheckoutPublicConfirmedDiscount`, `CheckoutPublicDiscount`.
+/// A fixed-amount discount on a checkout that applies to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutDiscountFixedOnceForeverDuration {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// A map from keys to whole numbers.
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
     /// A UUID.
     pub id: uuid::Uuid,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -15872,26 +15908,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CheckoutDiscount`, `CheckoutPublicConfirmedDiscount`, `CheckoutPublicDiscount`.
+/// A fixed-amount discount on a checkout that applies for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutDiscountFixedRepeatDuration {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
-    /// A whole number.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// A map from keys to whole numbers.
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
     /// A UUID.
     pub id: uuid::Uuid,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -15913,20 +15949,20 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CheckoutDiscount`, `CheckoutPublicConfirmedDiscount`, `CheckoutPublicDiscount`.
+/// A percentage discount on a checkout that applies to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutDiscountPercentageOnceForeverDuration {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
     /// A UUID.
     pub id: uuid::Uuid,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -15945,22 +15981,22 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CheckoutDiscount`, `CheckoutPublicConfirmedDiscount`, `CheckoutPublicDiscount`.
+/// A percentage discount on a checkout that applies for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutDiscountPercentageRepeatDuration {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
-    /// A whole number.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
     /// A UUID.
     pub id: uuid::Uuid,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -16031,48 +16067,48 @@ impl<'de> serde::Deserialize<'de> for CheckoutForbiddenError {
     }
 }
 
-/// An object. Returned by `checkout_links().create()`, `checkout_links().get()`, `checkout_links().update()`.
+/// A reusable URL that opens a fresh checkout session for its products on each visit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutLink {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of a free trial that replaces the product's own.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of that trial in `trial_interval` units, 1 to 1000.
     pub trial_interval_count: Option<crate::Integer>,
-    /// A `MetadataOutputType`.
+    /// Your key-value data (keys up to 40 characters, string values up to 500), copied onto the order or subscription that results.
     pub metadata: MetadataOutputType,
-    /// A `PaymentProcessor`.
+    /// Payment processor; only `stripe`.
     pub payment_processor: PaymentProcessor,
-    /// Text.
+    /// Secret part of the link's URL.
     pub client_secret: String,
-    /// Text; may be `null`.
+    /// Where the buyer lands after paying; a literal `{CHECKOUT_ID}` in it is replaced by the session ID.
     pub success_url: Option<String>,
-    /// Text; may be `null`.
+    /// If set, the payment page shows a back link to this URL.
     pub return_url: Option<String>,
-    /// Text; may be `null`.
+    /// Name for telling your links apart; buyers do not see it.
     pub label: Option<String>,
-    /// Yes or no.
+    /// Whether the buyer may enter a discount code; `true` unless set. A discount set through `discount_id` stays applied either way.
     pub allow_discount_codes: bool,
-    /// Yes or no.
+    /// Ask for the full billing address rather than just the country; buyers in the US always give it.
     pub require_billing_address: bool,
-    /// A UUID; may be `null`.
+    /// Discount applied to sessions opened from the link; dropped if it no longer applies.
     pub discount_id: Option<uuid::Uuid>,
-    /// A whole number; may be `null`.
+    /// Seat count every session from this link is fixed to; null lets the buyer choose.
     pub seats: Option<crate::Integer>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A list of `CheckoutLinkProduct` values.
+    /// IDs of the products offered, at least one; the first is selected at the start.
     pub products: Vec<CheckoutLinkProduct>,
     /// A `CheckoutLinkDiscount`; may be `null`.
     pub discount: Option<CheckoutLinkDiscount>,
-    /// Text.
+    /// The link to share; each visit opens a new checkout session.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -16104,7 +16140,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Sent by `checkout_links().create()`.
+/// Body that creates a checkout link: from a list of products (the current way), or from one product or one price (both deprecated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -16158,66 +16194,68 @@ impl From<CheckoutLinkCreateProducts> for CheckoutLinkCreate {
     }
 }
 
-/// An object. Part of `CheckoutLinkCreate`.
+/// Creates a checkout link for a single product. Deprecated: send a list of products instead.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutLinkCreateProduct {
+    /// Your key-value data (keys up to 40 characters, string values up to 500), copied onto the order or subscription that results.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CheckoutLinkCreateProductMetadataValue>,
     >,
-    /// A `TrialInterval`; may be absent or `null`.
+    /// Unit of a free trial that replaces the product's own.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// Length of that trial in `trial_interval` units, 1 to 1000.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
-    /// A `CheckoutLinkCreateProductPaymentProcessor`.
+    /// Payment processor; only `stripe`.
     pub payment_processor: CheckoutLinkCreateProductPaymentProcessor,
-    /// Text; may be absent or `null`.
+    /// Name for telling your links apart; buyers do not see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub label: Option<Option<String>>,
-    /// Yes or no; may be absent.
+    /// Whether the buyer may enter a discount code; `true` unless set. A discount set through `discount_id` stays applied either way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_discount_codes: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Ask for the full billing address rather than just the country; buyers in the US always give it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_billing_address: Option<bool>,
-    /// A UUID; may be absent or `null`.
+    /// Discount to apply up front.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Fixed seat count, 1 to 10000; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// Text; may be absent or `null`.
+    /// Where the buyer lands after paying; a literal `{CHECKOUT_ID}` in it is replaced by the session ID.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub success_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// If set, the payment page shows a back link to this URL.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub return_url: Option<Option<String>>,
-    /// A UUID.
+    /// The product offered.
     pub product_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -16468,7 +16506,7 @@ impl From<bool> for CheckoutLinkCreateProductMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutLinkCreateProduct`.
+/// Payment processor; only `stripe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CheckoutLinkCreateProductPaymentProcessor {
@@ -16535,66 +16573,68 @@ impl std::str::FromStr for CheckoutLinkCreateProductPaymentProcessor {
     }
 }
 
-/// An object. Part of `CheckoutLinkCreate`.
+/// Creates a checkout link for a single price. Deprecated: send a list of products instead.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutLinkCreateProductPrice {
+    /// Your key-value data (keys up to 40 characters, string values up to 500), copied onto the order or subscription that results.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CheckoutLinkCreateProductPriceMetadataValue>,
     >,
-    /// A `TrialInterval`; may be absent or `null`.
+    /// Unit of a free trial that replaces the product's own.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// Length of that trial in `trial_interval` units, 1 to 1000.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
-    /// A `CheckoutLinkCreateProductPricePaymentProcessor`.
+    /// Payment processor; only `stripe`.
     pub payment_processor: CheckoutLinkCreateProductPricePaymentProcessor,
-    /// Text; may be absent or `null`.
+    /// Name for telling your links apart; buyers do not see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub label: Option<Option<String>>,
-    /// Yes or no; may be absent.
+    /// Whether the buyer may enter a discount code; `true` unless set. A discount set through `discount_id` stays applied either way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_discount_codes: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Ask for the full billing address rather than just the country; buyers in the US always give it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_billing_address: Option<bool>,
-    /// A UUID; may be absent or `null`.
+    /// Discount to apply up front.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Fixed seat count, 1 to 10000; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// Text; may be absent or `null`.
+    /// Where the buyer lands after paying; a literal `{CHECKOUT_ID}` in it is replaced by the session ID.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub success_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// If set, the payment page shows a back link to this URL.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub return_url: Option<Option<String>>,
-    /// A UUID.
+    /// The price offered.
     pub product_price_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -16848,7 +16888,7 @@ impl From<bool> for CheckoutLinkCreateProductPriceMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutLinkCreateProductPrice`.
+/// Payment processor; only `stripe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CheckoutLinkCreateProductPricePaymentProcessor {
@@ -16915,66 +16955,68 @@ impl std::str::FromStr for CheckoutLinkCreateProductPricePaymentProcessor {
     }
 }
 
-/// An object. Part of `CheckoutLinkCreate`.
+/// Creates a checkout link offering one or several products; the buyer can switch between them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutLinkCreateProducts {
+    /// Your key-value data (keys up to 40 characters, string values up to 500), copied onto the order or subscription that results.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CheckoutLinkCreateProductsMetadataValue>,
     >,
-    /// A `TrialInterval`; may be absent or `null`.
+    /// Unit of a free trial that replaces the product's own.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// Length of that trial in `trial_interval` units, 1 to 1000.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
-    /// A `CheckoutLinkCreateProductsPaymentProcessor`.
+    /// Payment processor; only `stripe`.
     pub payment_processor: CheckoutLinkCreateProductsPaymentProcessor,
-    /// Text; may be absent or `null`.
+    /// Name for telling your links apart; buyers do not see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub label: Option<Option<String>>,
-    /// Yes or no; may be absent.
+    /// Whether the buyer may enter a discount code; `true` unless set. A discount set through `discount_id` stays applied either way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_discount_codes: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Ask for the full billing address rather than just the country; buyers in the US always give it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_billing_address: Option<bool>,
-    /// A UUID; may be absent or `null`.
+    /// Discount to apply up front.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Fixed seat count, 1 to 10000; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// Text; may be absent or `null`.
+    /// Where the buyer lands after paying; a literal `{CHECKOUT_ID}` in it is replaced by the session ID.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub success_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// If set, the payment page shows a back link to this URL.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub return_url: Option<Option<String>>,
-    /// A list of UUIDs.
+    /// IDs of the products offered, at least one.
     pub products: Vec<uuid::Uuid>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -17225,7 +17267,7 @@ impl From<bool> for CheckoutLinkCreateProductsMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutLinkCreateProducts`.
+/// Payment processor; only `stripe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CheckoutLinkCreateProductsPaymentProcessor {
@@ -17335,48 +17377,48 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkDiscount {
     }
 }
 
-/// An object. Part of `CheckoutLink`.
+/// A product offered by a checkout link, with its prices, benefits and media.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutLinkProduct {
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the product's free trial; null without trial.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the free trial in `trial_interval` units; null without trial.
     pub trial_interval_count: Option<crate::Integer>,
     /// Text.
     pub name: String,
     /// Text; may be `null`.
     pub description: Option<String>,
-    /// A `ProductVisibility`.
+    /// Who can see and buy the product.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// Billing cycle unit; null for a one-time product.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Billing cycle length in `recurring_interval` units; null for a one-time product.
     pub recurring_interval_count: Option<crate::Integer>,
     /// A `RecurringInterval`; may be `null`.
     pub meter_interval: Option<RecurringInterval>,
     /// A whole number; may be `null`.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// Archived products can no longer be bought.
     pub is_archived: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A list of `CheckoutLinkProductPricesItem` values.
+    /// Prices the buyer can choose between.
     pub prices: Vec<CheckoutLinkProductPricesItem>,
-    /// A list of `BenefitPublic` values.
+    /// What buyers of the product get.
     pub benefits: Vec<BenefitPublic>,
-    /// A list of `ProductMediaFileRead` values.
+    /// Images shown with the product.
     pub medias: Vec<ProductMediaFileRead>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -17441,7 +17483,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
     }
 }
 
-/// One of a fixed set of strings. Sent by `checkout_links().list()`.
+/// Keys checkout links can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckoutLinkSortProperty {
@@ -17544,70 +17586,72 @@ impl std::str::FromStr for CheckoutLinkSortProperty {
     }
 }
 
-/// An object. Sent by `checkout_links().update()`.
+/// Changes to a checkout link; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutLinkUpdate {
-    /// A `TrialInterval`; may be absent or `null`.
+    /// Unit of a free trial that replaces the product's own.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// Length of that trial in `trial_interval` units, 1 to 1000.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
+    /// Your key-value data (keys up to 40 characters, string values up to 500), copied onto the order or subscription that results.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CheckoutLinkUpdateMetadataValue>,
     >,
-    /// A list of UUIDs; may be absent or `null`.
+    /// New list of product IDs offered, replacing the old one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub products: Option<Option<Vec<uuid::Uuid>>>,
-    /// Text; may be absent or `null`.
+    /// Name for telling your links apart; buyers do not see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub label: Option<Option<String>>,
-    /// Yes or no; may be absent or `null`.
+    /// Whether the buyer may enter a discount code; `true` unless set. A discount set through `discount_id` stays applied either way.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub allow_discount_codes: Option<Option<bool>>,
-    /// Yes or no; may be absent or `null`.
+    /// Ask for the full billing address rather than just the country; buyers in the US always give it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub require_billing_address: Option<Option<bool>>,
-    /// A UUID; may be absent or `null`.
+    /// Discount to apply up front.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Fixed seat count, 1 to 10000; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// Text; may be absent or `null`.
+    /// Where the buyer lands after paying; a literal `{CHECKOUT_ID}` in it is replaced by the session ID.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub success_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// If set, the payment page shows a back link to this URL.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -17895,13 +17939,13 @@ impl From<bool> for CheckoutLinkUpdateMetadataValue {
     }
 }
 
-/// An object. Part of `CheckoutPublic`, `CheckoutPublicConfirmed`.
+/// The selling organization as a checkout page shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutOrganization {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -17968,46 +18012,46 @@ impl<'de> serde::Deserialize<'de> for CheckoutPricesValueItem {
     }
 }
 
-/// An object. Part of `Checkout`, `CheckoutPublic`, `CheckoutPublicConfirmed`.
+/// A product offered in a checkout session, with its prices, benefits and media.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutProduct {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the product's free trial; null without trial.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the free trial in `trial_interval` units; null without trial.
     pub trial_interval_count: Option<crate::Integer>,
     /// Text.
     pub name: String,
     /// Text; may be `null`.
     pub description: Option<String>,
-    /// A `ProductVisibility`.
+    /// Who can see and buy the product.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// Billing cycle unit; null for a one-time product.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Billing cycle length in `recurring_interval` units; null for a one-time product.
     pub recurring_interval_count: Option<crate::Integer>,
     /// A `RecurringInterval`; may be `null`.
     pub meter_interval: Option<RecurringInterval>,
     /// A whole number; may be `null`.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// Archived products can no longer be bought.
     pub is_archived: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A list of `CheckoutProductPricesItem` values.
+    /// Prices the buyer can choose between.
     pub prices: Vec<CheckoutProductPricesItem>,
-    /// A list of `BenefitPublic` values.
+    /// What buyers of the product get.
     pub benefits: Vec<BenefitPublic>,
-    /// A list of `ProductMediaFileRead` values.
+    /// Images shown with the product.
     pub medias: Vec<ProductMediaFileRead>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -18038,7 +18082,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Part of `Checkout`.
+/// The price currently selected.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -18104,28 +18148,30 @@ impl<'de> serde::Deserialize<'de> for CheckoutProductPricesItem {
     }
 }
 
-/// An object. Part of `CheckoutCreate`.
+/// Body that opens a checkout session for one or several products. The session's metadata is copied onto the order or subscription it creates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutProductsCreate {
-    /// A `TrialInterval`; may be absent or `null`.
+    /// Unit of a free trial that replaces the product's own.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// Length of that trial in `trial_interval` units, 1 to 1000.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
+    /// Your key-value data (keys up to 40 characters, string values up to 500), copied onto the order or subscription that results.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CheckoutProductsCreateMetadataValue>,
     >,
-    /// A map from keys to `CheckoutProductsCreateCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<
@@ -18133,55 +18179,55 @@ pub struct CheckoutProductsCreate {
             Option<CheckoutProductsCreateCustomFieldDataValue>,
         >,
     >,
-    /// A UUID; may be absent or `null`.
+    /// Discount to apply up front.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_id: Option<Option<uuid::Uuid>>,
-    /// Yes or no; may be absent.
+    /// Whether the buyer may enter a discount code; `true` unless set. A discount set through `discount_id` stays applied either way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_discount_codes: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Ask for the full billing address rather than just the country; buyers in the US always give it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_billing_address: Option<bool>,
-    /// A whole number; may be absent or `null`.
+    /// Amount in cents the buyer chooses, for prices where the buyer names the amount; other prices ignore it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Fixed seat count, 1 to 10000; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// A whole number; may be absent or `null`.
+    /// Fewest seats the buyer may pick, 1 to 10000; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub min_seats: Option<Option<i64>>,
-    /// A whole number; may be absent or `null`.
+    /// Most seats the buyer may pick, 1 to 10000; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_seats: Option<Option<i64>>,
-    /// Yes or no; may be absent.
+    /// `false` turns off the product's free trial for this checkout; `true` unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_trial: Option<bool>,
-    /// A UUID; may be absent or `null`.
+    /// Existing customer who will pay; the form is pre-filled with their details.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_id: Option<Option<uuid::Uuid>>,
-    /// Yes or no; may be absent.
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_business_customer: Option<bool>,
-    /// Text; may be absent or `null`.
+    /// Your own ID of the buyer. The order goes to the customer with this external ID, which is created if there is none.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -18199,7 +18245,7 @@ pub struct CheckoutProductsCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_email: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// IP address of the buyer, used to locate them for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -18211,58 +18257,62 @@ pub struct CheckoutProductsCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Billing address of the buyer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID of the buyer, checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_tax_id: Option<Option<String>>,
+    /// Key-value data copied onto the customer the checkout creates.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_metadata: Option<
         std::collections::BTreeMap<String, CheckoutProductsCreateCustomerMetadataValue>,
     >,
-    /// A UUID; may be absent or `null`.
+    /// Free subscription to upgrade through this checkout; the checkout's metadata then overwrites the subscription's keys.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub subscription_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Where the buyer lands after paying; a literal `{CHECKOUT_ID}` in it is replaced by the session ID.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub success_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// If set, the payment page shows a back link to this URL.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub return_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Origin of the page that will embed the checkout, so the embedded form may talk to it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub embed_origin: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// Any JSON value; may be absent.
+    /// Currency to charge in; the organization's default unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Value>,
-    /// A list of UUIDs.
+    /// IDs of the products offered, at least one; the first is selected at the start.
     pub products: Vec<uuid::Uuid>,
+    /// Ad hoc prices to use instead of the catalog prices, keyed by product ID.
+    ///
     /// Keys are UUIDs.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -19064,145 +19114,147 @@ impl From<ProductPriceMeteredUnitCreate> for CheckoutProductsCreatePricesValueIt
     }
 }
 
-/// An object. Returned by `checkouts().client_get()`, `checkouts().client_update()`.
+/// A checkout session as the payment page sees it, fetched with the client secret; holds no private data of your organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPublic {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A map from keys to `CheckoutPublicCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<CheckoutPublicCustomFieldDataValue>>,
     >,
     /// A `PaymentProcessor`.
     pub payment_processor: PaymentProcessor,
-    /// A `CheckoutStatus`.
+    /// Where the session stands; see the status type for each value.
     pub status: CheckoutStatus,
-    /// Text.
+    /// Secret that lets a browser read, change and confirm this session without an access token; hand it only to the buyer.
     pub client_secret: String,
-    /// Text.
+    /// Payment page of this session; send the buyer there.
     pub url: String,
-    /// A timestamp (RFC 3339, UTC).
+    /// After this time the session can no longer be paid.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
-    /// Text.
+    /// Where the buyer lands after paying.
     pub success_url: String,
-    /// Text; may be `null`.
+    /// If set, the payment page shows a back link to this URL.
     pub return_url: Option<String>,
-    /// Text; may be `null`.
+    /// Origin of the page that embeds the checkout, if any; the checkout only posts messages to it.
     pub embed_origin: Option<String>,
-    /// A whole number.
+    /// Price before discount and tax, in cents.
     pub amount: crate::Integer,
-    /// A whole number; may be absent or `null`.
+    /// Seat count chosen up front; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Fewest seats the buyer may pick; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub min_seats: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Most seats the buyer may pick; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_seats: Option<Option<crate::Integer>>,
-    /// A whole number.
+    /// Discount taken off, in cents.
     pub discount_amount: crate::Integer,
-    /// A whole number.
+    /// Price after discount, before tax, in cents.
     pub net_amount: crate::Integer,
-    /// A whole number; may be `null`.
+    /// Tax in cents; null until there is enough information (such as the buyer's country) to compute it.
     pub tax_amount: Option<crate::Integer>,
-    /// A `TaxBehavior`; may be `null`.
+    /// Whether the prices include tax; null until tax is computed.
     pub tax_behavior: Option<TaxBehavior>,
-    /// A whole number.
+    /// What the buyer pays, discount and tax included, in cents.
     pub total_amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of the session's amounts.
     pub currency: String,
-    /// Yes or no; may be `null`.
+    /// `false` turns off the product's free trial for this session.
     pub allow_trial: Option<bool>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the trial that applies, from the session if it sets one, else from the product; null without trial.
     pub active_trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the trial that applies, in `active_trial_interval` units; null without trial.
     pub active_trial_interval_count: Option<crate::Integer>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the free trial would end; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
     /// A UUID; may be `null`.
     pub product_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Deprecated: the selected price; read `product_price` instead.
     pub product_price_id: Option<uuid::Uuid>,
     /// A UUID; may be `null`.
     pub discount_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// Whether the buyer may enter a discount code. A discount set through `discount_id` stays applied either way.
     pub allow_discount_codes: bool,
-    /// Yes or no.
+    /// Ask for the full billing address rather than just the country. Buyers in the US always give a full address.
     pub require_billing_address: bool,
-    /// Yes or no.
+    /// Whether the discount can apply to the selected price; free and pay-what-you-want prices usually cannot be discounted.
     pub is_discount_applicable: bool,
-    /// Yes or no.
+    /// True when the selected price is free, before any discount.
     pub is_free_product_price: bool,
-    /// Yes or no.
+    /// False when nothing is to be paid, for example a free product or a discount covering it all.
     pub is_payment_required: bool,
-    /// Yes or no.
+    /// True when a payment method must be saved even without a charge now, such as a subscription starting with a free trial.
     pub is_payment_setup_required: bool,
-    /// Yes or no.
+    /// True when the payment form must be shown, for a charge or to save a payment method.
     pub is_payment_form_required: bool,
     /// A UUID; may be `null`.
     pub customer_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
     pub is_business_customer: bool,
     /// Text; may be `null`.
     pub customer_name: Option<String>,
     /// Text; may be `null`.
     pub customer_email: Option<String>,
-    /// Text; may be `null`.
+    /// IP address of the buyer, used to locate them for tax.
     pub customer_ip_address: Option<String>,
     /// Text; may be `null`.
     pub customer_billing_name: Option<String>,
-    /// An `Address`; may be `null`.
+    /// Billing address the buyer gave.
     pub customer_billing_address: Option<Address>,
-    /// Text; may be `null`.
+    /// Tax ID the buyer gave, if any.
     pub customer_tax_id: Option<String>,
-    /// Text; may be absent or `null`.
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// Text; may be `null`.
+    /// Kind of payment method picked in the form, such as `card` or `apple_pay`.
     pub payment_method_type: Option<String>,
     /// A map from keys to text.
     pub payment_processor_metadata: std::collections::BTreeMap<String, String>,
-    /// A `CheckoutBillingAddressFields`.
+    /// Which parts of the billing address the form asks for.
     pub billing_address_fields: CheckoutBillingAddressFields,
-    /// A list of `CheckoutProduct` values.
+    /// Products the buyer can pick from.
     pub products: Vec<CheckoutProduct>,
-    /// A `CheckoutProduct`; may be `null`.
+    /// The product currently selected.
     pub product: Option<CheckoutProduct>,
-    /// A `CheckoutPublicProductPrice`; may be `null`.
+    /// The price currently selected.
     pub product_price: Option<CheckoutPublicProductPrice>,
+    /// Prices available for each product, keyed by product ID.
+    ///
     /// Keys are UUIDs.
     pub prices: Option<
         std::collections::BTreeMap<String, Vec<CheckoutPublicPricesValueItem>>,
     >,
-    /// A `CheckoutPublicDiscount`; may be `null`.
+    /// The discount applied, if any.
     pub discount: Option<CheckoutPublicDiscount>,
     /// A `CheckoutOrganization`.
     pub organization: CheckoutOrganization,
-    /// A list of `AttachedCustomField` values; may be `null`.
+    /// Custom fields the form asks the buyer to fill.
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -19271,18 +19323,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `checkouts().client_confirm()`.
+/// A confirmed checkout session, with a customer session token to read the new order or subscription right away.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPublicConfirmed {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A map from keys to `CheckoutPublicConfirmedCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<
@@ -19292,129 +19344,131 @@ pub struct CheckoutPublicConfirmed {
     >,
     /// A `PaymentProcessor`.
     pub payment_processor: PaymentProcessor,
-    /// A `CheckoutPublicConfirmedStatus`.
+    /// Where the session stands; see the status type for each value.
     pub status: CheckoutPublicConfirmedStatus,
-    /// Text.
+    /// Secret that lets a browser read, change and confirm this session without an access token; hand it only to the buyer.
     pub client_secret: String,
-    /// Text.
+    /// Payment page of this session; send the buyer there.
     pub url: String,
-    /// A timestamp (RFC 3339, UTC).
+    /// After this time the session can no longer be paid.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
-    /// Text.
+    /// Where the buyer lands after paying.
     pub success_url: String,
-    /// Text; may be `null`.
+    /// If set, the payment page shows a back link to this URL.
     pub return_url: Option<String>,
-    /// Text; may be `null`.
+    /// Origin of the page that embeds the checkout, if any; the checkout only posts messages to it.
     pub embed_origin: Option<String>,
-    /// A whole number.
+    /// Price before discount and tax, in cents.
     pub amount: crate::Integer,
-    /// A whole number; may be absent or `null`.
+    /// Seat count chosen up front; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Fewest seats the buyer may pick; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub min_seats: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Most seats the buyer may pick; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_seats: Option<Option<crate::Integer>>,
-    /// A whole number.
+    /// Discount taken off, in cents.
     pub discount_amount: crate::Integer,
-    /// A whole number.
+    /// Price after discount, before tax, in cents.
     pub net_amount: crate::Integer,
-    /// A whole number; may be `null`.
+    /// Tax in cents; null until there is enough information (such as the buyer's country) to compute it.
     pub tax_amount: Option<crate::Integer>,
-    /// A `TaxBehavior`; may be `null`.
+    /// Whether the prices include tax; null until tax is computed.
     pub tax_behavior: Option<TaxBehavior>,
-    /// A whole number.
+    /// What the buyer pays, discount and tax included, in cents.
     pub total_amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of the session's amounts.
     pub currency: String,
-    /// Yes or no; may be `null`.
+    /// `false` turns off the product's free trial for this session.
     pub allow_trial: Option<bool>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the trial that applies, from the session if it sets one, else from the product; null without trial.
     pub active_trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the trial that applies, in `active_trial_interval` units; null without trial.
     pub active_trial_interval_count: Option<crate::Integer>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the free trial would end; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
     /// A UUID; may be `null`.
     pub product_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Deprecated: the selected price; read `product_price` instead.
     pub product_price_id: Option<uuid::Uuid>,
     /// A UUID; may be `null`.
     pub discount_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// Whether the buyer may enter a discount code. A discount set through `discount_id` stays applied either way.
     pub allow_discount_codes: bool,
-    /// Yes or no.
+    /// Ask for the full billing address rather than just the country. Buyers in the US always give a full address.
     pub require_billing_address: bool,
-    /// Yes or no.
+    /// Whether the discount can apply to the selected price; free and pay-what-you-want prices usually cannot be discounted.
     pub is_discount_applicable: bool,
-    /// Yes or no.
+    /// True when the selected price is free, before any discount.
     pub is_free_product_price: bool,
-    /// Yes or no.
+    /// False when nothing is to be paid, for example a free product or a discount covering it all.
     pub is_payment_required: bool,
-    /// Yes or no.
+    /// True when a payment method must be saved even without a charge now, such as a subscription starting with a free trial.
     pub is_payment_setup_required: bool,
-    /// Yes or no.
+    /// True when the payment form must be shown, for a charge or to save a payment method.
     pub is_payment_form_required: bool,
     /// A UUID; may be `null`.
     pub customer_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
     pub is_business_customer: bool,
     /// Text; may be `null`.
     pub customer_name: Option<String>,
     /// Text; may be `null`.
     pub customer_email: Option<String>,
-    /// Text; may be `null`.
+    /// IP address of the buyer, used to locate them for tax.
     pub customer_ip_address: Option<String>,
     /// Text; may be `null`.
     pub customer_billing_name: Option<String>,
-    /// An `Address`; may be `null`.
+    /// Billing address the buyer gave.
     pub customer_billing_address: Option<Address>,
-    /// Text; may be `null`.
+    /// Tax ID the buyer gave, if any.
     pub customer_tax_id: Option<String>,
-    /// Text; may be absent or `null`.
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// Text; may be `null`.
+    /// Kind of payment method picked in the form, such as `card` or `apple_pay`.
     pub payment_method_type: Option<String>,
     /// A map from keys to text.
     pub payment_processor_metadata: std::collections::BTreeMap<String, String>,
-    /// A `CheckoutBillingAddressFields`.
+    /// Which parts of the billing address the form asks for.
     pub billing_address_fields: CheckoutBillingAddressFields,
-    /// A list of `CheckoutProduct` values.
+    /// Products the buyer can pick from.
     pub products: Vec<CheckoutProduct>,
-    /// A `CheckoutProduct`; may be `null`.
+    /// The product currently selected.
     pub product: Option<CheckoutProduct>,
-    /// A `CheckoutPublicConfirmedProductPrice`; may be `null`.
+    /// The price currently selected.
     pub product_price: Option<CheckoutPublicConfirmedProductPrice>,
+    /// Prices available for each product, keyed by product ID.
+    ///
     /// Keys are UUIDs.
     pub prices: Option<
         std::collections::BTreeMap<String, Vec<CheckoutPublicConfirmedPricesValueItem>>,
     >,
-    /// A `CheckoutPublicConfirmedDiscount`; may be `null`.
+    /// The discount applied, if any.
     pub discount: Option<CheckoutPublicConfirmedDiscount>,
     /// A `CheckoutOrganization`.
     pub organization: CheckoutOrganization,
-    /// A list of `AttachedCustomField` values; may be `null`.
+    /// Custom fields the form asks the buyer to fill.
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,
-    /// Text; may be `null`.
+    /// Token of a customer session, to read the new order or subscription from the browser right away.
     pub customer_session_token: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -19524,7 +19578,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutPublicConfirmedCustomFieldDataValu
     }
 }
 
-/// One of several shapes. Part of `CheckoutPublicConfirmed`.
+/// The discount applied, if any.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -19600,7 +19654,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
     }
 }
 
-/// One of several shapes. Part of `CheckoutPublicConfirmed`.
+/// The price currently selected.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -19633,7 +19687,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutPublicConfirmed`.
+/// Where the session stands; see the status type for each value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CheckoutPublicConfirmedStatus {
@@ -19739,7 +19793,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutPublicCustomFieldDataValue {
     }
 }
 
-/// One of several shapes. Part of `CheckoutPublic`.
+/// The discount applied, if any.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -19815,7 +19869,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
     }
 }
 
-/// One of several shapes. Part of `CheckoutPublic`.
+/// The price currently selected.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -19848,7 +19902,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutPublicProductPrice {
     }
 }
 
-/// One of a fixed set of strings. Sent by `checkouts().list()`.
+/// Keys checkout sessions can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckoutSortProperty {
@@ -19941,7 +19995,7 @@ impl std::str::FromStr for CheckoutSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `Checkout`, `CheckoutPublic`, `StatusFilter`.
+/// Where a checkout session stands: `open`, `expired`, `confirmed` (payment being processed), `succeeded` or `failed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckoutStatus {
@@ -20029,40 +20083,40 @@ impl std::str::FromStr for CheckoutStatus {
     }
 }
 
-/// An object. Sent by `checkouts().update()`.
+/// Changes your server makes to an open checkout session; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutUpdate {
-    /// A map from keys to `CheckoutUpdateCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<CheckoutUpdateCustomFieldDataValue>>,
     >,
-    /// A UUID; may be absent or `null`.
+    /// Product to select; it must be one of the session's products.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_id: Option<Option<uuid::Uuid>>,
-    /// A UUID; may be absent or `null`.
+    /// Deprecated: price to select; it must belong to one of the session's products.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_price_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Amount in cents the buyer chooses, for prices where the buyer names the amount; other prices ignore it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Number of seats; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// Yes or no; may be absent or `null`.
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -20086,74 +20140,78 @@ pub struct CheckoutUpdate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Billing address of the buyer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID of the buyer, checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_tax_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// A `TrialInterval`; may be absent or `null`.
+    /// Unit of a free trial that replaces the product's own.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// Length of that trial in `trial_interval` units, 1 to 1000.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
+    /// Your key-value data (keys up to 40 characters, string values up to 500), copied onto the order or subscription that results.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
     >,
-    /// Any JSON value; may be absent.
+    /// Currency to charge in; the organization's default unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<serde_json::Value>,
-    /// A UUID; may be absent or `null`.
+    /// Discount to apply up front.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_id: Option<Option<uuid::Uuid>>,
-    /// Yes or no; may be absent or `null`.
+    /// Whether the buyer may enter a discount code; `true` unless set. A discount set through `discount_id` stays applied either way.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub allow_discount_codes: Option<Option<bool>>,
-    /// Yes or no; may be absent or `null`.
+    /// Ask for the full billing address rather than just the country; buyers in the US always give it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub require_billing_address: Option<Option<bool>>,
-    /// Yes or no; may be absent or `null`.
+    /// Only `false`: turn the free trial off, for instance when the buyer already used one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub allow_trial: Option<Option<bool>>,
-    /// Text; may be absent or `null`.
+    /// IP address of the buyer, used to locate them for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_ip_address: Option<Option<String>>,
+    /// Key-value data copied onto the customer the checkout creates.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -20162,19 +20220,19 @@ pub struct CheckoutUpdate {
     pub customer_metadata: Option<
         Option<std::collections::BTreeMap<String, CheckoutUpdateCustomerMetadataValue>>,
     >,
-    /// Text; may be absent or `null`.
+    /// Where the buyer lands after paying; a literal `{CHECKOUT_ID}` in it is replaced by the session ID.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub success_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// If set, the payment page shows a back link to this URL.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub return_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Origin of the page that will embed the checkout, so the embedded form may talk to it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -20840,11 +20898,11 @@ impl From<bool> for CheckoutUpdateMetadataValue {
     }
 }
 
-/// An object. Sent by `checkouts().client_update()`.
+/// Changes the buyer makes to an open checkout session through the client secret; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckoutUpdatePublic {
-    /// A map from keys to `CheckoutUpdatePublicCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<
@@ -20852,31 +20910,31 @@ pub struct CheckoutUpdatePublic {
             Option<CheckoutUpdatePublicCustomFieldDataValue>,
         >,
     >,
-    /// A UUID; may be absent or `null`.
+    /// Product to select; it must be one of the session's products.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_id: Option<Option<uuid::Uuid>>,
-    /// A UUID; may be absent or `null`.
+    /// Deprecated: price to select; it must belong to one of the session's products.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_price_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Amount in cents the buyer chooses, for prices where the buyer names the amount; other prices ignore it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Number of seats; seat-based prices only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<i64>>,
-    /// Yes or no; may be absent or `null`.
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -20900,37 +20958,37 @@ pub struct CheckoutUpdatePublic {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Billing address of the buyer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID of the buyer, checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_tax_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Kind of payment method picked in the form, such as `card` or `apple_pay`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub payment_method_type: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Code of a discount the buyer enters.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_code: Option<Option<String>>,
-    /// Yes or no; may be absent or `null`.
+    /// Only `false`: turn the free trial off, for instance when the buyer already used one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -21387,11 +21445,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `MeterAggregation`, `MeterCreateAggregation`, `MeterUpdateAggregation`.
+/// Counts the matching events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CountAggregation {
-    /// A `CountAggregationFunc`; may be absent.
+    /// Always `count`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<CountAggregationFunc>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -21422,7 +21480,7 @@ impl CountAggregation {
     }
 }
 
-/// One of a fixed set of strings. Part of `CountAggregation`.
+/// Always `count`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CountAggregationFunc {
@@ -21489,10 +21547,10 @@ impl std::str::FromStr for CountAggregationFunc {
     }
 }
 
-/// An object. Part of `ListResourceWithCursorPaginationEvent`.
+/// Page information of a cursor-paginated list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CursorPagination {
-    /// Yes or no.
+    /// True when more items follow this batch.
     pub has_next_page: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -21506,7 +21564,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Returned by `custom_fields().create()`, `custom_fields().get()`, `custom_fields().update()`.
+/// A custom field an organization asks buyers to fill, of one of five kinds told apart by `type`: text, number, date, checkbox or select.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomField {
@@ -21620,17 +21678,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomFieldCheckbox`, `CustomFieldCreateCheckbox`, `CustomFieldUpdateCheckbox`.
+/// Form settings of a checkbox field; a required checkbox must be ticked.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldCheckboxProperties {
-    /// Text; may be absent.
+    /// Label shown with the input in the checkout form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
-    /// Text; may be absent.
+    /// Hint shown under the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
-    /// Text; may be absent.
+    /// Greyed-out text shown while the input is empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -21750,7 +21808,7 @@ impl std::str::FromStr for CustomFieldCheckboxType {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Sent by `custom_fields().create()`.
+/// Body for creating a custom field; pick the variant of the field type.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomFieldCreate {
@@ -21851,28 +21909,30 @@ impl From<CustomFieldCreateSelect> for CustomFieldCreate {
     }
 }
 
-/// An object. Part of `CustomFieldCreate`.
+/// Body for creating a `checkbox` custom field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldCreateCheckbox {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldCreateCheckboxMetadataValue>,
     >,
-    /// A `CustomFieldCreateCheckboxType`.
+    /// Always `checkbox` for this variant.
     pub r#type: CustomFieldCreateCheckboxType,
-    /// Text.
+    /// Key the answer is stored under in the `custom_field_data` of checkouts and orders; unique in the organization.
     pub slug: String,
-    /// Text.
+    /// Name of the field in your dashboard.
     pub name: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the field in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `CustomFieldCheckboxProperties`.
+    /// How the field shows in the checkout form.
     pub properties: CustomFieldCheckboxProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -21935,7 +21995,7 @@ impl CustomFieldCreateCheckbox {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldCreateCheckbox`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -22019,7 +22079,7 @@ impl From<bool> for CustomFieldCreateCheckboxMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldCreateCheckbox`.
+/// Always `checkbox` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldCreateCheckboxType {
@@ -22086,28 +22146,30 @@ impl std::str::FromStr for CustomFieldCreateCheckboxType {
     }
 }
 
-/// An object. Part of `CustomFieldCreate`.
+/// Body for creating a `date` custom field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldCreateDate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldCreateDateMetadataValue>,
     >,
-    /// A `CustomFieldCreateDateType`.
+    /// Always `date` for this variant.
     pub r#type: CustomFieldCreateDateType,
-    /// Text.
+    /// Key the answer is stored under in the `custom_field_data` of checkouts and orders; unique in the organization.
     pub slug: String,
-    /// Text.
+    /// Name of the field in your dashboard.
     pub name: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the field in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `CustomFieldDateProperties`.
+    /// How the field shows in the checkout form.
     pub properties: CustomFieldDateProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -22170,7 +22232,7 @@ impl CustomFieldCreateDate {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldCreateDate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -22253,7 +22315,7 @@ impl From<bool> for CustomFieldCreateDateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldCreateDate`.
+/// Always `date` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldCreateDateType {
@@ -22320,28 +22382,30 @@ impl std::str::FromStr for CustomFieldCreateDateType {
     }
 }
 
-/// An object. Part of `CustomFieldCreate`.
+/// Body for creating a `number` custom field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldCreateNumber {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldCreateNumberMetadataValue>,
     >,
-    /// A `CustomFieldCreateNumberType`.
+    /// Always `number` for this variant.
     pub r#type: CustomFieldCreateNumberType,
-    /// Text.
+    /// Key the answer is stored under in the `custom_field_data` of checkouts and orders; unique in the organization.
     pub slug: String,
-    /// Text.
+    /// Name of the field in your dashboard.
     pub name: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the field in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `CustomFieldNumberProperties`.
+    /// How the field shows in the checkout form.
     pub properties: CustomFieldNumberProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -22404,7 +22468,7 @@ impl CustomFieldCreateNumber {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldCreateNumber`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -22487,7 +22551,7 @@ impl From<bool> for CustomFieldCreateNumberMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldCreateNumber`.
+/// Always `number` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldCreateNumberType {
@@ -22554,28 +22618,30 @@ impl std::str::FromStr for CustomFieldCreateNumberType {
     }
 }
 
-/// An object. Part of `CustomFieldCreate`.
+/// Body for creating a `select` custom field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldCreateSelect {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldCreateSelectMetadataValue>,
     >,
-    /// A `CustomFieldCreateSelectType`.
+    /// Always `select` for this variant.
     pub r#type: CustomFieldCreateSelectType,
-    /// Text.
+    /// Key the answer is stored under in the `custom_field_data` of checkouts and orders; unique in the organization.
     pub slug: String,
-    /// Text.
+    /// Name of the field in your dashboard.
     pub name: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the field in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `CustomFieldSelectProperties`.
+    /// How the field shows in the checkout form.
     pub properties: CustomFieldSelectProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -22638,7 +22704,7 @@ impl CustomFieldCreateSelect {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldCreateSelect`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -22721,7 +22787,7 @@ impl From<bool> for CustomFieldCreateSelectMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldCreateSelect`.
+/// Always `select` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldCreateSelectType {
@@ -22788,28 +22854,30 @@ impl std::str::FromStr for CustomFieldCreateSelectType {
     }
 }
 
-/// An object. Part of `CustomFieldCreate`.
+/// Body for creating a `text` custom field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldCreateText {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldCreateTextMetadataValue>,
     >,
-    /// A `CustomFieldCreateTextType`.
+    /// Always `text` for this variant.
     pub r#type: CustomFieldCreateTextType,
-    /// Text.
+    /// Key the answer is stored under in the `custom_field_data` of checkouts and orders; unique in the organization.
     pub slug: String,
-    /// Text.
+    /// Name of the field in your dashboard.
     pub name: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the field in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `CustomFieldTextProperties`.
+    /// How the field shows in the checkout form.
     pub properties: CustomFieldTextProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -22872,7 +22940,7 @@ impl CustomFieldCreateText {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldCreateText`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -22955,7 +23023,7 @@ impl From<bool> for CustomFieldCreateTextMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldCreateText`.
+/// Always `text` for this variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldCreateTextType {
@@ -23065,23 +23133,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomFieldCreateDate`, `CustomFieldDate`, `CustomFieldUpdateDate`.
+/// Form settings of a date field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldDateProperties {
-    /// Text; may be absent.
+    /// Label shown with the input in the checkout form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
-    /// Text; may be absent.
+    /// Hint shown under the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
-    /// Text; may be absent.
+    /// Greyed-out text shown while the input is empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
-    /// A whole number; may be absent.
+    /// Lower bound of accepted dates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ge: Option<i64>,
-    /// A whole number; may be absent.
+    /// Upper bound of accepted dates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub le: Option<i64>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -23260,23 +23328,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomFieldCreateNumber`, `CustomFieldNumber`, `CustomFieldUpdateNumber`.
+/// Form settings of a number field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldNumberProperties {
-    /// Text; may be absent.
+    /// Label shown with the input in the checkout form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
-    /// Text; may be absent.
+    /// Hint shown under the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
-    /// Text; may be absent.
+    /// Greyed-out text shown while the input is empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
-    /// A whole number; may be absent.
+    /// Smallest value accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ge: Option<i64>,
-    /// A whole number; may be absent.
+    /// Largest value accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub le: Option<i64>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -23487,20 +23555,20 @@ impl CustomFieldSelectOption {
     }
 }
 
-/// An object. Part of `CustomFieldCreateSelect`, `CustomFieldSelect`, `CustomFieldUpdateSelect`.
+/// Form settings of a select field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldSelectProperties {
-    /// Text; may be absent.
+    /// Label shown with the input in the checkout form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
-    /// Text; may be absent.
+    /// Hint shown under the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
-    /// Text; may be absent.
+    /// Greyed-out text shown while the input is empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
-    /// A list of `CustomFieldSelectOption` values.
+    /// Choices offered, each a value and a label.
     pub options: Vec<CustomFieldSelectOption>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -23615,7 +23683,7 @@ impl std::str::FromStr for CustomFieldSelectType {
     }
 }
 
-/// One of a fixed set of strings. Sent by `custom_fields().list()`.
+/// A key to sort custom fields by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomFieldSortProperty {
@@ -23761,26 +23829,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomFieldCreateText`, `CustomFieldText`, `CustomFieldUpdateText`.
+/// Form settings of a text field.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldTextProperties {
-    /// Text; may be absent.
+    /// Label shown with the input in the checkout form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
-    /// Text; may be absent.
+    /// Hint shown under the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
-    /// Text; may be absent.
+    /// Greyed-out text shown while the input is empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
-    /// Yes or no; may be absent.
+    /// Show a multi-line box instead of a single line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub textarea: Option<bool>,
-    /// A whole number; may be absent.
+    /// Fewest characters accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i64>,
-    /// A whole number; may be absent.
+    /// Most characters accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -23924,7 +23992,7 @@ impl std::str::FromStr for CustomFieldTextType {
     }
 }
 
-/// One of a fixed set of strings. Part of `TypeFilter2`.
+/// Kind of value a custom field collects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomFieldType {
@@ -24012,7 +24080,7 @@ impl std::str::FromStr for CustomFieldType {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Sent by `custom_fields().update()`.
+/// Changes to a custom field; the variant must match the field's type.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomFieldUpdate {
@@ -24113,30 +24181,32 @@ impl From<CustomFieldUpdateSelect> for CustomFieldUpdate {
     }
 }
 
-/// An object. Part of `CustomFieldUpdate`.
+/// Changes to a `checkbox` custom field; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldUpdateCheckbox {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldUpdateCheckboxMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the field in your dashboard.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New key for stored answers; answers saved under the old key are not moved.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub slug: Option<Option<String>>,
-    /// A `CustomFieldUpdateCheckboxType`.
+    /// Always `checkbox`; must match the field being updated.
     pub r#type: CustomFieldUpdateCheckboxType,
-    /// A `CustomFieldCheckboxProperties`; may be absent or `null`.
+    /// New form settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -24234,7 +24304,7 @@ impl CustomFieldUpdateCheckbox {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldUpdateCheckbox`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -24318,7 +24388,7 @@ impl From<bool> for CustomFieldUpdateCheckboxMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldUpdateCheckbox`.
+/// Always `checkbox`; must match the field being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldUpdateCheckboxType {
@@ -24385,30 +24455,32 @@ impl std::str::FromStr for CustomFieldUpdateCheckboxType {
     }
 }
 
-/// An object. Part of `CustomFieldUpdate`.
+/// Changes to a `date` custom field; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldUpdateDate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldUpdateDateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the field in your dashboard.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New key for stored answers; answers saved under the old key are not moved.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub slug: Option<Option<String>>,
-    /// A `CustomFieldUpdateDateType`.
+    /// Always `date`; must match the field being updated.
     pub r#type: CustomFieldUpdateDateType,
-    /// A `CustomFieldDateProperties`; may be absent or `null`.
+    /// New form settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -24503,7 +24575,7 @@ impl CustomFieldUpdateDate {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldUpdateDate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -24586,7 +24658,7 @@ impl From<bool> for CustomFieldUpdateDateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldUpdateDate`.
+/// Always `date`; must match the field being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldUpdateDateType {
@@ -24653,30 +24725,32 @@ impl std::str::FromStr for CustomFieldUpdateDateType {
     }
 }
 
-/// An object. Part of `CustomFieldUpdate`.
+/// Changes to a `number` custom field; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldUpdateNumber {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldUpdateNumberMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the field in your dashboard.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New key for stored answers; answers saved under the old key are not moved.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub slug: Option<Option<String>>,
-    /// A `CustomFieldUpdateNumberType`.
+    /// Always `number`; must match the field being updated.
     pub r#type: CustomFieldUpdateNumberType,
-    /// A `CustomFieldNumberProperties`; may be absent or `null`.
+    /// New form settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -24771,7 +24845,7 @@ impl CustomFieldUpdateNumber {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldUpdateNumber`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -24854,7 +24928,7 @@ impl From<bool> for CustomFieldUpdateNumberMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldUpdateNumber`.
+/// Always `number`; must match the field being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldUpdateNumberType {
@@ -24921,30 +24995,32 @@ impl std::str::FromStr for CustomFieldUpdateNumberType {
     }
 }
 
-/// An object. Part of `CustomFieldUpdate`.
+/// Changes to a `select` custom field; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldUpdateSelect {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldUpdateSelectMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the field in your dashboard.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New key for stored answers; answers saved under the old key are not moved.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub slug: Option<Option<String>>,
-    /// A `CustomFieldUpdateSelectType`.
+    /// Always `select`; must match the field being updated.
     pub r#type: CustomFieldUpdateSelectType,
-    /// A `CustomFieldSelectProperties`; may be absent or `null`.
+    /// New form settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25039,7 +25115,7 @@ impl CustomFieldUpdateSelect {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldUpdateSelect`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -25122,7 +25198,7 @@ impl From<bool> for CustomFieldUpdateSelectMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldUpdateSelect`.
+/// Always `select`; must match the field being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldUpdateSelectType {
@@ -25189,30 +25265,32 @@ impl std::str::FromStr for CustomFieldUpdateSelectType {
     }
 }
 
-/// An object. Part of `CustomFieldUpdate`.
+/// Changes to a `text` custom field; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldUpdateText {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomFieldUpdateTextMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name of the field in your dashboard.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New key for stored answers; answers saved under the old key are not moved.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub slug: Option<Option<String>>,
-    /// A `CustomFieldUpdateTextType`.
+    /// Always `text`; must match the field being updated.
     pub r#type: CustomFieldUpdateTextType,
-    /// A `CustomFieldTextProperties`; may be absent or `null`.
+    /// New form settings, replacing the current ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25307,7 +25385,7 @@ impl CustomFieldUpdateText {
     }
 }
 
-/// One of several shapes. Part of `CustomFieldUpdateText`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -25390,7 +25468,7 @@ impl From<bool> for CustomFieldUpdateTextMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomFieldUpdateText`.
+/// Always `text`; must match the field being updated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomFieldUpdateTextType {
@@ -25457,7 +25535,7 @@ impl std::str::FromStr for CustomFieldUpdateTextType {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Returned by `customers().create()`, `customers().get()`, `customers().get_external()` and 2 more.
+/// A customer of an organization: a single person (`individual`) or a team with members (`team`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Customer {
@@ -25509,7 +25587,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
     }
 }
 
-/// One of several shapes. Returned by `customer_portal().benefit_grants().get()`, `customer_portal().benefit_grants().update()`.
+/// A benefit granted to the customer, as the portal shows it; one variant per benefit type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -25564,26 +25642,26 @@ impl<'de> serde::Deserialize<'de> for CustomerBenefitGrant {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a custom benefit (a perk the organization fulfils itself) to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantCustom {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25591,15 +25669,15 @@ pub struct CustomerBenefitGrantCustom {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25609,7 +25687,7 @@ pub struct CustomerBenefitGrantCustom {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitCustomSubscriber`.
     pub benefit: BenefitCustomSubscriber,
-    /// A `BenefitGrantCustomProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantCustomProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -25638,11 +25716,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Update of a grant whose benefit has nothing the customer can change; only names the benefit type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantCustomUpdate {
-    /// A `CustomerBenefitGrantCustomUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantCustomUpdateBenefitType,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -25672,7 +25750,7 @@ impl CustomerBenefitGrantCustomUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantCustomUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantCustomUpdateBenefitType {
@@ -25739,26 +25817,26 @@ impl std::str::FromStr for CustomerBenefitGrantCustomUpdateBenefitType {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a Discord benefit (a role on a Discord server) to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantDiscord {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25766,15 +25844,15 @@ pub struct CustomerBenefitGrantDiscord {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25784,7 +25862,7 @@ pub struct CustomerBenefitGrantDiscord {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitDiscordSubscriber`.
     pub benefit: BenefitDiscordSubscriber,
-    /// A `BenefitGrantDiscordProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantDiscordProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -25813,11 +25891,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantDiscordUpdate`.
+/// The Discord account that should receive the role.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantDiscordPropertiesUpdate {
-    /// Text; may be `null`.
+    /// Linked Discord account that should get the role.
     pub account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -25841,11 +25919,11 @@ impl CustomerBenefitGrantDiscordPropertiesUpdate {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Changes to the grant of a Discord benefit (a role on a Discord server).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantDiscordUpdate {
-    /// A `CustomerBenefitGrantDiscordUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantDiscordUpdateBenefitType,
     /// A `CustomerBenefitGrantDiscordPropertiesUpdate`.
     pub properties: CustomerBenefitGrantDiscordPropertiesUpdate,
@@ -25875,7 +25953,7 @@ impl CustomerBenefitGrantDiscordUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantDiscordUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantDiscordUpdateBenefitType {
@@ -25942,26 +26020,26 @@ impl std::str::FromStr for CustomerBenefitGrantDiscordUpdateBenefitType {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a file downloads benefit to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantDownloadables {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25969,15 +26047,15 @@ pub struct CustomerBenefitGrantDownloadables {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -25987,7 +26065,7 @@ pub struct CustomerBenefitGrantDownloadables {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitDownloadablesSubscriber`.
     pub benefit: BenefitDownloadablesSubscriber,
-    /// A `BenefitGrantDownloadablesProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantDownloadablesProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26016,11 +26094,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Update of a grant whose benefit has nothing the customer can change; only names the benefit type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantDownloadablesUpdate {
-    /// A `CustomerBenefitGrantDownloadablesUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantDownloadablesUpdateBenefitType,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26050,7 +26128,7 @@ impl CustomerBenefitGrantDownloadablesUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantDownloadablesUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantDownloadablesUpdateBenefitType {
@@ -26118,26 +26196,26 @@ impl std::str::FromStr for CustomerBenefitGrantDownloadablesUpdateBenefitType {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a feature flag benefit to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantFeatureFlag {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26145,15 +26223,15 @@ pub struct CustomerBenefitGrantFeatureFlag {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26163,7 +26241,7 @@ pub struct CustomerBenefitGrantFeatureFlag {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitFeatureFlagSubscriber`.
     pub benefit: BenefitFeatureFlagSubscriber,
-    /// A `BenefitGrantFeatureFlagProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantFeatureFlagProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26192,11 +26270,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Update of a grant whose benefit has nothing the customer can change; only names the benefit type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantFeatureFlagUpdate {
-    /// A `CustomerBenefitGrantFeatureFlagUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantFeatureFlagUpdateBenefitType,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26226,7 +26304,7 @@ impl CustomerBenefitGrantFeatureFlagUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantFeatureFlagUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantFeatureFlagUpdateBenefitType {
@@ -26293,26 +26371,26 @@ impl std::str::FromStr for CustomerBenefitGrantFeatureFlagUpdateBenefitType {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a GitHub repository access benefit to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantGitHubRepository {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26320,15 +26398,15 @@ pub struct CustomerBenefitGrantGitHubRepository {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26338,7 +26416,7 @@ pub struct CustomerBenefitGrantGitHubRepository {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitGitHubRepositorySubscriber`.
     pub benefit: BenefitGitHubRepositorySubscriber,
-    /// A `BenefitGrantGitHubRepositoryProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantGitHubRepositoryProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26367,11 +26445,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantGitHubRepositoryUpdate`.
+/// The GitHub account that should receive repository access.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
-    /// Text; may be `null`.
+    /// Linked GitHub account that should get access to the repository.
     pub account_id: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26395,11 +26473,11 @@ impl CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Changes to the grant of a GitHub repository access benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
-    /// A `CustomerBenefitGrantGitHubRepositoryUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantGitHubRepositoryUpdateBenefitType,
     /// A `CustomerBenefitGrantGitHubRepositoryPropertiesUpdate`.
     pub properties: CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
@@ -26429,7 +26507,7 @@ impl CustomerBenefitGrantGitHubRepositoryUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantGitHubRepositoryUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantGitHubRepositoryUpdateBenefitType {
@@ -26497,26 +26575,26 @@ impl std::str::FromStr for CustomerBenefitGrantGitHubRepositoryUpdateBenefitType
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a license keys benefit to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantLicenseKeys {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26524,15 +26602,15 @@ pub struct CustomerBenefitGrantLicenseKeys {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26542,7 +26620,7 @@ pub struct CustomerBenefitGrantLicenseKeys {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitLicenseKeysSubscriber`.
     pub benefit: BenefitLicenseKeysSubscriber,
-    /// A `BenefitGrantLicenseKeysProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantLicenseKeysProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26571,11 +26649,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Update of a grant whose benefit has nothing the customer can change; only names the benefit type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantLicenseKeysUpdate {
-    /// A `CustomerBenefitGrantLicenseKeysUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantLicenseKeysUpdateBenefitType,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26605,7 +26683,7 @@ impl CustomerBenefitGrantLicenseKeysUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantLicenseKeysUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantLicenseKeysUpdateBenefitType {
@@ -26672,26 +26750,26 @@ impl std::str::FromStr for CustomerBenefitGrantLicenseKeysUpdateBenefitType {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a meter credit benefit (units credited to a meter) to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantMeterCredit {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26699,15 +26777,15 @@ pub struct CustomerBenefitGrantMeterCredit {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26717,7 +26795,7 @@ pub struct CustomerBenefitGrantMeterCredit {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitMeterCreditSubscriber`.
     pub benefit: BenefitMeterCreditSubscriber,
-    /// A `BenefitGrantMeterCreditProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantMeterCreditProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26746,11 +26824,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Update of a grant whose benefit has nothing the customer can change; only names the benefit type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantMeterCreditUpdate {
-    /// A `CustomerBenefitGrantMeterCreditUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantMeterCreditUpdateBenefitType,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26780,7 +26858,7 @@ impl CustomerBenefitGrantMeterCreditUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantMeterCreditUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantMeterCreditUpdateBenefitType {
@@ -26847,26 +26925,26 @@ impl std::str::FromStr for CustomerBenefitGrantMeterCreditUpdateBenefitType {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrant`.
+/// The grant of a Slack shared channel benefit to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerBenefitGrantSlackSharedChannel {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of granting; null while not (yet) granted.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the grant was revoked; null while it holds.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Member who holds the grant, for team customers; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26874,15 +26952,15 @@ pub struct CustomerBenefitGrantSlackSharedChannel {
     pub member_id: Option<Option<uuid::Uuid>>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription that brought the grant; null if it did not come from one.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order that brought the grant; null if it did not come from one.
     pub order_id: Option<uuid::Uuid>,
-    /// Yes or no.
+    /// True while the customer has the benefit.
     pub is_granted: bool,
-    /// Yes or no.
+    /// True once the benefit was taken back.
     pub is_revoked: bool,
-    /// A `BenefitGrantError`; may be absent or `null`.
+    /// What went wrong while granting or revoking, if anything did.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -26892,7 +26970,7 @@ pub struct CustomerBenefitGrantSlackSharedChannel {
     pub customer: CustomerPortalCustomer,
     /// A `BenefitSlackSharedChannelSubscriber`.
     pub benefit: BenefitSlackSharedChannelSubscriber,
-    /// A `BenefitGrantSlackSharedChannelProperties`.
+    /// Data specific to the benefit type, such as the license key or the linked account.
     pub properties: BenefitGrantSlackSharedChannelProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26921,11 +26999,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantSlackSharedChannelUpdate`.
+/// The email address to invite to the Slack shared channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
-    /// Text.
+    /// Email address that receives the channel invitation.
     pub invited_email: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -26949,11 +27027,11 @@ impl CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     }
 }
 
-/// An object. Part of `CustomerBenefitGrantUpdate`.
+/// Changes to the grant of a Slack shared channel benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
-    /// A `CustomerBenefitGrantSlackSharedChannelUpdateBenefitType`.
+    /// Benefit type of the grant being changed; it must match the grant.
     pub benefit_type: CustomerBenefitGrantSlackSharedChannelUpdateBenefitType,
     /// A `CustomerBenefitGrantSlackSharedChannelPropertiesUpdate`.
     pub properties: CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
@@ -26983,7 +27061,7 @@ impl CustomerBenefitGrantSlackSharedChannelUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerBenefitGrantSlackSharedChannelUpdate`.
+/// Benefit type of the grant being changed; it must match the grant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantSlackSharedChannelUpdateBenefitType {
@@ -27052,7 +27130,7 @@ impl std::str::FromStr for CustomerBenefitGrantSlackSharedChannelUpdateBenefitTy
     }
 }
 
-/// One of a fixed set of strings. Sent by `customer_portal().benefit_grants().list()`.
+/// Keys to sort the customer's benefit grants by; a leading `-` sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantSortProperty {
@@ -27155,7 +27233,7 @@ impl std::str::FromStr for CustomerBenefitGrantSortProperty {
     }
 }
 
-/// One of several objects, told apart by their `benefit_type` field. Sent by `customer_portal().benefit_grants().update()`.
+/// What the customer may change in a benefit grant; the variant must match the grant's benefit type.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantUpdate {
@@ -27314,7 +27392,7 @@ impl From<CustomerBenefitGrantSlackSharedChannelUpdate> for CustomerBenefitGrant
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerCancellationReasonFilter`, `CustomerOrderSubscription`, `CustomerSubscription` and 6 more.
+/// Why a customer cancels, picked from a fixed list; `other` goes with a free comment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerCancellationReason {
@@ -27417,7 +27495,7 @@ impl std::str::FromStr for CustomerCancellationReason {
     }
 }
 
-/// One of several shapes. Sent by `customers().create()`.
+/// Body that creates a customer: an individual, or a team that may have members.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -27462,50 +27540,50 @@ impl From<CustomerTeamCreate> for CustomerCreate {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a customer is added.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerCreatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `CustomerCreatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: CustomerCreatedEventSource,
-    /// A `CustomerCreatedEventName`.
+    /// Always `customer.created` for this event.
     pub name: CustomerCreatedEventName,
-    /// A `CustomerCreatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: CustomerCreatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -27532,7 +27610,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerCreatedEvent`.
+/// Always `customer.created` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerCreatedEventName {
@@ -27599,7 +27677,7 @@ impl std::str::FromStr for CustomerCreatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerCreatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerCreatedEventSource {
@@ -27692,28 +27770,28 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().customer_meters().get()`.
+/// Usage of one meter by the signed-in customer: units consumed, credited and the balance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerCustomerMeter {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
     /// A UUID.
     pub meter_id: uuid::Uuid,
-    /// A number.
+    /// Units the customer has used so far.
     pub consumed_units: f64,
-    /// A whole number.
+    /// Units granted to the customer.
     pub credited_units: crate::Integer,
-    /// A number.
+    /// Units left: credited units minus consumed units.
     pub balance: f64,
-    /// A `CustomerCustomerMeterMeter`.
+    /// The meter, reduced to what the customer may see.
     pub meter: CustomerCustomerMeterMeter,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -27735,18 +27813,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerCustomerMeter`.
+/// The meter behind a customer meter, reduced to what the customer may see.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerCustomerMeterMeter {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// Text.
+    /// Meter name as it appears on invoices and usage pages.
     pub name: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -27763,7 +27841,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `customer_portal().customer_meters().list()`.
+/// Keys to sort the customer's meters by; a leading `-` sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerCustomerMeterSortProperty {
@@ -27896,13 +27974,13 @@ impl std::str::FromStr for CustomerCustomerMeterSortProperty {
     }
 }
 
-/// An object. Returned by `customer_portal().customer_session().introspect()`.
+/// Expiry and return URL of the customer session in use.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerCustomerSession {
-    /// A timestamp (RFC 3339, UTC).
+    /// When the session token stops working.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
-    /// Text; may be `null`.
+    /// Where the portal's back link leads; null when no URL was given.
     pub return_url: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -27917,50 +27995,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a customer is deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerDeletedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `CustomerDeletedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: CustomerDeletedEventSource,
-    /// A `CustomerDeletedEventName`.
+    /// Always `customer.deleted` for this event.
     pub name: CustomerDeletedEventName,
-    /// A `CustomerDeletedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: CustomerDeletedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -27987,7 +28065,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerDeletedEvent`.
+/// Always `customer.deleted` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerDeletedEventName {
@@ -28054,7 +28132,7 @@ impl std::str::FromStr for CustomerDeletedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerDeletedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerDeletedEventSource {
@@ -28147,11 +28225,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `customer_portal().customers().request_email_update()`.
+/// The new email address a customer wants to move to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerEmailUpdateRequest {
-    /// Text.
+    /// Address to switch to; the verification message goes there.
     pub email: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -28175,11 +28253,11 @@ impl CustomerEmailUpdateRequest {
     }
 }
 
-/// An object. Sent by `customer_portal().customers().verify_email_update()`.
+/// Token that confirms a pending email address change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerEmailUpdateVerifyRequest {
-    /// Text.
+    /// Token from the verification message.
     pub token: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -28203,10 +28281,10 @@ impl CustomerEmailUpdateVerifyRequest {
     }
 }
 
-/// An object. Returned by `customer_portal().customers().verify_email_update()`.
+/// Answer to a confirmed email change: a new customer session token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerEmailUpdateVerifyResponse {
-    /// Text.
+    /// New customer session token; use it instead of the previous one.
     pub token: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -28304,16 +28382,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerCreate`.
+/// Creates a customer that is a single person.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerIndividualCreate {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; cannot change after it is set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -28325,31 +28405,31 @@ pub struct CustomerIndividualCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization the customer belongs to; needed unless the token is an organization token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `MemberOwnerCreate`; may be absent or `null`.
+    /// Owner member created along with the customer; when left out, Polar makes one from the email and name given for the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -28358,7 +28438,7 @@ pub struct CustomerIndividualCreate {
     /// A `CustomerIndividualCreateType`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomerIndividualCreateType>,
-    /// Text.
+    /// Email address, unique among the organization's customers.
     pub email: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -28773,7 +28853,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `customer_meters().list()`.
+/// A key to sort customer meters by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerMeterSortProperty {
@@ -29013,54 +29093,54 @@ impl std::str::FromStr for CustomerNotReadyError {
     }
 }
 
-/// An object. Returned by `customer_portal().orders().get()`, `customer_portal().orders().update()`.
+/// An order as its customer sees it: amounts in cents, status, product and line items.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrder {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An `OrderStatus`.
     pub status: OrderStatus,
     /// Yes or no.
     pub paid: bool,
-    /// A whole number.
+    /// Price before discounts and taxes, in cents.
     pub subtotal_amount: crate::Integer,
-    /// A whole number.
+    /// Discount taken off, in cents.
     pub discount_amount: crate::Integer,
-    /// A whole number.
+    /// Amount after discounts and before taxes, in cents.
     pub net_amount: crate::Integer,
-    /// A whole number.
+    /// Sales tax, in cents.
     pub tax_amount: crate::Integer,
-    /// A whole number.
+    /// Amount after discounts and taxes, in cents.
     pub total_amount: crate::Integer,
-    /// A whole number.
+    /// Part of the customer's balance used on this order, in cents. A credit lowers what is due; a debt raises it.
     pub applied_balance_amount: crate::Integer,
-    /// A whole number.
+    /// What is left to pay, in cents.
     pub due_amount: crate::Integer,
-    /// A whole number.
+    /// Refunded so far, in cents; refunded tax is counted apart in `refunded_tax_amount`.
     pub refunded_amount: crate::Integer,
-    /// A whole number.
+    /// Tax refunded so far, in cents.
     pub refunded_tax_amount: crate::Integer,
-    /// Text.
+    /// Three-letter ISO 4217 currency code, lower case (e.g. `usd`).
     pub currency: String,
     /// An `OrderBillingReason`.
     pub billing_reason: OrderBillingReason,
-    /// Text; may be `null`.
+    /// Name printed on the invoice.
     pub billing_name: Option<String>,
-    /// An `Address`; may be `null`.
+    /// Address printed on the invoice.
     pub billing_address: Option<Address>,
-    /// Text; may be `null`.
+    /// Invoice number; null until the order leaves `draft`.
     pub invoice_number: Option<String>,
-    /// Yes or no.
+    /// True once the invoice PDF exists; until then, generate it first.
     pub is_invoice_generated: bool,
-    /// Text; may be `null`.
+    /// Receipt number, given to paid orders of organizations that issue receipts; the receipt endpoint then serves the PDF.
     pub receipt_number: Option<String>,
-    /// A whole number; may be absent or `null`.
+    /// Seats bought, for a seat-based one-time purchase; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -29076,7 +29156,7 @@ pub struct CustomerOrder {
     pub subscription_id: Option<uuid::Uuid>,
     /// A UUID; may be `null`.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// Time of the next scheduled automatic retry of the payment; null when none is planned.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
@@ -29086,13 +29166,13 @@ pub struct CustomerOrder {
     pub product: Option<CustomerOrderProduct>,
     /// A `CustomerOrderSubscription`; may be `null`.
     pub subscription: Option<CustomerOrderSubscription>,
-    /// A list of `OrderItemSchema` values.
+    /// Line items that make up the order.
     pub items: Vec<OrderItemSchema>,
-    /// Text.
+    /// Short text saying what the order is for.
     pub description: String,
-    /// A whole number.
+    /// What can still be refunded, in cents, before tax; previous refunds and applied balance are already deducted.
     pub refundable_amount: crate::Integer,
-    /// A whole number.
+    /// Tax that refunding all of `refundable_amount` would give back, in cents.
     pub refundable_tax_amount: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -29139,17 +29219,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `customer_portal().orders().confirm_retry_payment()`.
+/// How to pay an order again: one of the customer's saved methods, or a fresh Stripe confirmation token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerOrderConfirmPayment {
-    /// Text; may be absent or `null`.
+    /// Stripe confirmation token for a new payment method; give this or `payment_method_id`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub confirmation_token_id: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// A payment method the customer saved earlier.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -29218,10 +29298,10 @@ impl CustomerOrderConfirmPayment {
     }
 }
 
-/// An object. Returned by `customer_portal().orders().invoice()`.
+/// Download location of the invoice of an order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrderInvoice {
-    /// Text.
+    /// Address of the invoice PDF.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -29235,18 +29315,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().orders().confirm_retry_payment()`.
+/// Outcome of retrying an order's payment, with a client secret when the customer must act.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrderPaymentConfirmation {
-    /// Text.
+    /// State of the payment after this attempt.
     pub status: String,
-    /// Text; may be absent or `null`.
+    /// Secret for Stripe's client library when the customer must still act; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub client_secret: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Why the payment failed; null if it did not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -29266,12 +29346,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().orders().get_payment_status()`.
+/// State of an order's latest payment, with the error when it failed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrderPaymentStatus {
-    /// Text.
+    /// State of the latest payment.
     pub status: String,
-    /// Text; may be absent or `null`.
+    /// Why the payment failed; null if it did not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -29290,20 +29370,20 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerOrder`.
+/// The product an order is for, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrderProduct {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the trial length (day, week, ...); null without a trial.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the trial, counted in `trial_interval` units.
     pub trial_interval_count: Option<crate::Integer>,
     /// Text.
     pub name: String,
@@ -29311,17 +29391,17 @@ pub struct CustomerOrderProduct {
     pub description: Option<String>,
     /// A `ProductVisibility`.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// Billing interval; null for a product bought once.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Intervals per billing period, e.g. 3 with `month` bills every quarter.
     pub recurring_interval_count: Option<crate::Integer>,
-    /// A `RecurringInterval`; may be `null`.
+    /// Unit of the product's own meter cycle; null when metering follows the billing interval.
     pub meter_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the meter cycle in `meter_interval` units; null without a cycle of its own.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product, false for one bought once.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// True once archived: the product can no longer be bought.
     pub is_archived: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -29396,10 +29476,10 @@ impl<'de> serde::Deserialize<'de> for CustomerOrderProductPricesItem {
     }
 }
 
-/// An object. Returned by `customer_portal().orders().receipt()`.
+/// Download location of a paid order's receipt PDF.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrderReceipt {
-    /// Text.
+    /// Pre-signed address of the receipt PDF; it stops working after a while.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -29413,7 +29493,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `customer_portal().orders().list()`.
+/// Keys to sort the customer's orders by; a leading `-` sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerOrderSortProperty {
@@ -29526,24 +29606,24 @@ impl std::str::FromStr for CustomerOrderSortProperty {
     }
 }
 
-/// An object. Part of `CustomerOrder`.
+/// The subscription an order belongs to, without its product and prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrderSubscription {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A whole number.
+    /// Price charged per billing period, in cents.
     pub amount: crate::Integer,
-    /// Text.
+    /// Three-letter ISO 4217 currency code, lower case (e.g. `usd`).
     pub currency: String,
     /// A `RecurringInterval`.
     pub recurring_interval: RecurringInterval,
-    /// A whole number.
+    /// How many intervals make one billing period: 1 bills every interval, 2 every other one, and so on.
     pub recurring_interval_count: crate::Integer,
     /// A `SubscriptionStatus`.
     pub status: SubscriptionStatus,
@@ -29553,44 +29633,44 @@ pub struct CustomerOrderSubscription {
     /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the current metering period, for products with a separate meter cycle; null otherwise.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the current metering period, when metered credits renew; null without a meter cycle of its own.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the trial; null without a trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the trial; null without a trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// True when the subscription is set to end together with the current period.
     pub cancel_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When cancellation was requested; the subscription may still run until its period ends.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription is going to end, if that is scheduled.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription ended; null while it runs.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When a failed payment put the subscription in `past_due`; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Yes or no.
+    /// True when a pause is scheduled to begin once this period is over.
     pub pause_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time the pause began; null if not paused.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time a paused subscription restarts automatically; null when it waits for a manual resume.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -29601,15 +29681,15 @@ pub struct CustomerOrderSubscription {
     pub discount_id: Option<uuid::Uuid>,
     /// A UUID; may be `null`.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A whole number; may be absent or `null`.
+    /// Number of seats of a seat-based subscription; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// A `CustomerCancellationReason`; may be `null`.
+    /// Reason the customer picked when canceling, if any.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
-    /// Text; may be `null`.
+    /// Free-text comment the customer left when canceling, if any.
     pub customer_cancellation_comment: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -29652,17 +29732,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `customer_portal().orders().update()`.
+/// Billing details of an order that its customer may change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerOrderUpdate {
-    /// Text; may be absent or `null`.
+    /// Name to print on the invoice.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Address to print on the invoice; its country and state cannot change.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -29726,26 +29806,26 @@ impl CustomerOrderUpdate {
     }
 }
 
-/// An object. Part of `CustomerOrderProduct`, `CustomerOrganizationData`, `CustomerSubscriptionProduct`.
+/// The organization a customer buys from, with its portal settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrganization {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
     /// Text.
     pub name: String,
-    /// Text.
+    /// Short unique name used in portal and checkout URLs.
     pub slug: String,
     /// Text; may be `null`.
     pub avatar_url: Option<String>,
-    /// A `SubscriptionProrationBehavior`.
+    /// How a change the customer makes in the portal is prorated.
     pub proration_behavior: SubscriptionProrationBehavior,
-    /// Yes or no.
+    /// Whether customers may change their subscriptions in the portal.
     pub allow_customer_updates: bool,
     /// An `OrganizationCustomerPortalSettings`.
     pub customer_portal_settings: OrganizationCustomerPortalSettings,
@@ -29773,12 +29853,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().organizations().get()`.
+/// An organization as its customer portal shows it, with the products it offers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerOrganizationData {
     /// A `CustomerOrganization`.
     pub organization: CustomerOrganization,
-    /// A list of `CustomerProduct` values.
+    /// Products the organization offers in its portal.
     pub products: Vec<CustomerProduct>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -29815,7 +29895,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Part of `CustomerPaymentMethodCreateSucceededResponse`, `ListResourceCustomerPaymentMethod`.
+/// A payment method the customer saved: a card, or another kind of method.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -29848,15 +29928,15 @@ impl<'de> serde::Deserialize<'de> for CustomerPaymentMethod {
     }
 }
 
-/// An object. Part of `PaymentMethod`.
+/// A card a customer has saved, with its brand, last digits and expiry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodCard {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `PaymentProcessor`.
@@ -29865,9 +29945,9 @@ pub struct CustomerPaymentMethodCard {
     pub customer_id: uuid::Uuid,
     /// A `CustomerPaymentMethodCardType`.
     pub r#type: CustomerPaymentMethodCardType,
-    /// A `PaymentMethodCardMetadata`.
+    /// Brand, last four digits and expiry of the card.
     pub method_metadata: PaymentMethodCardMetadata,
-    /// Yes or no.
+    /// True for the method charged by default.
     pub is_default: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -29955,13 +30035,13 @@ impl std::str::FromStr for CustomerPaymentMethodCardType {
     }
 }
 
-/// An object. Sent by `customer_portal().customers().confirm_payment_method()`.
+/// Completes adding a payment method after the customer authenticated with their bank.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPaymentMethodConfirm {
-    /// Text.
+    /// Stripe setup intent of the authentication step.
     pub setup_intent_id: String,
-    /// Yes or no.
+    /// Use it as the default for future charges.
     pub set_default: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -29990,15 +30070,15 @@ impl CustomerPaymentMethodConfirm {
     }
 }
 
-/// An object. Sent by `customer_portal().customers().add_payment_method()`.
+/// A new payment method to save for the customer, from a Stripe confirmation token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPaymentMethodCreate {
-    /// Text.
+    /// Stripe confirmation token, made by Stripe's client library from the details the customer entered.
     pub confirmation_token_id: String,
-    /// Yes or no.
+    /// Use it as the default for future charges.
     pub set_default: bool,
-    /// Text.
+    /// Where Stripe sends the customer back to after authenticating on another page.
     pub return_url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -30030,12 +30110,12 @@ impl CustomerPaymentMethodCreate {
     }
 }
 
-/// An object. Part of `CustomerPaymentMethodCreateResponse`.
+/// The payment method needs the customer to authenticate: pass `client_secret` to Stripe's client library, then confirm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     /// A `CustomerPaymentMethodCreateRequiresActionResponseStatus`.
     pub status: CustomerPaymentMethodCreateRequiresActionResponseStatus,
-    /// Text.
+    /// Give it to Stripe's client library so that the customer can authenticate.
     pub client_secret: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -30119,7 +30199,7 @@ impl std::str::FromStr for CustomerPaymentMethodCreateRequiresActionResponseStat
     }
 }
 
-/// One of several objects, told apart by their `status` field. Returned by `customer_portal().customers().add_payment_method()`, `customer_portal().customers().confirm_payment_method()`.
+/// Result of adding a payment method, told apart by `status`: saved, or waiting for the customer to authenticate.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerPaymentMethodCreateResponse {
@@ -30180,12 +30260,12 @@ impl<'de> serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
     }
 }
 
-/// An object. Part of `CustomerPaymentMethodCreateResponse`.
+/// The payment method is saved and ready to use.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodCreateSucceededResponse {
     /// A `CustomerPaymentMethodCreateSucceededResponseStatus`.
     pub status: CustomerPaymentMethodCreateSucceededResponseStatus,
-    /// A `CustomerPaymentMethod`.
+    /// The saved payment method.
     pub payment_method: CustomerPaymentMethod,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -30268,15 +30348,15 @@ impl std::str::FromStr for CustomerPaymentMethodCreateSucceededResponseStatus {
     }
 }
 
-/// An object. Part of `PaymentMethod`.
+/// A saved payment method of a kind other than card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPaymentMethodGeneric {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `PaymentProcessor`.
@@ -30285,7 +30365,7 @@ pub struct CustomerPaymentMethodGeneric {
     pub customer_id: uuid::Uuid,
     /// Text.
     pub r#type: String,
-    /// Yes or no.
+    /// True for the method charged by default.
     pub is_default: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -30305,18 +30385,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().customers().get()`, `customer_portal().customers().update()`.
+/// The customer behind a session token, with the billing details the portal shows.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPortalCustomer {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// Text; may be `null`.
+    /// Email address; null if the customer has none.
     pub email: Option<String>,
     /// Yes or no.
     pub email_verified: bool,
@@ -30328,15 +30408,15 @@ pub struct CustomerPortalCustomer {
     pub billing_address: Option<Address>,
     /// A list of 2 values in fixed positions; may be `null`.
     pub tax_id: Option<(String, TaxIdFormat)>,
-    /// A map from keys to `CustomerPortalOAuthAccount` values.
+    /// Accounts the customer linked through OAuth (Discord, GitHub, ...), by platform.
     pub oauth_accounts: std::collections::BTreeMap<String, CustomerPortalOAuthAccount>,
-    /// A UUID; may be absent or `null`.
+    /// Payment method charged by default, if one is set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// A `CustomerType`; may be absent or `null`.
+    /// `individual` or `team`, when known.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -30372,11 +30452,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `OrganizationCustomerPortalSettings`.
+/// Changes customers may make to their own details in the portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPortalCustomerSettings {
-    /// Yes or no; may be absent.
+    /// Whether customers may change their email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_email_change: Option<bool>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -30413,29 +30493,29 @@ impl CustomerPortalCustomerSettings {
     }
 }
 
-/// An object. Sent by `customer_portal().customers().update()`.
+/// Billing details the customer may change about itself; fields left out stay as they are.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPortalCustomerUpdate {
-    /// Text; may be absent or `null`.
+    /// Name to print on invoices.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Address to print on invoices.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID and its type, e.g. `["DE123456789", "eu_vat"]`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Saved payment method to charge by default.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -30531,13 +30611,13 @@ impl CustomerPortalCustomerUpdate {
     }
 }
 
-/// An object. Returned by `customer_portal().members().add()`, `customer_portal().members().update()`.
+/// A member of a team customer, as the team's owner and billing managers see it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerPortalMember {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -30565,11 +30645,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `customer_portal().members().add()`.
+/// A person to add to the team, by email.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPortalMemberCreate {
-    /// Text.
+    /// Email of the person to add; if a member has it already, that member is returned.
     pub email: String,
     /// Text; may be absent or `null`.
     #[serde(
@@ -30577,7 +30657,7 @@ pub struct CustomerPortalMemberCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// A `MemberRole`; may be absent.
+    /// Role of the new member: `member` unless set, and never `owner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<MemberRole>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -30626,17 +30706,17 @@ impl CustomerPortalMemberCreate {
     }
 }
 
-/// An object. Sent by `customer_portal().members().update()`.
+/// New name or role for a team member; fields left out stay as they are.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPortalMemberUpdate {
-    /// Text; may be absent or `null`.
+    /// New name; leave it out to keep the current one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// A `MemberRole`; may be absent or `null`.
+    /// New role; leave it out to keep the current one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -30720,15 +30800,15 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `OrganizationCustomerPortalSettings`.
+/// Subscription changes customers may make in the portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPortalSubscriptionSettings {
-    /// Yes or no.
+    /// Whether customers may change their number of seats.
     pub update_seats: bool,
-    /// Yes or no.
+    /// Whether customers may switch to another product.
     pub update_plan: bool,
-    /// Yes or no; may be absent.
+    /// Whether customers may pause their subscription.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pause: Option<bool>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -30799,11 +30879,11 @@ impl<'de> serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateResponseV
     }
 }
 
-/// An object. Part of `OrganizationCustomerPortalSettings`.
+/// Usage display in the customer portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerPortalUsageSettings {
-    /// Yes or no.
+    /// Whether customers see their metered usage.
     pub show: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -30827,20 +30907,20 @@ impl CustomerPortalUsageSettings {
     }
 }
 
-/// An object. Part of `CustomerOrganizationData`.
+/// A product offered in an organization's customer portal, with its prices and benefits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerProduct {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the trial length (day, week, ...); null without a trial.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the trial, counted in `trial_interval` units.
     pub trial_interval_count: Option<crate::Integer>,
     /// Text.
     pub name: String,
@@ -30848,17 +30928,17 @@ pub struct CustomerProduct {
     pub description: Option<String>,
     /// A `ProductVisibility`.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// Billing interval; null for a product bought once.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Intervals per billing period, e.g. 3 with `month` bills every quarter.
     pub recurring_interval_count: Option<crate::Integer>,
-    /// A `RecurringInterval`; may be `null`.
+    /// Unit of the product's own meter cycle; null when metering follows the billing interval.
     pub meter_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the meter cycle in `meter_interval` units; null without a cycle of its own.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product, false for one bought once.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// True once archived: the product can no longer be bought.
     pub is_archived: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -30930,43 +31010,43 @@ impl<'de> serde::Deserialize<'de> for CustomerProductPricesItem {
     }
 }
 
-/// An object. Returned by `customer_portal().seats().assign()`, `customer_portal().seats().resend_invitation()`, `customer_portal().seats().revoke()` and 3 more.
+/// One seat of a seat-based subscription or order, with who holds it and its invitation state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerSeat {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription the seat belongs to; null for a seat bought in a one-time order.
     pub subscription_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// One-time order the seat belongs to; null for a subscription seat.
     pub order_id: Option<uuid::Uuid>,
     /// A `SeatStatus`.
     pub status: SeatStatus,
-    /// A UUID; may be `null`.
+    /// With the member model on, the customer paying for the seat; otherwise the customer holding it.
     pub customer_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Member holding the seat, with the member model on.
     pub member_id: Option<uuid::Uuid>,
     /// A `Member`; may be `null`.
     pub member: Option<Member>,
-    /// Text; may be `null`.
+    /// Email of the member holding the seat (member model only).
     pub email: Option<String>,
-    /// Text; may be `null`.
+    /// Email of the customer the seat went to.
     pub customer_email: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the pending invitation stops working.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub invitation_token_expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time the seat was claimed; null while pending.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub claimed_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time the seat was revoked; null otherwise.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A map from keys to any JSON value; may be `null`.
+    /// Your own key-value data stored on the seat.
     pub seat_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -30994,62 +31074,62 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `customer_portal().seats().assign()`.
+/// Whom to give a seat to, and of which subscription, order or checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSeatAssign {
-    /// A UUID; may be absent or `null`.
+    /// Subscription to take the seat from; give this, `order_id` or `checkout_id`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub subscription_id: Option<Option<uuid::Uuid>>,
-    /// A UUID; may be absent or `null`.
+    /// One-time order to take the seat from, instead of a subscription.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub order_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Email of the person who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Your own system's ID for the customer who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_customer_id: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Polar ID of the customer who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your own system's ID for the member who gets the seat. Alone it must match an existing member; with `email` it may create one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Polar ID of the member who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// A map from keys to any JSON value; may be absent or `null`.
+    /// Your own key-value data to store on the seat: at most 10 keys and 1 KB in all.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// Yes or no; may be absent.
+    /// Claim the seat right away instead of emailing an invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immediate_claim: Option<bool>,
-    /// A UUID; may be absent or `null`.
+    /// Checkout whose resulting subscription or order provides the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -31236,12 +31316,12 @@ impl CustomerSeatAssign {
     }
 }
 
-/// An object. Returned by `customer_seats().claim_seat()`.
+/// A claimed seat, with a customer session token for the portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerSeatClaimResponse {
     /// A `CustomerSeat`.
     pub seat: CustomerSeat,
-    /// Text.
+    /// Customer session token that opens the portal for the new seat holder.
     pub customer_session_token: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -31256,29 +31336,29 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_sessions().create()`.
+/// A short-lived token that lets one customer use the customer portal API, with a ready-made portal URL.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerSession {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// Text.
+    /// Bearer token for the customer portal API; pass it to `PolarBuilder::customer_session_token`.
     pub token: String,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the token stops working.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
-    /// Text; may be `null`.
+    /// Where the portal's back link leads; null when none was given.
     pub return_url: Option<String>,
-    /// Text.
+    /// Link that opens the customer portal already signed in.
     pub customer_portal_url: String,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A `Customer`.
+    /// The customer the session is for.
     pub customer: Customer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -31300,29 +31380,29 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerSessionsCreateBody`.
+/// Creates a customer session for a customer named by your own external ID.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSessionCustomerExternalIdCreate {
-    /// A UUID; may be absent or `null`.
+    /// Member to act as. Without it (or `external_member_id`), organizations that use members get the customer's owner.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your own system's ID for the member to act as, instead of `member_id`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Where the portal's back link should lead; without it the portal shows no back link.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub return_url: Option<Option<String>>,
-    /// Text.
+    /// Your own system's ID for the customer.
     pub external_customer_id: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -31394,29 +31474,29 @@ impl CustomerSessionCustomerExternalIdCreate {
     }
 }
 
-/// An object. Part of `CustomerSessionsCreateBody`.
+/// Creates a customer session for a customer named by its Polar ID.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSessionCustomerIdCreate {
-    /// A UUID; may be absent or `null`.
+    /// Member to act as. Without it (or `external_member_id`), organizations that use members get the customer's owner.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your own system's ID for the member to act as, instead of `member_id`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Where the portal's back link should lead; without it the portal shows no back link.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub return_url: Option<Option<String>>,
-    /// A UUID.
+    /// Polar ID of the customer.
     pub customer_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -31536,7 +31616,7 @@ impl From<CustomerSessionCustomerExternalIdCreate> for CustomerSessionsCreateBod
     }
 }
 
-/// One of a fixed set of strings. Sent by `customers().list()`.
+/// Keys customers can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerSortProperty {
@@ -31629,7 +31709,7 @@ impl std::str::FromStr for CustomerSortProperty {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Returned by `customers().get_state()`, `customers().get_state_external()`.
+/// A customer with everything it has right now: active subscriptions, granted benefits and meter balances. Individual or team, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerState {
@@ -31681,27 +31761,27 @@ impl<'de> serde::Deserialize<'de> for CustomerState {
     }
 }
 
-/// An object. Part of `CustomerStateIndividual`, `CustomerStateTeam`.
+/// A benefit the customer holds now, with when it was granted and its benefit-specific data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateBenefitGrant {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the customer received the benefit.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub granted_at: chrono::DateTime<chrono::Utc>,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A `BenefitType`.
+    /// Kind of benefit, such as `license_keys` or `discord`.
     pub benefit_type: BenefitType,
     /// A `MetadataOutputType`.
     pub benefit_metadata: MetadataOutputType,
-    /// A `CustomerStateBenefitGrantProperties`.
+    /// Data specific to the benefit kind, such as the license key or the Discord account.
     pub properties: CustomerStateBenefitGrantProperties,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -31722,7 +31802,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Part of `CustomerStateBenefitGrant`.
+/// Data specific to the benefit kind, such as the license key or the Discord account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -31774,20 +31854,20 @@ impl<'de> serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
     }
 }
 
-/// An object. Part of `CustomerState`.
+/// The state of an individual customer: its fields plus its active subscriptions, granted benefits and active meters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateIndividual {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -31795,13 +31875,13 @@ pub struct CustomerStateIndividual {
     pub external_id: Option<Option<String>>,
     /// Text.
     pub email: String,
-    /// Yes or no.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// A `CustomerStateIndividualType`.
     pub r#type: CustomerStateIndividualType,
     /// Text; may be `null`.
     pub name: Option<String>,
-    /// Text; may be `null`.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
@@ -31815,25 +31895,25 @@ pub struct CustomerStateIndividual {
     pub locale: Option<Option<String>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Text; may be `null`.
     pub avatar_url: Option<String>,
-    /// A list of `CustomerStateSubscription` values.
+    /// Subscriptions that are active or trialing.
     pub active_subscriptions: Vec<CustomerStateSubscription>,
-    /// A list of `CustomerStateBenefitGrant` values.
+    /// Benefits the customer holds now.
     pub granted_benefits: Vec<CustomerStateBenefitGrant>,
-    /// A list of `CustomerStateMeter` values.
+    /// Balance of each meter the customer uses.
     pub active_meters: Vec<CustomerStateMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -31934,24 +32014,24 @@ impl std::str::FromStr for CustomerStateIndividualType {
     }
 }
 
-/// An object. Part of `CustomerStateIndividual`, `CustomerStateTeam`.
+/// Usage of one meter by the customer: units consumed, units credited and what is left.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateMeter {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub meter_id: uuid::Uuid,
-    /// A number.
+    /// Units used.
     pub consumed_units: f64,
-    /// A whole number.
+    /// Units granted.
     pub credited_units: crate::Integer,
-    /// A number.
+    /// Units left: credited minus consumed; negative when usage went beyond the credits.
     pub balance: f64,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -31971,18 +32051,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerStateIndividual`, `CustomerStateTeam`.
+/// A subscription of the customer that is active or trialing, in short form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateSubscription {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A map from keys to `CustomerStateSubscriptionCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<
@@ -31992,42 +32072,42 @@ pub struct CustomerStateSubscription {
     >,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// A `CustomerStateSubscriptionStatus`.
+    /// `active` or `trialing`.
     pub status: CustomerStateSubscriptionStatus,
-    /// A whole number.
+    /// Price per billing cycle, in cents of `currency`.
     pub amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of `amount`.
     pub currency: String,
     /// A `RecurringInterval`.
     pub recurring_interval: RecurringInterval,
-    /// A timestamp (RFC 3339, UTC).
+    /// Start of the billing period under way.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_start: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC).
+    /// End of the billing period under way, when the next charge happens.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// True when the subscription will end at `current_period_end` instead of renewing.
     pub cancel_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When cancellation was asked for; it may still be active until the period ends.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription began; null if it has not started.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When a canceled subscription will stop; null if it renews.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub product_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Discount applied to the subscription, if any.
     pub discount_id: Option<uuid::Uuid>,
-    /// A list of `CustomerStateSubscriptionMeter` values.
+    /// Usage of each meter the subscription bills.
     pub meters: Vec<CustomerStateSubscriptionMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -32137,7 +32217,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerStateSubscription`.
+/// `active` or `trialing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerStateSubscriptionStatus {
@@ -32207,20 +32287,20 @@ impl std::str::FromStr for CustomerStateSubscriptionStatus {
     }
 }
 
-/// An object. Part of `CustomerState`.
+/// The state of a team customer: its fields plus its active subscriptions, granted benefits and active meters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerStateTeam {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -32232,13 +32312,13 @@ pub struct CustomerStateTeam {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Yes or no.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// A `CustomerStateTeamType`.
     pub r#type: CustomerStateTeamType,
     /// Text; may be `null`.
     pub name: Option<String>,
-    /// Text; may be `null`.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
@@ -32252,25 +32332,25 @@ pub struct CustomerStateTeam {
     pub locale: Option<Option<String>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Text; may be `null`.
     pub avatar_url: Option<String>,
-    /// A list of `CustomerStateSubscription` values.
+    /// Subscriptions that are active or trialing.
     pub active_subscriptions: Vec<CustomerStateSubscription>,
-    /// A list of `CustomerStateBenefitGrant` values.
+    /// Benefits the customer holds now.
     pub granted_benefits: Vec<CustomerStateBenefitGrant>,
-    /// A list of `CustomerStateMeter` values.
+    /// Balance of each meter the customer uses.
     pub active_meters: Vec<CustomerStateMeter>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -32371,24 +32451,24 @@ impl std::str::FromStr for CustomerStateTeamType {
     }
 }
 
-/// An object. Returned by `customer_portal().subscriptions().cancel()`, `customer_portal().subscriptions().get()`, `customer_portal().subscriptions().update()`.
+/// A subscription as its customer sees it, with product, prices, meters and any scheduled change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerSubscription {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A whole number.
+    /// Price charged per billing period, in cents.
     pub amount: crate::Integer,
-    /// Text.
+    /// Three-letter ISO 4217 currency code, lower case (e.g. `usd`).
     pub currency: String,
     /// A `RecurringInterval`.
     pub recurring_interval: RecurringInterval,
-    /// A whole number.
+    /// How many intervals make one billing period: 1 bills every interval, 2 every other one, and so on.
     pub recurring_interval_count: crate::Integer,
     /// A `SubscriptionStatus`.
     pub status: SubscriptionStatus,
@@ -32398,44 +32478,44 @@ pub struct CustomerSubscription {
     /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the current metering period, for products with a separate meter cycle; null otherwise.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the current metering period, when metered credits renew; null without a meter cycle of its own.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the trial; null without a trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the trial; null without a trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// True when the subscription is set to end together with the current period.
     pub cancel_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When cancellation was requested; the subscription may still run until its period ends.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription is going to end, if that is scheduled.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription ended; null while it runs.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When a failed payment put the subscription in `past_due`; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Yes or no.
+    /// True when a pause is scheduled to begin once this period is over.
     pub pause_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time the pause began; null if not paused.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time a paused subscription restarts automatically; null when it waits for a manual resume.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -32446,23 +32526,23 @@ pub struct CustomerSubscription {
     pub discount_id: Option<uuid::Uuid>,
     /// A UUID; may be `null`.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A whole number; may be absent or `null`.
+    /// Number of seats of a seat-based subscription; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// A `CustomerCancellationReason`; may be `null`.
+    /// Reason the customer picked when canceling, if any.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
-    /// Text; may be `null`.
+    /// Free-text comment the customer left when canceling, if any.
     pub customer_cancellation_comment: Option<String>,
     /// A `CustomerSubscriptionProduct`.
     pub product: CustomerSubscriptionProduct,
-    /// A list of `CustomerSubscriptionPricesItem` values.
+    /// Prices the subscription currently charges.
     pub prices: Vec<CustomerSubscriptionPricesItem>,
-    /// A list of `CustomerSubscriptionMeter` values.
+    /// Usage of each meter of the subscription in the current period.
     pub meters: Vec<CustomerSubscriptionMeter>,
-    /// A `PendingSubscriptionUpdate`; may be `null`.
+    /// Change that takes effect when the next period starts; null when none is planned.
     pub pending_update: Option<PendingSubscriptionUpdate>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -32509,23 +32589,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerSubscriptionUpdate`.
+/// Sets a subscription to cancel once its current period ends, or withdraws that.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSubscriptionCancel {
-    /// Yes or no; may be absent or `null`.
+    /// `true` ends the subscription when the current period ends; `false` withdraws a planned cancellation.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cancel_at_period_end: Option<Option<bool>>,
-    /// A `CustomerCancellationReason`; may be absent or `null`.
+    /// Why the customer cancels.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cancellation_reason: Option<Option<CustomerCancellationReason>>,
-    /// Text; may be absent or `null`.
+    /// Free-text feedback from the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -32608,22 +32688,22 @@ impl CustomerSubscriptionCancel {
     }
 }
 
-/// An object. Part of `CustomerSubscription`.
+/// Usage of one meter within a subscription's current period, with the amount due so far.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerSubscriptionMeter {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A number.
+    /// Units used in the current billing period.
     pub consumed_units: f64,
-    /// A whole number.
+    /// Units credited in the current billing period.
     pub credited_units: crate::Integer,
-    /// A whole number.
+    /// Amount due for this usage so far, in cents.
     pub amount: crate::Integer,
     /// A UUID.
     pub meter_id: uuid::Uuid,
@@ -32676,13 +32756,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerSubscriptionUpdate`.
+/// Sets a subscription to pause once its current period ends, or withdraws that.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSubscriptionPause {
-    /// Yes or no.
+    /// `true` pauses the subscription when the current period ends; `false` withdraws a planned pause.
     pub pause_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When to resume by itself, after the current period ends. Leave it out to stay paused until resumed.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
@@ -32762,20 +32842,20 @@ impl<'de> serde::Deserialize<'de> for CustomerSubscriptionPricesItem {
     }
 }
 
-/// An object. Part of `CustomerSubscription`.
+/// The product a subscription is for, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerSubscriptionProduct {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the trial length (day, week, ...); null without a trial.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the trial, counted in `trial_interval` units.
     pub trial_interval_count: Option<crate::Integer>,
     /// Text.
     pub name: String,
@@ -32783,17 +32863,17 @@ pub struct CustomerSubscriptionProduct {
     pub description: Option<String>,
     /// A `ProductVisibility`.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// Billing interval; null for a product bought once.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Intervals per billing period, e.g. 3 with `month` bills every quarter.
     pub recurring_interval_count: Option<crate::Integer>,
-    /// A `RecurringInterval`; may be `null`.
+    /// Unit of the product's own meter cycle; null when metering follows the billing interval.
     pub meter_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the meter cycle in `meter_interval` units; null without a cycle of its own.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product, false for one bought once.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// True once archived: the product can no longer be bought.
     pub is_archived: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -32868,11 +32948,11 @@ impl<'de> serde::Deserialize<'de> for CustomerSubscriptionProductPricesItem {
     }
 }
 
-/// An object. Part of `CustomerSubscriptionUpdate`.
+/// Resumes a paused subscription right away.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSubscriptionResume {
-    /// Yes or no.
+    /// `true` resumes now: a fresh billing period begins and the customer is charged.
     pub resume: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -32896,7 +32976,7 @@ impl CustomerSubscriptionResume {
     }
 }
 
-/// One of a fixed set of strings. Sent by `customer_portal().subscriptions().list()`.
+/// Keys to sort the customer's subscriptions by; a leading `-` sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerSubscriptionSortProperty {
@@ -33009,7 +33089,7 @@ impl std::str::FromStr for CustomerSubscriptionSortProperty {
     }
 }
 
-/// One of several shapes. Sent by `customer_portal().subscriptions().update()`.
+/// One change a customer makes to a subscription: product, seats, cancellation, pause, resume, or dropping a scheduled change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -33090,11 +33170,11 @@ impl From<CustomerSubscriptionUpdateClear> for CustomerSubscriptionUpdate {
     }
 }
 
-/// An object. Part of `CustomerSubscriptionUpdate`.
+/// Drops the change scheduled for the next period of a subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSubscriptionUpdateClear {
-    /// Any JSON value.
+    /// Send `null` to drop the planned change.
     pub pending_update: serde_json::Value,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -33118,11 +33198,11 @@ impl CustomerSubscriptionUpdateClear {
     }
 }
 
-/// An object. Part of `CustomerSubscriptionUpdate`.
+/// Moves a subscription to another product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSubscriptionUpdateProduct {
-    /// A UUID.
+    /// Product to move the subscription to.
     pub product_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -33146,11 +33226,11 @@ impl CustomerSubscriptionUpdateProduct {
     }
 }
 
-/// An object. Part of `CustomerSubscriptionUpdate`.
+/// Changes the number of seats of a seat-based subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerSubscriptionUpdateSeats {
-    /// A whole number.
+    /// New number of seats.
     pub seats: i64,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -33262,16 +33342,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerCreate`.
+/// Creates a customer that is a team; an owner member can be created with it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerTeamCreate {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; cannot change after it is set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -33283,31 +33365,31 @@ pub struct CustomerTeamCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization the customer belongs to; needed unless the token is an organization token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `MemberOwnerCreate`; may be absent or `null`.
+    /// Owner member created along with the customer; when left out, Polar makes one from the email and name given for the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -33315,7 +33397,7 @@ pub struct CustomerTeamCreate {
     pub owner: Option<Option<MemberOwnerCreate>>,
     /// A `CustomerTeamCreateType`.
     pub r#type: CustomerTeamCreateType,
-    /// Text; may be absent or `null`.
+    /// Email address, unique among the organization's customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -33707,7 +33789,7 @@ impl std::str::FromStr for CustomerTeamType {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerPortalCustomer`, `CustomerUpdate`, `DisputeCustomer` and 3 more.
+/// Whether a customer is one person (`individual`) or a group with members (`team`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerType {
@@ -33777,16 +33859,18 @@ impl std::str::FromStr for CustomerType {
     }
 }
 
-/// An object. Sent by `customers().update()`.
+/// Changes to a customer addressed by Polar ID; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerUpdate {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// Email address, unique among the organization's customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -33798,31 +33882,31 @@ pub struct CustomerUpdate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub locale: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; can be set once, then never changed.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// A `CustomerType`; may be absent or `null`.
+    /// Set `team` to turn an individual into a team; a team cannot go back.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -33977,16 +34061,18 @@ impl CustomerUpdate {
     }
 }
 
-/// An object. Sent by `customers().update_external()`.
+/// Changes to a customer addressed by external ID; fields left out keep their value, and the external ID itself stays.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerUpdateExternalId {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// Email address, unique among the organization's customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -33998,19 +34084,19 @@ pub struct CustomerUpdateExternalId {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Address printed on invoices and used for tax.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_address: Option<Option<AddressInput>>,
-    /// Text; may be absent or `null`.
+    /// Tax ID (such as a VAT number), checked against the billing country.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Language for emails and pages, as an IETF BCP 47 tag such as `en` or `fr-CA`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -34302,50 +34388,50 @@ impl From<bool> for CustomerUpdateMetadataValue {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a customer's details change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerUpdatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `CustomerUpdatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: CustomerUpdatedEventSource,
-    /// A `CustomerUpdatedEventName`.
+    /// Always `customer.updated` for this event.
     pub name: CustomerUpdatedEventName,
-    /// A `CustomerUpdatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: CustomerUpdatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -34372,7 +34458,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerUpdatedEvent`.
+/// Always `customer.updated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerUpdatedEventName {
@@ -34439,7 +34525,7 @@ impl std::str::FromStr for CustomerUpdatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerUpdatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CustomerUpdatedEventSource {
@@ -34634,22 +34720,22 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().wallets().get()`.
+/// Prepaid balance of a customer with an organization, spent on usage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerWallet {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A whole number.
+    /// Money available, in cents.
     pub balance: crate::Integer,
-    /// Text.
+    /// Three-letter ISO 4217 currency code, lower case (e.g. `usd`).
     pub currency: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -34668,7 +34754,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `customer_portal().wallets().list()`.
+/// Keys to sort the customer's wallets by; a leading `-` sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerWalletSortProperty {
@@ -34751,7 +34837,7 @@ impl std::str::FromStr for CustomerWalletSortProperty {
     }
 }
 
-/// One of several shapes. Returned by `discounts().create()`, `discounts().get()`, `discounts().update()`.
+/// A price reduction, a fixed amount or a percentage, applied once, forever or for some months; told apart by `type` and `duration`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -34794,7 +34880,7 @@ impl<'de> serde::Deserialize<'de> for Discount {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Sent by `discounts().create()`.
+/// Body for creating a discount: a fixed amount or a percentage.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DiscountCreate {
@@ -34862,7 +34948,7 @@ impl From<DiscountPercentageCreate> for DiscountCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutDiscountFixedOnceForeverDuration`, `CheckoutDiscountFixedRepeatDuration`, `CheckoutDiscountPercentageOnceForeverDuration` and 12 more.
+/// How long a discount applies: the first payment only (`once`), every payment (`forever`), or a number of months (`repeating`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountDuration {
@@ -34936,82 +35022,86 @@ impl std::str::FromStr for DiscountDuration {
     }
 }
 
-/// An object. Part of `DiscountCreate`.
+/// Body for creating a discount of a fixed amount.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DiscountFixedCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, DiscountFixedCreateMetadataValue>,
     >,
-    /// Text.
+    /// Name shown to customers on the checkout and invoices.
     pub name: String,
-    /// Text; may be absent or `null`.
+    /// Code customers type at checkout; leave it out to apply the discount only through the API or checkout links.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub code: Option<Option<String>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// Redeemable from this time; right away when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub starts_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// Redeemable until this time; no end when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub ends_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A whole number; may be absent or `null`.
+    /// How many times it may be used in total; no limit when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_redemptions: Option<Option<i64>>,
-    /// A whole number; may be absent or `null`.
+    /// How many times one customer may use it; no limit when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_redemptions_per_customer: Option<Option<i64>>,
-    /// A list of UUIDs; may be absent or `null`.
+    /// IDs of the products the discount is limited to; all products when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub products: Option<Option<Vec<uuid::Uuid>>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the discount in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `DiscountFixedCreateType`; may be absent.
+    /// `fixed` or `percentage`; fixed by the variant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountFixedCreateType>,
-    /// A `DiscountDuration`.
+    /// Applies to the first payment (`once`), every payment (`forever`) or the payments of `duration_in_months` (`repeating`).
     pub duration: DiscountDuration,
-    /// A whole number; may be absent or `null`.
+    /// Number of months the discount applies; only with `duration: repeating`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub duration_in_months: Option<Option<i64>>,
-    /// A whole number; may be absent or `null`.
+    /// Amount taken off, in cents of `currency`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<i64>>,
-    /// A `PresentmentCurrency`; may be absent or `null`.
+    /// Currency of `amount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub currency: Option<Option<PresentmentCurrency>>,
+    /// Amount taken off per currency, in cents; use it instead of `amount` and `currency` to support several currencies.
+    ///
     /// Keys are `PresentmentCurrency` values.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -35236,7 +35326,7 @@ impl DiscountFixedCreate {
     }
 }
 
-/// One of several shapes. Part of `DiscountFixedCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -35319,7 +35409,7 @@ impl From<bool> for DiscountFixedCreateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `DiscountFixedCreate`.
+/// `fixed` or `percentage`; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DiscountFixedCreateType {
@@ -35386,48 +35476,48 @@ impl std::str::FromStr for DiscountFixedCreateType {
     }
 }
 
-/// An object. Part of `Discount`.
+/// A fixed-amount discount applied to the first payment only (`once`) or to every payment (`forever`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedOnceForeverDuration {
-    /// A `DiscountDuration`.
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
     pub duration: DiscountDuration,
-    /// A `DiscountType`.
+    /// `fixed` or `percentage`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
-    /// Text.
+    /// Currency of `amount`.
     pub currency: String,
-    /// A map from keys to whole numbers.
+    /// Amount taken off per currency, in cents.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the discount.
     pub id: uuid::Uuid,
-    /// A `MetadataOutputType`.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
-    /// Text.
+    /// Name shown to customers on the checkout and invoices.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code customers type at checkout; null when it can only be applied by you.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable from this time; null for no start limit.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable until this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times it may be used in total; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use it; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times it has been used.
     pub redemptions_count: crate::Integer,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A list of `DiscountProduct` values.
+    /// Products it is limited to; empty when it applies to all.
     pub products: Vec<DiscountProduct>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -35458,23 +35548,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
+/// A discount of a fixed amount, applied to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedOnceForeverDurationBase {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// A map from keys to whole numbers.
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -35483,19 +35573,19 @@ pub struct DiscountFixedOnceForeverDurationBase {
     pub metadata: MetadataOutputType,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -35527,50 +35617,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `Discount`.
+/// A fixed-amount discount applied to every payment during `duration_in_months`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedRepeatDuration {
-    /// A `DiscountDuration`.
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
     pub duration: DiscountDuration,
-    /// A whole number.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
-    /// A `DiscountType`.
+    /// `fixed` or `percentage`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
-    /// Text.
+    /// Currency of `amount`.
     pub currency: String,
-    /// A map from keys to whole numbers.
+    /// Amount taken off per currency, in cents.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the discount.
     pub id: uuid::Uuid,
-    /// A `MetadataOutputType`.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
-    /// Text.
+    /// Name shown to customers on the checkout and invoices.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code customers type at checkout; null when it can only be applied by you.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable from this time; null for no start limit.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable until this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times it may be used in total; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use it; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times it has been used.
     pub redemptions_count: crate::Integer,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A list of `DiscountProduct` values.
+    /// Products it is limited to; empty when it applies to all.
     pub products: Vec<DiscountProduct>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -35602,25 +35692,25 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
+/// A discount of a fixed amount, applied for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedRepeatDurationBase {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
-    /// A whole number.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Amount taken off, in cents of `currency`.
     pub amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// A map from keys to whole numbers.
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
     pub amounts: std::collections::BTreeMap<String, crate::Integer>,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -35629,19 +35719,19 @@ pub struct DiscountFixedRepeatDurationBase {
     pub metadata: MetadataOutputType,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -35674,71 +35764,73 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `DiscountCreate`.
+/// Body for creating a percentage discount.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DiscountPercentageCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, DiscountPercentageCreateMetadataValue>,
     >,
-    /// Text.
+    /// Name shown to customers on the checkout and invoices.
     pub name: String,
-    /// Text; may be absent or `null`.
+    /// Code customers type at checkout; leave it out to apply the discount only through the API or checkout links.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub code: Option<Option<String>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// Redeemable from this time; right away when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub starts_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// Redeemable until this time; no end when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub ends_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A whole number; may be absent or `null`.
+    /// How many times it may be used in total; no limit when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_redemptions: Option<Option<i64>>,
-    /// A whole number; may be absent or `null`.
+    /// How many times one customer may use it; no limit when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_redemptions_per_customer: Option<Option<i64>>,
-    /// A list of UUIDs; may be absent or `null`.
+    /// IDs of the products the discount is limited to; all products when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub products: Option<Option<Vec<uuid::Uuid>>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the discount in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `DiscountPercentageCreateType`; may be absent.
+    /// `fixed` or `percentage`; fixed by the variant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountPercentageCreateType>,
-    /// A `DiscountDuration`.
+    /// Applies to the first payment (`once`), every payment (`forever`) or the payments of `duration_in_months` (`repeating`).
     pub duration: DiscountDuration,
-    /// A whole number; may be absent or `null`.
+    /// Number of months the discount applies; only with `duration: repeating`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub duration_in_months: Option<Option<i64>>,
-    /// A whole number.
+    /// Share taken off in hundredths of a percent: 1000 is 10%.
     pub basis_points: i64,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -35913,7 +36005,7 @@ impl DiscountPercentageCreate {
     }
 }
 
-/// One of several shapes. Part of `DiscountPercentageCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -35997,7 +36089,7 @@ impl From<bool> for DiscountPercentageCreateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `DiscountPercentageCreate`.
+/// `fixed` or `percentage`; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DiscountPercentageCreateType {
@@ -36064,44 +36156,44 @@ impl std::str::FromStr for DiscountPercentageCreateType {
     }
 }
 
-/// An object. Part of `Discount`.
+/// A percentage discount applied to the first payment only (`once`) or to every payment (`forever`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageOnceForeverDuration {
-    /// A `DiscountDuration`.
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
     pub duration: DiscountDuration,
-    /// A `DiscountType`.
+    /// `fixed` or `percentage`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Share taken off in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the discount.
     pub id: uuid::Uuid,
-    /// A `MetadataOutputType`.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
-    /// Text.
+    /// Name shown to customers on the checkout and invoices.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code customers type at checkout; null when it can only be applied by you.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable from this time; null for no start limit.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable until this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times it may be used in total; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use it; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times it has been used.
     pub redemptions_count: crate::Integer,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A list of `DiscountProduct` values.
+    /// Products it is limited to; empty when it applies to all.
     pub products: Vec<DiscountProduct>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -36130,19 +36222,19 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
+/// A percentage discount, applied to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageOnceForeverDurationBase {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -36151,19 +36243,19 @@ pub struct DiscountPercentageOnceForeverDurationBase {
     pub metadata: MetadataOutputType,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -36193,46 +36285,46 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `Discount`.
+/// A percentage discount applied to every payment during `duration_in_months`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageRepeatDuration {
-    /// A `DiscountDuration`.
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
     pub duration: DiscountDuration,
-    /// A whole number.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
-    /// A `DiscountType`.
+    /// `fixed` or `percentage`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Share taken off in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the discount.
     pub id: uuid::Uuid,
-    /// A `MetadataOutputType`.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
-    /// Text.
+    /// Name shown to customers on the checkout and invoices.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code customers type at checkout; null when it can only be applied by you.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable from this time; null for no start limit.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Redeemable until this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times it may be used in total; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use it; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times it has been used.
     pub redemptions_count: crate::Integer,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A list of `DiscountProduct` values.
+    /// Products it is limited to; empty when it applies to all.
     pub products: Vec<DiscountProduct>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -36262,21 +36354,21 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CheckoutLinkDiscount`, `OrderDiscount`, `SubscriptionDiscount`.
+/// A percentage discount, applied for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageRepeatDurationBase {
-    /// A `DiscountDuration`.
+    /// How long the discount applies.
     pub duration: DiscountDuration,
-    /// A whole number.
+    /// Number of months the discount applies.
     pub duration_in_months: crate::Integer,
     /// A `DiscountType`.
     pub r#type: DiscountType,
-    /// A whole number.
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
     pub basis_points: crate::Integer,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -36285,19 +36377,19 @@ pub struct DiscountPercentageRepeatDurationBase {
     pub metadata: MetadataOutputType,
     /// Text.
     pub name: String,
-    /// Text; may be `null`.
+    /// Code buyers type to get the discount; null if it is applied only through the API.
     pub code: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used before this time; null for no lower bound.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// The discount cannot be used after this time; null for no end.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A whole number; may be `null`.
+    /// How many times the discount may be used in all; null for no limit.
     pub max_redemptions: Option<crate::Integer>,
-    /// A whole number; may be `null`.
+    /// How many times one customer may use the discount; null for no limit.
     pub max_redemptions_per_customer: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times the discount has been used.
     pub redemptions_count: crate::Integer,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -36328,42 +36420,42 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `DiscountFixedOnceForeverDuration`, `DiscountFixedRepeatDuration`, `DiscountPercentageOnceForeverDuration` and 1 more.
+/// A product a discount is limited to, without its prices and benefits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountProduct {
-    /// A `MetadataOutputType`.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
-    /// A UUID.
+    /// Unique identifier of the product.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the free trial; no trial when unset.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// How many `trial_interval` units the trial lasts.
     pub trial_interval_count: Option<crate::Integer>,
-    /// Text.
+    /// Name shown to customers.
     pub name: String,
-    /// Text; may be `null`.
+    /// Text shown on the checkout and product pages; Markdown.
     pub description: Option<String>,
-    /// A `ProductVisibility`.
+    /// Whether the product is listed publicly, only reachable by link, or a draft.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// How often a subscription renews; null for a one-time purchase.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Number of `recurring_interval` units between renewals; null for one-time purchases.
     pub recurring_interval_count: Option<crate::Integer>,
-    /// A `RecurringInterval`; may be `null`.
+    /// Cycle of metered usage when it should differ from the renewals.
     pub meter_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// How many `meter_interval` units one usage cycle lasts.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product, false for a one-time purchase.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// True once the product can no longer be bought.
     pub is_archived: bool,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -36481,7 +36573,7 @@ impl std::str::FromStr for DiscountRedemptionLimitReachedError {
     }
 }
 
-/// One of a fixed set of strings. Sent by `discounts().list()`.
+/// A key to sort discounts by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountSortProperty {
@@ -36594,7 +36686,7 @@ impl std::str::FromStr for DiscountSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutDiscountFixedOnceForeverDuration`, `CheckoutDiscountFixedRepeatDuration`, `CheckoutDiscountPercentageOnceForeverDuration` and 10 more.
+/// Whether a discount takes off a fixed amount or a percentage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountType {
@@ -36664,94 +36756,98 @@ impl std::str::FromStr for DiscountType {
     }
 }
 
-/// An object. Sent by `discounts().update()`.
+/// Changes to a discount; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DiscountUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, DiscountUpdateMetadataValue>,
     >,
-    /// Text; may be absent or `null`.
+    /// New name.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New code; null removes it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub code: Option<Option<String>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// New start of the redemption window; null removes it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub starts_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// New end of the redemption window; null removes it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub ends_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A whole number; may be absent or `null`.
+    /// New total limit; null removes it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_redemptions: Option<Option<i64>>,
-    /// A whole number; may be absent or `null`.
+    /// New per-customer limit; null removes it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub max_redemptions_per_customer: Option<Option<i64>>,
-    /// A `DiscountDuration`; may be absent or `null`.
+    /// New duration.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub duration: Option<Option<DiscountDuration>>,
-    /// A whole number; may be absent or `null`.
+    /// New number of months, with `duration: repeating`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub duration_in_months: Option<Option<i64>>,
-    /// A `DiscountType`; may be absent or `null`.
+    /// New kind: `fixed` or `percentage`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub r#type: Option<Option<DiscountType>>,
-    /// A whole number; may be absent or `null`.
+    /// New amount off, in cents of `currency`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<i64>>,
-    /// A `PresentmentCurrency`; may be absent or `null`.
+    /// Currency of `amount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub currency: Option<Option<PresentmentCurrency>>,
+    /// New amount off per currency, in cents.
+    ///
     /// Keys are `PresentmentCurrency` values.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amounts: Option<Option<std::collections::BTreeMap<String, i64>>>,
-    /// A whole number; may be absent or `null`.
+    /// New share off in hundredths of a percent: 1000 is 10%.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub basis_points: Option<Option<i64>>,
-    /// A list of UUIDs; may be absent or `null`.
+    /// IDs of the products the discount is limited to, replacing the current list.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -37021,7 +37117,7 @@ impl DiscountUpdate {
     }
 }
 
-/// One of several shapes. Part of `DiscountUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -37104,43 +37200,43 @@ impl From<bool> for DiscountUpdateMetadataValue {
     }
 }
 
-/// An object. Returned by `disputes().accept()`, `disputes().get()`.
+/// A chargeback: the customer or their bank contests a payment. Follow its status until it is won, lost or prevented.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dispute {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A `DisputeStatus`.
+    /// Where the dispute stands; `prevented` means a refund was made before it turned into a chargeback.
     pub status: DisputeStatus,
-    /// Yes or no.
+    /// True once the dispute is won or lost.
     pub resolved: bool,
-    /// Yes or no.
+    /// True once the dispute is won, lost or prevented.
     pub closed: bool,
-    /// A whole number.
+    /// Amount contested, in cents.
     pub amount: crate::Integer,
-    /// A whole number.
+    /// Tax part of the contested amount, in cents.
     pub tax_amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// Text; may be `null`.
+    /// Reason given by the card network, such as `fraudulent` or `product_not_received`; null until the processor reports it.
     pub reason: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Deadline for answering with evidence; null when no answer is needed.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub evidence_due_by: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// True once the evidence deadline has passed.
     pub past_due: bool,
-    /// A UUID.
+    /// Order of the contested payment.
     pub order_id: uuid::Uuid,
-    /// A UUID.
+    /// Payment contested.
     pub payment_id: uuid::Uuid,
-    /// A `DisputeCustomer`.
+    /// Customer charged by the contested payment.
     pub customer: DisputeCustomer,
-    /// A UUID; may be `null`.
+    /// Support case opened for this dispute, if any.
     pub case_id: Option<uuid::Uuid>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -37256,20 +37352,20 @@ impl std::str::FromStr for DisputeAutoAcceptNotEnabledError {
     }
 }
 
-/// An object. Part of `Dispute`.
+/// The customer who made the disputed payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DisputeCustomer {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -37281,13 +37377,13 @@ pub struct DisputeCustomer {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Yes or no.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// A `CustomerType`.
     pub r#type: CustomerType,
     /// Text; may be `null`.
     pub name: Option<String>,
-    /// Text; may be `null`.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
@@ -37301,16 +37397,16 @@ pub struct DisputeCustomer {
     pub locale: Option<Option<String>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Text; may be `null`.
@@ -37431,7 +37527,7 @@ impl std::str::FromStr for DisputeNotOpenErrorError {
     }
 }
 
-/// One of a fixed set of strings. Sent by `disputes().list()`.
+/// Keys disputes can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DisputeSortProperty {
@@ -37514,7 +37610,7 @@ impl std::str::FromStr for DisputeSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `Dispute`, `RefundDispute`, `StatusFilter2`.
+/// Where a dispute stands: `prevented` (refunded before it became a chargeback), `early_warning`, `needs_response`, `under_review`, `lost` or `won`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DisputeStatus {
@@ -37607,33 +37703,33 @@ impl std::str::FromStr for DisputeStatus {
     }
 }
 
-/// An object. Part of `FileCreate`.
+/// Body for starting the upload of a `downloadables` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DownloadableFileCreate {
-    /// A UUID; may be absent or `null`.
+    /// Organization to upload to; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Media type of the content, for example `image/png`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be absent or `null`.
+    /// SHA-256 of the whole file, base64; checked by storage when given.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checksum_sha256_base64: Option<Option<String>>,
-    /// A `S3FileCreateMultipart`.
+    /// How the file is split into parts for the upload.
     pub upload: S3FileCreateMultipart,
-    /// A `DownloadableFileCreateService`.
+    /// What the file is for; fixed by the variant.
     pub service: DownloadableFileCreateService,
-    /// Text; may be absent or `null`.
+    /// Your version label for the file; optional.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -37722,7 +37818,7 @@ impl DownloadableFileCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `DownloadableFileCreate`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DownloadableFileCreateService {
@@ -37789,45 +37885,45 @@ impl std::str::FromStr for DownloadableFileCreateService {
     }
 }
 
-/// An object. Part of `FileRead`.
+/// A file for a `downloadables` benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadableFileRead {
-    /// A UUID.
+    /// Unique identifier of the file.
     pub id: uuid::Uuid,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Location of the file in storage.
     pub path: String,
-    /// Text.
+    /// Media type, for example `application/zip`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be `null`.
+    /// Version ID storage assigned; null when versioning is off.
     pub storage_version: Option<String>,
-    /// Text; may be `null`.
+    /// ETag storage computed for the file.
     pub checksum_etag: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, base64.
     pub checksum_sha256_base64: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, hexadecimal.
     pub checksum_sha256_hex: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When storage last saw the file change; null before the upload completes.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text; may be `null`.
+    /// Your version label for the file, for example `1.2.0`; null if not set.
     pub version: Option<String>,
-    /// A `DownloadableFileReadService`.
+    /// What the file is for; fixed by the variant.
     pub service: DownloadableFileReadService,
-    /// Yes or no.
+    /// False until the upload is completed.
     pub is_uploaded: bool,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the file was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When a scan flagged the file as malicious; null if it never was.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub flagged_malicious_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text.
+    /// Size for display, for example `1.2 MB`.
     pub size_readable: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -37857,7 +37953,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `DownloadableFileRead`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum DownloadableFileReadService {
@@ -37924,14 +38020,14 @@ impl std::str::FromStr for DownloadableFileReadService {
     }
 }
 
-/// An object. Part of `ListResourceDownloadableRead`.
+/// A file the customer may download through a benefit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadableRead {
     /// A UUID.
     pub id: uuid::Uuid,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// A `FileDownload`.
+    /// The file, with a download URL that expires.
     pub file: FileDownload,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -37947,7 +38043,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several objects, told apart by their `source` field. Returned by `events().get()`.
+/// Something that happened for a customer, with a timestamp and metadata: either ingested by you (`source: user`) or recorded by Polar (`source: system`, told apart by `name`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -37999,42 +38095,42 @@ impl<'de> serde::Deserialize<'de> for Event {
     }
 }
 
-/// An object. Part of `EventsIngestEventsItem`.
+/// An event to ingest, tied to a customer by its Polar ID (`customer_id`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventCreateCustomer {
-    /// A timestamp (RFC 3339, UTC); may be absent.
+    /// When it happened; the time of ingestion when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text.
+    /// Name of the event, the main thing meters filter on.
     pub name: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization the event belongs to; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your unique ID for the event; sending the same ID again is ignored, which makes retries safe.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// ID of an earlier event (Polar's or your `external_id`) to nest this one under.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<String>>,
-    /// An `EventMetadataInput`; may be absent.
+    /// Key/value data meters can filter and aggregate on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<EventMetadataInput>,
-    /// A UUID.
+    /// Polar ID of the customer the event belongs to.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Polar ID of the member of a team customer who caused the event, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -38144,42 +38240,42 @@ impl EventCreateCustomer {
     }
 }
 
-/// An object. Part of `EventsIngestEventsItem`.
+/// An event to ingest, tied to a customer by your own ID for it (`external_customer_id`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventCreateExternalCustomer {
-    /// A timestamp (RFC 3339, UTC); may be absent.
+    /// When it happened; the time of ingestion when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text.
+    /// Name of the event, the main thing meters filter on.
     pub name: String,
-    /// A UUID; may be absent or `null`.
+    /// Organization the event belongs to; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your unique ID for the event; sending the same ID again is ignored, which makes retries safe.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// ID of an earlier event (Polar's or your `external_id`) to nest this one under.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<String>>,
-    /// An `EventMetadataInput`; may be absent.
+    /// Key/value data meters can filter and aggregate on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<EventMetadataInput>,
-    /// Text.
+    /// Your ID of the customer the event belongs to.
     pub external_customer_id: String,
-    /// Text; may be absent or `null`.
+    /// Your ID of the member of a team customer who caused the event, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -38292,15 +38388,15 @@ impl EventCreateExternalCustomer {
     }
 }
 
-/// An object. Part of `EventCreateCustomer`, `EventCreateExternalCustomer`.
+/// Key/value data attached to an ingested event; meters filter and aggregate on it. The reserved `_cost` and `_llm` keys carry cost and AI usage in a fixed shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventMetadataInput {
-    /// A `CostMetadataInput`; may be absent.
+    /// Cost of what the event records; feeds the cost and margin metrics.
     #[serde(rename = "_cost")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostMetadataInput>,
-    /// A `LlmMetadata`; may be absent.
+    /// AI model usage the event records (model, tokens).
     #[serde(rename = "_llm")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<LlmMetadata>,
@@ -38346,14 +38442,14 @@ impl EventMetadataInput {
     }
 }
 
-/// An object. Part of `UserEvent`.
+/// Key/value data attached to an event; the reserved `_cost` and `_llm` keys carry cost and AI usage in a fixed shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventMetadataOutput {
-    /// A `CostMetadataOutput`; may be absent.
+    /// Cost of what the event records; feeds the cost and margin metrics.
     #[serde(rename = "_cost")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostMetadataOutput>,
-    /// A `LlmMetadata`; may be absent.
+    /// AI model usage the event records (model, tokens).
     #[serde(rename = "_llm")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<LlmMetadata>,
@@ -38370,21 +38466,21 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `ListResourceEventName`.
+/// An event name seen in ingested or system events, with usage statistics.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventName {
     /// Text.
     pub name: String,
-    /// Text.
+    /// Display name of the event type.
     pub label: String,
-    /// An `EventSource`.
+    /// Whether Polar or you record these events.
     pub source: EventSource,
-    /// A whole number.
+    /// Number of events with this name.
     pub occurrences: crate::Integer,
-    /// A timestamp (RFC 3339, UTC).
+    /// Time of the earliest such event.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_seen: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC).
+    /// Time of the latest such event.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_seen: chrono::DateTime<chrono::Utc>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -38404,7 +38500,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `events().list_names()`.
+/// A key to sort event names by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventNamesSortProperty {
@@ -38507,7 +38603,7 @@ impl std::str::FromStr for EventNamesSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Sent by `events().list()`.
+/// A key to sort events by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventSortProperty {
@@ -38577,7 +38673,7 @@ impl std::str::FromStr for EventSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Sent by `event_types().list()`.
+/// Who recorded an event: Polar itself (`system`) or you through ingestion (`user`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventSource {
@@ -38647,28 +38743,28 @@ impl std::str::FromStr for EventSource {
     }
 }
 
-/// An object. Returned by `event_types().update()`.
+/// The type of every event with a given name, holding the label shown for them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventType {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the event type.
     pub id: uuid::Uuid,
-    /// Text.
+    /// Event name the type covers.
     pub name: String,
-    /// Text.
+    /// Display name for events of this type.
     pub label: String,
-    /// Text; may be absent or `null`.
+    /// Path into an event's metadata whose value is used as the label of each event, instead of the fixed `label`; null when not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub label_property_selector: Option<Option<String>>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -38688,13 +38784,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `event_types().update()`.
+/// Changes to an event type's label.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventTypeUpdate {
-    /// Text.
+    /// New display name.
     pub label: String,
-    /// Text; may be absent or `null`.
+    /// Path into the event metadata to read each event's label from; null to use `label`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -38738,47 +38834,47 @@ impl EventTypeUpdate {
     }
 }
 
-/// An object. Part of `ListResourceEventTypeWithStats`.
+/// An event type with how often and when its events occurred. `id` is null for system event types that have no stored type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventTypeWithStats {
-    /// A UUID; may be absent or `null`.
+    /// Unique identifier of the stored type; system types have none, so it is null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub id: Option<Option<uuid::Uuid>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When the type was stored; null for system types.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When the type last changed; null if never or for system types.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub modified_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Text.
+    /// Event name the type covers.
     pub name: String,
-    /// Text.
+    /// Display name for events of this type.
     pub label: String,
-    /// Text; may be absent or `null`.
+    /// Path into the metadata whose value labels each event; null when the fixed `label` is used.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub label_property_selector: Option<Option<String>>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// An `EventSource`.
+    /// Whether Polar or you record these events.
     pub source: EventSource,
-    /// A whole number.
+    /// Number of events of this type.
     pub occurrences: crate::Integer,
-    /// A timestamp (RFC 3339, UTC).
+    /// Time of the earliest such event.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_seen: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC).
+    /// Time of the latest such event.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_seen: chrono::DateTime<chrono::Utc>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -38803,7 +38899,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `event_types().list()`.
+/// A key to sort event types by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventTypesSortProperty {
@@ -38916,11 +39012,11 @@ impl std::str::FromStr for EventTypesSortProperty {
     }
 }
 
-/// An object. Sent by `events().ingest()`.
+/// Body for ingesting events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventsIngest {
-    /// A list of `EventsIngestEventsItem` values.
+    /// Events to record, each tied to a customer by Polar ID or by your external ID.
     pub events: Vec<EventsIngestEventsItem>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -38944,7 +39040,7 @@ impl EventsIngest {
     }
 }
 
-/// One of several shapes. Part of `EventsIngest`.
+/// One event, tied to a customer by Polar ID or by your own ID.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -38992,12 +39088,12 @@ impl From<EventCreateExternalCustomer> for EventsIngestEventsItem {
     }
 }
 
-/// An object. Returned by `events().ingest()`.
+/// Result of an ingestion.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventsIngestResponse {
-    /// A whole number.
+    /// Number of events recorded.
     pub inserted: crate::Integer,
-    /// A whole number; may be absent.
+    /// Number of events skipped because an event with the same `external_id` already exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<crate::Integer>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -39013,7 +39109,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Returned by `events().list()`.
+/// Events as a numbered page, or as a batch with a has-more flag.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -39049,11 +39145,11 @@ impl<'de> serde::Deserialize<'de> for EventsListResponse {
     }
 }
 
-/// An object. Part of `ProductUpdatePricesItem`.
+/// Keeps a price the product already has when updating its prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExistingProductPrice {
-    /// A UUID.
+    /// Identifier of the price to keep.
     pub id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -39164,7 +39260,7 @@ impl std::str::FromStr for ExpiredCheckoutErrorError {
     }
 }
 
-/// One of several objects, told apart by their `service` field. Sent by `files().create()`.
+/// Body for starting an upload; `service` says what the file is for.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FileCreate {
@@ -39275,7 +39371,7 @@ impl From<SupportCaseAttachmentFileCreate> for FileCreate {
     }
 }
 
-/// An object. Part of `DownloadableRead`.
+/// A file offered through a benefit, with its checksums and a download URL that expires.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileDownload {
     /// A UUID.
@@ -39288,28 +39384,28 @@ pub struct FileDownload {
     pub path: String,
     /// Text.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
     /// Text; may be `null`.
     pub storage_version: Option<String>,
     /// Text; may be `null`.
     pub checksum_etag: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, base64-encoded; null until computed.
     pub checksum_sha256_base64: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, hex-encoded; null until computed.
     pub checksum_sha256_hex: Option<String>,
     /// A timestamp (RFC 3339, UTC); may be `null`.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `S3DownloadUrl`.
+    /// Pre-signed URL to fetch the file, with the time it expires.
     pub download: S3DownloadUrl,
-    /// Text; may be `null`.
+    /// Version label set by the organization, if any.
     pub version: Option<String>,
-    /// Yes or no.
+    /// False while the upload is not finished.
     pub is_uploaded: bool,
     /// A `FileServiceTypes`.
     pub service: FileServiceTypes,
-    /// Text.
+    /// Size formatted for people, e.g. `2.4 MB`.
     pub size_readable: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -39338,17 +39434,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `files().update()`.
+/// Changes to a file's name or version label.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FilePatch {
-    /// Text; may be absent or `null`.
+    /// New file name.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New version label.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -39412,7 +39508,7 @@ impl FilePatch {
     }
 }
 
-/// One of several objects, told apart by their `service` field. Returned by `files().update()`, `files().uploaded()`.
+/// An uploaded file; `service` says what it is for.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FileRead {
@@ -39499,7 +39595,7 @@ impl<'de> serde::Deserialize<'de> for FileRead {
     }
 }
 
-/// One of a fixed set of strings. Part of `FileDownload`, `FileUpload`.
+/// What a file is for: a benefit download, product media, an organization avatar or a support case attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FileServiceTypes {
@@ -39582,42 +39678,42 @@ impl std::str::FromStr for FileServiceTypes {
     }
 }
 
-/// An object. Returned by `files().create()`.
+/// A file being uploaded, with the presigned URLs to send its parts to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileUpload {
-    /// A UUID.
+    /// Unique identifier of the file.
     pub id: uuid::Uuid,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Location of the file in storage.
     pub path: String,
-    /// Text.
+    /// Media type, for example `application/zip`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be `null`.
+    /// Version ID storage assigned; null when versioning is off.
     pub storage_version: Option<String>,
-    /// Text; may be `null`.
+    /// ETag storage computed for the file.
     pub checksum_etag: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, base64.
     pub checksum_sha256_base64: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, hexadecimal.
     pub checksum_sha256_hex: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When storage last saw the file change; null before the upload completes.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `S3FileUploadMultipart`.
+    /// Where and how to send each part.
     pub upload: S3FileUploadMultipart,
-    /// Text; may be `null`.
+    /// Your version label for the file, for example `1.2.0`; null if not set.
     pub version: Option<String>,
-    /// Yes or no; may be absent.
+    /// False until the upload is completed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_uploaded: Option<bool>,
-    /// A `FileServiceTypes`.
+    /// What the file is for; fixed by the variant.
     pub service: FileServiceTypes,
-    /// Text.
+    /// Size for display, for example `1.2 MB`.
     pub size_readable: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -39646,15 +39742,15 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `files().uploaded()`.
+/// Body for completing a multipart upload.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FileUploadCompleted {
-    /// Text.
+    /// Upload ID, from `upload.id` of the created file.
     pub id: String,
-    /// Text.
+    /// Storage path, from `upload.path` of the created file.
     pub path: String,
-    /// A list of `S3FileUploadCompletedPart` values.
+    /// Every part sent, with the ETag storage answered.
     pub parts: Vec<S3FileUploadCompletedPart>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -39686,13 +39782,13 @@ impl FileUploadCompleted {
     }
 }
 
-/// An object. Part of `FilterClausesItem`, `Meter`, `MeterCreate` and 1 more.
+/// A condition on events: clauses (or nested filters) joined by `and` or `or`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Filter {
-    /// A `FilterConjunction`.
+    /// Whether all clauses must hold (`and`) or one is enough (`or`).
     pub conjunction: FilterConjunction,
-    /// A list of `FilterClausesItem` values.
+    /// Conditions on event fields or metadata, or nested filters.
     pub clauses: Vec<FilterClausesItem>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -39826,7 +39922,7 @@ impl From<bool> for FilterClauseValue {
     }
 }
 
-/// One of several shapes. Part of `Filter`.
+/// A single condition, or a nested filter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -40044,13 +40140,13 @@ impl std::str::FromStr for FilterOperator {
     }
 }
 
-/// An object. Part of `Payment`.
+/// A payment attempt made with a method other than card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GenericPayment {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -40059,25 +40155,25 @@ pub struct GenericPayment {
     pub processor: PaymentProcessor,
     /// A `PaymentStatus`.
     pub status: PaymentStatus,
-    /// A whole number.
+    /// Amount of the attempt, in cents.
     pub amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// Text.
+    /// Kind of payment method, such as `card`.
     pub method: String,
-    /// A `PaymentTrigger`; may be `null`.
+    /// What started this attempt, such as a purchase, a renewal or a retry.
     pub trigger: Option<PaymentTrigger>,
-    /// Text; may be `null`.
+    /// Processor's error code when the attempt was declined; null otherwise.
     pub decline_reason: Option<String>,
-    /// Text; may be `null`.
+    /// Readable explanation when the attempt was declined; null otherwise.
     pub decline_message: Option<String>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Checkout session the payment belongs to, if any.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Order the payment pays, if any.
     pub order_id: Option<uuid::Uuid>,
-    /// A map from keys to any JSON value; may be absent.
+    /// Raw data from the payment processor; its shape is not stable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processor_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -40106,7 +40202,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `webhooks().list_webhook_deliveries()`.
+/// Class of HTTP status codes: `2xx`, `3xx`, `4xx` or `5xx`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HttpCodeClass {
@@ -40289,21 +40385,21 @@ impl std::str::FromStr for InactiveSubscriptionError {
     }
 }
 
-/// An object. Sent by `oauth2().introspect_token()`.
+/// Form body naming the token to inspect, with the client's credentials.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntrospectTokenRequest {
-    /// Text.
+    /// The token to inspect.
     pub token: String,
-    /// An `IntrospectTokenRequestTokenTypeHint`; may be absent or `null`.
+    /// Whether `token` is an access or a refresh token, to speed up the lookup.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub token_type_hint: Option<Option<IntrospectTokenRequestTokenTypeHint>>,
-    /// Text.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// Text.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -40354,7 +40450,7 @@ impl IntrospectTokenRequest {
     }
 }
 
-/// One of a fixed set of strings. Part of `IntrospectTokenRequest`.
+/// Whether `token` is an access or a refresh token, to speed up the lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntrospectTokenRequestTokenTypeHint {
@@ -40424,20 +40520,20 @@ impl std::str::FromStr for IntrospectTokenRequestTokenTypeHint {
     }
 }
 
-/// An object. Returned by `oauth2().introspect_token()`.
+/// What a token stands for: whether it is active, its client, scopes, subject and validity window (Unix seconds).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IntrospectTokenResponse {
-    /// Yes or no.
+    /// False for an expired, revoked or unknown token; the other fields then mean nothing.
     pub active: bool,
     /// Text.
     pub client_id: String,
-    /// An `IntrospectTokenResponseTokenType`.
+    /// `access_token` or `refresh_token`.
     pub token_type: IntrospectTokenResponseTokenType,
-    /// Text.
+    /// Granted scopes, separated by spaces.
     pub scope: String,
-    /// A `SubType`.
+    /// Whether the token acts for a user or an organization.
     pub sub_type: SubType,
-    /// Text.
+    /// ID of the user or organization the token acts for.
     pub sub: String,
     /// A list of text.
     pub organizations: Vec<String>,
@@ -40445,9 +40541,9 @@ pub struct IntrospectTokenResponse {
     pub aud: String,
     /// Text.
     pub iss: String,
-    /// A whole number.
+    /// Expiry, in Unix seconds.
     pub exp: crate::Integer,
-    /// A whole number.
+    /// Time of issue, in Unix seconds.
     pub iat: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -40471,7 +40567,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `IntrospectTokenResponse`.
+/// `access_token` or `refresh_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntrospectTokenResponseTokenType {
@@ -40541,7 +40637,7 @@ impl std::str::FromStr for IntrospectTokenResponseTokenType {
     }
 }
 
-/// One of several objects, told apart by their `amount_type` field. Part of `CheckoutLinkProductPricesItem`, `CheckoutPricesValueItem`, `CheckoutProductPrice` and 11 more.
+/// An older kind of recurring price that carries its own billing interval; current products set the interval on the product. Fixed or pay-what-you-want, told apart by `amount_type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LegacyRecurringProductPrice {
@@ -40977,21 +41073,25 @@ impl std::str::FromStr for LegacyRecurringProductPriceFixedType {
     }
 }
 
-/// An object. Sent by `customer_portal().license_keys().activate()`, `license_keys().activate()`.
+/// Activates a license key: the key, its organization and a label for the new activation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LicenseKeyActivate {
-    /// Text.
+    /// The license key as the customer entered it.
     pub key: String,
-    /// A UUID.
+    /// Organization that issued the key.
     pub organization_id: uuid::Uuid,
-    /// Text.
+    /// Name for this activation, such as the device or host name.
     pub label: String,
+    /// Key-value pairs that later validations of this activation must send identically to pass, e.g. a machine fingerprint.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<
         std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
     >,
+    /// Your own key-value data stored with the activation.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
@@ -41215,21 +41315,21 @@ impl From<bool> for LicenseKeyActivateMetaValue {
     }
 }
 
-/// An object. Part of `LicenseKeyWithActivations`, `ValidatedLicenseKey`.
+/// One activation of a license key, without the key itself.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LicenseKeyActivationBase {
     /// A UUID.
     pub id: uuid::Uuid,
     /// A UUID.
     pub license_key_id: uuid::Uuid,
-    /// Text.
+    /// Name given at activation, such as the device.
     pub label: String,
-    /// A map from keys to `LicenseKeyActivationBaseMetaValue` values.
+    /// Your own data stored at activation.
     pub meta: std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -41296,21 +41396,21 @@ impl<'de> serde::Deserialize<'de> for LicenseKeyActivationBaseMetaValue {
     }
 }
 
-/// An object. Returned by `customer_portal().license_keys().activate()`, `license_keys().activate()`, `license_keys().get_activation()`.
+/// One activation of a license key (an installation or device), with the key it belongs to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LicenseKeyActivationRead {
     /// A UUID.
     pub id: uuid::Uuid,
     /// A UUID.
     pub license_key_id: uuid::Uuid,
-    /// Text.
+    /// Name given at activation, such as the device.
     pub label: String,
-    /// A map from keys to `LicenseKeyActivationReadMetaValue` values.
+    /// Your own data stored at activation.
     pub meta: std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `LicenseKeyRead`.
@@ -41380,15 +41480,15 @@ impl<'de> serde::Deserialize<'de> for LicenseKeyActivationReadMetaValue {
     }
 }
 
-/// An object. Part of `LicenseKeyRead`, `LicenseKeyWithActivations`, `ValidatedLicenseKey`.
+/// The customer a license key was granted to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LicenseKeyCustomer {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `MetadataOutputType`.
@@ -41468,15 +41568,15 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `customer_portal().license_keys().deactivate()`, `license_keys().deactivate()`.
+/// Which activation of which license key to remove.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LicenseKeyDeactivate {
-    /// Text.
+    /// The license key as the customer entered it.
     pub key: String,
-    /// A UUID.
+    /// Organization that issued the key.
     pub organization_id: uuid::Uuid,
-    /// A UUID.
+    /// Activation to remove.
     pub activation_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -41508,15 +41608,15 @@ impl LicenseKeyDeactivate {
     }
 }
 
-/// An object. Returned by `license_keys().update()`.
+/// A license key granted to a customer, with its limits and usage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LicenseKeyRead {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -41527,24 +41627,24 @@ pub struct LicenseKeyRead {
     pub customer: LicenseKeyCustomer,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// Text.
+    /// The full license key.
     pub key: String,
-    /// Text.
+    /// Shortened form of the key, fine to show on screen.
     pub display_key: String,
     /// A `LicenseKeyStatus`.
     pub status: LicenseKeyStatus,
-    /// A whole number; may be `null`.
+    /// How many activations the key allows; null for no limit.
     pub limit_activations: Option<crate::Integer>,
-    /// A whole number.
+    /// Usage counted so far through validations with `increment_usage`.
     pub usage: crate::Integer,
-    /// A whole number; may be `null`.
+    /// Most usage the key allows; null for no limit.
     pub limit_usage: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times the key was validated.
     pub validations: crate::Integer,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the key was last validated; null if never.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_validated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the key stops working; null if it never does.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -41574,7 +41674,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `LicenseKeyRead`, `LicenseKeyUpdate`, `LicenseKeyWithActivations` and 2 more.
+/// Whether a license key works: `granted`, `revoked` or `disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LicenseKeyStatus {
@@ -41648,32 +41748,32 @@ impl std::str::FromStr for LicenseKeyStatus {
     }
 }
 
-/// An object. Sent by `license_keys().update()`.
+/// Changes to a license key; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LicenseKeyUpdate {
-    /// A `LicenseKeyStatus`; may be absent or `null`.
+    /// New status; `revoked` or `disabled` keys no longer validate.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub status: Option<Option<LicenseKeyStatus>>,
-    /// A whole number; may be absent.
+    /// Number of uses counted so far; set it to correct or reset the count.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
-    /// A whole number; may be absent or `null`.
+    /// Maximum number of concurrent activations; unlimited when null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub limit_activations: Option<Option<i64>>,
-    /// A whole number; may be absent or `null`.
+    /// Maximum number of uses; unlimited when null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub limit_usage: Option<Option<i64>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When the key stops being valid; never when null.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
@@ -41780,38 +41880,40 @@ impl LicenseKeyUpdate {
     }
 }
 
-/// An object. Sent by `customer_portal().license_keys().validate()`, `license_keys().validate()`.
+/// A license key to check, with optional constraints it must also satisfy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LicenseKeyValidate {
-    /// Text.
+    /// The license key as the customer entered it.
     pub key: String,
-    /// A UUID.
+    /// Organization that issued the key.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Activation to check too; it must belong to the key.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub activation_id: Option<Option<uuid::Uuid>>,
-    /// A UUID; may be absent or `null`.
+    /// Require the key to come from this benefit.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub benefit_id: Option<Option<uuid::Uuid>>,
-    /// A UUID; may be absent or `null`.
+    /// Require the key to belong to this customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_id: Option<Option<uuid::Uuid>>,
-    /// A whole number; may be absent or `null`.
+    /// Add this many units to the key's usage count.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub increment_usage: Option<Option<crate::Integer>>,
+    /// Key-value pairs that must equal those stored when the activation was made.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<
@@ -42001,15 +42103,15 @@ impl From<bool> for LicenseKeyValidateConditionsValue {
     }
 }
 
-/// An object. Returned by `customer_portal().license_keys().get()`, `license_keys().get()`.
+/// A license key with the list of its current activations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LicenseKeyWithActivations {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -42020,27 +42122,27 @@ pub struct LicenseKeyWithActivations {
     pub customer: LicenseKeyCustomer,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// Text.
+    /// The full license key.
     pub key: String,
-    /// Text.
+    /// Shortened form of the key, fine to show on screen.
     pub display_key: String,
     /// A `LicenseKeyStatus`.
     pub status: LicenseKeyStatus,
-    /// A whole number; may be `null`.
+    /// How many activations the key allows; null for no limit.
     pub limit_activations: Option<crate::Integer>,
-    /// A whole number.
+    /// Usage counted so far through validations with `increment_usage`.
     pub usage: crate::Integer,
-    /// A whole number; may be `null`.
+    /// Most usage the key allows; null for no limit.
     pub limit_usage: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times the key was validated.
     pub validations: crate::Integer,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the key was last validated; null if never.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_validated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the key stops working; null if it never does.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A list of `LicenseKeyActivationBase` values.
+    /// Current activations of the key.
     pub activations: Vec<LicenseKeyActivationBase>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42070,12 +42172,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `benefits().list()`.
+/// One page of benefits, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceBenefit {
-    /// A list of `Benefit` values.
+    /// The items of this page.
     pub items: Vec<Benefit>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42090,12 +42192,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `benefits().files()`.
+/// One page of downloadable files, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceBenefitDownloadableFile {
-    /// A list of `BenefitDownloadableFile` values.
+    /// The items of this page.
     pub items: Vec<BenefitDownloadableFile>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42110,12 +42212,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `benefit_grants().list()`, `benefits().grants()`.
+/// One page of benefit grants, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceBenefitGrant {
-    /// A list of `BenefitGrant` values.
+    /// The items of this page.
     pub items: Vec<BenefitGrant>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42130,12 +42232,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `checkouts().list()`.
+/// One page of checkout sessions, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCheckout {
-    /// A list of `Checkout` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<Checkout>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42150,12 +42252,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `checkout_links().list()`.
+/// One page of checkout links, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCheckoutLink {
-    /// A list of `CheckoutLink` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<CheckoutLink>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42170,12 +42272,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `custom_fields().list()`.
+/// One page of custom fields, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomField {
-    /// A list of `CustomField` values.
+    /// The items of this page.
     pub items: Vec<CustomField>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42190,12 +42292,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customers().list()`.
+/// One page of customers, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomer {
-    /// A list of `Customer` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<Customer>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42210,12 +42312,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().benefit_grants().list()`.
+/// One page of the customer's benefit grants.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerBenefitGrant {
-    /// A list of `CustomerBenefitGrant` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<CustomerBenefitGrant>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42230,12 +42332,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().customer_meters().list()`.
+/// One page of the customer's meters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerCustomerMeter {
-    /// A list of `CustomerCustomerMeter` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<CustomerCustomerMeter>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42250,12 +42352,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_meters().list()`.
+/// One page of customer meters, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerMeter {
-    /// A list of `CustomerMeter` values.
+    /// The items of this page.
     pub items: Vec<CustomerMeter>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42270,12 +42372,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().orders().list()`.
+/// One page of the customer's orders.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerOrder {
-    /// A list of `CustomerOrder` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<CustomerOrder>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42290,12 +42392,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().customers().list_payment_methods()`.
+/// One page of the customer's saved payment methods.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerPaymentMethod {
-    /// A list of `CustomerPaymentMethod` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<CustomerPaymentMethod>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42310,12 +42412,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().members().list()`.
+/// One page of the members of a team customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerPortalMember {
-    /// A list of `CustomerPortalMember` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<CustomerPortalMember>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42330,12 +42432,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().seats().list_claimed_subscriptions()`, `customer_portal().subscriptions().list()`.
+/// One page of the customer's subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerSubscription {
-    /// A list of `CustomerSubscription` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<CustomerSubscription>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42350,12 +42452,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().wallets().list()`.
+/// One page of the customer's wallets.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceCustomerWallet {
-    /// A list of `CustomerWallet` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<CustomerWallet>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42370,12 +42472,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `discounts().list()`.
+/// One page of discounts, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceDiscount {
-    /// A list of `Discount` values.
+    /// The items of this page.
     pub items: Vec<Discount>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42390,12 +42492,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `disputes().list()`.
+/// One page of disputes, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceDispute {
-    /// A list of `Dispute` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<Dispute>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42410,12 +42512,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().downloadables().list()`.
+/// One page of files the customer may download.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceDownloadableRead {
-    /// A list of `DownloadableRead` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<DownloadableRead>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42430,12 +42532,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `EventsListResponse`.
+/// One page of events, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceEvent {
-    /// A list of `Event` values.
+    /// The items of this page.
     pub items: Vec<Event>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42450,12 +42552,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `events().list_names()`.
+/// One page of event names, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceEventName {
-    /// A list of `EventName` values.
+    /// The items of this page.
     pub items: Vec<EventName>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42470,12 +42572,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `event_types().list()`.
+/// One page of event types, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceEventTypeWithStats {
-    /// A list of `EventTypeWithStats` values.
+    /// The items of this page.
     pub items: Vec<EventTypeWithStats>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42490,12 +42592,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `files().list()`.
+/// One page of files, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceFileRead {
-    /// A list of `FileRead` values.
+    /// The items of this page.
     pub items: Vec<FileRead>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42510,12 +42612,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().license_keys().list()`, `license_keys().list()`.
+/// One page of the customer's license keys.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceLicenseKeyRead {
-    /// A list of `LicenseKeyRead` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<LicenseKeyRead>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42530,12 +42632,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `members().list()`.
+/// One page of members of your customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceMember {
-    /// A list of `Member` values.
+    /// The items of this page, at most `limit` of them.
     pub items: Vec<Member>,
-    /// A `Pagination`.
+    /// Total number of items and the number of the last page.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42550,12 +42652,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `meters().list()`.
+/// One page of meters, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceMeter {
-    /// A list of `Meter` values.
+    /// The items of this page.
     pub items: Vec<Meter>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42570,12 +42672,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `orders().list()`.
+/// One page of orders, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceOrder {
-    /// A list of `Order` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<Order>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42590,12 +42692,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `organizations().list()`.
+/// One page of organizations, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceOrganization {
-    /// A list of `Organization` values.
+    /// The items of this page.
     pub items: Vec<Organization>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42610,12 +42712,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `payments().list()`.
+/// One page of payments, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourcePayment {
-    /// A list of `Payment` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<Payment>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42630,12 +42732,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customers().list_payment_methods()`, `customers().list_payment_methods_external()`.
+/// One page of saved payment methods, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourcePaymentMethod {
-    /// A list of `PaymentMethod` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<PaymentMethod>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42650,12 +42752,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `products().list()`.
+/// One page of products, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceProduct {
-    /// A list of `Product` values.
+    /// The items of this page.
     pub items: Vec<Product>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42670,12 +42772,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `refunds().list()`.
+/// One page of refunds, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceRefund {
-    /// A list of `Refund` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<Refund>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42690,12 +42792,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `subscriptions().list()`.
+/// One page of subscriptions, with the total count and page count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceSubscription {
-    /// A list of `Subscription` values.
+    /// Items of this page, in the requested order.
     pub items: Vec<Subscription>,
-    /// A `Pagination`.
+    /// Total item count and page count, to know whether more pages follow.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42710,12 +42812,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `webhooks().list_webhook_deliveries()`.
+/// One page of webhook deliveries, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceWebhookDelivery {
-    /// A list of `WebhookDelivery` values.
+    /// The items of this page.
     pub items: Vec<WebhookDelivery>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42730,12 +42832,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `webhooks().list_webhook_endpoints()`.
+/// One page of webhook endpoints, with the total count and the number of the last page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceWebhookEndpoint {
-    /// A list of `WebhookEndpoint` values.
+    /// The items of this page.
     pub items: Vec<WebhookEndpoint>,
-    /// A `Pagination`.
+    /// Total count and last page number.
     pub pagination: Pagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42750,12 +42852,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `EventsListResponse`.
+/// A batch of events and whether more follow: the cursor-style shape the event list can return instead of numbered pages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResourceWithCursorPaginationEvent {
-    /// A list of `Event` values.
+    /// The items of this page.
     pub items: Vec<Event>,
-    /// A `CursorPagination`.
+    /// Whether more items follow.
     pub pagination: CursorPagination,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -42962,26 +43064,26 @@ impl std::str::FromStr for ManualRetryLimitExceededError {
     }
 }
 
-/// An object. Returned by `customers().members().create()`, `customers().members().create_external()`, `customers().members().get()` and 3 more.
+/// A person belonging to a team customer, who can use what the customer bought.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Member {
-    /// A UUID.
+    /// Unique identifier of the member.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Identifier of the team customer the member belongs to.
     pub customer_id: uuid::Uuid,
-    /// Text.
+    /// Email address of the member.
     pub email: String,
-    /// Text; may be `null`.
+    /// Name of the member, if known.
     pub name: Option<String>,
-    /// Text; may be `null`.
+    /// Your own identifier for the member, unique within its customer; null if not set.
     pub external_id: Option<String>,
-    /// A `MemberRole`.
+    /// What the member may do for the customer.
     pub role: MemberRole,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -43002,11 +43104,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `customers().members().create()`, `customers().members().create_external()`.
+/// Body that adds a member to a customer; the customer comes from the path.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCreateFromCustomer {
-    /// Text.
+    /// Email of the person to add.
     pub email: String,
     /// Text; may be absent or `null`.
     #[serde(
@@ -43014,13 +43116,13 @@ pub struct MemberCreateFromCustomer {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the member, unique within the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_id: Option<Option<String>>,
-    /// A `MemberCreateFromCustomerRole`; may be absent.
+    /// `member` (the default) or `billing_manager`; ownership is given by updating a member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<MemberCreateFromCustomerRole>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -43085,7 +43187,7 @@ impl MemberCreateFromCustomer {
     }
 }
 
-/// One of a fixed set of strings. Part of `MemberCreateFromCustomer`.
+/// `member` (the default) or `billing_manager`; ownership is given by updating a member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberCreateFromCustomerRole {
@@ -43155,11 +43257,11 @@ impl std::str::FromStr for MemberCreateFromCustomerRole {
     }
 }
 
-/// An object. Part of `CustomerIndividualCreate`, `CustomerTeamCreate`.
+/// The owner member to create along with a team customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberOwnerCreate {
-    /// Text.
+    /// Email address of the owner.
     pub email: String,
     /// Text; may be absent or `null`.
     #[serde(
@@ -43167,7 +43269,7 @@ pub struct MemberOwnerCreate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the owner, unique within the customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -43227,7 +43329,7 @@ impl MemberOwnerCreate {
     }
 }
 
-/// One of a fixed set of strings. Sent by `members().list()`.
+/// What a member may do for a team customer: `owner` (exactly one per team), `billing_manager` or `member`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberRole {
@@ -43305,7 +43407,7 @@ impl std::str::FromStr for MemberRole {
     }
 }
 
-/// One of a fixed set of strings. Sent by `members().list()`.
+/// Keys to sort members by; a leading `-` sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberSortProperty {
@@ -43375,7 +43477,7 @@ impl std::str::FromStr for MemberSortProperty {
     }
 }
 
-/// An object. Sent by `customers().members().update()`, `customers().members().update_external()`.
+/// Changes to a member: name, email or role; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberUpdate {
@@ -43391,7 +43493,7 @@ pub struct MemberUpdate {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// A `MemberRole`; may be absent or `null`.
+    /// New role of the member, including `owner` to hand over ownership.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -43471,7 +43573,7 @@ impl MemberUpdate {
     }
 }
 
-/// A map from keys to `MetadataOutputTypeValue` values. Part of `BenefitCustom`, `BenefitDiscord`, `BenefitDownloadables` and 39 more.
+/// Your key-value data on an object; values are strings, integers, numbers or booleans.
 pub type MetadataOutputType = std::collections::BTreeMap<
     String,
     MetadataOutputTypeValue,
@@ -43524,7 +43626,7 @@ impl<'de> serde::Deserialize<'de> for MetadataOutputTypeValue {
     }
 }
 
-/// One of several shapes. Sent by `benefits().list()`, `customers().list()`, `events().list()` and 5 more.
+/// Value to match: one or several strings, integers or booleans.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -43617,10 +43719,10 @@ impl From<Vec<bool>> for MetadataQueryValue {
     }
 }
 
-/// An object. Returned by `meters().create()`, `meters().get()`, `meters().update()`.
+/// Counts usage from ingested events: a filter picks the events, an aggregation turns them into a number per customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meter {
-    /// A `MetadataOutputType`.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
     /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
@@ -43750,35 +43852,37 @@ impl<'de> serde::Deserialize<'de> for MeterAggregation {
     }
 }
 
-/// An object. Sent by `meters().create()`.
+/// Body for creating a meter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MeterCreate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
-    /// Text.
+    /// Name shown to customers on invoices and usage pages.
     pub name: String,
-    /// A `MeterUnit`; may be absent.
+    /// What the meter counts in; `scalar` unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<MeterUnit>,
-    /// Text; may be absent or `null`.
+    /// Label shown for the unit when `unit` is `custom`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub custom_label: Option<Option<String>>,
-    /// A whole number; may be absent or `null`.
+    /// Factor applied for display when `unit` is `custom`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub custom_multiplier: Option<Option<crate::Integer>>,
-    /// A `Filter`.
+    /// Which events the meter takes into account.
     pub filter: Filter,
-    /// A `MeterCreateAggregation`.
+    /// How the matching events are turned into a value.
     pub aggregation: MeterCreateAggregation,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the meter in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -43881,7 +43985,7 @@ impl MeterCreate {
     }
 }
 
-/// One of several objects, told apart by their `func` field. Part of `MeterCreate`.
+/// How the matching events are turned into a value.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MeterCreateAggregation {
@@ -43968,7 +44072,7 @@ impl From<UniqueAggregation> for MeterCreateAggregation {
     }
 }
 
-/// One of several shapes. Part of `MeterCreate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -44051,50 +44155,50 @@ impl From<bool> for MeterCreateMetadataValue {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once units are credited to a customer's meter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeterCreditEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `MeterCreditEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: MeterCreditEventSource,
-    /// A `MeterCreditEventName`.
+    /// Always `meter.credited` for this event.
     pub name: MeterCreditEventName,
-    /// A `MeterCreditedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: MeterCreditedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -44121,7 +44225,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `MeterCreditEvent`.
+/// Always `meter.credited` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum MeterCreditEventName {
@@ -44188,7 +44292,7 @@ impl std::str::FromStr for MeterCreditEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `MeterCreditEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum MeterCreditEventSource {
@@ -44278,12 +44382,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `meters().quantities()`.
+/// Values a meter took across a time range.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeterQuantities {
-    /// A list of `MeterQuantity` values.
+    /// One value per interval, in time order.
     pub quantities: Vec<MeterQuantity>,
-    /// A number.
+    /// Value over the whole range, aggregated like the meter.
     pub total: f64,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -44298,13 +44402,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `MeterQuantities`.
+/// Value of a meter for one interval.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeterQuantity {
-    /// A timestamp (RFC 3339, UTC).
+    /// Start of the interval.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A number.
+    /// Aggregated value of the meter in this interval.
     pub quantity: f64,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -44319,50 +44423,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a customer's meter goes back to zero.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeterResetEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `MeterResetEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: MeterResetEventSource,
-    /// A `MeterResetEventName`.
+    /// Always `meter.reset` for this event.
     pub name: MeterResetEventName,
-    /// A `MeterResetMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: MeterResetMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -44389,7 +44493,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `MeterResetEvent`.
+/// Always `meter.reset` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum MeterResetEventName {
@@ -44456,7 +44560,7 @@ impl std::str::FromStr for MeterResetEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `MeterResetEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum MeterResetEventSource {
@@ -44540,7 +44644,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `meters().list()`.
+/// A key to sort meters by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MeterSortProperty {
@@ -44623,7 +44727,7 @@ impl std::str::FromStr for MeterSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `Meter`, `MeterCreate`, `MeterUpdate` and 1 more.
+/// Unit a meter counts in: a plain number (`scalar`), AI tokens (`token`), or a unit you label yourself (`custom`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MeterUnit {
@@ -44697,50 +44801,52 @@ impl std::str::FromStr for MeterUnit {
     }
 }
 
-/// An object. Sent by `meters().update()`.
+/// Changes to a meter; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MeterUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
-    /// Text; may be absent or `null`.
+    /// New value; name shown to customers on invoices and usage pages.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// A `MeterUnit`; may be absent or `null`.
+    /// New value; what the meter counts in; `scalar` unless set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub unit: Option<Option<MeterUnit>>,
-    /// Text; may be absent or `null`.
+    /// New value; label shown for the unit when `unit` is `custom`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub custom_label: Option<Option<String>>,
-    /// A whole number; may be absent or `null`.
+    /// New value; factor applied for display when `unit` is `custom`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub custom_multiplier: Option<Option<crate::Integer>>,
-    /// A `Filter`; may be absent or `null`.
+    /// New value; which events the meter takes into account.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub filter: Option<Option<Filter>>,
-    /// A `MeterUpdateAggregation`; may be absent or `null`.
+    /// New value; how the matching events are turned into a value.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub aggregation: Option<Option<MeterUpdateAggregation>>,
-    /// Yes or no; may be absent or `null`.
+    /// True to archive the meter, so it no longer counts toward billing; false to restore it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -44896,7 +45002,7 @@ impl MeterUpdate {
     }
 }
 
-/// One of several objects, told apart by their `func` field. Part of `MeterUpdate`.
+/// New value; how the matching events are turned into a value.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MeterUpdateAggregation {
@@ -44983,7 +45089,7 @@ impl From<UniqueAggregation> for MeterUpdateAggregation {
     }
 }
 
-/// One of several shapes. Part of `MeterUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45066,14 +45172,14 @@ impl From<bool> for MeterUpdateMetadataValue {
     }
 }
 
-/// An object. Part of `Metrics`.
+/// What a metric is: its slug, display name and kind of value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Metric {
-    /// Text.
+    /// Key of the metric in periods and totals, and the value to pass in `metrics`.
     pub slug: String,
-    /// Text.
+    /// Name to show for the metric.
     pub display_name: String,
-    /// A `MetricType`.
+    /// Kind of value: a plain number, an amount in cents (`currency`, `currency_sub_cent`) or a `percentage`.
     pub r#type: MetricType,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -45089,16 +45195,16 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `metrics().create_dashboard()`.
+/// Body for creating a metric dashboard.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MetricDashboardCreate {
-    /// Text.
+    /// Name of the dashboard.
     pub name: String,
-    /// A list of text; may be absent.
+    /// Slugs of the metrics to show.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the dashboard in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45150,22 +45256,22 @@ impl MetricDashboardCreate {
     }
 }
 
-/// An object. Returned by `metrics().create_dashboard()`, `metrics().get_dashboard()`, `metrics().list_dashboards()` and 1 more.
+/// A saved, named set of metrics.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricDashboardSchema {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the dashboard.
     pub id: uuid::Uuid,
-    /// Text.
+    /// Name of the dashboard.
     pub name: String,
-    /// A list of text.
+    /// Slugs of the metrics on the dashboard, in order.
     pub metrics: Vec<String>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -45184,17 +45290,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `metrics().update_dashboard()`.
+/// Changes to a metric dashboard; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MetricDashboardUpdate {
-    /// Text; may be absent or `null`.
+    /// New name of the dashboard.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// A list of text; may be absent or `null`.
+    /// New list of metric slugs, replacing the current one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45258,31 +45364,31 @@ impl MetricDashboardUpdate {
     }
 }
 
-/// An object. Part of `MetricsResponse`.
+/// Values of every requested metric for one interval; money in cents. Metrics that were not requested are null.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricPeriod {
-    /// A timestamp (RFC 3339, UTC).
+    /// Start of the interval.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A `MetricPeriodActiveSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions active in the period.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub active_subscriptions: Option<Option<MetricPeriodActiveSubscriptions>>,
-    /// A `MetricPeriodCommittedSubscriptions`; may be absent or `null`.
+    /// Number of active subscriptions not set to cancel.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub committed_subscriptions: Option<Option<MetricPeriodCommittedSubscriptions>>,
-    /// A `MetricPeriodMonthlyRecurringRevenue`; may be absent or `null`.
+    /// Monthly recurring revenue (MRR) from active subscriptions, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub monthly_recurring_revenue: Option<Option<MetricPeriodMonthlyRecurringRevenue>>,
-    /// A `MetricPeriodTrialMonthlyRecurringRevenue`; may be absent or `null`.
+    /// MRR that subscriptions still in trial will bring once they convert, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45290,7 +45396,7 @@ pub struct MetricPeriod {
     pub trial_monthly_recurring_revenue: Option<
         Option<MetricPeriodTrialMonthlyRecurringRevenue>,
     >,
-    /// A `MetricPeriodCommittedMonthlyRecurringRevenue`; may be absent or `null`.
+    /// MRR from subscriptions not set to cancel, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45298,7 +45404,7 @@ pub struct MetricPeriod {
     pub committed_monthly_recurring_revenue: Option<
         Option<MetricPeriodCommittedMonthlyRecurringRevenue>,
     >,
-    /// A `MetricPeriodTrialCommittedMonthlyRecurringRevenue`; may be absent or `null`.
+    /// Committed MRR of subscriptions still in trial, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45306,151 +45412,151 @@ pub struct MetricPeriod {
     pub trial_committed_monthly_recurring_revenue: Option<
         Option<MetricPeriodTrialCommittedMonthlyRecurringRevenue>,
     >,
-    /// A `MetricPeriodAverageRevenuePerUser`; may be absent or `null`.
+    /// Average revenue per customer (ARPU), in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_revenue_per_user: Option<Option<MetricPeriodAverageRevenuePerUser>>,
-    /// A `MetricPeriodCheckouts`; may be absent or `null`.
+    /// Number of checkout sessions opened.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checkouts: Option<Option<MetricPeriodCheckouts>>,
-    /// A `MetricPeriodSucceededCheckouts`; may be absent or `null`.
+    /// Number of checkout sessions that ended in a payment.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub succeeded_checkouts: Option<Option<MetricPeriodSucceededCheckouts>>,
-    /// A `MetricPeriodChurnedSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions that ended.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churned_subscriptions: Option<Option<MetricPeriodChurnedSubscriptions>>,
-    /// A `MetricPeriodChurnRate`; may be absent or `null`.
+    /// Share of subscriptions lost in the period.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churn_rate: Option<Option<MetricPeriodChurnRate>>,
-    /// A `MetricPeriodSeatsTotal`; may be absent or `null`.
+    /// Number of seats sold.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_total: Option<Option<MetricPeriodSeatsTotal>>,
-    /// A `MetricPeriodSeatsClaimed`; may be absent or `null`.
+    /// Number of seats assigned to someone who accepted.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_claimed: Option<Option<MetricPeriodSeatsClaimed>>,
-    /// A `MetricPeriodSeatsPending`; may be absent or `null`.
+    /// Number of seats assigned but not yet accepted.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_pending: Option<Option<MetricPeriodSeatsPending>>,
-    /// A `MetricPeriodSeatCustomers`; may be absent or `null`.
+    /// Number of customers with seat-based subscriptions.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seat_customers: Option<Option<MetricPeriodSeatCustomers>>,
-    /// A `MetricPeriodNewSeatCustomers`; may be absent or `null`.
+    /// Number of customers who started a seat-based subscription.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_seat_customers: Option<Option<MetricPeriodNewSeatCustomers>>,
-    /// A `MetricPeriodChurnedSeatCustomers`; may be absent or `null`.
+    /// Number of customers whose seat-based subscription ended.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churned_seat_customers: Option<Option<MetricPeriodChurnedSeatCustomers>>,
-    /// A `MetricPeriodOrders`; may be absent or `null`.
+    /// Number of paid orders.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub orders: Option<Option<MetricPeriodOrders>>,
-    /// A `MetricPeriodRevenue`; may be absent or `null`.
+    /// Gross revenue from orders, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub revenue: Option<Option<MetricPeriodRevenue>>,
-    /// A `MetricPeriodNetRevenue`; may be absent or `null`.
+    /// Revenue after fees, taxes and refunds, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_revenue: Option<Option<MetricPeriodNetRevenue>>,
-    /// A `MetricPeriodCumulativeRevenue`; may be absent or `null`.
+    /// Gross revenue summed from the start of the range, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cumulative_revenue: Option<Option<MetricPeriodCumulativeRevenue>>,
-    /// A `MetricPeriodNetCumulativeRevenue`; may be absent or `null`.
+    /// Net revenue summed from the start of the range, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_cumulative_revenue: Option<Option<MetricPeriodNetCumulativeRevenue>>,
-    /// A `MetricPeriodCosts`; may be absent or `null`.
+    /// Costs reported through event `_cost` metadata, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub costs: Option<Option<MetricPeriodCosts>>,
-    /// A `MetricPeriodCumulativeCosts`; may be absent or `null`.
+    /// Costs summed from the start of the range, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cumulative_costs: Option<Option<MetricPeriodCumulativeCosts>>,
-    /// A `MetricPeriodAverageOrderValue`; may be absent or `null`.
+    /// Average gross amount per order, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_order_value: Option<Option<MetricPeriodAverageOrderValue>>,
-    /// A `MetricPeriodNetAverageOrderValue`; may be absent or `null`.
+    /// Average net amount per order, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_average_order_value: Option<Option<MetricPeriodNetAverageOrderValue>>,
-    /// A `MetricPeriodCostPerUser`; may be absent or `null`.
+    /// Average cost per active customer, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cost_per_user: Option<Option<MetricPeriodCostPerUser>>,
-    /// A `MetricPeriodActiveUserByEvent`; may be absent or `null`.
+    /// Number of customers with at least one ingested event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub active_user_by_event: Option<Option<MetricPeriodActiveUserByEvent>>,
-    /// A `MetricPeriodOneTimeProducts`; may be absent or `null`.
+    /// Number of one-time purchases.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub one_time_products: Option<Option<MetricPeriodOneTimeProducts>>,
-    /// A `MetricPeriodOneTimeProductsRevenue`; may be absent or `null`.
+    /// Gross revenue from one-time purchases, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub one_time_products_revenue: Option<Option<MetricPeriodOneTimeProductsRevenue>>,
-    /// A `MetricPeriodOneTimeProductsNetRevenue`; may be absent or `null`.
+    /// Net revenue from one-time purchases, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45458,19 +45564,19 @@ pub struct MetricPeriod {
     pub one_time_products_net_revenue: Option<
         Option<MetricPeriodOneTimeProductsNetRevenue>,
     >,
-    /// A `MetricPeriodNewSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions started.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_subscriptions: Option<Option<MetricPeriodNewSubscriptions>>,
-    /// A `MetricPeriodNewSubscriptionsRevenue`; may be absent or `null`.
+    /// Gross revenue from first payments of new subscriptions, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_subscriptions_revenue: Option<Option<MetricPeriodNewSubscriptionsRevenue>>,
-    /// A `MetricPeriodNewSubscriptionsNetRevenue`; may be absent or `null`.
+    /// Net revenue from first payments of new subscriptions, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45478,13 +45584,13 @@ pub struct MetricPeriod {
     pub new_subscriptions_net_revenue: Option<
         Option<MetricPeriodNewSubscriptionsNetRevenue>,
     >,
-    /// A `MetricPeriodRenewedSubscriptions`; may be absent or `null`.
+    /// Number of subscription renewals.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub renewed_subscriptions: Option<Option<MetricPeriodRenewedSubscriptions>>,
-    /// A `MetricPeriodRenewedSubscriptionsRevenue`; may be absent or `null`.
+    /// Gross revenue from renewals, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45492,7 +45598,7 @@ pub struct MetricPeriod {
     pub renewed_subscriptions_revenue: Option<
         Option<MetricPeriodRenewedSubscriptionsRevenue>,
     >,
-    /// A `MetricPeriodRenewedSubscriptionsNetRevenue`; may be absent or `null`.
+    /// Net revenue from renewals, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45500,13 +45606,13 @@ pub struct MetricPeriod {
     pub renewed_subscriptions_net_revenue: Option<
         Option<MetricPeriodRenewedSubscriptionsNetRevenue>,
     >,
-    /// A `MetricPeriodCanceledSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions canceled, whatever the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions: Option<Option<MetricPeriodCanceledSubscriptions>>,
-    /// A `MetricPeriodCanceledSubscriptionsCustomerService`; may be absent or `null`.
+    /// Number of cancellations that gave customer service as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45514,7 +45620,7 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_customer_service: Option<
         Option<MetricPeriodCanceledSubscriptionsCustomerService>,
     >,
-    /// A `MetricPeriodCanceledSubscriptionsLowQuality`; may be absent or `null`.
+    /// Number of cancellations that gave low quality as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45522,7 +45628,7 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_low_quality: Option<
         Option<MetricPeriodCanceledSubscriptionsLowQuality>,
     >,
-    /// A `MetricPeriodCanceledSubscriptionsMissingFeatures`; may be absent or `null`.
+    /// Number of cancellations that gave missing features as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45530,7 +45636,7 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_missing_features: Option<
         Option<MetricPeriodCanceledSubscriptionsMissingFeatures>,
     >,
-    /// A `MetricPeriodCanceledSubscriptionsSwitchedService`; may be absent or `null`.
+    /// Number of cancellations that gave a move to another service as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45538,7 +45644,7 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_switched_service: Option<
         Option<MetricPeriodCanceledSubscriptionsSwitchedService>,
     >,
-    /// A `MetricPeriodCanceledSubscriptionsTooComplex`; may be absent or `null`.
+    /// Number of cancellations that gave complexity as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45546,7 +45652,7 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_too_complex: Option<
         Option<MetricPeriodCanceledSubscriptionsTooComplex>,
     >,
-    /// A `MetricPeriodCanceledSubscriptionsTooExpensive`; may be absent or `null`.
+    /// Number of cancellations that gave price as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45554,7 +45660,7 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_too_expensive: Option<
         Option<MetricPeriodCanceledSubscriptionsTooExpensive>,
     >,
-    /// A `MetricPeriodCanceledSubscriptionsUnused`; may be absent or `null`.
+    /// Number of cancellations that gave lack of use as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45562,7 +45668,7 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_unused: Option<
         Option<MetricPeriodCanceledSubscriptionsUnused>,
     >,
-    /// A `MetricPeriodCanceledSubscriptionsOther`; may be absent or `null`.
+    /// Number of cancellations with another or no reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45570,13 +45676,13 @@ pub struct MetricPeriod {
     pub canceled_subscriptions_other: Option<
         Option<MetricPeriodCanceledSubscriptionsOther>,
     >,
-    /// A `MetricPeriodAnnualRecurringRevenue`; may be absent or `null`.
+    /// Annual recurring revenue (ARR), twelve times MRR, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub annual_recurring_revenue: Option<Option<MetricPeriodAnnualRecurringRevenue>>,
-    /// A `MetricPeriodCommittedAnnualRecurringRevenue`; may be absent or `null`.
+    /// ARR from subscriptions not set to cancel, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45584,43 +45690,43 @@ pub struct MetricPeriod {
     pub committed_annual_recurring_revenue: Option<
         Option<MetricPeriodCommittedAnnualRecurringRevenue>,
     >,
-    /// A `MetricPeriodCheckoutsConversion`; may be absent or `null`.
+    /// Share of checkout sessions that ended in a payment.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checkouts_conversion: Option<Option<MetricPeriodCheckoutsConversion>>,
-    /// A `MetricPeriodLtv`; may be absent or `null`.
+    /// Estimated lifetime value of a customer, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub ltv: Option<Option<MetricPeriodLtv>>,
-    /// A `MetricPeriodGrossMargin`; may be absent or `null`.
+    /// Revenue minus costs, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub gross_margin: Option<Option<MetricPeriodGrossMargin>>,
-    /// A `MetricPeriodGrossMarginPercentage`; may be absent or `null`.
+    /// Gross margin as a share of revenue.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub gross_margin_percentage: Option<Option<MetricPeriodGrossMarginPercentage>>,
-    /// A `MetricPeriodCashflow`; may be absent or `null`.
+    /// Money in minus money out over the period, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cashflow: Option<Option<MetricPeriodCashflow>>,
-    /// A `MetricPeriodAverageSeatsPerCustomer`; may be absent or `null`.
+    /// Average number of seats per seat-based customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_seats_per_customer: Option<Option<MetricPeriodAverageSeatsPerCustomer>>,
-    /// A `MetricPeriodSeatUtilizationRate`; may be absent or `null`.
+    /// Share of sold seats that are claimed.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -45693,7 +45799,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of subscriptions active in the period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45728,7 +45834,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodActiveSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of customers with at least one ingested event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45763,7 +45869,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodActiveUserByEvent {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Annual recurring revenue (ARR), twelve times MRR, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45798,7 +45904,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodAnnualRecurringRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Average gross amount per order, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45833,7 +45939,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodAverageOrderValue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Average revenue per customer (ARPU), in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45868,7 +45974,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodAverageRevenuePerUser {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Average number of seats per seat-based customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45903,7 +46009,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodAverageSeatsPerCustomer {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of subscriptions canceled, whatever the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45938,7 +46044,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations that gave customer service as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -45974,7 +46080,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsCustomerS
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations that gave low quality as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46010,7 +46116,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsLowQualit
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations that gave missing features as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46046,7 +46152,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsMissingFe
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations with another or no reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46082,7 +46188,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsOther {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations that gave a move to another service as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46118,7 +46224,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsSwitchedS
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations that gave complexity as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46154,7 +46260,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsTooComple
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations that gave price as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46190,7 +46296,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsTooExpens
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of cancellations that gave lack of use as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46226,7 +46332,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsUnused {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Money in minus money out over the period, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46261,7 +46367,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCashflow {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of checkout sessions opened.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46296,7 +46402,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCheckouts {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Share of checkout sessions that ended in a payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46331,7 +46437,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCheckoutsConversion {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Share of subscriptions lost in the period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46366,7 +46472,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodChurnRate {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of customers whose seat-based subscription ended.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46401,7 +46507,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodChurnedSeatCustomers {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of subscriptions that ended.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46436,7 +46542,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodChurnedSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// ARR from subscriptions not set to cancel, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46472,7 +46578,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCommittedAnnualRecurringRevenu
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// MRR from subscriptions not set to cancel, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46508,7 +46614,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCommittedMonthlyRecurringReven
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of active subscriptions not set to cancel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46543,7 +46649,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCommittedSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Average cost per active customer, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46578,7 +46684,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCostPerUser {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Costs reported through event `_cost` metadata, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46613,7 +46719,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCosts {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Costs summed from the start of the range, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46648,7 +46754,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCumulativeCosts {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Gross revenue summed from the start of the range, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46683,7 +46789,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodCumulativeRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Revenue minus costs, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46718,7 +46824,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodGrossMargin {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Gross margin as a share of revenue.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46753,7 +46859,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodGrossMarginPercentage {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Estimated lifetime value of a customer, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46788,7 +46894,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodLtv {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Monthly recurring revenue (MRR) from active subscriptions, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46823,7 +46929,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodMonthlyRecurringRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Average net amount per order, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46858,7 +46964,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodNetAverageOrderValue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Net revenue summed from the start of the range, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46893,7 +46999,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodNetCumulativeRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Revenue after fees, taxes and refunds, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46928,7 +47034,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodNetRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of customers who started a seat-based subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46963,7 +47069,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodNewSeatCustomers {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of subscriptions started.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -46998,7 +47104,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodNewSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Net revenue from first payments of new subscriptions, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47034,7 +47140,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodNewSubscriptionsNetRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Gross revenue from first payments of new subscriptions, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47069,7 +47175,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodNewSubscriptionsRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of one-time purchases.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47104,7 +47210,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodOneTimeProducts {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Net revenue from one-time purchases, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47140,7 +47246,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodOneTimeProductsNetRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Gross revenue from one-time purchases, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47175,7 +47281,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodOneTimeProductsRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of paid orders.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47210,7 +47316,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodOrders {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of subscription renewals.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47245,7 +47351,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodRenewedSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Net revenue from renewals, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47281,7 +47387,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodRenewedSubscriptionsNetRevenue
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Gross revenue from renewals, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47317,7 +47423,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodRenewedSubscriptionsRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Gross revenue from orders, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47352,7 +47458,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of customers with seat-based subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47387,7 +47493,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodSeatCustomers {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Share of sold seats that are claimed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47422,7 +47528,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodSeatUtilizationRate {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of seats assigned to someone who accepted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47457,7 +47563,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodSeatsClaimed {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of seats assigned but not yet accepted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47492,7 +47598,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodSeatsPending {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of seats sold.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47527,7 +47633,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodSeatsTotal {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Number of checkout sessions that ended in a payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47562,7 +47668,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodSucceededCheckouts {
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// Committed MRR of subscriptions still in trial, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47598,7 +47704,7 @@ impl<'de> serde::Deserialize<'de> for MetricPeriodTrialCommittedMonthlyRecurring
     }
 }
 
-/// One of several shapes. Part of `MetricPeriod`.
+/// MRR that subscriptions still in trial will bring once they convert, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -47717,334 +47823,334 @@ impl std::str::FromStr for MetricType {
     }
 }
 
-/// An object. Part of `MetricsResponse`.
+/// Description of each metric in the response, by slug; null for metrics that were not requested.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Metrics {
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `active_subscriptions`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub active_subscriptions: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `committed_subscriptions`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub committed_subscriptions: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `monthly_recurring_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub monthly_recurring_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `trial_monthly_recurring_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_monthly_recurring_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `committed_monthly_recurring_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub committed_monthly_recurring_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `trial_committed_monthly_recurring_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_committed_monthly_recurring_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `average_revenue_per_user`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_revenue_per_user: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `checkouts`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checkouts: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `succeeded_checkouts`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub succeeded_checkouts: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `churned_subscriptions`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churned_subscriptions: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `churn_rate`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churn_rate: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `seats_total`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_total: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `seats_claimed`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_claimed: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `seats_pending`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_pending: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `seat_customers`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seat_customers: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `new_seat_customers`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_seat_customers: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `churned_seat_customers`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churned_seat_customers: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `orders`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub orders: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `net_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `cumulative_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cumulative_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `net_cumulative_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_cumulative_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `costs`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub costs: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `cumulative_costs`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cumulative_costs: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `average_order_value`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_order_value: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `net_average_order_value`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_average_order_value: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `cost_per_user`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cost_per_user: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `active_user_by_event`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub active_user_by_event: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `one_time_products`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub one_time_products: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `one_time_products_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub one_time_products_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `one_time_products_net_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub one_time_products_net_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `new_subscriptions`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_subscriptions: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `new_subscriptions_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_subscriptions_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `new_subscriptions_net_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_subscriptions_net_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `renewed_subscriptions`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub renewed_subscriptions: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `renewed_subscriptions_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub renewed_subscriptions_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `renewed_subscriptions_net_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub renewed_subscriptions_net_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_customer_service`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_customer_service: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_low_quality`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_low_quality: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_missing_features`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_missing_features: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_switched_service`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_switched_service: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_too_complex`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_too_complex: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_too_expensive`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_too_expensive: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_unused`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_unused: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `canceled_subscriptions_other`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions_other: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `annual_recurring_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub annual_recurring_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `committed_annual_recurring_revenue`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub committed_annual_recurring_revenue: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `checkouts_conversion`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checkouts_conversion: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `ltv`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub ltv: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `gross_margin`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub gross_margin: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `gross_margin_percentage`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub gross_margin_percentage: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `cashflow`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cashflow: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `average_seats_per_customer`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_seats_per_customer: Option<Option<Metric>>,
-    /// A `Metric`; may be absent or `null`.
+    /// Name and kind of `seat_utilization_rate`; null when it was not requested.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48116,12 +48222,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `MetricsIntervalsLimits`.
+/// Range limits for one interval.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricsIntervalLimit {
-    /// A whole number.
+    /// Shortest range, in days, accepted with this interval.
     pub min_days: crate::Integer,
-    /// A whole number.
+    /// Longest range, in days, accepted with this interval.
     pub max_days: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -48136,18 +48242,18 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `MetricsLimits`.
+/// Allowed range length per interval.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricsIntervalsLimits {
-    /// A `MetricsIntervalLimit`.
+    /// Limits with the `hour` interval.
     pub hour: MetricsIntervalLimit,
-    /// A `MetricsIntervalLimit`.
+    /// Limits with the `day` interval.
     pub day: MetricsIntervalLimit,
-    /// A `MetricsIntervalLimit`.
+    /// Limits with the `week` interval.
     pub week: MetricsIntervalLimit,
-    /// A `MetricsIntervalLimit`.
+    /// Limits with the `month` interval.
     pub month: MetricsIntervalLimit,
-    /// A `MetricsIntervalLimit`.
+    /// Limits with the `year` interval.
     pub year: MetricsIntervalLimit,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -48165,12 +48271,12 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `metrics().limits()`.
+/// How far back and how wide metrics queries may go.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricsLimits {
-    /// A calendar date.
+    /// Earliest date metrics can be queried from.
     pub min_date: chrono::NaiveDate,
-    /// A `MetricsIntervalsLimits`.
+    /// Allowed range length for each interval.
     pub intervals: MetricsIntervalsLimits,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -48185,14 +48291,14 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `metrics().get()`.
+/// Figures of a metrics query: one entry per period, totals over the range, and what each metric is.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricsResponse {
-    /// A list of `MetricPeriod` values.
+    /// One entry per interval of the range, in time order.
     pub periods: Vec<MetricPeriod>,
-    /// A `MetricsTotals`.
+    /// Each metric over the whole range.
     pub totals: MetricsTotals,
-    /// A `Metrics`.
+    /// Name and kind of each metric returned.
     pub metrics: Metrics,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -48208,28 +48314,28 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `MetricsResponse`.
+/// Values of every requested metric over the whole range; money in cents. Metrics that were not requested are null.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricsTotals {
-    /// A `MetricsTotalsActiveSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions active in the period.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub active_subscriptions: Option<Option<MetricsTotalsActiveSubscriptions>>,
-    /// A `MetricsTotalsCommittedSubscriptions`; may be absent or `null`.
+    /// Number of active subscriptions not set to cancel.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub committed_subscriptions: Option<Option<MetricsTotalsCommittedSubscriptions>>,
-    /// A `MetricsTotalsMonthlyRecurringRevenue`; may be absent or `null`.
+    /// Monthly recurring revenue (MRR) from active subscriptions, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub monthly_recurring_revenue: Option<Option<MetricsTotalsMonthlyRecurringRevenue>>,
-    /// A `MetricsTotalsTrialMonthlyRecurringRevenue`; may be absent or `null`.
+    /// MRR that subscriptions still in trial will bring once they convert, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48237,7 +48343,7 @@ pub struct MetricsTotals {
     pub trial_monthly_recurring_revenue: Option<
         Option<MetricsTotalsTrialMonthlyRecurringRevenue>,
     >,
-    /// A `MetricsTotalsCommittedMonthlyRecurringRevenue`; may be absent or `null`.
+    /// MRR from subscriptions not set to cancel, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48245,7 +48351,7 @@ pub struct MetricsTotals {
     pub committed_monthly_recurring_revenue: Option<
         Option<MetricsTotalsCommittedMonthlyRecurringRevenue>,
     >,
-    /// A `MetricsTotalsTrialCommittedMonthlyRecurringRevenue`; may be absent or `null`.
+    /// Committed MRR of subscriptions still in trial, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48253,151 +48359,151 @@ pub struct MetricsTotals {
     pub trial_committed_monthly_recurring_revenue: Option<
         Option<MetricsTotalsTrialCommittedMonthlyRecurringRevenue>,
     >,
-    /// A `MetricsTotalsAverageRevenuePerUser`; may be absent or `null`.
+    /// Average revenue per customer (ARPU), in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_revenue_per_user: Option<Option<MetricsTotalsAverageRevenuePerUser>>,
-    /// A `MetricsTotalsCheckouts`; may be absent or `null`.
+    /// Number of checkout sessions opened.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checkouts: Option<Option<MetricsTotalsCheckouts>>,
-    /// A `MetricsTotalsSucceededCheckouts`; may be absent or `null`.
+    /// Number of checkout sessions that ended in a payment.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub succeeded_checkouts: Option<Option<MetricsTotalsSucceededCheckouts>>,
-    /// A `MetricsTotalsChurnedSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions that ended.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churned_subscriptions: Option<Option<MetricsTotalsChurnedSubscriptions>>,
-    /// A `MetricsTotalsChurnRate`; may be absent or `null`.
+    /// Share of subscriptions lost in the period.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churn_rate: Option<Option<MetricsTotalsChurnRate>>,
-    /// A `MetricsTotalsSeatsTotal`; may be absent or `null`.
+    /// Number of seats sold.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_total: Option<Option<MetricsTotalsSeatsTotal>>,
-    /// A `MetricsTotalsSeatsClaimed`; may be absent or `null`.
+    /// Number of seats assigned to someone who accepted.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_claimed: Option<Option<MetricsTotalsSeatsClaimed>>,
-    /// A `MetricsTotalsSeatsPending`; may be absent or `null`.
+    /// Number of seats assigned but not yet accepted.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats_pending: Option<Option<MetricsTotalsSeatsPending>>,
-    /// A `MetricsTotalsSeatCustomers`; may be absent or `null`.
+    /// Number of customers with seat-based subscriptions.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seat_customers: Option<Option<MetricsTotalsSeatCustomers>>,
-    /// A `MetricsTotalsNewSeatCustomers`; may be absent or `null`.
+    /// Number of customers who started a seat-based subscription.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_seat_customers: Option<Option<MetricsTotalsNewSeatCustomers>>,
-    /// A `MetricsTotalsChurnedSeatCustomers`; may be absent or `null`.
+    /// Number of customers whose seat-based subscription ended.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub churned_seat_customers: Option<Option<MetricsTotalsChurnedSeatCustomers>>,
-    /// A `MetricsTotalsOrders`; may be absent or `null`.
+    /// Number of paid orders.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub orders: Option<Option<MetricsTotalsOrders>>,
-    /// A `MetricsTotalsRevenue`; may be absent or `null`.
+    /// Gross revenue from orders, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub revenue: Option<Option<MetricsTotalsRevenue>>,
-    /// A `MetricsTotalsNetRevenue`; may be absent or `null`.
+    /// Revenue after fees, taxes and refunds, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_revenue: Option<Option<MetricsTotalsNetRevenue>>,
-    /// A `MetricsTotalsCumulativeRevenue`; may be absent or `null`.
+    /// Gross revenue summed from the start of the range, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cumulative_revenue: Option<Option<MetricsTotalsCumulativeRevenue>>,
-    /// A `MetricsTotalsNetCumulativeRevenue`; may be absent or `null`.
+    /// Net revenue summed from the start of the range, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_cumulative_revenue: Option<Option<MetricsTotalsNetCumulativeRevenue>>,
-    /// A `MetricsTotalsCosts`; may be absent or `null`.
+    /// Costs reported through event `_cost` metadata, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub costs: Option<Option<MetricsTotalsCosts>>,
-    /// A `MetricsTotalsCumulativeCosts`; may be absent or `null`.
+    /// Costs summed from the start of the range, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cumulative_costs: Option<Option<MetricsTotalsCumulativeCosts>>,
-    /// A `MetricsTotalsAverageOrderValue`; may be absent or `null`.
+    /// Average gross amount per order, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_order_value: Option<Option<MetricsTotalsAverageOrderValue>>,
-    /// A `MetricsTotalsNetAverageOrderValue`; may be absent or `null`.
+    /// Average net amount per order, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub net_average_order_value: Option<Option<MetricsTotalsNetAverageOrderValue>>,
-    /// A `MetricsTotalsCostPerUser`; may be absent or `null`.
+    /// Average cost per active customer, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cost_per_user: Option<Option<MetricsTotalsCostPerUser>>,
-    /// A `MetricsTotalsActiveUserByEvent`; may be absent or `null`.
+    /// Number of customers with at least one ingested event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub active_user_by_event: Option<Option<MetricsTotalsActiveUserByEvent>>,
-    /// A `MetricsTotalsOneTimeProducts`; may be absent or `null`.
+    /// Number of one-time purchases.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub one_time_products: Option<Option<MetricsTotalsOneTimeProducts>>,
-    /// A `MetricsTotalsOneTimeProductsRevenue`; may be absent or `null`.
+    /// Gross revenue from one-time purchases, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub one_time_products_revenue: Option<Option<MetricsTotalsOneTimeProductsRevenue>>,
-    /// A `MetricsTotalsOneTimeProductsNetRevenue`; may be absent or `null`.
+    /// Net revenue from one-time purchases, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48405,19 +48511,19 @@ pub struct MetricsTotals {
     pub one_time_products_net_revenue: Option<
         Option<MetricsTotalsOneTimeProductsNetRevenue>,
     >,
-    /// A `MetricsTotalsNewSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions started.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_subscriptions: Option<Option<MetricsTotalsNewSubscriptions>>,
-    /// A `MetricsTotalsNewSubscriptionsRevenue`; may be absent or `null`.
+    /// Gross revenue from first payments of new subscriptions, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub new_subscriptions_revenue: Option<Option<MetricsTotalsNewSubscriptionsRevenue>>,
-    /// A `MetricsTotalsNewSubscriptionsNetRevenue`; may be absent or `null`.
+    /// Net revenue from first payments of new subscriptions, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48425,13 +48531,13 @@ pub struct MetricsTotals {
     pub new_subscriptions_net_revenue: Option<
         Option<MetricsTotalsNewSubscriptionsNetRevenue>,
     >,
-    /// A `MetricsTotalsRenewedSubscriptions`; may be absent or `null`.
+    /// Number of subscription renewals.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub renewed_subscriptions: Option<Option<MetricsTotalsRenewedSubscriptions>>,
-    /// A `MetricsTotalsRenewedSubscriptionsRevenue`; may be absent or `null`.
+    /// Gross revenue from renewals, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48439,7 +48545,7 @@ pub struct MetricsTotals {
     pub renewed_subscriptions_revenue: Option<
         Option<MetricsTotalsRenewedSubscriptionsRevenue>,
     >,
-    /// A `MetricsTotalsRenewedSubscriptionsNetRevenue`; may be absent or `null`.
+    /// Net revenue from renewals, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48447,13 +48553,13 @@ pub struct MetricsTotals {
     pub renewed_subscriptions_net_revenue: Option<
         Option<MetricsTotalsRenewedSubscriptionsNetRevenue>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptions`; may be absent or `null`.
+    /// Number of subscriptions canceled, whatever the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub canceled_subscriptions: Option<Option<MetricsTotalsCanceledSubscriptions>>,
-    /// A `MetricsTotalsCanceledSubscriptionsCustomerService`; may be absent or `null`.
+    /// Number of cancellations that gave customer service as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48461,7 +48567,7 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_customer_service: Option<
         Option<MetricsTotalsCanceledSubscriptionsCustomerService>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptionsLowQuality`; may be absent or `null`.
+    /// Number of cancellations that gave low quality as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48469,7 +48575,7 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_low_quality: Option<
         Option<MetricsTotalsCanceledSubscriptionsLowQuality>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptionsMissingFeatures`; may be absent or `null`.
+    /// Number of cancellations that gave missing features as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48477,7 +48583,7 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_missing_features: Option<
         Option<MetricsTotalsCanceledSubscriptionsMissingFeatures>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptionsSwitchedService`; may be absent or `null`.
+    /// Number of cancellations that gave a move to another service as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48485,7 +48591,7 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_switched_service: Option<
         Option<MetricsTotalsCanceledSubscriptionsSwitchedService>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptionsTooComplex`; may be absent or `null`.
+    /// Number of cancellations that gave complexity as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48493,7 +48599,7 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_too_complex: Option<
         Option<MetricsTotalsCanceledSubscriptionsTooComplex>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptionsTooExpensive`; may be absent or `null`.
+    /// Number of cancellations that gave price as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48501,7 +48607,7 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_too_expensive: Option<
         Option<MetricsTotalsCanceledSubscriptionsTooExpensive>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptionsUnused`; may be absent or `null`.
+    /// Number of cancellations that gave lack of use as the reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48509,7 +48615,7 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_unused: Option<
         Option<MetricsTotalsCanceledSubscriptionsUnused>,
     >,
-    /// A `MetricsTotalsCanceledSubscriptionsOther`; may be absent or `null`.
+    /// Number of cancellations with another or no reason.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48517,13 +48623,13 @@ pub struct MetricsTotals {
     pub canceled_subscriptions_other: Option<
         Option<MetricsTotalsCanceledSubscriptionsOther>,
     >,
-    /// A `MetricsTotalsAnnualRecurringRevenue`; may be absent or `null`.
+    /// Annual recurring revenue (ARR), twelve times MRR, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub annual_recurring_revenue: Option<Option<MetricsTotalsAnnualRecurringRevenue>>,
-    /// A `MetricsTotalsCommittedAnnualRecurringRevenue`; may be absent or `null`.
+    /// ARR from subscriptions not set to cancel, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48531,43 +48637,43 @@ pub struct MetricsTotals {
     pub committed_annual_recurring_revenue: Option<
         Option<MetricsTotalsCommittedAnnualRecurringRevenue>,
     >,
-    /// A `MetricsTotalsCheckoutsConversion`; may be absent or `null`.
+    /// Share of checkout sessions that ended in a payment.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checkouts_conversion: Option<Option<MetricsTotalsCheckoutsConversion>>,
-    /// A `MetricsTotalsLtv`; may be absent or `null`.
+    /// Estimated lifetime value of a customer, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub ltv: Option<Option<MetricsTotalsLtv>>,
-    /// A `MetricsTotalsGrossMargin`; may be absent or `null`.
+    /// Revenue minus costs, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub gross_margin: Option<Option<MetricsTotalsGrossMargin>>,
-    /// A `MetricsTotalsGrossMarginPercentage`; may be absent or `null`.
+    /// Gross margin as a share of revenue.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub gross_margin_percentage: Option<Option<MetricsTotalsGrossMarginPercentage>>,
-    /// A `MetricsTotalsCashflow`; may be absent or `null`.
+    /// Money in minus money out over the period, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub cashflow: Option<Option<MetricsTotalsCashflow>>,
-    /// A `MetricsTotalsAverageSeatsPerCustomer`; may be absent or `null`.
+    /// Average number of seats per seat-based customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub average_seats_per_customer: Option<Option<MetricsTotalsAverageSeatsPerCustomer>>,
-    /// A `MetricsTotalsSeatUtilizationRate`; may be absent or `null`.
+    /// Share of sold seats that are claimed.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -48639,7 +48745,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of subscriptions active in the period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48674,7 +48780,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsActiveSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of customers with at least one ingested event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48709,7 +48815,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsActiveUserByEvent {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Annual recurring revenue (ARR), twelve times MRR, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48744,7 +48850,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsAnnualRecurringRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Average gross amount per order, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48779,7 +48885,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsAverageOrderValue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Average revenue per customer (ARPU), in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48814,7 +48920,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsAverageRevenuePerUser {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Average number of seats per seat-based customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48849,7 +48955,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsAverageSeatsPerCustomer {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of subscriptions canceled, whatever the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48884,7 +48990,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations that gave customer service as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48920,7 +49026,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsCustomer
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations that gave low quality as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48956,7 +49062,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsLowQuali
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations that gave missing features as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -48992,7 +49098,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsMissingF
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations with another or no reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49028,7 +49134,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsOther {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations that gave a move to another service as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49064,7 +49170,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsSwitched
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations that gave complexity as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49100,7 +49206,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsTooCompl
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations that gave price as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49136,7 +49242,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsTooExpen
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of cancellations that gave lack of use as the reason.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49172,7 +49278,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsUnused {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Money in minus money out over the period, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49207,7 +49313,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCashflow {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of checkout sessions opened.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49242,7 +49348,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCheckouts {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Share of checkout sessions that ended in a payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49277,7 +49383,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCheckoutsConversion {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Share of subscriptions lost in the period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49312,7 +49418,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsChurnRate {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of customers whose seat-based subscription ended.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49347,7 +49453,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsChurnedSeatCustomers {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of subscriptions that ended.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49382,7 +49488,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsChurnedSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// ARR from subscriptions not set to cancel, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49418,7 +49524,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCommittedAnnualRecurringReven
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// MRR from subscriptions not set to cancel, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49454,7 +49560,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCommittedMonthlyRecurringReve
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of active subscriptions not set to cancel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49489,7 +49595,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCommittedSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Average cost per active customer, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49524,7 +49630,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCostPerUser {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Costs reported through event `_cost` metadata, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49559,7 +49665,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCosts {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Costs summed from the start of the range, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49594,7 +49700,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCumulativeCosts {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Gross revenue summed from the start of the range, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49629,7 +49735,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsCumulativeRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Revenue minus costs, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49664,7 +49770,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsGrossMargin {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Gross margin as a share of revenue.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49699,7 +49805,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsGrossMarginPercentage {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Estimated lifetime value of a customer, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49734,7 +49840,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsLtv {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Monthly recurring revenue (MRR) from active subscriptions, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49769,7 +49875,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsMonthlyRecurringRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Average net amount per order, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49804,7 +49910,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsNetAverageOrderValue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Net revenue summed from the start of the range, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49839,7 +49945,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsNetCumulativeRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Revenue after fees, taxes and refunds, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49874,7 +49980,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsNetRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of customers who started a seat-based subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49909,7 +50015,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsNewSeatCustomers {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of subscriptions started.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49944,7 +50050,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsNewSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Net revenue from first payments of new subscriptions, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -49980,7 +50086,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsNewSubscriptionsNetRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Gross revenue from first payments of new subscriptions, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50015,7 +50121,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsNewSubscriptionsRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of one-time purchases.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50050,7 +50156,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsOneTimeProducts {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Net revenue from one-time purchases, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50086,7 +50192,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsOneTimeProductsNetRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Gross revenue from one-time purchases, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50121,7 +50227,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsOneTimeProductsRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of paid orders.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50156,7 +50262,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsOrders {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of subscription renewals.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50191,7 +50297,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsRenewedSubscriptions {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Net revenue from renewals, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50227,7 +50333,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsRenewedSubscriptionsNetRevenu
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Gross revenue from renewals, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50263,7 +50369,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsRenewedSubscriptionsRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Gross revenue from orders, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50298,7 +50404,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of customers with seat-based subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50333,7 +50439,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsSeatCustomers {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Share of sold seats that are claimed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50368,7 +50474,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsSeatUtilizationRate {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of seats assigned to someone who accepted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50403,7 +50509,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsSeatsClaimed {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of seats assigned but not yet accepted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50438,7 +50544,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsSeatsPending {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of seats sold.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50473,7 +50579,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsSeatsTotal {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Number of checkout sessions that ended in a payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50508,7 +50614,7 @@ impl<'de> serde::Deserialize<'de> for MetricsTotalsSucceededCheckouts {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// Committed MRR of subscriptions still in trial, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50545,7 +50651,7 @@ for MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
     }
 }
 
-/// One of several shapes. Part of `MetricsTotals`.
+/// MRR that subscriptions still in trial will bring once they convert, in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -50842,53 +50948,53 @@ impl std::str::FromStr for NotPermittedError {
     }
 }
 
-/// An object. Sent by `oauth2().clients().create()`.
+/// Settings of a new OAuth2 application: redirect URIs, grant and response types, scopes, and the name, links and logo shown on the consent screen.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth2ClientConfiguration {
-    /// A list of text.
+    /// URIs the authorization server may send users back to, matched exactly.
     pub redirect_uris: Vec<String>,
-    /// An `OAuth2ClientConfigurationTokenEndpointAuthMethod`; may be absent.
+    /// How the client proves itself at the token endpoint; `none` for public clients without a secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationTokenEndpointAuthMethod,
     >,
-    /// A list of `OAuth2ClientConfigurationGrantTypesItem` values; may be absent.
+    /// Grants the client may use: `authorization_code`, `refresh_token`, or both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<OAuth2ClientConfigurationGrantTypesItem>>,
-    /// A list of `OAuth2ClientConfigurationResponseTypesItem` values; may be absent.
+    /// Only `code` is supported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
-    /// Text; may be absent.
+    /// Scopes the client may ask for, separated by spaces.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// Text.
+    /// Name shown to users on the consent screen.
     pub client_name: String,
-    /// Text; may be absent or `null`.
+    /// Home page of the application, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub client_uri: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Logo shown on the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub logo_uri: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Terms of service, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tos_uri: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Privacy policy, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub policy_uri: Option<Option<String>>,
-    /// A `SubType`; may be absent.
+    /// Whether the client acts for a user or an organization unless told otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<SubType>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -51168,7 +51274,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationResponseTypesItem {
     }
 }
 
-/// One of a fixed set of strings. Part of `OAuth2ClientConfiguration`.
+/// How the client proves itself at the token endpoint; `none` for public clients without a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationTokenEndpointAuthMethod {
@@ -51246,47 +51352,47 @@ impl std::str::FromStr for OAuth2ClientConfigurationTokenEndpointAuthMethod {
     }
 }
 
-/// An object. Sent by `oauth2().clients().update()`.
+/// The full new settings of an existing OAuth2 application, including its client ID.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth2ClientConfigurationUpdate {
-    /// A list of text.
+    /// URIs the authorization server may send users back to, matched exactly.
     pub redirect_uris: Vec<String>,
-    /// An `OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod`; may be absent.
+    /// How the client proves itself at the token endpoint; `none` for public clients without a secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
     >,
-    /// A list of `OAuth2ClientConfigurationUpdateGrantTypesItem` values; may be absent.
+    /// Grants the client may use: `authorization_code`, `refresh_token`, or both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
-    /// A list of `OAuth2ClientConfigurationUpdateResponseTypesItem` values; may be absent.
+    /// Only `code` is supported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
-    /// Text; may be absent.
+    /// Scopes the client may ask for, separated by spaces.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// Text.
+    /// Name shown to users on the consent screen.
     pub client_name: String,
-    /// Text; may be absent or `null`.
+    /// Home page of the application, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub client_uri: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Logo shown on the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub logo_uri: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Terms of service, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tos_uri: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Privacy policy, linked from the consent screen.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -51295,7 +51401,7 @@ pub struct OAuth2ClientConfigurationUpdate {
     /// A `SubType`; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<SubType>,
-    /// Text.
+    /// Client ID of the application being changed; must match the path.
     pub client_id: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -51577,7 +51683,7 @@ impl std::str::FromStr for OAuth2ClientConfigurationUpdateResponseTypesItem {
     }
 }
 
-/// One of a fixed set of strings. Part of `OAuth2ClientConfigurationUpdate`.
+/// How the client proves itself at the token endpoint; `none` for public clients without a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
@@ -51657,26 +51763,26 @@ impl std::str::FromStr for OAuth2ClientConfigurationUpdateTokenEndpointAuthMetho
     }
 }
 
-/// An object. Part of `AuthorizeResponseOrganization`, `AuthorizeResponseUser`.
+/// What anyone may see of an OAuth2 application: its client ID, name, links and logo.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OAuth2ClientPublic {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text.
+    /// Public identifier of the application, used in OAuth2 requests.
     pub client_id: String,
-    /// Text; may be `null`.
+    /// Name shown to users on the consent screen.
     pub client_name: Option<String>,
-    /// Text; may be `null`.
+    /// Home page of the application, linked from the consent screen.
     pub client_uri: Option<String>,
-    /// Text; may be `null`.
+    /// Logo shown on the consent screen.
     pub logo_uri: Option<String>,
-    /// Text; may be `null`.
+    /// Terms of service, linked from the consent screen.
     pub tos_uri: Option<String>,
-    /// Text; may be `null`.
+    /// Privacy policy, linked from the consent screen.
     pub policy_uri: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -51925,54 +52031,54 @@ impl std::str::FromStr for OffSessionChargesNotEnabledError {
     }
 }
 
-/// An object. Returned by `orders().create()`, `orders().finalize()`, `orders().get()` and 1 more.
+/// A purchase or a subscription billing: amounts in cents, status, billing details, and the customer, product, discount and subscription involved.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Order {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An `OrderStatus`.
     pub status: OrderStatus,
-    /// Yes or no.
+    /// True once the order is paid.
     pub paid: bool,
-    /// A whole number.
+    /// Price before discount and tax, in cents.
     pub subtotal_amount: crate::Integer,
-    /// A whole number.
+    /// Discount taken off, in cents.
     pub discount_amount: crate::Integer,
-    /// A whole number.
+    /// Price after discount, before tax, in cents.
     pub net_amount: crate::Integer,
-    /// A whole number.
+    /// Tax, in cents.
     pub tax_amount: crate::Integer,
-    /// A whole number.
+    /// Amount after discount and tax, in cents.
     pub total_amount: crate::Integer,
-    /// A whole number.
+    /// Customer balance used on this order, in cents: a credit lowers what is paid, a debt raises it.
     pub applied_balance_amount: crate::Integer,
-    /// A whole number.
+    /// Amount still to be paid, in cents.
     pub due_amount: crate::Integer,
-    /// A whole number.
+    /// Amount refunded so far, in cents, tax excluded.
     pub refunded_amount: crate::Integer,
-    /// A whole number.
+    /// Tax refunded so far, in cents.
     pub refunded_tax_amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of the amounts.
     pub currency: String,
-    /// An `OrderBillingReason`.
+    /// Why the order exists: a one-time purchase, or a subscription starting, renewing, changing or billing its metered usage.
     pub billing_reason: OrderBillingReason,
-    /// Text; may be `null`.
+    /// Name printed on the invoice.
     pub billing_name: Option<String>,
-    /// An `Address`; may be `null`.
+    /// Address printed on the invoice.
     pub billing_address: Option<Address>,
-    /// Text; may be `null`.
+    /// Invoice number; null while the order is a draft, set when it is finalized.
     pub invoice_number: Option<String>,
-    /// Yes or no.
+    /// True once the invoice PDF exists; until then, generate it first.
     pub is_invoice_generated: bool,
-    /// Text; may be `null`.
+    /// Receipt number, set once paid when the organization issues receipts; then the receipt PDF can be fetched.
     pub receipt_number: Option<String>,
-    /// A whole number; may be absent or `null`.
+    /// Seats bought, for a seat-based one-time purchase; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -51988,7 +52094,7 @@ pub struct Order {
     pub subscription_id: Option<uuid::Uuid>,
     /// A UUID; may be `null`.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When the next automatic retry of a failed payment is due; null when no retry is planned.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
@@ -51996,30 +52102,30 @@ pub struct Order {
     pub next_payment_attempt_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// A map from keys to `OrderCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
     >,
-    /// A whole number.
+    /// Polar's fee on this order, in cents of `platform_fee_currency`.
     pub platform_fee_amount: crate::Integer,
-    /// Text; may be `null`.
+    /// Currency of `platform_fee_amount`.
     pub platform_fee_currency: Option<String>,
     /// An `OrderCustomer`.
     pub customer: OrderCustomer,
-    /// An `OrderProduct`; may be `null`.
+    /// Product bought; null for an order without product.
     pub product: Option<OrderProduct>,
-    /// An `OrderDiscount`; may be `null`.
+    /// Discount applied, if any.
     pub discount: Option<OrderDiscount>,
-    /// An `OrderSubscription`; may be `null`.
+    /// Subscription this order bills; null for a one-time purchase.
     pub subscription: Option<OrderSubscription>,
-    /// A list of `OrderItemSchema` values.
+    /// Lines of the order, one per thing charged.
     pub items: Vec<OrderItemSchema>,
-    /// Text.
+    /// Short text describing what was bought.
     pub description: String,
-    /// A whole number.
+    /// Amount that can still be refunded, in cents, tax excluded; previous refunds and used balance are taken into account.
     pub refundable_amount: crate::Integer,
-    /// A whole number.
+    /// Tax refunded along with a full refund of `refundable_amount`, in cents.
     pub refundable_tax_amount: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -52072,7 +52178,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerOrder`, `Order`.
+/// Why an order was created: a one-time purchase, or a subscription's creation, renewal, change or meter cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderBillingReason {
@@ -52160,7 +52266,7 @@ impl std::str::FromStr for OrderBillingReason {
     }
 }
 
-/// An object. Sent by `orders().create()`.
+/// Body that creates a draft order to charge a customer's saved payment method without them present.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCreate {
@@ -52169,32 +52275,34 @@ pub struct OrderCreate {
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
     >,
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization of the order, which must own both customer and product; needed unless you call with an organization token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A UUID.
+    /// Customer to charge; must have a saved payment method to finalize later.
     pub customer_id: uuid::Uuid,
-    /// A UUID.
+    /// Product charged for: a one-time product with a fixed or free price.
     pub product_id: uuid::Uuid,
-    /// Text; may be absent or `null`.
+    /// Lowercase ISO 4217 code to charge in; the organization's default unless set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub currency: Option<Option<String>>,
-    /// A whole number; may be absent or `null`.
+    /// Amount to charge in cents (or the minor unit of other currencies), replacing the product's price; a positive amount must reach the currency's minimum.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub amount: Option<Option<crate::Integer>>,
-    /// Text; may be absent or `null`.
+    /// Line item text on invoice and receipt, up to 500 characters; the product name unless set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -52512,20 +52620,20 @@ impl<'de> serde::Deserialize<'de> for OrderCustomFieldDataValue {
     }
 }
 
-/// An object. Part of `Order`.
+/// The customer who placed the order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderCustomer {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -52537,13 +52645,13 @@ pub struct OrderCustomer {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Yes or no.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// A `CustomerType`.
     pub r#type: CustomerType,
     /// Text; may be `null`.
     pub name: Option<String>,
-    /// Text; may be `null`.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
@@ -52557,16 +52665,16 @@ pub struct OrderCustomer {
     pub locale: Option<Option<String>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Text; may be `null`.
@@ -52600,7 +52708,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Part of `Order`.
+/// Discount applied, if any.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -52643,7 +52751,7 @@ impl<'de> serde::Deserialize<'de> for OrderDiscount {
     }
 }
 
-/// One of a fixed set of strings. Part of `ColumnsFilter`.
+/// Columns an order export can hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderExportColumn {
@@ -52786,11 +52894,11 @@ impl std::str::FromStr for OrderExportColumn {
     }
 }
 
-/// An object. Sent by `orders().finalize()`.
+/// Body that finalizes a draft order; choose the saved payment method to charge, or leave it out for the customer's default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderFinalize {
-    /// A UUID; may be absent or `null`.
+    /// Saved payment method of the order's customer to charge; the customer's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -52838,10 +52946,10 @@ impl OrderFinalize {
     }
 }
 
-/// An object. Returned by `orders().invoice()`.
+/// Where to download an order's invoice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderInvoice {
-    /// Text.
+    /// Where to download the invoice PDF.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -52855,26 +52963,26 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `CustomerOrder`, `Order`.
+/// One line of an order, with its amount and tax in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderItemSchema {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// Text.
+    /// Text shown for this line.
     pub label: String,
-    /// A whole number.
+    /// Charge for this line in cents, not counting discounts or tax.
     pub amount: crate::Integer,
-    /// A whole number.
+    /// Sales tax in cents.
     pub tax_amount: crate::Integer,
-    /// Yes or no.
+    /// True when the line settles a change made in the middle of a period.
     pub proration: bool,
-    /// A UUID; may be `null`.
+    /// Price the line comes from, if any.
     pub product_price_id: Option<uuid::Uuid>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -53156,50 +53264,50 @@ impl std::str::FromStr for OrderNotEligibleForRetryError {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once payment for an order succeeds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderPaidEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// An `OrderPaidEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: OrderPaidEventSource,
-    /// An `OrderPaidEventName`.
+    /// Always `order.paid` for this event.
     pub name: OrderPaidEventName,
-    /// An `OrderPaidMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: OrderPaidMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -53226,7 +53334,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderPaidEvent`.
+/// Always `order.paid` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderPaidEventName {
@@ -53293,7 +53401,7 @@ impl std::str::FromStr for OrderPaidEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderPaidEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderPaidEventSource {
@@ -53428,22 +53536,22 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `Order`.
+/// The product that was bought, as recorded on the order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderProduct {
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the product's free trial; null without trial.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// Length of the free trial in `trial_interval` units; null without trial.
     pub trial_interval_count: Option<crate::Integer>,
     /// Text.
     pub name: String,
@@ -53451,17 +53559,17 @@ pub struct OrderProduct {
     pub description: Option<String>,
     /// A `ProductVisibility`.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// Billing cycle unit; null for a one-time product.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Billing cycle length in `recurring_interval` units; null for a one-time product.
     pub recurring_interval_count: Option<crate::Integer>,
     /// A `RecurringInterval`; may be `null`.
     pub meter_interval: Option<RecurringInterval>,
     /// A whole number; may be `null`.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// Archived products can no longer be bought.
     pub is_archived: bool,
     /// A UUID.
     pub organization_id: uuid::Uuid,
@@ -53492,10 +53600,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `orders().receipt()`.
+/// Link to the PDF receipt of an order; the URL expires after a short time.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderReceipt {
-    /// Text.
+    /// Presigned URL of the receipt PDF; it expires after a short time.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -53509,50 +53617,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once an order is refunded.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderRefundedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// An `OrderRefundedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: OrderRefundedEventSource,
-    /// An `OrderRefundedEventName`.
+    /// Always `order.refunded` for this event.
     pub name: OrderRefundedEventName,
-    /// An `OrderRefundedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: OrderRefundedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -53579,7 +53687,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderRefundedEvent`.
+/// Always `order.refunded` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderRefundedEventName {
@@ -53646,7 +53754,7 @@ impl std::str::FromStr for OrderRefundedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderRefundedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderRefundedEventSource {
@@ -53736,7 +53844,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `orders().list()`.
+/// Keys orders can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderSortProperty {
@@ -53889,7 +53997,7 @@ impl std::str::FromStr for OrderSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerOrder`, `Order`, `StatusFilter4`.
+/// Where an order stands, from `draft` and `pending` to `paid`, (partly) refunded or `void`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -53982,92 +54090,92 @@ impl std::str::FromStr for OrderStatus {
     }
 }
 
-/// An object. Part of `Order`.
+/// The subscription an order bills, in short form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderSubscription {
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A whole number.
+    /// Price per billing cycle, in cents of `currency`.
     pub amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of `amount`.
     pub currency: String,
     /// A `RecurringInterval`.
     pub recurring_interval: RecurringInterval,
-    /// A whole number.
+    /// Billing cycle length in `recurring_interval` units: 1 bills every interval, 2 every other one, and so on.
     pub recurring_interval_count: crate::Integer,
     /// A `SubscriptionStatus`.
     pub status: SubscriptionStatus,
-    /// A timestamp (RFC 3339, UTC).
+    /// Start of the billing period under way.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_start: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC).
+    /// End of the billing period under way, when the next charge happens.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the current usage period, when the product resets meters on its own cycle; null otherwise.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the current usage period, when meter credits renew; null without a meter cycle.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// True when the subscription will end at `current_period_end` instead of renewing.
     pub cancel_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When cancellation was asked for; it may still be active until the period ends.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription began; null if it has not started.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When a canceled subscription will stop; null if it renews.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription stopped; null while it runs.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When a renewal payment failed and the subscription became `past_due`; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Yes or no.
+    /// True when the subscription will pause once the current period is over.
     pub pause_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription was paused; null if it is not.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When a paused subscription restarts on its own; null if it waits to be resumed.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
     /// A UUID.
     pub product_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Discount applied to the subscription, if any.
     pub discount_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Checkout session that created the subscription, if any.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A whole number; may be absent or `null`.
+    /// Number of seats; null for prices that are not seat-based.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// A `CustomerCancellationReason`; may be `null`.
+    /// Why the customer canceled, if they said.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
-    /// Text; may be `null`.
+    /// What the customer wrote when canceling; visible to the customer too.
     pub customer_cancellation_comment: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -54111,50 +54219,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a voided order is restored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderUnvoidedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// An `OrderUnvoidedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: OrderUnvoidedEventSource,
-    /// An `OrderUnvoidedEventName`.
+    /// Always `order.unvoided` for this event.
     pub name: OrderUnvoidedEventName,
-    /// An `OrderUnvoidedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: OrderUnvoidedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -54181,7 +54289,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderUnvoidedEvent`.
+/// Always `order.unvoided` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderUnvoidedEventName {
@@ -54248,7 +54356,7 @@ impl std::str::FromStr for OrderUnvoidedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderUnvoidedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderUnvoidedEventSource {
@@ -54338,17 +54446,17 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `orders().update()`.
+/// Changes to the billing details of an order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderUpdate {
-    /// Text; may be absent or `null`.
+    /// Name to print on the invoice.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub billing_name: Option<Option<String>>,
-    /// An `AddressInput`; may be absent or `null`.
+    /// Address to print on the invoice.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -54412,50 +54520,50 @@ impl OrderUpdate {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once an order is voided.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderVoidedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// An `OrderVoidedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: OrderVoidedEventSource,
-    /// An `OrderVoidedEventName`.
+    /// Always `order.voided` for this event.
     pub name: OrderVoidedEventName,
-    /// An `OrderVoidedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: OrderVoidedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -54482,7 +54590,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderVoidedEvent`.
+/// Always `order.voided` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderVoidedEventName {
@@ -54549,7 +54657,7 @@ impl std::str::FromStr for OrderVoidedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrderVoidedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrderVoidedEventSource {
@@ -54710,72 +54818,72 @@ impl<'de> serde::Deserialize<'de> for OrdersFinalizeResponseV403 {
     }
 }
 
-/// An object. Returned by `organizations().create()`, `organizations().get()`, `organizations().update()`.
+/// A seller on Polar: owns products, customers and payouts, and carries the settings for checkout, emails and the customer portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Organization {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the organization.
     pub id: uuid::Uuid,
-    /// Text.
+    /// Display name.
     pub name: String,
-    /// Text.
+    /// Unique short name used in URLs such as the customer portal.
     pub slug: String,
-    /// Text; may be `null`.
+    /// Address of the logo image.
     pub avatar_url: Option<String>,
-    /// A `SubscriptionProrationBehavior`.
+    /// What happens to the price difference when a subscription changes product.
     pub proration_behavior: SubscriptionProrationBehavior,
-    /// Yes or no.
+    /// Whether customers may change their subscriptions themselves.
     pub allow_customer_updates: bool,
-    /// Text; may be `null`.
+    /// Public support email shown to customers.
     pub email: Option<String>,
-    /// Text; may be `null`.
+    /// Public website.
     pub website: Option<String>,
-    /// A list of `OrganizationSocialLink` values.
+    /// Links to the organization's social profiles.
     pub socials: Vec<OrganizationSocialLink>,
-    /// An `OrganizationStatus`.
+    /// Where the organization is in Polar's review.
     pub status: OrganizationStatus,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the business details were sent for review; null before that.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub details_submitted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When Polar asked for the business details again; null otherwise.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub onboarding_resubmission_requested_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// Whether team members must sign in through single sign-on.
     pub sso_enforced: bool,
-    /// Text.
+    /// Currency prices are shown in when a product has none for the customer's.
     pub default_presentment_currency: String,
-    /// A `TaxBehaviorOption`.
+    /// Whether prices include tax by default.
     pub default_tax_behavior: TaxBehaviorOption,
-    /// An `OrganizationFeatureSettings`; may be `null`.
+    /// Optional features switched on; null when none were set.
     pub feature_settings: Option<OrganizationFeatureSettings>,
-    /// An `OrganizationSubscriptionSettings`.
+    /// How subscriptions behave.
     pub subscription_settings: OrganizationSubscriptionSettings,
-    /// An `OrganizationCustomerEmailSettings`.
+    /// Which emails customers receive.
     pub customer_email_settings: OrganizationCustomerEmailSettings,
-    /// An `OrganizationCustomerPortalSettings`.
+    /// What customers may do in the portal.
     pub customer_portal_settings: OrganizationCustomerPortalSettings,
-    /// An `OrganizationDisputeSettings`.
+    /// How disputes are handled.
     pub dispute_settings: OrganizationDisputeSettings,
-    /// A list of text.
+    /// Domains allowed to embed the checkout.
     pub embed_hosts: Vec<String>,
-    /// Yes or no.
+    /// Whether the checkout refuses to be embedded on domains missing from `embed_hosts`.
     pub embed_hosts_enforced: bool,
-    /// An `OrganizationCountry`; may be absent or `null`.
+    /// Two-letter country code of the business.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub country: Option<Option<OrganizationCountry>>,
-    /// A UUID; may be `null`.
+    /// Identifier of the organization's transactions account; null before one exists.
     pub account_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Identifier of the account payouts go to; null before one is set up.
     pub payout_account_id: Option<uuid::Uuid>,
-    /// An `OrganizationCapabilities`.
+    /// What the organization may do right now (take payments, pay out...).
     pub capabilities: OrganizationCapabilities,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -54816,33 +54924,33 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `FileCreate`.
+/// Body for starting the upload of an organization's avatar.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationAvatarFileCreate {
-    /// A UUID; may be absent or `null`.
+    /// Organization to upload to; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Media type of the content, for example `image/png`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be absent or `null`.
+    /// SHA-256 of the whole file, base64; checked by storage when given.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checksum_sha256_base64: Option<Option<String>>,
-    /// A `S3FileCreateMultipart`.
+    /// How the file is split into parts for the upload.
     pub upload: S3FileCreateMultipart,
-    /// An `OrganizationAvatarFileCreateService`.
+    /// What the file is for; fixed by the variant.
     pub service: OrganizationAvatarFileCreateService,
-    /// Text; may be absent or `null`.
+    /// Your version label for the file; optional.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -54931,7 +55039,7 @@ impl OrganizationAvatarFileCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationAvatarFileCreate`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrganizationAvatarFileCreateService {
@@ -54998,44 +55106,44 @@ impl std::str::FromStr for OrganizationAvatarFileCreateService {
     }
 }
 
-/// An object. Part of `FileRead`.
+/// An image used as an organization's avatar.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationAvatarFileRead {
-    /// A UUID.
+    /// Unique identifier of the file.
     pub id: uuid::Uuid,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Location of the file in storage.
     pub path: String,
-    /// Text.
+    /// Media type, for example `application/zip`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be `null`.
+    /// Version ID storage assigned; null when versioning is off.
     pub storage_version: Option<String>,
-    /// Text; may be `null`.
+    /// ETag storage computed for the file.
     pub checksum_etag: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, base64.
     pub checksum_sha256_base64: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, hexadecimal.
     pub checksum_sha256_hex: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When storage last saw the file change; null before the upload completes.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text; may be `null`.
+    /// Your version label for the file, for example `1.2.0`; null if not set.
     pub version: Option<String>,
-    /// An `OrganizationAvatarFileReadService`.
+    /// What the file is for; fixed by the variant.
     pub service: OrganizationAvatarFileReadService,
-    /// Yes or no.
+    /// False until the upload is completed.
     pub is_uploaded: bool,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the file was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Text.
+    /// Size for display, for example `1.2 MB`.
     pub size_readable: String,
-    /// Text.
+    /// Public address of the image.
     pub public_url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -55065,7 +55173,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationAvatarFileRead`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrganizationAvatarFileReadService {
@@ -55132,20 +55240,20 @@ impl std::str::FromStr for OrganizationAvatarFileReadService {
     }
 }
 
-/// An object. Part of `Organization`, `OrganizationKyc`, `OrganizationWithRole`.
+/// What an organization may currently do, as decided by Polar's review.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationCapabilities {
-    /// Yes or no.
+    /// Whether checkouts can take payments.
     pub checkout_payments: bool,
-    /// Yes or no.
+    /// Whether subscriptions can renew.
     pub subscription_renewals: bool,
-    /// Yes or no.
+    /// Whether money can be paid out.
     pub payouts: bool,
-    /// Yes or no.
+    /// Whether orders can be refunded.
     pub refunds: bool,
-    /// Yes or no.
+    /// Whether the API can be used.
     pub api_access: bool,
-    /// Yes or no.
+    /// Whether the dashboard can be used.
     pub dashboard_access: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -55164,13 +55272,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `OrganizationCreateLegalEntity`.
+/// The organization sells as a registered company.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationCompanyLegalEntitySchema {
-    /// An `OrganizationCompanyLegalEntitySchemaType`.
+    /// Always `company`.
     pub r#type: OrganizationCompanyLegalEntitySchemaType,
-    /// Text.
+    /// Official name of the company.
     pub registered_name: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -55196,7 +55304,7 @@ impl OrganizationCompanyLegalEntitySchema {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationCompanyLegalEntitySchema`.
+/// Always `company`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrganizationCompanyLegalEntitySchemaType {
@@ -55263,7 +55371,7 @@ impl std::str::FromStr for OrganizationCompanyLegalEntitySchemaType {
     }
 }
 
-/// One of a fixed set of strings. Part of `Organization`.
+/// Two-letter country code of the business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationCountry {
@@ -56571,84 +56679,84 @@ impl std::str::FromStr for OrganizationCountry {
     }
 }
 
-/// An object. Sent by `organizations().create()`.
+/// Body for creating an organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationCreate {
-    /// Text.
+    /// Display name.
     pub name: String,
-    /// Text.
+    /// Unique short name used in URLs.
     pub slug: String,
-    /// Text; may be absent or `null`.
+    /// Address of the logo image.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub avatar_url: Option<Option<String>>,
-    /// An `OrganizationCreateLegalEntity`; may be absent or `null`.
+    /// Whether the organization sells as a private person or a registered company.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub legal_entity: Option<Option<OrganizationCreateLegalEntity>>,
-    /// Text; may be absent or `null`.
+    /// Public support email shown to customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Public website.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub website: Option<Option<String>>,
-    /// A list of `OrganizationSocialLink` values; may be absent or `null`.
+    /// Links to the organization's social profiles.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub socials: Option<Option<Vec<OrganizationSocialLink>>>,
-    /// An `OrganizationDetails`; may be absent or `null`.
+    /// Business details for Polar's review.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub details: Option<Option<OrganizationDetails>>,
-    /// An `OrganizationCreateCountry`; may be absent or `null`.
+    /// Two-letter country code of the business.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub country: Option<Option<OrganizationCreateCountry>>,
-    /// An `OrganizationFeatureSettingsUpdate`; may be absent or `null`.
+    /// Optional features to switch on or off.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub feature_settings: Option<Option<OrganizationFeatureSettingsUpdate>>,
-    /// An `OrganizationSubscriptionSettings`; may be absent or `null`.
+    /// How subscriptions behave.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub subscription_settings: Option<Option<OrganizationSubscriptionSettings>>,
-    /// An `OrganizationCustomerEmailSettings`; may be absent or `null`.
+    /// Which emails customers receive.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_email_settings: Option<Option<OrganizationCustomerEmailSettings>>,
-    /// An `OrganizationCustomerPortalSettings`; may be absent or `null`.
+    /// What customers may do in the portal.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_portal_settings: Option<Option<OrganizationCustomerPortalSettings>>,
-    /// A `PresentmentCurrency`; may be absent.
+    /// Currency prices fall back to when a product has none in the customer's currency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_presentment_currency: Option<PresentmentCurrency>,
-    /// A `TaxBehaviorOption`; may be absent.
+    /// Whether prices include tax by default.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_behavior: Option<TaxBehaviorOption>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -56885,7 +56993,7 @@ impl OrganizationCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationCreate`.
+/// Two-letter country code of the business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationCreateCountry {
@@ -58168,7 +58276,7 @@ impl std::str::FromStr for OrganizationCreateCountry {
     }
 }
 
-/// One of several objects, told apart by their `type` field. Part of `OrganizationCreate`.
+/// Whether the organization sells as a private person or a registered company.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OrganizationCreateLegalEntity {
@@ -58232,37 +58340,37 @@ impl From<OrganizationCompanyLegalEntitySchema> for OrganizationCreateLegalEntit
     }
 }
 
-/// An object. Part of `Organization`, `OrganizationCreate`, `OrganizationKyc` and 2 more.
+/// Which emails Polar sends to the organization's customers; each flag turns one kind on or off.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationCustomerEmailSettings {
-    /// Yes or no.
+    /// Send customers a receipt after each order.
     pub order_confirmation: bool,
-    /// Yes or no.
+    /// Send customers a reminder before a saved card expires.
     pub payment_method_expiration_reminder: bool,
-    /// Yes or no.
+    /// Send customers a notice when a subscription is canceled.
     pub subscription_cancellation: bool,
-    /// Yes or no.
+    /// Send customers a confirmation when a subscription starts.
     pub subscription_confirmation: bool,
-    /// Yes or no.
+    /// Send customers a notice at each renewal.
     pub subscription_cycled: bool,
-    /// Yes or no.
+    /// Send customers a notice when a trial turns into a paid period.
     pub subscription_cycled_after_trial: bool,
-    /// Yes or no.
+    /// Send customers a notice when a renewal payment fails.
     pub subscription_past_due: bool,
-    /// Yes or no.
+    /// Send customers a notice when a subscription is paused.
     pub subscription_paused: bool,
-    /// Yes or no.
+    /// Send customers a notice when a paused subscription continues.
     pub subscription_resumed: bool,
-    /// Yes or no.
+    /// Send customers a reminder before a renewal.
     pub subscription_renewal_reminder: bool,
-    /// Yes or no.
+    /// Send customers a notice when a subscription ends.
     pub subscription_revoked: bool,
-    /// Yes or no.
+    /// Send customers a reminder before a trial ends and billing starts.
     pub subscription_trial_conversion_reminder: bool,
-    /// Yes or no.
+    /// Send customers a notice when a cancellation is withdrawn.
     pub subscription_uncanceled: bool,
-    /// Yes or no.
+    /// Send customers a notice when a subscription changes.
     pub subscription_updated: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -58330,15 +58438,15 @@ impl OrganizationCustomerEmailSettings {
     }
 }
 
-/// An object. Part of `CustomerOrganization`, `Organization`, `OrganizationCreate` and 3 more.
+/// What customers may see and do in the customer portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationCustomerPortalSettings {
-    /// A `CustomerPortalUsageSettings`.
+    /// Usage display.
     pub usage: CustomerPortalUsageSettings,
-    /// A `CustomerPortalSubscriptionSettings`.
+    /// Allowed subscription changes.
     pub subscription: CustomerPortalSubscriptionSettings,
-    /// A `CustomerPortalCustomerSettings`; may be absent.
+    /// Allowed changes to the customer's own details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerPortalCustomerSettings>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -58376,53 +58484,53 @@ impl OrganizationCustomerPortalSettings {
     }
 }
 
-/// An object. Part of `OrganizationCreate`, `OrganizationKyc`, `OrganizationUpdate`.
+/// Business details given for Polar's review of an organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationDetails {
-    /// Text; may be absent or `null`.
+    /// What the organization does.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub about: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// What it sells.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_description: Option<Option<String>>,
-    /// A list of text; may be absent.
+    /// Categories of what it sells.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selling_categories: Option<Vec<String>>,
-    /// A list of text; may be absent.
+    /// How it prices what it sells.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_models: Option<Vec<String>>,
-    /// Text; may be absent or `null`.
+    /// How it plans to use Polar.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub intended_use: Option<Option<String>>,
-    /// A list of text; may be absent.
+    /// How it finds customers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_acquisition: Option<Vec<String>>,
-    /// A whole number; may be absent or `null`.
+    /// Revenue expected over the coming twelve months.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub future_annual_revenue: Option<Option<crate::Integer>>,
-    /// Yes or no; may be absent.
+    /// Whether the organization moves from another platform.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switching: Option<bool>,
-    /// An `OrganizationDetailsSwitchingFrom`; may be absent or `null`.
+    /// Platform the organization moves from.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub switching_from: Option<Option<OrganizationDetailsSwitchingFrom>>,
-    /// A whole number; may be absent or `null`.
+    /// Revenue over the past year, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -58585,7 +58693,7 @@ impl OrganizationDetails {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationDetails`.
+/// Platform the organization moves from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationDetailsSwitchingFrom {
@@ -58673,10 +58781,10 @@ impl std::str::FromStr for OrganizationDetailsSwitchingFrom {
     }
 }
 
-/// An object. Part of `Organization`, `OrganizationKyc`, `OrganizationWithRole`.
+/// How disputes are handled.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationDisputeSettings {
-    /// A whole number; may be `null`.
+    /// Disputes for less than this amount, in US cents, are accepted without contest; null to never accept automatically.
     pub auto_accept_below_amount: Option<crate::Integer>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -58690,11 +58798,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `OrganizationUpdate`.
+/// Changes to how disputes are handled.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationDisputeSettingsUpdate {
-    /// A whole number; may be absent or `null`.
+    /// Disputes for less than this amount, in US cents, are accepted without contest; null to turn that off.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -58742,52 +58850,52 @@ impl OrganizationDisputeSettingsUpdate {
     }
 }
 
-/// An object. Part of `Organization`, `OrganizationKyc`, `OrganizationWithRole`.
+/// Optional features switched on for an organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationFeatureSettings {
-    /// Yes or no; may be absent.
+    /// Whether funding of GitHub issues is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_funding_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether selling subscriptions per seat is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_based_pricing_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether the customer wallet (prepaid balance) is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallets_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether the member model for team customers is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_model_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether checkout localization (the customer's language) is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_localization_enabled: Option<bool>,
-    /// A list of text; may be absent or `null`.
+    /// Which metrics the dashboard's overview displays, by slug, in display order.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub overview_metrics: Option<Option<Vec<String>>>,
-    /// Yes or no; may be absent.
+    /// Whether choosing to restart the billing period on plan changes is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_proration_behavior_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether charging saved payment methods without the customer present is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub off_session_charges_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether cycling meters apart from the billing period is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meter_cycling_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether the shared Slack channel benefit is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_benefit_enabled: Option<bool>,
     /// Yes or no; may be absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_access_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether handling disputes from the dashboard is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disputes_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether single sign-on for team members is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Whether accepting small disputes automatically is switched on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispute_auto_accept_enabled: Option<bool>,
     /// Yes or no; may be absent.
@@ -58823,20 +58931,20 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `OrganizationCreate`, `OrganizationUpdate`.
+/// Optional features an organization may switch itself; features managed by Polar cannot be changed here.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationFeatureSettingsUpdate {
-    /// Yes or no; may be absent.
+    /// Sell subscriptions per seat.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_based_pricing_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Let team customers have members.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_model_enabled: Option<bool>,
-    /// Yes or no; may be absent.
+    /// Show the checkout in the customer's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_localization_enabled: Option<bool>,
-    /// A list of text; may be absent or `null`.
+    /// Which metrics the dashboard's overview displays, by slug, in display order.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -58908,11 +59016,11 @@ impl OrganizationFeatureSettingsUpdate {
     }
 }
 
-/// An object. Part of `OrganizationCreateLegalEntity`.
+/// The organization sells as a private person.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationIndividualLegalEntitySchema {
-    /// An `OrganizationIndividualLegalEntitySchemaType`.
+    /// Always `individual`.
     pub r#type: OrganizationIndividualLegalEntitySchemaType,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -58942,7 +59050,7 @@ impl OrganizationIndividualLegalEntitySchema {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationIndividualLegalEntitySchema`.
+/// Always `individual`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum OrganizationIndividualLegalEntitySchemaType {
@@ -59098,13 +59206,13 @@ impl std::str::FromStr for OrganizationNotReadyForPaymentsError {
     }
 }
 
-/// An object. Part of `Organization`, `OrganizationCreate`, `OrganizationKyc` and 2 more.
+/// A link to the organization on a social platform.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationSocialLink {
-    /// An `OrganizationSocialPlatforms`.
+    /// Platform the link points to.
     pub platform: OrganizationSocialPlatforms,
-    /// Text.
+    /// Address of the profile.
     pub url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -59133,7 +59241,7 @@ impl OrganizationSocialLink {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationSocialLink`.
+/// Social platform a link points to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationSocialPlatforms {
@@ -59246,7 +59354,7 @@ impl std::str::FromStr for OrganizationSocialPlatforms {
     }
 }
 
-/// One of a fixed set of strings. Sent by `organizations().list()`.
+/// A key to sort organizations by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationSortProperty {
@@ -59359,7 +59467,7 @@ impl std::str::FromStr for OrganizationSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `Organization`, `OrganizationKyc`, `OrganizationPaymentStatus` and 1 more.
+/// Where an organization is in Polar's review, from `created` to `active`, or why it cannot sell (`denied`, `blocked`, offboarding).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationStatus {
@@ -59462,19 +59570,19 @@ impl std::str::FromStr for OrganizationStatus {
     }
 }
 
-/// An object. Part of `Organization`, `OrganizationCreate`, `OrganizationKyc` and 2 more.
+/// How subscriptions behave in an organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationSubscriptionSettings {
-    /// Yes or no.
+    /// Whether a customer may hold several active subscriptions at once.
     pub allow_multiple_subscriptions: bool,
-    /// An `OrganizationSubscriptionSettingsProrationBehavior`.
+    /// What happens to the price difference on a plan change: charge it now (`invoice`), add it to the next invoice (`prorate`) or apply the new price from the next period (`next_period`).
     pub proration_behavior: OrganizationSubscriptionSettingsProrationBehavior,
-    /// A whole number.
+    /// Days benefits are kept after a failed renewal payment before they are revoked.
     pub benefit_revocation_grace_period: crate::Integer,
-    /// Yes or no.
+    /// Whether a customer who already had a trial is refused another one.
     pub prevent_trial_abuse: bool,
-    /// Yes or no.
+    /// Whether customers may change their subscription themselves.
     pub allow_customer_updates: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -59512,7 +59620,7 @@ impl OrganizationSubscriptionSettings {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationSubscriptionSettings`.
+/// What happens to the price difference on a plan change: charge it now (`invoice`), add it to the next invoice (`prorate`) or apply the new price from the next period (`next_period`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationSubscriptionSettingsProrationBehavior {
@@ -59586,101 +59694,101 @@ impl std::str::FromStr for OrganizationSubscriptionSettingsProrationBehavior {
     }
 }
 
-/// An object. Sent by `organizations().update()`.
+/// Changes to an organization; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationUpdate {
-    /// Text; may be absent or `null`.
+    /// Display name.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Address of the logo image.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub avatar_url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Public support email shown to customers.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Public website.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub website: Option<Option<String>>,
-    /// A list of `OrganizationSocialLink` values; may be absent or `null`.
+    /// Links to the organization's social profiles.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub socials: Option<Option<Vec<OrganizationSocialLink>>>,
-    /// An `OrganizationDetails`; may be absent or `null`.
+    /// Business details for Polar's review.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub details: Option<Option<OrganizationDetails>>,
-    /// An `OrganizationUpdateCountry`; may be absent or `null`.
+    /// Two-letter country code of the business.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub country: Option<Option<OrganizationUpdateCountry>>,
-    /// An `OrganizationFeatureSettingsUpdate`; may be absent or `null`.
+    /// Optional features to switch on or off.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub feature_settings: Option<Option<OrganizationFeatureSettingsUpdate>>,
-    /// An `OrganizationSubscriptionSettings`; may be absent or `null`.
+    /// How subscriptions behave.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub subscription_settings: Option<Option<OrganizationSubscriptionSettings>>,
-    /// An `OrganizationCustomerEmailSettings`; may be absent or `null`.
+    /// Which emails customers receive.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_email_settings: Option<Option<OrganizationCustomerEmailSettings>>,
-    /// An `OrganizationCustomerPortalSettings`; may be absent or `null`.
+    /// What customers may do in the portal.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_portal_settings: Option<Option<OrganizationCustomerPortalSettings>>,
-    /// An `OrganizationDisputeSettingsUpdate`; may be absent or `null`.
+    /// How disputes are handled.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub dispute_settings: Option<Option<OrganizationDisputeSettingsUpdate>>,
-    /// A list of text; may be absent or `null`.
+    /// Domains allowed to embed the checkout, replacing the current list.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub embed_hosts: Option<Option<Vec<String>>>,
-    /// A `PresentmentCurrency`; may be absent or `null`.
+    /// Currency prices fall back to when a product has none in the customer's currency.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_presentment_currency: Option<Option<PresentmentCurrency>>,
-    /// A `TaxBehaviorOption`; may be absent or `null`.
+    /// Whether prices include tax by default.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_tax_behavior: Option<Option<TaxBehaviorOption>>,
-    /// Yes or no; may be absent or `null`.
+    /// Whether team members must sign in through single sign-on.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -59986,7 +60094,7 @@ impl OrganizationUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `OrganizationUpdate`.
+/// Two-letter country code of the business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationUpdateCountry {
@@ -61269,7 +61377,7 @@ impl std::str::FromStr for OrganizationUpdateCountry {
     }
 }
 
-/// One of several shapes.
+/// Why an organization update was refused.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -61305,12 +61413,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationsUpdateResponseV403 {
     }
 }
 
-/// An object. Part of `ListResource`, `ListResourceBenefit`, `ListResourceBenefitDownloadableFile` and 50 more.
+/// Page information of a list response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pagination {
-    /// A whole number.
+    /// Number of items over all pages.
     pub total_count: crate::Integer,
-    /// A whole number.
+    /// Number of the last page; request pages 1 to this.
     pub max_page: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -61412,7 +61520,7 @@ impl std::str::FromStr for PauseResumeNotAllowedError {
     }
 }
 
-/// One of several shapes. Returned by `payments().get()`.
+/// One attempt to take money, successful or not: by card or by another method.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -61793,7 +61901,7 @@ impl std::str::FromStr for PaymentFailedError {
     }
 }
 
-/// One of several shapes. Part of `ListResourcePaymentMethod`.
+/// A payment method a customer has saved: a card or another kind.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -62349,7 +62457,7 @@ impl std::str::FromStr for PaymentNotReadyError {
     }
 }
 
-/// One of a fixed set of strings. Part of `CardPayment`, `Checkout`, `CheckoutLink` and 8 more.
+/// Which payment processor handles the money; only `stripe` so far.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum PaymentProcessor {
@@ -62416,7 +62524,7 @@ impl std::str::FromStr for PaymentProcessor {
     }
 }
 
-/// One of a fixed set of strings. Sent by `payments().list()`.
+/// Keys payments can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentSortProperty {
@@ -62519,7 +62627,7 @@ impl std::str::FromStr for PaymentSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `CardPayment`, `GenericPayment`, `StatusFilter5`.
+/// Outcome of a payment attempt: `pending`, `succeeded` or `failed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentStatus {
@@ -62593,7 +62701,7 @@ impl std::str::FromStr for PaymentStatus {
     }
 }
 
-/// One of a fixed set of strings. Part of `CardPayment`, `GenericPayment`.
+/// What started a payment attempt: a purchase, a subscription renewal, or one of the kinds of retry after a failure.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentTrigger {
@@ -62686,23 +62794,23 @@ impl std::str::FromStr for PaymentTrigger {
     }
 }
 
-/// An object. Part of `CustomerSubscription`, `Subscription`.
+/// A subscription change that takes effect at the start of the next period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PendingSubscriptionUpdate {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the change takes effect.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub applies_at: chrono::DateTime<chrono::Utc>,
-    /// A UUID; may be `null`.
+    /// Product to switch to; null keeps the current one.
     pub product_id: Option<uuid::Uuid>,
-    /// A whole number; may be `null`.
+    /// Number of seats to switch to; null keeps the current one.
     pub seats: Option<crate::Integer>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -62721,10 +62829,10 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().customer_session().get_authenticated_user()`.
+/// Who a portal session token stands for: a customer, or a member of a team customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PortalAuthenticatedUser {
-    /// Text.
+    /// `customer` or `member`.
     pub r#type: String,
     /// Text; may be `null`.
     pub name: Option<String>,
@@ -62732,13 +62840,13 @@ pub struct PortalAuthenticatedUser {
     pub email: String,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Set for members only.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Role of the member; null for a customer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -62761,7 +62869,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `DiscountFixedCreate`, `DiscountUpdate`, `OrganizationCreate` and 5 more.
+/// Currencies prices can be shown and charged in, as lowercase ISO 4217 codes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PresentmentCurrency {
@@ -63454,50 +63562,50 @@ impl std::str::FromStr for PresentmentCurrency {
     }
 }
 
-/// An object. Returned by `products().create()`, `products().get()`, `products().update()` and 1 more.
+/// Something customers can buy, once or as a subscription, together with its prices, the benefits it grants and its media.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Product {
-    /// A UUID.
+    /// Unique identifier of the product.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `TrialInterval`; may be `null`.
+    /// Unit of the free trial period; null when the product has no trial.
     pub trial_interval: Option<TrialInterval>,
-    /// A whole number; may be `null`.
+    /// How many `trial_interval` units the trial lasts; null when there is no trial.
     pub trial_interval_count: Option<crate::Integer>,
-    /// Text.
+    /// Name shown to customers.
     pub name: String,
-    /// Text; may be `null`.
+    /// Text shown to customers on the checkout and product pages (Markdown); null when not set.
     pub description: Option<String>,
-    /// A `ProductVisibility`.
+    /// Whether the product is listed publicly, only reachable by link, or a draft.
     pub visibility: ProductVisibility,
-    /// A `RecurringInterval`; may be `null`.
+    /// How often a subscription renews; null for a one-time purchase.
     pub recurring_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// Number of `recurring_interval` units between renewals, for example 3 with `month` for quarterly; null for one-time purchases.
     pub recurring_interval_count: Option<crate::Integer>,
-    /// A `RecurringInterval`; may be `null`.
+    /// Cycle of metered usage when it differs from the renewal period; null to follow the renewals.
     pub meter_interval: Option<RecurringInterval>,
-    /// A whole number; may be `null`.
+    /// How many `meter_interval` units one usage cycle lasts; null when it follows the renewals.
     pub meter_interval_count: Option<crate::Integer>,
-    /// Yes or no.
+    /// True for a subscription product, false for a one-time purchase.
     pub is_recurring: bool,
-    /// Yes or no.
+    /// True once the product is archived: it cannot be bought any more, existing subscriptions continue.
     pub is_archived: bool,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A `MetadataOutputType`.
+    /// Your own key/value data attached to this object.
     pub metadata: MetadataOutputType,
-    /// A list of `ProductPricesItem` values.
+    /// Prices customers can pay for the product.
     pub prices: Vec<ProductPricesItem>,
-    /// A list of `Benefit` values.
+    /// Benefits a customer receives when buying the product.
     pub benefits: Vec<Benefit>,
-    /// A list of `ProductMediaFileRead` values.
+    /// Images shown on the checkout and product pages.
     pub medias: Vec<ProductMediaFileRead>,
-    /// A list of `AttachedCustomField` values.
+    /// Custom fields the checkout asks the customer to fill in.
     pub attached_custom_fields: Vec<AttachedCustomField>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -63530,11 +63638,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `products().update_benefits()`.
+/// Body for setting a product's benefits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductBenefitsUpdate {
-    /// A list of UUIDs.
+    /// IDs of every benefit the product should grant; benefits not listed are removed from it.
     pub benefits: Vec<uuid::Uuid>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -63558,7 +63666,7 @@ impl ProductBenefitsUpdate {
     }
 }
 
-/// One of a fixed set of strings. Part of `BillingTypeFilter`, `ProductBillingTypeFilter`.
+/// Whether a product is bought once (`one_time`) or by subscription (`recurring`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductBillingType {
@@ -63628,7 +63736,7 @@ impl std::str::FromStr for ProductBillingType {
     }
 }
 
-/// One of several shapes. Sent by `products().create()`.
+/// Body for creating a product: either a recurring (subscription) product or a one-time one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -63673,47 +63781,49 @@ impl From<ProductCreateOneTime> for ProductCreate {
     }
 }
 
-/// An object. Part of `ProductCreate`.
+/// Body for creating a product bought once; it has no `recurring_interval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductCreateOneTime {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>,
     >,
-    /// Text.
+    /// Name shown to customers.
     pub name: String,
-    /// Text; may be absent or `null`.
+    /// Text shown on the checkout and product pages; Markdown.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `ProductVisibility`; may be absent.
+    /// Whether the product is listed publicly, only reachable by link (`private`) or still a draft; `public` unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<ProductVisibility>,
-    /// A list of `ProductCreateOneTimePricesItem` values.
+    /// Prices of the product; at least one.
     pub prices: Vec<ProductCreateOneTimePricesItem>,
-    /// A list of UUIDs; may be absent or `null`.
+    /// IDs of uploaded `product_media` files to show on the product.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub medias: Option<Option<Vec<uuid::Uuid>>>,
-    /// A list of `AttachedCustomFieldCreate` values; may be absent.
+    /// Custom fields the checkout asks for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_custom_fields: Option<Vec<AttachedCustomFieldCreate>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the product in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// Any JSON value; may be absent.
+    /// Must be left out or null: this variant is bought once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval: Option<serde_json::Value>,
-    /// Any JSON value; may be absent.
+    /// Must be left out or null: this variant is bought once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<serde_json::Value>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -63842,7 +63952,7 @@ impl ProductCreateOneTime {
     }
 }
 
-/// One of several shapes. Part of `ProductCreateOneTime`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -63925,7 +64035,7 @@ impl From<bool> for ProductCreateOneTimeMetadataValue {
     }
 }
 
-/// One of several objects, told apart by their `amount_type` field. Part of `ProductCreateOneTime`.
+/// A price to create: fixed, pay what you want, per seat or metered.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ProductCreateOneTimePricesItem {
@@ -64018,67 +64128,69 @@ impl From<ProductPriceMeteredUnitCreate> for ProductCreateOneTimePricesItem {
     }
 }
 
-/// An object. Part of `ProductCreate`.
+/// Body for creating a subscription product; `recurring_interval` is required.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductCreateRecurring {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, ProductCreateRecurringMetadataValue>,
     >,
-    /// Text.
+    /// Name shown to customers.
     pub name: String,
-    /// Text; may be absent or `null`.
+    /// Text shown on the checkout and product pages; Markdown.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `ProductVisibility`; may be absent.
+    /// Whether the product is listed publicly, only reachable by link (`private`) or still a draft; `public` unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<ProductVisibility>,
-    /// A list of `ProductCreateRecurringPricesItem` values.
+    /// Prices of the product; at least one.
     pub prices: Vec<ProductCreateRecurringPricesItem>,
-    /// A list of UUIDs; may be absent or `null`.
+    /// IDs of uploaded `product_media` files to show on the product.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub medias: Option<Option<Vec<uuid::Uuid>>>,
-    /// A list of `AttachedCustomFieldCreate` values; may be absent.
+    /// Custom fields the checkout asks for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_custom_fields: Option<Vec<AttachedCustomFieldCreate>>,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the product in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// A `TrialInterval`; may be absent or `null`.
+    /// Unit of the free trial; no trial when unset.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// How many `trial_interval` units the trial lasts.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
-    /// A `RecurringInterval`.
+    /// How often the subscription renews.
     pub recurring_interval: RecurringInterval,
-    /// A whole number; may be absent.
+    /// Number of `recurring_interval` units between renewals; 1 unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<i64>,
-    /// A `RecurringInterval`; may be absent or `null`.
+    /// Cycle of metered usage when it should differ from the renewals.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub meter_interval: Option<Option<RecurringInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// How many `meter_interval` units one usage cycle lasts.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -64266,7 +64378,7 @@ impl ProductCreateRecurring {
     }
 }
 
-/// One of several shapes. Part of `ProductCreateRecurring`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -64349,7 +64461,7 @@ impl From<bool> for ProductCreateRecurringMetadataValue {
     }
 }
 
-/// One of several objects, told apart by their `amount_type` field. Part of `ProductCreateRecurring`.
+/// A price to create: fixed, pay what you want, per seat or metered.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ProductCreateRecurringPricesItem {
@@ -64442,33 +64554,33 @@ impl From<ProductPriceMeteredUnitCreate> for ProductCreateRecurringPricesItem {
     }
 }
 
-/// An object. Part of `FileCreate`.
+/// Body for starting the upload of an image shown on a product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductMediaFileCreate {
-    /// A UUID; may be absent or `null`.
+    /// Organization to upload to; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Media type of the content, for example `image/png`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be absent or `null`.
+    /// SHA-256 of the whole file, base64; checked by storage when given.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checksum_sha256_base64: Option<Option<String>>,
-    /// A `S3FileCreateMultipart`.
+    /// How the file is split into parts for the upload.
     pub upload: S3FileCreateMultipart,
-    /// A `ProductMediaFileCreateService`.
+    /// What the file is for; fixed by the variant.
     pub service: ProductMediaFileCreateService,
-    /// Text; may be absent or `null`.
+    /// Your version label for the file; optional.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -64557,7 +64669,7 @@ impl ProductMediaFileCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `ProductMediaFileCreate`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum ProductMediaFileCreateService {
@@ -64624,7 +64736,7 @@ impl std::str::FromStr for ProductMediaFileCreateService {
     }
 }
 
-/// An object. Part of `CheckoutLinkProduct`, `CheckoutProduct`, `CustomerOrderProduct` and 4 more.
+/// An image shown with a product, with its size, type, checksums and public URL.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProductMediaFileRead {
     /// A UUID.
@@ -64635,9 +64747,9 @@ pub struct ProductMediaFileRead {
     pub name: String,
     /// Text.
     pub path: String,
-    /// Text.
+    /// Media type, such as `image/png`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
     /// Text; may be `null`.
     pub storage_version: Option<String>,
@@ -64659,9 +64771,9 @@ pub struct ProductMediaFileRead {
     /// A timestamp (RFC 3339, UTC).
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Text.
+    /// Size written for people, such as `1.2 MB`.
     pub size_readable: String,
-    /// Text.
+    /// URL anyone can load the image from.
     pub public_url: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -64758,7 +64870,7 @@ impl std::str::FromStr for ProductMediaFileReadService {
     }
 }
 
-/// One of several objects, told apart by their `amount_type` field. Part of `CheckoutLinkProductPricesItem`, `CheckoutPricesValueItem`, `CheckoutProductPrice` and 11 more.
+/// A price of a product: fixed, pay-what-you-want, seat-based or metered per unit, told apart by `amount_type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ProductPrice {
@@ -64946,31 +65058,31 @@ impl std::str::FromStr for ProductPriceCustomAmountType {
     }
 }
 
-/// An object. Part of `CheckoutProductsCreatePricesValueItem`, `ProductCreateOneTimePricesItem`, `ProductCreateRecurringPricesItem` and 1 more.
+/// Creates a price where the buyer names the amount, with optional minimum, maximum and suggested amounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductPriceCustomCreate {
-    /// A `ProductPriceCustomCreateAmountType`.
+    /// Always `custom`.
     pub amount_type: ProductPriceCustomCreateAmountType,
-    /// A `PresentmentCurrency`; may be absent.
+    /// Lowercase ISO 4217 code of the amounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<PresentmentCurrency>,
-    /// A `TaxBehaviorOption`; may be absent or `null`.
+    /// Whether the amount includes tax; the organization's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_behavior: Option<Option<TaxBehaviorOption>>,
-    /// A whole number; may be absent.
+    /// Lowest amount accepted, in cents; 0 lets buyers pay nothing. Defaults to the smallest charge the currency allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_amount: Option<crate::Integer>,
-    /// A whole number; may be absent or `null`.
+    /// Highest amount accepted, in cents; no limit unless set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub maximum_amount: Option<Option<crate::Integer>>,
-    /// A whole number; may be absent or `null`.
+    /// Amount suggested in the form, in cents.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -65068,7 +65180,7 @@ impl ProductPriceCustomCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `ProductPriceCustomCreate`.
+/// Always `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum ProductPriceCustomCreateAmountType {
@@ -65248,22 +65360,22 @@ impl std::str::FromStr for ProductPriceFixedAmountType {
     }
 }
 
-/// An object. Part of `CheckoutProductsCreatePricesValueItem`, `ProductCreateOneTimePricesItem`, `ProductCreateRecurringPricesItem` and 1 more.
+/// Creates a price of a fixed amount.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductPriceFixedCreate {
-    /// A `ProductPriceFixedCreateAmountType`.
+    /// Always `fixed`.
     pub amount_type: ProductPriceFixedCreateAmountType,
-    /// A `PresentmentCurrency`; may be absent.
+    /// Lowercase ISO 4217 code of the amounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<PresentmentCurrency>,
-    /// A `TaxBehaviorOption`; may be absent or `null`.
+    /// Whether the amount includes tax; the organization's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_behavior: Option<Option<TaxBehaviorOption>>,
-    /// A whole number.
+    /// Price in cents.
     pub price_amount: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -65313,7 +65425,7 @@ impl ProductPriceFixedCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `ProductPriceFixedCreate`.
+/// Always `fixed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum ProductPriceFixedCreateAmountType {
@@ -65531,26 +65643,26 @@ impl std::str::FromStr for ProductPriceMeteredUnitAmountType {
     }
 }
 
-/// An object. Part of `CheckoutProductsCreatePricesValueItem`, `ProductCreateOneTimePricesItem`, `ProductCreateRecurringPricesItem` and 1 more.
+/// Creates a usage-based price: an amount per unit counted by a meter, optionally capped.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductPriceMeteredUnitCreate {
-    /// A `ProductPriceMeteredUnitCreateAmountType`.
+    /// Always `metered_unit`.
     pub amount_type: ProductPriceMeteredUnitCreateAmountType,
-    /// A `PresentmentCurrency`; may be absent.
+    /// Lowercase ISO 4217 code of the amounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<PresentmentCurrency>,
-    /// A `TaxBehaviorOption`; may be absent or `null`.
+    /// Whether the amount includes tax; the organization's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_behavior: Option<Option<TaxBehaviorOption>>,
-    /// A UUID.
+    /// Meter that counts the billed units.
     pub meter_id: uuid::Uuid,
-    /// A `ProductPriceMeteredUnitCreateUnitAmount`.
+    /// Price of one unit in cents, as a number or a decimal string; fractions of a cent are allowed, up to 12 decimals.
     pub unit_amount: ProductPriceMeteredUnitCreateUnitAmount,
-    /// A whole number; may be absent or `null`.
+    /// Most that is billed per period, in cents; no cap unless set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -65625,7 +65737,7 @@ impl ProductPriceMeteredUnitCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `ProductPriceMeteredUnitCreate`.
+/// Always `metered_unit`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum ProductPriceMeteredUnitCreateAmountType {
@@ -65692,7 +65804,7 @@ impl std::str::FromStr for ProductPriceMeteredUnitCreateAmountType {
     }
 }
 
-/// One of several shapes. Part of `ProductPriceMeteredUnitCreate`.
+/// Price of one unit in cents, as a number or a decimal string; fractions of a cent are allowed, up to 12 decimals.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -65859,22 +65971,22 @@ impl std::str::FromStr for ProductPriceSeatBasedAmountType {
     }
 }
 
-/// An object. Part of `CheckoutProductsCreatePricesValueItem`, `ProductCreateOneTimePricesItem`, `ProductCreateRecurringPricesItem` and 1 more.
+/// Creates a price per seat, with tiers that set the price per seat by the number of seats.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductPriceSeatBasedCreate {
-    /// A `ProductPriceSeatBasedCreateAmountType`.
+    /// Always `seat_based`.
     pub amount_type: ProductPriceSeatBasedCreateAmountType,
-    /// A `PresentmentCurrency`; may be absent.
+    /// Lowercase ISO 4217 code of the amounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<PresentmentCurrency>,
-    /// A `TaxBehaviorOption`; may be absent or `null`.
+    /// Whether the amount includes tax; the organization's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub tax_behavior: Option<Option<TaxBehaviorOption>>,
-    /// A `ProductPriceSeatTiersInput`.
+    /// Price per seat for each range of seat counts.
     pub seat_tiers: ProductPriceSeatTiersInput,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -65924,7 +66036,7 @@ impl ProductPriceSeatBasedCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `ProductPriceSeatBasedCreate`.
+/// Always `seat_based`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum ProductPriceSeatBasedCreateAmountType {
@@ -66184,7 +66296,7 @@ impl std::str::FromStr for ProductPriceSource {
     }
 }
 
-/// One of several shapes. Part of `Product`.
+/// A price of the product; products created before the current price model may carry a legacy recurring price.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -66217,7 +66329,7 @@ impl<'de> serde::Deserialize<'de> for ProductPricesItem {
     }
 }
 
-/// One of a fixed set of strings. Sent by `products().list()`.
+/// A key to sort products by; the `-` prefixed variant sorts in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductSortProperty {
@@ -66320,74 +66432,76 @@ impl std::str::FromStr for ProductSortProperty {
     }
 }
 
-/// An object. Sent by `products().update()`.
+/// Changes to a product; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProductUpdate {
+    /// Your own key/value data, returned as is: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. Replaces the current data.
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, ProductUpdateMetadataValue>>,
-    /// A `TrialInterval`; may be absent or `null`.
+    /// New unit of the free trial; null removes the trial.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval: Option<Option<TrialInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// New length of the trial, in `trial_interval` units.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub trial_interval_count: Option<Option<i64>>,
-    /// Text; may be absent or `null`.
+    /// New name.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New text for the checkout and product pages; Markdown.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub description: Option<Option<String>>,
-    /// A `RecurringInterval`; may be absent or `null`.
+    /// New renewal interval; only for subscription products.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub recurring_interval: Option<Option<RecurringInterval>>,
-    /// A whole number; may be absent or `null`.
+    /// New number of `recurring_interval` units between renewals.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub recurring_interval_count: Option<Option<i64>>,
-    /// Yes or no; may be absent or `null`.
+    /// Set to true to stop selling the product, false to sell it again.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub is_archived: Option<Option<bool>>,
-    /// A `ProductVisibility`; may be absent or `null`.
+    /// New visibility.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub visibility: Option<Option<ProductVisibility>>,
-    /// A list of `ProductUpdatePricesItem` values; may be absent or `null`.
+    /// The full new list of prices. Reference a price to keep by its ID; prices left out are archived.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub prices: Option<Option<Vec<ProductUpdatePricesItem>>>,
-    /// A list of UUIDs; may be absent or `null`.
+    /// IDs of the product's media files, replacing the current list.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub medias: Option<Option<Vec<uuid::Uuid>>>,
-    /// A list of `AttachedCustomFieldCreate` values; may be absent or `null`.
+    /// Custom fields the checkout asks for, replacing the current list.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -66610,7 +66724,7 @@ impl ProductUpdate {
     }
 }
 
-/// One of several shapes. Part of `ProductUpdate`.
+/// One metadata value: a string, an integer, a number or a boolean.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -66693,7 +66807,7 @@ impl From<bool> for ProductUpdateMetadataValue {
     }
 }
 
-/// One of several shapes. Part of `ProductUpdate`.
+/// A price to keep (by its ID) or a new one to create.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -66834,7 +66948,7 @@ impl From<ProductPriceMeteredUnitCreate> for ProductUpdatePricesItem2 {
     }
 }
 
-/// One of a fixed set of strings. Sent by `products().list()`.
+/// Who can see a product: nobody yet (`draft`), only those with a link (`private`), or everyone (`public`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductVisibility {
@@ -66908,13 +67022,13 @@ impl std::str::FromStr for ProductVisibility {
     }
 }
 
-/// An object. Part of `MeterAggregation`, `MeterCreateAggregation`, `MeterUpdateAggregation`.
+/// Combines a numeric metadata value of the matching events with `func`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PropertyAggregation {
-    /// A `PropertyAggregationFunc`.
+    /// How values are combined: `sum`, `max`, `min` or `avg`.
     pub func: PropertyAggregationFunc,
-    /// Text.
+    /// Metadata key (or event field) whose values are aggregated.
     pub property: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -66943,7 +67057,7 @@ impl PropertyAggregation {
     }
 }
 
-/// One of a fixed set of strings. Part of `PropertyAggregation`.
+/// How values are combined: `sum`, `max`, `min` or `avg`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PropertyAggregationFunc {
@@ -67021,7 +67135,7 @@ impl std::str::FromStr for PropertyAggregationFunc {
     }
 }
 
-/// One of a fixed set of strings. Part of `CheckoutLinkProduct`, `CheckoutProduct`, `CustomerOrderProduct` and 15 more.
+/// Unit of a billing cycle: `day`, `week`, `month` or `year`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecurringInterval {
@@ -67099,17 +67213,17 @@ impl std::str::FromStr for RecurringInterval {
     }
 }
 
-/// An object. Part of `Oauth2RequestTokenBody`.
+/// Form body that trades a refresh token for a new access token (`grant_type=refresh_token`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefreshTokenRequest {
     /// A `RefreshTokenRequestGrantType`.
     pub grant_type: RefreshTokenRequestGrantType,
-    /// Text.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// Text.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
-    /// Text.
+    /// Refresh token received with an earlier access token.
     pub refresh_token: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -67210,13 +67324,13 @@ impl std::str::FromStr for RefreshTokenRequestGrantType {
     }
 }
 
-/// An object. Returned by `refunds().create()`.
+/// Money given back to a customer for all or part of an order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Refund {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -67227,23 +67341,23 @@ pub struct Refund {
     pub status: RefundStatus,
     /// A `RefundReason`.
     pub reason: RefundReason,
-    /// A whole number.
+    /// Amount refunded, in cents, tax excluded.
     pub amount: crate::Integer,
-    /// A whole number.
+    /// Tax refunded, in cents.
     pub tax_amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of the amounts.
     pub currency: String,
     /// A UUID.
     pub organization_id: uuid::Uuid,
     /// A UUID.
     pub order_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Subscription of the refunded order, if any.
     pub subscription_id: Option<uuid::Uuid>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
-    /// Yes or no.
+    /// Whether the refund also took away the customer's benefits from the order.
     pub revoke_benefits: bool,
-    /// A `RefundDispute`; may be `null`.
+    /// Dispute this refund headed off, if it was made for that.
     pub dispute: Option<RefundDispute>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -67271,26 +67385,28 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `refunds().create()`.
+/// Body that refunds part or all of an order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundCreate {
+    /// Your key-value data (keys up to 40 characters, string values up to 500).
+    ///
     /// Keys are 1 to 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
-    /// A UUID.
+    /// Order to refund.
     pub order_id: uuid::Uuid,
-    /// A `RefundCreateReason`.
+    /// Why you refund.
     pub reason: RefundCreateReason,
-    /// A whole number.
+    /// Amount to refund in cents, tax excluded; at least 1 and at most the order's `refundable_amount`.
     pub amount: crate::Integer,
-    /// Text; may be absent or `null`.
+    /// Note for your team; the customer does not see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub comment: Option<Option<String>>,
-    /// Yes or no; may be absent.
+    /// Also take away the benefits of the order; one-time purchases only, since a subscription's benefits go when it is revoked. `false` unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_benefits: Option<bool>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -67441,7 +67557,7 @@ impl From<bool> for RefundCreateMetadataValue {
     }
 }
 
-/// One of a fixed set of strings. Part of `RefundCreate`.
+/// Why you refund.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RefundCreateReason {
@@ -67534,35 +67650,35 @@ impl std::str::FromStr for RefundCreateReason {
     }
 }
 
-/// An object. Part of `Refund`.
+/// The dispute a refund settled, when the refund was made to head off a chargeback.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RefundDispute {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A `DisputeStatus`.
+    /// Where the dispute stands; `prevented` means a refund was made before it turned into a chargeback.
     pub status: DisputeStatus,
-    /// Yes or no.
+    /// True once the dispute is won or lost.
     pub resolved: bool,
-    /// Yes or no.
+    /// True once the dispute is won, lost or prevented.
     pub closed: bool,
-    /// A whole number.
+    /// Amount contested, in cents.
     pub amount: crate::Integer,
-    /// A whole number.
+    /// Tax part of the contested amount, in cents.
     pub tax_amount: crate::Integer,
     /// Text.
     pub currency: String,
-    /// Text; may be `null`.
+    /// Reason given by the card network, such as `fraudulent` or `product_not_received`; null until the processor reports it.
     pub reason: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Deadline for answering with evidence; null when no answer is needed.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub evidence_due_by: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// True once the evidence deadline has passed.
     pub past_due: bool,
     /// A UUID.
     pub order_id: uuid::Uuid,
@@ -67593,7 +67709,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `Refund`.
+/// Why a refund was made.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RefundReason {
@@ -67691,7 +67807,7 @@ impl std::str::FromStr for RefundReason {
     }
 }
 
-/// One of a fixed set of strings. Sent by `refunds().list()`.
+/// Keys refunds can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RefundSortProperty {
@@ -67774,7 +67890,7 @@ impl std::str::FromStr for RefundSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `Refund`.
+/// Where a refund stands: `pending`, `succeeded`, `failed` or `canceled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RefundStatus {
@@ -68031,21 +68147,21 @@ impl std::str::FromStr for ResourceNotFoundError {
     }
 }
 
-/// An object. Sent by `oauth2().revoke_token()`.
+/// Form body naming the token to revoke, with the client's credentials.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokeTokenRequest {
-    /// Text.
+    /// The token to revoke.
     pub token: String,
-    /// A `RevokeTokenRequestTokenTypeHint`; may be absent or `null`.
+    /// Whether `token` is an access or a refresh token, to speed up the lookup.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub token_type_hint: Option<Option<RevokeTokenRequestTokenTypeHint>>,
-    /// Text.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// Text.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -68096,7 +68212,7 @@ impl RevokeTokenRequest {
     }
 }
 
-/// One of a fixed set of strings. Part of `RevokeTokenRequest`.
+/// Whether `token` is an access or a refresh token, to speed up the lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RevokeTokenRequestTokenTypeHint {
@@ -68166,7 +68282,7 @@ impl std::str::FromStr for RevokeTokenRequestTokenTypeHint {
     }
 }
 
-/// A map from keys to any JSON value. Returned by `oauth2().revoke_token()`.
+/// Empty answer to a revocation: there is nothing to read in it.
 pub type RevokeTokenResponse = serde_json::Map<String, serde_json::Value>;
 
 /// An object. Part of `FileDownload`.
@@ -68194,11 +68310,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `DownloadableFileCreate`, `OrganizationAvatarFileCreate`, `ProductMediaFileCreate` and 1 more.
+/// How the file will be split for upload.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct S3FileCreateMultipart {
-    /// A list of `S3FileCreatePart` values.
+    /// The parts, each with its number, byte range and optional checksum.
     pub parts: Vec<S3FileCreatePart>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -68284,15 +68400,15 @@ impl S3FileCreatePart {
     }
 }
 
-/// An object. Part of `FileUploadCompleted`.
+/// A part that was sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct S3FileUploadCompletedPart {
-    /// A whole number.
+    /// Part number, from 1.
     pub number: crate::Integer,
-    /// Text.
+    /// `ETag` header storage answered for the part.
     pub checksum_etag: String,
-    /// Text; may be `null`.
+    /// SHA-256 of the part, base64, when one was given for it.
     pub checksum_sha256_base64: Option<String>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -68324,14 +68440,14 @@ impl S3FileUploadCompletedPart {
     }
 }
 
-/// An object. Part of `FileUpload`.
+/// A multipart upload to storage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct S3FileUploadMultipart {
-    /// Text.
+    /// Upload ID; send it back when completing the upload.
     pub id: String,
-    /// Text.
+    /// Storage path; send it back when completing the upload.
     pub path: String,
-    /// A list of `S3FileUploadPart` values.
+    /// Parts to send, each with its byte range and presigned URL.
     pub parts: Vec<S3FileUploadPart>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -68347,27 +68463,27 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `S3FileUploadMultipart`.
+/// One part to upload: PUT bytes `chunk_start` to `chunk_end` of the file to `url` with `headers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct S3FileUploadPart {
-    /// A whole number.
+    /// Part number, from 1.
     pub number: crate::Integer,
-    /// A whole number.
+    /// Offset in the file where the part starts.
     pub chunk_start: crate::Integer,
-    /// A whole number.
+    /// Offset in the file where the part ends.
     pub chunk_end: crate::Integer,
-    /// Text; may be absent or `null`.
+    /// SHA-256 of the part, base64, when one was given; send it as a header.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checksum_sha256_base64: Option<Option<String>>,
-    /// Text.
+    /// Presigned URL to PUT the part to.
     pub url: String,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the URL stops working.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
-    /// A map from keys to text; may be absent.
+    /// Headers to send with the PUT.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -68388,7 +68504,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `AuthorizeResponseOrganization`, `AuthorizeResponseUser`, `OrganizationAccessToken` and 2 more.
+/// Permissions an access token can carry, as `resource:read` or `resource:write`, plus the OpenID Connect scopes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Scope {
@@ -68768,59 +68884,59 @@ impl std::str::FromStr for Scope {
     }
 }
 
-/// An object. Sent by `customer_seats().assign_seat()`.
+/// Whom to give a seat to, and of which subscription or order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SeatAssign {
-    /// A UUID; may be absent or `null`.
+    /// Subscription to take the seat from; give this or `order_id`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub subscription_id: Option<Option<uuid::Uuid>>,
-    /// A UUID; may be absent or `null`.
+    /// One-time order to take the seat from, instead of a subscription.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub order_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Email of the person who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// Your own system's ID for the customer who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_customer_id: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Polar ID of the customer who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your own system's ID for the member who gets the seat. Alone it must match an existing member; with `email` it may create one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A UUID; may be absent or `null`.
+    /// Polar ID of the member who gets the seat.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// A map from keys to any JSON value; may be absent or `null`.
+    /// Your own key-value data to store on the seat: at most 10 keys and 1 KB in all.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// Yes or no; may be absent.
+    /// Claim the seat right away instead of emailing an invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immediate_claim: Option<bool>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -68988,11 +69104,11 @@ impl SeatAssign {
     }
 }
 
-/// An object. Sent by `customer_seats().claim_seat()`.
+/// The invitation token of the seat to claim.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SeatClaim {
-    /// Text.
+    /// Token from the invitation email.
     pub invitation_token: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -69016,7 +69132,7 @@ impl SeatClaim {
     }
 }
 
-/// An object. Returned by `customer_seats().get_claim_info()`.
+/// What a seat invitation is for, and whether it can still be claimed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SeatClaimInfo {
     /// Text.
@@ -69027,9 +69143,9 @@ pub struct SeatClaimInfo {
     pub organization_name: String,
     /// Text.
     pub organization_slug: String,
-    /// Text.
+    /// Email the seat was offered to.
     pub customer_email: String,
-    /// Yes or no.
+    /// Whether the invitation can still be claimed.
     pub can_claim: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -69048,7 +69164,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerSeat`.
+/// Where a seat stands: `pending` (invited), `claimed` or `revoked`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SeatStatus {
@@ -69192,14 +69308,14 @@ impl std::str::FromStr for SeatTierType {
     }
 }
 
-/// An object. Returned by `customer_portal().seats().list()`, `customer_seats().list_seats()`.
+/// The seats of a subscription or order, with how many exist and how many are free.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SeatsList {
-    /// A list of `CustomerSeat` values.
+    /// The seats, whatever their status.
     pub seats: Vec<CustomerSeat>,
-    /// A whole number.
+    /// Seats not yet given to anyone.
     pub available_seats: crate::Integer,
-    /// A whole number.
+    /// Seats bought in total.
     pub total_seats: crate::Integer,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -69304,7 +69420,7 @@ impl std::str::FromStr for SsoEnforcementRequiresConnectionError {
     }
 }
 
-/// One of a fixed set of strings. Part of `IntrospectTokenResponse`, `OAuth2Client`, `OAuth2ClientConfiguration` and 1 more.
+/// Whether a token acts for a `user` or for an `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubType {
@@ -69374,94 +69490,94 @@ impl std::str::FromStr for SubType {
     }
 }
 
-/// An object. Returned by `subscriptions().create()`, `subscriptions().get()`, `subscriptions().revoke()` and 1 more.
+/// A customer's recurring payment for a product: status, amount, current period, cancellation state, and the customer, product, prices and meters involved.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Subscription {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A whole number.
+    /// Price per billing cycle, in cents of `currency`.
     pub amount: crate::Integer,
-    /// Text.
+    /// Lowercase ISO 4217 code of `amount`.
     pub currency: String,
     /// A `RecurringInterval`.
     pub recurring_interval: RecurringInterval,
-    /// A whole number.
+    /// Billing cycle length in `recurring_interval` units: 1 bills every interval, 2 every other one, and so on.
     pub recurring_interval_count: crate::Integer,
     /// A `SubscriptionStatus`.
     pub status: SubscriptionStatus,
-    /// A timestamp (RFC 3339, UTC).
+    /// Start of the billing period under way.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_start: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC).
+    /// End of the billing period under way, when the next charge happens.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_period_end: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the current usage period, when the product resets meters on its own cycle; null otherwise.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the current usage period, when meter credits renew; null without a meter cycle.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Start of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// End of the free trial; null without trial.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
-    /// Yes or no.
+    /// True when the subscription will end at `current_period_end` instead of renewing.
     pub cancel_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When cancellation was asked for; it may still be active until the period ends.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription began; null if it has not started.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When a canceled subscription will stop; null if it renews.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription stopped; null while it runs.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When a renewal payment failed and the subscription became `past_due`; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
     )]
     pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// Yes or no.
+    /// True when the subscription will pause once the current period is over.
     pub pause_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the subscription was paused; null if it is not.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When a paused subscription restarts on its own; null if it waits to be resumed.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub customer_id: uuid::Uuid,
     /// A UUID.
     pub product_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Discount applied to the subscription, if any.
     pub discount_id: Option<uuid::Uuid>,
-    /// A UUID; may be `null`.
+    /// Checkout session that created the subscription, if any.
     pub checkout_id: Option<uuid::Uuid>,
-    /// A whole number; may be absent or `null`.
+    /// Number of seats; null for prices that are not seat-based.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub seats: Option<Option<crate::Integer>>,
-    /// A `CustomerCancellationReason`; may be `null`.
+    /// Why the customer canceled, if they said.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
-    /// Text; may be `null`.
+    /// What the customer wrote when canceling; visible to the customer too.
     pub customer_cancellation_comment: Option<String>,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// A map from keys to `SubscriptionCustomFieldDataValue` values; may be absent.
+    /// Values of the custom fields, keyed by field slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         std::collections::BTreeMap<String, Option<SubscriptionCustomFieldDataValue>>,
@@ -69472,11 +69588,11 @@ pub struct Subscription {
     pub product: Product,
     /// A `SubscriptionDiscount`; may be `null`.
     pub discount: Option<SubscriptionDiscount>,
-    /// A list of `SubscriptionPricesItem` values.
+    /// Prices the subscription currently bills.
     pub prices: Vec<SubscriptionPricesItem>,
-    /// A list of `SubscriptionMeter` values.
+    /// Usage so far on each meter the subscription bills.
     pub meters: Vec<SubscriptionMeter>,
-    /// A `PendingSubscriptionUpdate`; may be `null`.
+    /// Change scheduled for the start of the next period; null if none.
     pub pending_update: Option<PendingSubscriptionUpdate>,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -69527,50 +69643,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once the current period of a subscription is moved.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionBillingPeriodUpdatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionBillingPeriodUpdatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionBillingPeriodUpdatedEventSource,
-    /// A `SubscriptionBillingPeriodUpdatedEventName`.
+    /// Always `subscription.billing_period_updated` for this event.
     pub name: SubscriptionBillingPeriodUpdatedEventName,
-    /// A `SubscriptionBillingPeriodUpdatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionBillingPeriodUpdatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -69597,7 +69713,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionBillingPeriodUpdatedEvent`.
+/// Always `subscription.billing_period_updated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionBillingPeriodUpdatedEventName {
@@ -69668,7 +69784,7 @@ impl std::str::FromStr for SubscriptionBillingPeriodUpdatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionBillingPeriodUpdatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionBillingPeriodUpdatedEventSource {
@@ -69758,23 +69874,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Cancels a subscription at the end of its period, or undoes that; can record why the customer left.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionCancel {
-    /// A `CustomerCancellationReason`; may be absent or `null`.
+    /// Why the customer left; set it only when the customer told you.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_cancellation_reason: Option<Option<CustomerCancellationReason>>,
-    /// Text; may be absent or `null`.
+    /// What the customer said about leaving. The customer can see it too, so keep internal notes out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_cancellation_comment: Option<Option<String>>,
-    /// Yes or no.
+    /// `true` ends the subscription when the period ends; `false` undoes a scheduled cancellation.
     pub cancel_at_period_end: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -69833,50 +69949,50 @@ impl SubscriptionCancel {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a subscription is set to end.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionCanceledEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionCanceledEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionCanceledEventSource,
-    /// A `SubscriptionCanceledEventName`.
+    /// Always `subscription.canceled` for this event.
     pub name: SubscriptionCanceledEventName,
-    /// A `SubscriptionCanceledMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionCanceledMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -69903,7 +70019,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionCanceledEvent`.
+/// Always `subscription.canceled` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionCanceledEventName {
@@ -69970,7 +70086,7 @@ impl std::str::FromStr for SubscriptionCanceledEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionCanceledEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionCanceledEventSource {
@@ -70089,7 +70205,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SubscriptionsCreateBody`.
+/// Body that subscribes a customer, named by Polar ID, to a free product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionCreateCustomer {
@@ -70098,9 +70214,9 @@ pub struct SubscriptionCreateCustomer {
     pub metadata: Option<
         std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
     >,
-    /// A UUID.
+    /// Free product to subscribe to.
     pub product_id: uuid::Uuid,
-    /// A UUID.
+    /// Polar ID of the customer.
     pub customer_id: uuid::Uuid,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -70226,7 +70342,7 @@ impl From<bool> for SubscriptionCreateCustomerMetadataValue {
     }
 }
 
-/// An object. Part of `SubscriptionsCreateBody`.
+/// Body that subscribes a customer, named by your external ID, to a free product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionCreateExternalCustomer {
@@ -70238,9 +70354,9 @@ pub struct SubscriptionCreateExternalCustomer {
             SubscriptionCreateExternalCustomerMetadataValue,
         >,
     >,
-    /// A UUID.
+    /// Free product to subscribe to.
     pub product_id: uuid::Uuid,
-    /// Text.
+    /// Your own ID of the customer.
     pub external_customer_id: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -70369,50 +70485,50 @@ impl From<bool> for SubscriptionCreateExternalCustomerMetadataValue {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a subscription starts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionCreatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionCreatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionCreatedEventSource,
-    /// A `SubscriptionCreatedEventName`.
+    /// Always `subscription.created` for this event.
     pub name: SubscriptionCreatedEventName,
-    /// A `SubscriptionCreatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionCreatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -70439,7 +70555,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionCreatedEvent`.
+/// Always `subscription.created` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionCreatedEventName {
@@ -70506,7 +70622,7 @@ impl std::str::FromStr for SubscriptionCreatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionCreatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionCreatedEventSource {
@@ -70647,20 +70763,20 @@ impl<'de> serde::Deserialize<'de> for SubscriptionCustomFieldDataValue {
     }
 }
 
-/// An object. Part of `Subscription`.
+/// The customer who holds the subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionCustomer {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A `MetadataOutputType`.
     pub metadata: MetadataOutputType,
-    /// Text; may be absent or `null`.
+    /// Your own ID for the customer, unique within the organization; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -70672,13 +70788,13 @@ pub struct SubscriptionCustomer {
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub email: Option<Option<String>>,
-    /// Yes or no.
+    /// True once the customer has confirmed the email address.
     pub email_verified: bool,
     /// A `CustomerType`.
     pub r#type: CustomerType,
     /// Text; may be `null`.
     pub name: Option<String>,
-    /// Text; may be `null`.
+    /// Name printed on invoices; the customer name is used when it is not set.
     pub billing_name: Option<String>,
     /// An `Address`; may be `null`.
     pub billing_address: Option<Address>,
@@ -70692,16 +70808,16 @@ pub struct SubscriptionCustomer {
     pub locale: Option<Option<String>>,
     /// A UUID.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be absent or `null`.
+    /// Payment method charged by default, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub default_payment_method_id: Option<Option<uuid::Uuid>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Set once the customer is deleted; null while it is active.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// Time of the earliest event ingested for this customer; null if none.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Text; may be `null`.
@@ -70735,50 +70851,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a subscription renews for a new period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionCycledEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionCycledEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionCycledEventSource,
-    /// A `SubscriptionCycledEventName`.
+    /// Always `subscription.cycled` for this event.
     pub name: SubscriptionCycledEventName,
-    /// A `SubscriptionCycledMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionCycledMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -70805,7 +70921,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionCycledEvent`.
+/// Always `subscription.cycled` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionCycledEventName {
@@ -70872,7 +70988,7 @@ impl std::str::FromStr for SubscriptionCycledEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionCycledEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionCycledEventSource {
@@ -71019,7 +71135,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionDiscount {
     }
 }
 
-/// One of a fixed set of strings. Part of `ColumnsFilter2`.
+/// Columns a subscription export can hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionExportColumn {
@@ -71279,26 +71395,26 @@ impl std::str::FromStr for SubscriptionLockedError {
     }
 }
 
-/// An object. Part of `Subscription`.
+/// Usage and cost so far, in the current period, of one meter on a subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionMeter {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A number.
+    /// Units used in the current period.
     pub consumed_units: f64,
-    /// A whole number.
+    /// Units credited in the current period.
     pub credited_units: crate::Integer,
-    /// A whole number.
+    /// Amount owed for this meter in the current period so far, in cents.
     pub amount: crate::Integer,
     /// A UUID.
     pub meter_id: uuid::Uuid,
-    /// A `Meter`.
+    /// The meter counting this usage.
     pub meter: Meter,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -71319,50 +71435,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a renewal payment fails, leaving the subscription past due.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionPastDueEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionPastDueEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionPastDueEventSource,
-    /// A `SubscriptionPastDueEventName`.
+    /// Always `subscription.past_due` for this event.
     pub name: SubscriptionPastDueEventName,
-    /// A `SubscriptionPastDueMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionPastDueMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -71389,7 +71505,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionPastDueEvent`.
+/// Always `subscription.past_due` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionPastDueEventName {
@@ -71456,7 +71572,7 @@ impl std::str::FromStr for SubscriptionPastDueEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionPastDueEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionPastDueEventSource {
@@ -71563,13 +71679,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Pauses a subscription once its current period is over, or calls off such a pause; it stays paused until a date or until resumed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionPause {
-    /// Yes or no.
+    /// `true` pauses the subscription when the period ends; `false` calls off a scheduled pause.
     pub pause_at_period_end: bool,
-    /// A timestamp (RFC 3339, UTC); may be absent or `null`.
+    /// When to resume on its own, after the current period end; without it the subscription stays paused until resumed.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::datetime::serialize"
@@ -71616,50 +71732,50 @@ impl SubscriptionPause {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a subscription is paused.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionPausedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionPausedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionPausedEventSource,
-    /// A `SubscriptionPausedEventName`.
+    /// Always `subscription.paused` for this event.
     pub name: SubscriptionPausedEventName,
-    /// A `SubscriptionPausedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionPausedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -71686,7 +71802,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionPausedEvent`.
+/// Always `subscription.paused` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionPausedEventName {
@@ -71753,7 +71869,7 @@ impl std::str::FromStr for SubscriptionPausedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionPausedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionPausedEventSource {
@@ -71897,50 +72013,50 @@ impl<'de> serde::Deserialize<'de> for SubscriptionPricesItem {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a subscription moves to another product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionProductUpdatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionProductUpdatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionProductUpdatedEventSource,
-    /// A `SubscriptionProductUpdatedEventName`.
+    /// Always `subscription.product_updated` for this event.
     pub name: SubscriptionProductUpdatedEventName,
-    /// A `SubscriptionProductUpdatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionProductUpdatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -71967,7 +72083,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionProductUpdatedEvent`.
+/// Always `subscription.product_updated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionProductUpdatedEventName {
@@ -72034,7 +72150,7 @@ impl std::str::FromStr for SubscriptionProductUpdatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionProductUpdatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionProductUpdatedEventSource {
@@ -72124,7 +72240,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `BenefitSubscriberOrganization`, `CheckoutOrganization`, `CustomerOrganization` and 8 more.
+/// How a change in the middle of a billing period is charged: `invoice` bills or credits the difference at once, `prorate` puts it on the next regular invoice, `next_period` waits for the next period. When left out, the organization's default applies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionProrationBehavior {
@@ -72207,50 +72323,50 @@ impl std::str::FromStr for SubscriptionProrationBehavior {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a past due subscription is paid and active again.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionReactivatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionReactivatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionReactivatedEventSource,
-    /// A `SubscriptionReactivatedEventName`.
+    /// Always `subscription.reactivated` for this event.
     pub name: SubscriptionReactivatedEventName,
-    /// A `SubscriptionReactivatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionReactivatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -72277,7 +72393,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionReactivatedEvent`.
+/// Always `subscription.reactivated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionReactivatedEventName {
@@ -72344,7 +72460,7 @@ impl std::str::FromStr for SubscriptionReactivatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionReactivatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionReactivatedEventSource {
@@ -72448,50 +72564,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once an ended subscription is brought back.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionReinstatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionReinstatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionReinstatedEventSource,
-    /// A `SubscriptionReinstatedEventName`.
+    /// Always `subscription.reinstated` for this event.
     pub name: SubscriptionReinstatedEventName,
-    /// A `SubscriptionReinstatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionReinstatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -72518,7 +72634,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionReinstatedEvent`.
+/// Always `subscription.reinstated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionReinstatedEventName {
@@ -72585,7 +72701,7 @@ impl std::str::FromStr for SubscriptionReinstatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionReinstatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionReinstatedEventSource {
@@ -72689,11 +72805,11 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Resumes a paused subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionResume {
-    /// Yes or no.
+    /// Always `true`: resume now, which starts a new period and charges the customer.
     pub resume: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -72717,50 +72833,50 @@ impl SubscriptionResume {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a paused subscription continues.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionResumedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionResumedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionResumedEventSource,
-    /// A `SubscriptionResumedEventName`.
+    /// Always `subscription.resumed` for this event.
     pub name: SubscriptionResumedEventName,
-    /// A `SubscriptionResumedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionResumedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -72787,7 +72903,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionResumedEvent`.
+/// Always `subscription.resumed` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionResumedEventName {
@@ -72854,7 +72970,7 @@ impl std::str::FromStr for SubscriptionResumedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionResumedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionResumedEventSource {
@@ -72958,23 +73074,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Ends a subscription at once; can record why the customer left.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionRevoke {
-    /// A `CustomerCancellationReason`; may be absent or `null`.
+    /// Why the customer left; set it only when the customer told you.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_cancellation_reason: Option<Option<CustomerCancellationReason>>,
-    /// Text; may be absent or `null`.
+    /// What the customer said about leaving. The customer can see it too, so keep internal notes out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub customer_cancellation_comment: Option<Option<String>>,
-    /// Yes or no.
+    /// Always `true`: end the subscription now.
     pub revoke: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -73033,50 +73149,50 @@ impl SubscriptionRevoke {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a subscription ends and access stops.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionRevokedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionRevokedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionRevokedEventSource,
-    /// A `SubscriptionRevokedEventName`.
+    /// Always `subscription.revoked` for this event.
     pub name: SubscriptionRevokedEventName,
-    /// A `SubscriptionRevokedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionRevokedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -73103,7 +73219,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionRevokedEvent`.
+/// Always `subscription.revoked` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionRevokedEventName {
@@ -73170,7 +73286,7 @@ impl std::str::FromStr for SubscriptionRevokedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionRevokedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionRevokedEventSource {
@@ -73274,50 +73390,50 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once the seat count of a subscription changes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionSeatsUpdatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionSeatsUpdatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionSeatsUpdatedEventSource,
-    /// A `SubscriptionSeatsUpdatedEventName`.
+    /// Always `subscription.seats_updated` for this event.
     pub name: SubscriptionSeatsUpdatedEventName,
-    /// A `SubscriptionSeatsUpdatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionSeatsUpdatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -73344,7 +73460,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionSeatsUpdatedEvent`.
+/// Always `subscription.seats_updated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionSeatsUpdatedEventName {
@@ -73411,7 +73527,7 @@ impl std::str::FromStr for SubscriptionSeatsUpdatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionSeatsUpdatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionSeatsUpdatedEventSource {
@@ -73504,7 +73620,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Sent by `subscriptions().list()`.
+/// Keys subscriptions can be sorted by; a leading `-` sorts descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionSortProperty {
@@ -73657,7 +73773,7 @@ impl std::str::FromStr for SubscriptionSortProperty {
     }
 }
 
-/// One of a fixed set of strings. Part of `CustomerOrderSubscription`, `CustomerSubscription`, `OrderSubscription` and 2 more.
+/// Lifecycle state of a subscription, such as `trialing`, `active`, `past_due`, `paused` or `canceled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionStatus {
@@ -73760,50 +73876,50 @@ impl std::str::FromStr for SubscriptionStatus {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a planned cancellation is withdrawn.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionUncanceledEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionUncanceledEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionUncanceledEventSource,
-    /// A `SubscriptionUncanceledEventName`.
+    /// Always `subscription.uncanceled` for this event.
     pub name: SubscriptionUncanceledEventName,
-    /// A `SubscriptionUncanceledMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionUncanceledMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -73830,7 +73946,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionUncanceledEvent`.
+/// Always `subscription.uncanceled` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionUncanceledEventName {
@@ -73897,7 +74013,7 @@ impl std::str::FromStr for SubscriptionUncanceledEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionUncanceledEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionUncanceledEventSource {
@@ -73996,7 +74112,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of several shapes. Sent by `subscriptions().update()`.
+/// One change to a subscription; the fields sent pick which: product, discount or trial, seats, billing date, cancel, revoke, pause, resume, or dropping a scheduled change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -74097,7 +74213,7 @@ impl From<SubscriptionUpdateClear> for SubscriptionUpdate {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Changes the product, discount, trial end or metadata of a subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionUpdateBase {
@@ -74106,25 +74222,25 @@ pub struct SubscriptionUpdateBase {
     pub metadata: Option<
         std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
     >,
-    /// A UUID; may be absent or `null`.
+    /// Product to switch to.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub product_id: Option<Option<uuid::Uuid>>,
-    /// A `SubscriptionProrationBehavior`; may be absent or `null`.
+    /// How to bill the switch; the organization's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub proration_behavior: Option<Option<SubscriptionProrationBehavior>>,
-    /// A UUID; may be absent or `null`.
+    /// Discount to apply from the next billing cycle; `null` removes the current one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub discount_id: Option<Option<uuid::Uuid>>,
-    /// A `SubscriptionUpdateBaseTrialEnd`; may be absent or `null`.
+    /// New end of the free trial, to set or extend it; `now` ends the trial at once.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -74322,7 +74438,7 @@ impl From<bool> for SubscriptionUpdateBaseMetadataValue {
     }
 }
 
-/// One of several shapes. Part of `SubscriptionUpdateBase`.
+/// New end of the free trial, to set or extend it; `now` ends the trial at once.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -74437,11 +74553,11 @@ impl std::str::FromStr for SubscriptionUpdateBaseTrialEnd2 {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Moves the date the current period ends, and so the next renewal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionUpdateBillingPeriod {
-    /// A timestamp (RFC 3339, UTC).
+    /// New end of the current period, earlier or later than now set but in the future; the next renewal happens then.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub current_billing_period_end: chrono::DateTime<chrono::Utc>,
     /// Fields the server sent that this SDK version does not know, each as the
@@ -74468,11 +74584,11 @@ impl SubscriptionUpdateBillingPeriod {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Drops the change scheduled for the next period (such as a product switch).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionUpdateClear {
-    /// Any JSON value.
+    /// Send `null` to drop the scheduled change.
     pub pending_update: serde_json::Value,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -74496,50 +74612,50 @@ impl SubscriptionUpdateClear {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a scheduled subscription change is dropped.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionUpdateClearedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionUpdateClearedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionUpdateClearedEventSource,
-    /// A `SubscriptionUpdateClearedEventName`.
+    /// Always `subscription.update_cleared` for this event.
     pub name: SubscriptionUpdateClearedEventName,
-    /// A `SubscriptionUpdateClearedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionUpdateClearedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -74566,7 +74682,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionUpdateClearedEvent`.
+/// Always `subscription.update_cleared` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionUpdateClearedEventName {
@@ -74633,7 +74749,7 @@ impl std::str::FromStr for SubscriptionUpdateClearedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionUpdateClearedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionUpdateClearedEventSource {
@@ -74717,13 +74833,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `SubscriptionUpdate`.
+/// Changes the number of seats of a seat-based subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionUpdateSeats {
-    /// A whole number.
+    /// New number of seats.
     pub seats: i64,
-    /// A `SubscriptionProrationBehavior`; may be absent or `null`.
+    /// How to bill the change; the organization's default when left out.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -74770,50 +74886,50 @@ impl SubscriptionUpdateSeats {
     }
 }
 
-/// An object. Part of `SystemEvent`.
+/// System event Polar records once a subscription changes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionUpdatedEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When it happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event concerns, if any.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer the event concerns, if any.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for that customer, if it has one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event concerns, if any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, if it has one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events nested under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// A `SubscriptionUpdatedEventSource`.
+    /// Always `system`: Polar recorded it.
     pub source: SubscriptionUpdatedEventSource,
-    /// A `SubscriptionUpdatedEventName`.
+    /// Always `subscription.updated` for this event.
     pub name: SubscriptionUpdatedEventName,
-    /// A `SubscriptionUpdatedMetadata`.
+    /// Details specific to this kind of event.
     pub metadata: SubscriptionUpdatedMetadata,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -74840,7 +74956,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionUpdatedEvent`.
+/// Always `subscription.updated` for this event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionUpdatedEventName {
@@ -74907,7 +75023,7 @@ impl std::str::FromStr for SubscriptionUpdatedEventName {
     }
 }
 
-/// One of a fixed set of strings. Part of `SubscriptionUpdatedEvent`.
+/// Always `system`: Polar recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SubscriptionUpdatedEventSource {
@@ -75099,33 +75215,33 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsUpdateResponseV403 {
     }
 }
 
-/// An object. Part of `FileCreate`.
+/// Body for starting the upload of an attachment to a support case.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SupportCaseAttachmentFileCreate {
-    /// A UUID; may be absent or `null`.
+    /// Organization to upload to; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub organization_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Media type of the content, for example `image/png`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be absent or `null`.
+    /// SHA-256 of the whole file, base64; checked by storage when given.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub checksum_sha256_base64: Option<Option<String>>,
-    /// A `S3FileCreateMultipart`.
+    /// How the file is split into parts for the upload.
     pub upload: S3FileCreateMultipart,
-    /// A `SupportCaseAttachmentFileCreateService`.
+    /// What the file is for; fixed by the variant.
     pub service: SupportCaseAttachmentFileCreateService,
-    /// Text; may be absent or `null`.
+    /// Your version label for the file; optional.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -75214,7 +75330,7 @@ impl SupportCaseAttachmentFileCreate {
     }
 }
 
-/// One of a fixed set of strings. Part of `SupportCaseAttachmentFileCreate`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SupportCaseAttachmentFileCreateService {
@@ -75281,42 +75397,42 @@ impl std::str::FromStr for SupportCaseAttachmentFileCreateService {
     }
 }
 
-/// An object. Part of `FileRead`.
+/// An attachment of a support case; private, fetched through a presigned URL.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SupportCaseAttachmentFileRead {
-    /// A UUID.
+    /// Unique identifier of the file.
     pub id: uuid::Uuid,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// Text.
+    /// File name, as shown to customers.
     pub name: String,
-    /// Text.
+    /// Location of the file in storage.
     pub path: String,
-    /// Text.
+    /// Media type, for example `application/zip`.
     pub mime_type: String,
-    /// A whole number.
+    /// Size in bytes.
     pub size: crate::Integer,
-    /// Text; may be `null`.
+    /// Version ID storage assigned; null when versioning is off.
     pub storage_version: Option<String>,
-    /// Text; may be `null`.
+    /// ETag storage computed for the file.
     pub checksum_etag: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, base64.
     pub checksum_sha256_base64: Option<String>,
-    /// Text; may be `null`.
+    /// SHA-256 of the file, hexadecimal.
     pub checksum_sha256_hex: Option<String>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When storage last saw the file change; null before the upload completes.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Text; may be `null`.
+    /// Your version label for the file, for example `1.2.0`; null if not set.
     pub version: Option<String>,
-    /// A `SupportCaseAttachmentFileReadService`.
+    /// What the file is for; fixed by the variant.
     pub service: SupportCaseAttachmentFileReadService,
-    /// Yes or no.
+    /// False until the upload is completed.
     pub is_uploaded: bool,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the file was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Text.
+    /// Size for display, for example `1.2 MB`.
     pub size_readable: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -75345,7 +75461,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `SupportCaseAttachmentFileRead`.
+/// What the file is for; fixed by the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum SupportCaseAttachmentFileReadService {
@@ -75412,7 +75528,7 @@ impl std::str::FromStr for SupportCaseAttachmentFileReadService {
     }
 }
 
-/// One of several objects, told apart by their `name` field. Part of `Event`.
+/// An event recorded by Polar itself; `name` tells which one and decides the shape of `metadata`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SystemEvent {
@@ -75769,7 +75885,7 @@ impl<'de> serde::Deserialize<'de> for SystemEvent {
     }
 }
 
-/// One of a fixed set of strings. Part of `Checkout`, `CheckoutPublic`, `CheckoutPublicConfirmed`.
+/// Whether a price already includes tax (`inclusive`) or tax is added on top (`exclusive`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TaxBehavior {
@@ -75839,7 +75955,7 @@ impl std::str::FromStr for TaxBehavior {
     }
 }
 
-/// One of a fixed set of strings. Part of `LegacyRecurringProductPriceCustom`, `LegacyRecurringProductPriceFixed`, `Organization` and 12 more.
+/// Whether prices include tax (`inclusive`), have tax added (`exclusive`), or follow the customer's location (`location`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TaxBehaviorOption {
@@ -76360,7 +76476,7 @@ impl std::str::FromStr for TaxIdFormat {
     }
 }
 
-/// One of a fixed set of strings. Sent by `meters().quantities()`, `metrics().export()`, `metrics().get()`.
+/// Length of one bucket when a time range is split.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TimeInterval {
@@ -76448,7 +76564,7 @@ impl std::str::FromStr for TimeInterval {
     }
 }
 
-/// One of a fixed set of strings. Sent by `meters().quantities()`, `metrics().export()`, `metrics().get()`.
+/// IANA time zone name, such as `Europe/Paris` or `UTC`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Timezone {
@@ -79503,24 +79619,24 @@ impl std::str::FromStr for Timezone {
     }
 }
 
-/// An object. Returned by `oauth2().request_token()`.
+/// Tokens issued by the token endpoint: the access token, its lifetime in seconds, and a refresh token and ID token where granted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TokenResponse {
-    /// Text.
+    /// Token to send as `Authorization: Bearer ...`; keep it secret.
     pub access_token: String,
-    /// A `TokenResponseTokenType`.
+    /// Always `Bearer`.
     pub token_type: TokenResponseTokenType,
-    /// A whole number.
+    /// Seconds until the access token expires.
     pub expires_in: crate::Integer,
-    /// Text; may be absent or `null`.
+    /// Token that gets a new access token once this one expires; null if none was granted.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub refresh_token: Option<Option<String>>,
-    /// Text.
+    /// Granted scopes, separated by spaces.
     pub scope: String,
-    /// Text; may be absent or `null`.
+    /// OpenID Connect ID token (a JWT) when the `openid` scope was granted; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -79543,7 +79659,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `TokenResponse`.
+/// Always `Bearer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum TokenResponseTokenType {
@@ -79697,7 +79813,7 @@ impl std::str::FromStr for TrialAlreadyRedeemedError {
     }
 }
 
-/// One of a fixed set of strings. Part of `Checkout`, `CheckoutLink`, `CheckoutLinkCreateProduct` and 19 more.
+/// Unit of a free trial's length: `day`, `week`, `month` or `year`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TrialInterval {
@@ -79862,14 +79978,14 @@ impl std::str::FromStr for UnauthorizedError {
     }
 }
 
-/// An object. Part of `MeterAggregation`, `MeterCreateAggregation`, `MeterUpdateAggregation`.
+/// Counts the distinct values of one metadata key among the matching events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UniqueAggregation {
-    /// An `UniqueAggregationFunc`; may be absent.
+    /// Always `unique`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<UniqueAggregationFunc>,
-    /// Text.
+    /// Metadata key (or event field) whose distinct values are counted.
     pub property: String,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -79895,7 +80011,7 @@ impl UniqueAggregation {
     }
 }
 
-/// One of a fixed set of strings. Part of `UniqueAggregation`.
+/// Always `unique`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum UniqueAggregationFunc {
@@ -79962,50 +80078,50 @@ impl std::str::FromStr for UniqueAggregationFunc {
     }
 }
 
-/// An object. Part of `Event`.
+/// An event you sent through ingestion.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserEvent {
-    /// A UUID.
+    /// Unique identifier of the event.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When the event happened.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A UUID; may be `null`.
+    /// Polar ID of the customer the event belongs to, if known.
     pub customer_id: Option<uuid::Uuid>,
-    /// A `Customer`; may be `null`.
+    /// The customer, when known.
     pub customer: Option<Customer>,
-    /// Text; may be `null`.
+    /// Your ID for the customer, when the event was sent with one.
     pub external_customer_id: Option<String>,
-    /// A UUID; may be absent or `null`.
+    /// Member of a team customer the event belongs to; null otherwise.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub member_id: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Your ID for that member, when the event was sent with one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub external_member_id: Option<Option<String>>,
-    /// A whole number; may be absent.
+    /// Number of events that have this one as parent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_count: Option<crate::Integer>,
-    /// A UUID; may be absent or `null`.
+    /// Event this one is nested under; null for a root event.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub parent_id: Option<Option<uuid::Uuid>>,
-    /// Text.
+    /// Display name of the event's type.
     pub label: String,
-    /// Text.
+    /// Name you gave the event; meters filter on it.
     pub name: String,
-    /// An `UserEventSource`.
+    /// Always `user`.
     pub source: UserEventSource,
-    /// An `EventMetadataOutput`.
+    /// Key/value data sent with the event.
     pub metadata: EventMetadataOutput,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -80032,7 +80148,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `UserEvent`.
+/// Always `user`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum UserEventSource {
@@ -80099,7 +80215,7 @@ impl std::str::FromStr for UserEventSource {
     }
 }
 
-/// An object. Part of `Oauth2UserinfoResponse`.
+/// OpenID Connect claims of the organization a token acts for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoOrganization {
     /// Text.
@@ -80123,7 +80239,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Part of `Oauth2UserinfoResponse`.
+/// OpenID Connect claims of the user a token acts for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoUser {
     /// Text.
@@ -80161,15 +80277,15 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `customer_portal().license_keys().validate()`, `license_keys().validate()`.
+/// A license key that passed validation, with the activation it was checked against, if any.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ValidatedLicenseKey {
     /// A UUID.
     pub id: uuid::Uuid,
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -80180,27 +80296,27 @@ pub struct ValidatedLicenseKey {
     pub customer: LicenseKeyCustomer,
     /// A UUID.
     pub benefit_id: uuid::Uuid,
-    /// Text.
+    /// The full license key.
     pub key: String,
-    /// Text.
+    /// Shortened form of the key, fine to show on screen.
     pub display_key: String,
     /// A `LicenseKeyStatus`.
     pub status: LicenseKeyStatus,
-    /// A whole number; may be `null`.
+    /// How many activations the key allows; null for no limit.
     pub limit_activations: Option<crate::Integer>,
-    /// A whole number.
+    /// Usage counted so far through validations with `increment_usage`.
     pub usage: crate::Integer,
-    /// A whole number; may be `null`.
+    /// Most usage the key allows; null for no limit.
     pub limit_usage: Option<crate::Integer>,
-    /// A whole number.
+    /// How many times the key was validated.
     pub validations: crate::Integer,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the key was last validated; null if never.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub last_validated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When the key stops working; null if it never does.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A `LicenseKeyActivationBase`; may be absent or `null`.
+    /// The activation named in the request, if one was.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -80300,28 +80416,28 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
     }
 }
 
-/// An object. Part of `Oauth2RequestTokenBody`.
+/// Form body that trades a Polar web session for an access token (`grant_type=web`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebTokenRequest {
     /// A `WebTokenRequestGrantType`.
     pub grant_type: WebTokenRequestGrantType,
-    /// Text.
+    /// Client ID of your OAuth2 application.
     pub client_id: String,
-    /// Text.
+    /// Client secret of your OAuth2 application; never ship it in a browser or mobile app.
     pub client_secret: String,
-    /// Text.
+    /// Polar web session token to exchange.
     pub session_token: String,
-    /// A `WebTokenRequestSubType`; may be absent.
+    /// Whether the token should act for a `user` or an `organization`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<WebTokenRequestSubType>,
-    /// A UUID; may be absent or `null`.
+    /// ID of the organization to act for when `sub_type` is `organization`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub sub: Option<Option<uuid::Uuid>>,
-    /// Text; may be absent or `null`.
+    /// Scopes wanted, separated by spaces.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -80466,7 +80582,7 @@ impl std::str::FromStr for WebTokenRequestGrantType {
     }
 }
 
-/// One of a fixed set of strings. Part of `WebTokenRequest`.
+/// Whether the token should act for a `user` or an `organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebTokenRequestSubType {
@@ -80536,24 +80652,24 @@ impl std::str::FromStr for WebTokenRequestSubType {
     }
 }
 
-/// An object. Part of `ListResourceWebhookDelivery`.
+/// One attempt to send an event to an endpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookDelivery {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the delivery.
     pub id: uuid::Uuid,
-    /// Yes or no.
+    /// True when the endpoint answered with a 2xx status.
     pub succeeded: bool,
-    /// A whole number; may be `null`.
+    /// Status the endpoint answered; null when no answer came.
     pub http_code: Option<crate::Integer>,
-    /// Text; may be `null`.
+    /// Body the endpoint answered, or the connection error when it could not be reached.
     pub response: Option<String>,
-    /// A `WebhookEvent`.
+    /// The event this attempt sent.
     pub webhook_event: WebhookEvent,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -80573,34 +80689,34 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Returned by `webhooks().create_webhook_endpoint()`, `webhooks().get_webhook_endpoint()`, `webhooks().reset_webhook_endpoint_secret()` and 1 more.
+/// A URL Polar sends events to, with the event types it subscribes to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookEndpoint {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the webhook endpoint.
     pub id: uuid::Uuid,
-    /// Text.
+    /// Address events are posted to.
     pub url: String,
-    /// Text; may be absent or `null`.
+    /// Label to recognise the endpoint; null if not set.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// A `WebhookFormat`.
+    /// Shape of the request body sent.
     pub format: WebhookFormat,
-    /// Text.
+    /// Key used to sign deliveries (Standard Webhooks); verify every request with it.
     pub secret: String,
-    /// A UUID.
+    /// Identifier of the organization it belongs to.
     pub organization_id: uuid::Uuid,
-    /// A list of `WebhookEventType` values.
+    /// Event types sent to this endpoint.
     pub events: Vec<WebhookEventType>,
-    /// Yes or no.
+    /// False while deliveries to the endpoint are paused.
     pub enabled: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -80623,23 +80739,23 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// An object. Sent by `webhooks().create_webhook_endpoint()`.
+/// Body for creating a webhook endpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookEndpointCreate {
-    /// Text.
+    /// URL to post events to.
     pub url: String,
-    /// Text; may be absent or `null`.
+    /// Label to recognise the endpoint.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// A `WebhookFormat`.
+    /// Shape of the request body: `raw` for your own server, `discord` or `slack` for their incoming webhooks.
     pub format: WebhookFormat,
-    /// A list of `WebhookEventType` values.
+    /// Event types to send.
     pub events: Vec<WebhookEventType>,
-    /// A UUID; may be absent or `null`.
+    /// Organization to create the endpoint in; only needed with a personal access token.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -80707,35 +80823,35 @@ impl WebhookEndpointCreate {
     }
 }
 
-/// An object. Sent by `webhooks().update_webhook_endpoint()`.
+/// Changes to a webhook endpoint; only the fields you set are sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookEndpointUpdate {
-    /// Text; may be absent or `null`.
+    /// New address to post events to.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub url: Option<Option<String>>,
-    /// Text; may be absent or `null`.
+    /// New label.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
-    /// A `WebhookFormat`; may be absent or `null`.
+    /// New body shape.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub format: Option<Option<WebhookFormat>>,
-    /// A list of `WebhookEventType` values; may be absent or `null`.
+    /// New list of event types, replacing the current one.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub events: Option<Option<Vec<WebhookEventType>>>,
-    /// Yes or no; may be absent or `null`.
+    /// False to pause deliveries, true to resume them.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
@@ -80847,36 +80963,36 @@ impl WebhookEndpointUpdate {
     }
 }
 
-/// An object. Part of `WebhookDelivery`.
+/// An event to be sent to an endpoint, tried again until it succeeds or gives up.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookEvent {
-    /// A timestamp (RFC 3339, UTC).
+    /// When this record was created.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// A timestamp (RFC 3339, UTC); may be `null`.
+    /// When this record last changed; null if it never did.
     #[serde(serialize_with = "crate::runtime::datetime::serialize")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
+    /// Unique identifier of the webhook event.
     pub id: uuid::Uuid,
-    /// A whole number; may be absent or `null`.
+    /// Status of the latest attempt; null before any answer.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub last_http_code: Option<Option<crate::Integer>>,
-    /// Yes or no; may be absent or `null`.
+    /// Outcome of the latest attempt; null before any.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub succeeded: Option<Option<bool>>,
-    /// Yes or no.
+    /// True when the event was not sent, for example because the endpoint was disabled.
     pub skipped: bool,
-    /// Text; may be `null`.
+    /// JSON body sent; null once it has been archived.
     pub payload: Option<String>,
-    /// A `WebhookEventType`.
+    /// Event type, such as `order.paid`.
     pub r#type: WebhookEventType,
-    /// Yes or no.
+    /// True when the payload is no longer kept, so it cannot be redelivered.
     pub is_archived: bool,
     /// Fields the server sent that this SDK version does not know, each as the
     /// exact JSON text sent.
@@ -80898,7 +81014,7 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// One of a fixed set of strings. Part of `EventTypeFilter`, `WebhookEndpoint`, `WebhookEndpointCreate` and 2 more.
+/// Name of a webhook event, `resource.action` (for example `order.paid`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookEventType {
@@ -81166,7 +81282,7 @@ impl std::str::FromStr for WebhookEventType {
     }
 }
 
-/// One of a fixed set of strings. Part of `WebhookEndpoint`, `WebhookEndpointCreate`, `WebhookEndpointUpdate`.
+/// Shape of the request body: the plain event (`raw`), or a message for a Discord or Slack incoming webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookFormat {

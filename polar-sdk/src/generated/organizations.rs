@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Organizations<'_> {
+    /// Create an organization.
+    ///
+    /// Creates an organization and returns it; the user behind the token becomes its first member.
+    ///
     /// **Scopes**: `organizations:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl Organizations<'_> {
         }
     }
 
+    /// Get an organization.
+    ///
+    /// Returns one organization, looked up by its ID.
+    ///
     /// **Scopes**: `organizations:read` `organizations:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -49,6 +57,10 @@ impl Organizations<'_> {
         }
     }
 
+    /// List organizations.
+    ///
+    /// Returns a page of the organizations your token can see.
+    ///
     /// **Scopes**: `organizations:read` `organizations:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -65,6 +77,10 @@ impl Organizations<'_> {
         }
     }
 
+    /// Update an organization.
+    ///
+    /// Changes the fields you send (profile, settings, emails, portal, disputes) and returns the organization.
+    ///
     /// **Scopes**: `organizations:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -84,7 +100,7 @@ impl Organizations<'_> {
     }
 }
 
-/// Request builder for [`Organizations::create`]: organizations:create.
+/// Request builder for [`Organizations::create`]: Create an organization.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -118,8 +134,8 @@ impl OrganizationsCreate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::CannotCreateOrganizationError`](crate::ErrorBody::CannotCreateOrganizationError)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` Polar refused to create an organization for this user: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::CannotCreateOrganizationError`](crate::ErrorBody::CannotCreateOrganizationError)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Organization, crate::Error> {
         let request = self.request();
@@ -127,7 +143,7 @@ impl OrganizationsCreate {
     }
 }
 
-/// Request builder for [`Organizations::get`]: organizations:get.
+/// Request builder for [`Organizations::get`]: Get an organization.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -161,8 +177,8 @@ impl OrganizationsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No organization with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Organization, crate::Error> {
         let request = self.request();
@@ -170,7 +186,7 @@ impl OrganizationsGet {
     }
 }
 
-/// Request builder for [`Organizations::list`]: organizations:list.
+/// Request builder for [`Organizations::list`]: List organizations.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -187,7 +203,7 @@ pub struct OrganizationsList {
 crate::runtime::call_options!(OrganizationsList, paged);
 
 impl OrganizationsList {
-    /// Sets the `slug` query parameter.
+    /// Only return the organization with this slug.
     ///
     /// Accepts a `&str` or `String`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
@@ -195,7 +211,7 @@ impl OrganizationsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -205,7 +221,7 @@ impl OrganizationsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -215,7 +231,7 @@ impl OrganizationsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `created_at`.
     ///
     /// The server uses `["created_at"]` when this is not set.
     ///
@@ -276,7 +292,7 @@ impl OrganizationsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Organization>, crate::Error> {
         let request = self.request();
@@ -313,7 +329,7 @@ impl OrganizationsList {
     }
 }
 
-/// Request builder for [`Organizations::update`]: organizations:update.
+/// Request builder for [`Organizations::update`]: Update an organization.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -352,10 +368,10 @@ impl OrganizationsUpdate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DisputeAutoAcceptNotEnabled`](crate::ErrorBody::DisputeAutoAcceptNotEnabled)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::SsoEnforcementRequiresConnection`](crate::ErrorBody::SsoEnforcementRequiresConnection)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` Not allowed: the token may not change the organization, or it asked for automatic dispute acceptance without having that feature: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::DisputeAutoAcceptNotEnabled`](crate::ErrorBody::DisputeAutoAcceptNotEnabled)
+    /// - `404` No organization with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` Single sign-on cannot be enforced without an active SSO connection: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::SsoEnforcementRequiresConnection`](crate::ErrorBody::SsoEnforcementRequiresConnection)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Organization, crate::Error> {
         let request = self.request();

@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Payments<'_> {
+    /// Get a payment.
+    ///
+    /// Returns one payment attempt, looked up by its ID.
+    ///
     /// **Scopes**: `payments:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Payments<'_> {
         }
     }
 
+    /// List payments.
+    ///
+    /// Returns a page of payment attempts, successful or not, with filters for checkout, order, customer, status, method and email.
+    ///
     /// **Scopes**: `payments:read`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -56,7 +64,7 @@ impl Payments<'_> {
     }
 }
 
-/// Request builder for [`Payments::get`]: payments:get.
+/// Request builder for [`Payments::get`]: Get a payment.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -90,8 +98,8 @@ impl PaymentsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No payment with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Payment, crate::Error> {
         let request = self.request();
@@ -99,7 +107,7 @@ impl PaymentsGet {
     }
 }
 
-/// Request builder for [`Payments::list`]: payments:list.
+/// Request builder for [`Payments::list`]: List payments.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -122,7 +130,7 @@ pub struct PaymentsList {
 crate::runtime::call_options!(PaymentsList, paged);
 
 impl PaymentsList {
-    /// Sets the `organization_id` query parameter.
+    /// Only payments of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -133,7 +141,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `checkout_id` query parameter.
+    /// Only payments that came from this checkout session, or from any of several.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn checkout_id(mut self, value: impl Into<filters::CheckoutIdFilter>) -> Self {
@@ -141,7 +149,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `order_id` query parameter.
+    /// Only payments of this order, or of any of several orders.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn order_id(mut self, value: impl Into<filters::OrderIdFilter>) -> Self {
@@ -149,7 +157,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only payments of this customer, or of any of several customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -157,7 +165,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only payments in this status, or in any of several.
     ///
     /// Accepts one `PaymentStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter5>) -> Self {
@@ -165,7 +173,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `method` query parameter.
+    /// Only payments made with this method (such as `card`), or with any of several.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn method(mut self, value: impl Into<filters::MethodFilter>) -> Self {
@@ -173,7 +181,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `customer_email` query parameter.
+    /// Only payments by the customer with this email, or any of several emails.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_email(
@@ -184,7 +192,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -194,7 +202,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -204,7 +212,7 @@ impl PaymentsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -313,7 +321,7 @@ impl PaymentsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Payment>, crate::Error> {
         let request = self.request();

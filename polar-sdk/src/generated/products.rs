@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Products<'_> {
+    /// Create a product.
+    ///
+    /// Creates a product with its prices and returns it. Setting `recurring_interval` makes it a subscription; leaving it out makes it a one-time purchase.
+    ///
     /// **Scopes**: `products:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Products<'_> {
         }
     }
 
+    /// Get a product.
+    ///
+    /// Returns one product, looked up by its ID.
+    ///
     /// **Scopes**: `products:read` `products:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -46,6 +54,10 @@ impl Products<'_> {
         }
     }
 
+    /// List products.
+    ///
+    /// Returns a page of products, the things customers buy, with their prices, benefits and media. Archived products are included unless `is_archived` says otherwise.
+    ///
     /// **Scopes**: `products:read` `products:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -69,6 +81,10 @@ impl Products<'_> {
         }
     }
 
+    /// Update a product.
+    ///
+    /// Changes the fields you send and returns the updated product. Sending `prices` replaces the whole price list: keep a price by listing its ID, the others are archived.
+    ///
     /// **Scopes**: `products:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -87,6 +103,10 @@ impl Products<'_> {
         }
     }
 
+    /// Set the benefits of a product.
+    ///
+    /// Replaces the list of benefits a product grants with the IDs you send and returns the product. Customers who already hold the product gain or lose benefits to match.
+    ///
     /// **Scopes**: `products:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -106,7 +126,7 @@ impl Products<'_> {
     }
 }
 
-/// Request builder for [`Products::create`]: products:create.
+/// Request builder for [`Products::create`]: Create a product.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -137,7 +157,7 @@ impl ProductsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Product, crate::Error> {
         let request = self.request();
@@ -145,7 +165,7 @@ impl ProductsCreate {
     }
 }
 
-/// Request builder for [`Products::get`]: products:get.
+/// Request builder for [`Products::get`]: Get a product.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -179,8 +199,8 @@ impl ProductsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No product with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Product, crate::Error> {
         let request = self.request();
@@ -188,7 +208,7 @@ impl ProductsGet {
     }
 }
 
-/// Request builder for [`Products::list`]: products:list.
+/// Request builder for [`Products::list`]: List products.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -212,7 +232,7 @@ pub struct ProductsList {
 crate::runtime::call_options!(ProductsList, paged);
 
 impl ProductsList {
-    /// Sets the `id` query parameter.
+    /// Only return this product, or any of these products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn id(mut self, value: impl Into<filters::IdFilter>) -> Self {
@@ -220,7 +240,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `organization_id` query parameter.
+    /// Only return products of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -231,7 +251,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in product names.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -239,7 +259,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `is_archived` query parameter.
+    /// `true` for archived products only, `false` for active ones only; both when unset.
     ///
     /// Accepts `bool`.
     pub fn is_archived(mut self, value: bool) -> Self {
@@ -247,7 +267,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `is_recurring` query parameter.
+    /// `true` for subscription products only, `false` for one-time purchases only; both when unset.
     ///
     /// Accepts `bool`.
     pub fn is_recurring(mut self, value: bool) -> Self {
@@ -255,7 +275,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `benefit_id` query parameter.
+    /// Only return products that grant this benefit, or any of these benefits.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn benefit_id(mut self, value: impl Into<filters::BenefitIdFilter>) -> Self {
@@ -263,7 +283,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `visibility` query parameter.
+    /// Only return products with one of these visibilities.
     ///
     /// Accepts any iterator of `ProductVisibility`, e.g. an array; an empty one fails with `Error::InvalidRequest` before sending (leave it unset for the default).
     pub fn visibility(
@@ -274,7 +294,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -284,7 +304,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -294,7 +314,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other; prefix a key with `-` to sort it in descending order. Defaults to `-created_at`.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -307,7 +327,7 @@ impl ProductsList {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only return products whose metadata holds all of these key/value pairs, sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -419,7 +439,7 @@ impl ProductsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Product>, crate::Error> {
         let request = self.request();
@@ -456,7 +476,7 @@ impl ProductsList {
     }
 }
 
-/// Request builder for [`Products::update`]: products:update.
+/// Request builder for [`Products::update`]: Update a product.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -493,9 +513,9 @@ impl ProductsUpdate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The token may not change this product: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No product with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Product, crate::Error> {
         let request = self.request();
@@ -503,7 +523,7 @@ impl ProductsUpdate {
     }
 }
 
-/// Request builder for [`Products::update_benefits`]: products:update_benefits.
+/// Request builder for [`Products::update_benefits`]: Set the benefits of a product.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -540,9 +560,9 @@ impl ProductsUpdateBenefits {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The token may not change this product: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::NotPermitted`](crate::ErrorBody::NotPermitted)
+    /// - `404` No product with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Product, crate::Error> {
         let request = self.request();

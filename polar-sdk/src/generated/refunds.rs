@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Refunds<'_> {
+    /// Refund an order.
+    ///
+    /// Refunds all or part of an order's amount and returns the refund. Fails with 403 when the order is already fully refunded.
+    ///
     /// **Scopes**: `refunds:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -33,6 +37,10 @@ impl Refunds<'_> {
         }
     }
 
+    /// List refunds.
+    ///
+    /// Returns a page of refunds, with filters for order, subscription, customer and outcome.
+    ///
     /// **Scopes**: `refunds:read` `refunds:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -56,7 +64,7 @@ impl Refunds<'_> {
     }
 }
 
-/// Request builder for [`Refunds::create`]: refunds:create.
+/// Request builder for [`Refunds::create`]: Refund an order.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -90,8 +98,8 @@ impl RefundsCreate {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::RefundedAlready`](crate::ErrorBody::RefundedAlready)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The order is refunded in full already: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::RefundedAlready`](crate::ErrorBody::RefundedAlready)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Refund, crate::Error> {
         let request = self.request();
@@ -99,7 +107,7 @@ impl RefundsCreate {
     }
 }
 
-/// Request builder for [`Refunds::list`]: refunds:list.
+/// Request builder for [`Refunds::list`]: List refunds.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -122,7 +130,7 @@ pub struct RefundsList {
 crate::runtime::call_options!(RefundsList, paged);
 
 impl RefundsList {
-    /// Sets the `id` query parameter.
+    /// Only the refund with this ID, or those with any of several IDs.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn id(mut self, value: impl Into<filters::IdFilter>) -> Self {
@@ -130,7 +138,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `organization_id` query parameter.
+    /// Only refunds of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -141,7 +149,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `order_id` query parameter.
+    /// Only refunds of this order, or of any of several orders.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn order_id(mut self, value: impl Into<filters::OrderIdFilter>) -> Self {
@@ -149,7 +157,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `subscription_id` query parameter.
+    /// Only refunds tied to this subscription, or to any of several subscriptions.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn subscription_id(
@@ -160,7 +168,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only refunds of this customer, or of any of several customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -168,7 +176,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only refunds of the customer with this external ID (your own ID), or of any of several.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -179,7 +187,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `succeeded` query parameter.
+    /// `true` for refunds that went through, `false` for the others.
     ///
     /// Accepts `bool`.
     pub fn succeeded(mut self, value: bool) -> Self {
@@ -187,7 +195,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -197,7 +205,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -207,7 +215,7 @@ impl RefundsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-created_at"]` when this is not set.
     ///
@@ -316,7 +324,7 @@ impl RefundsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Refund>, crate::Error> {
         let request = self.request();

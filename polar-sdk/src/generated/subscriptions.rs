@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Subscriptions<'_> {
+    /// Create a subscription.
+    ///
+    /// Subscribes an existing customer to a free product, without a checkout, an initial order or a confirmation email. Paid products go through a checkout session instead.
+    ///
     /// **Scopes**: `subscriptions:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl Subscriptions<'_> {
         }
     }
 
+    /// Export subscriptions as CSV.
+    ///
+    /// Returns the matching subscriptions as the text of a CSV file; pick and order the columns with `columns`.
+    ///
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -56,6 +64,10 @@ impl Subscriptions<'_> {
         }
     }
 
+    /// Get a subscription.
+    ///
+    /// Returns one subscription, looked up by its ID.
+    ///
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -69,6 +81,10 @@ impl Subscriptions<'_> {
         }
     }
 
+    /// List subscriptions.
+    ///
+    /// Returns a page of subscriptions, with filters for product, customer, discount, status, cancellation and start dates and metadata.
+    ///
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -98,6 +114,10 @@ impl Subscriptions<'_> {
         }
     }
 
+    /// Revoke a subscription.
+    ///
+    /// Ends the subscription right now instead of when the current period ends, and returns it.
+    ///
     /// **Scopes**: `subscriptions:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -111,6 +131,10 @@ impl Subscriptions<'_> {
         }
     }
 
+    /// Update a subscription.
+    ///
+    /// Applies one change: switch product, apply a discount, change seats, move the billing date, cancel, uncancel, pause, resume, revoke, or drop a scheduled change. The body's shape picks which; the updated subscription comes back.
+    ///
     /// **Scopes**: `subscriptions:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -130,7 +154,7 @@ impl Subscriptions<'_> {
     }
 }
 
-/// Request builder for [`Subscriptions::create`]: subscriptions:create.
+/// Request builder for [`Subscriptions::create`]: Create a subscription.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -161,7 +185,7 @@ impl SubscriptionsCreate {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Subscription, crate::Error> {
         let request = self.request();
@@ -169,7 +193,7 @@ impl SubscriptionsCreate {
     }
 }
 
-/// Request builder for [`Subscriptions::export`]: subscriptions:export.
+/// Request builder for [`Subscriptions::export`]: Export subscriptions as CSV.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -190,7 +214,7 @@ pub struct SubscriptionsExport {
 crate::runtime::call_options!(SubscriptionsExport);
 
 impl SubscriptionsExport {
-    /// Sets the `organization_id` query parameter.
+    /// Only subscriptions of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -201,7 +225,7 @@ impl SubscriptionsExport {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only subscriptions for this product, or for any of several products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -209,7 +233,7 @@ impl SubscriptionsExport {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only subscriptions in this status, or in any of several.
     ///
     /// Accepts one `SubscriptionStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter6>) -> Self {
@@ -217,7 +241,7 @@ impl SubscriptionsExport {
         self
     }
 
-    /// Sets the `cancel_at_period_end` query parameter.
+    /// `true` for subscriptions that will end when the current period ends, `false` for those that renew.
     ///
     /// Accepts `bool`.
     pub fn cancel_at_period_end(mut self, value: bool) -> Self {
@@ -225,7 +249,7 @@ impl SubscriptionsExport {
         self
     }
 
-    /// Sets the `started_after` query parameter.
+    /// Only subscriptions that started after this time; give it with a UTC offset.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn started_after(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -233,7 +257,7 @@ impl SubscriptionsExport {
         self
     }
 
-    /// Sets the `started_before` query parameter.
+    /// Only subscriptions that started before this time; give it with a UTC offset.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn started_before(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -241,7 +265,7 @@ impl SubscriptionsExport {
         self
     }
 
-    /// Sets the `timezone` query parameter.
+    /// IANA time zone (such as `Europe/Berlin`) in which the CSV writes dates; UTC unless set.
     ///
     /// The server uses `"UTC"` when this is not set.
     ///
@@ -251,7 +275,7 @@ impl SubscriptionsExport {
         self
     }
 
-    /// Sets the `columns` query parameter.
+    /// CSV columns, one or several, in the order wanted. Unless set: `email`, `started_at`, `product`, then `amount`, `currency`, `status`, `recurring_interval`.
     ///
     /// Accepts one `SubscriptionExportColumn`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn columns(mut self, value: impl Into<filters::ColumnsFilter2>) -> Self {
@@ -340,7 +364,7 @@ impl SubscriptionsExport {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
         let request = self.request();
@@ -348,7 +372,7 @@ impl SubscriptionsExport {
     }
 }
 
-/// Request builder for [`Subscriptions::get`]: subscriptions:get.
+/// Request builder for [`Subscriptions::get`]: Get a subscription.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -382,8 +406,8 @@ impl SubscriptionsGet {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No subscription with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Subscription, crate::Error> {
         let request = self.request();
@@ -391,7 +415,7 @@ impl SubscriptionsGet {
     }
 }
 
-/// Request builder for [`Subscriptions::list`]: subscriptions:list.
+/// Request builder for [`Subscriptions::list`]: List subscriptions.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -421,7 +445,7 @@ pub struct SubscriptionsList {
 crate::runtime::call_options!(SubscriptionsList, paged);
 
 impl SubscriptionsList {
-    /// Sets the `organization_id` query parameter.
+    /// Only subscriptions of this organization, or of any of several organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -432,7 +456,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `product_id` query parameter.
+    /// Only subscriptions for this product, or for any of several products.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn product_id(mut self, value: impl Into<filters::ProductIdFilter>) -> Self {
@@ -440,7 +464,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `customer_id` query parameter.
+    /// Only subscriptions of this customer, or of any of several customers.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_id(mut self, value: impl Into<filters::CustomerIdFilter>) -> Self {
@@ -448,7 +472,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `external_customer_id` query parameter.
+    /// Only subscriptions of the customer with this external ID (your own ID), or of any of several.
     ///
     /// Accepts a `&str`/`String`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn external_customer_id(
@@ -459,7 +483,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `discount_id` query parameter.
+    /// Only subscriptions that used this discount, or any of several discounts.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn discount_id(mut self, value: impl Into<filters::DiscountIdFilter>) -> Self {
@@ -467,7 +491,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `active` query parameter.
+    /// Deprecated; filter on `status` instead. `true` keeps active subscriptions, `false` the others.
     ///
     /// Accepts `bool`.
     pub fn active(mut self, value: bool) -> Self {
@@ -475,7 +499,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `status` query parameter.
+    /// Only subscriptions in this status, or in any of several.
     ///
     /// Accepts one `SubscriptionStatus`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn status(mut self, value: impl Into<filters::StatusFilter6>) -> Self {
@@ -483,7 +507,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `cancel_at_period_end` query parameter.
+    /// `true` for subscriptions that will end when the current period ends, `false` for those that renew.
     ///
     /// Accepts `bool`.
     pub fn cancel_at_period_end(mut self, value: bool) -> Self {
@@ -491,7 +515,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `customer_cancellation_reason` query parameter.
+    /// Only subscriptions canceled with this reason given by the customer, or with any of several.
     ///
     /// Accepts one `CustomerCancellationReason`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn customer_cancellation_reason(
@@ -502,7 +526,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `canceled_at_after` query parameter.
+    /// Only subscriptions canceled at or after this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn canceled_at_after(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -510,7 +534,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `canceled_at_before` query parameter.
+    /// Only subscriptions canceled at or before this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn canceled_at_before(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -518,7 +542,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `started_after` query parameter.
+    /// Only subscriptions that started after this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn started_after(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -526,7 +550,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `started_before` query parameter.
+    /// Only subscriptions that started before this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn started_before(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -534,7 +558,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -544,7 +568,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -554,7 +578,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `sorting` query parameter.
+    /// Sort keys, applied one after the other. Prefix a key with `-` to sort that key in descending order.
     ///
     /// The server uses `["-started_at"]` when this is not set.
     ///
@@ -567,7 +591,7 @@ impl SubscriptionsList {
         self
     }
 
-    /// Sets the `metadata` query parameter.
+    /// Only subscriptions whose metadata holds all these key-value pairs; sent as `metadata[key]=value`.
     ///
     /// Accepts any iterator of key/value pairs, e.g. `[("plan", "pro")]` or a `BTreeMap`; a value is anything that converts into a `MetadataQueryValue`. Sent as `name[key]=value` pairs.
     pub fn metadata(
@@ -727,7 +751,7 @@ impl SubscriptionsList {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<crate::Page<models::Subscription>, crate::Error> {
         let request = self.request();
@@ -764,7 +788,7 @@ impl SubscriptionsList {
     }
 }
 
-/// Request builder for [`Subscriptions::revoke`]: subscriptions:revoke.
+/// Request builder for [`Subscriptions::revoke`]: Revoke a subscription.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -800,10 +824,10 @@ impl SubscriptionsRevoke {
     ///
     /// # Errors
     ///
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::SubscriptionLocked`](crate::ErrorBody::SubscriptionLocked)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `403` The subscription is canceled already: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription)
+    /// - `404` No subscription with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` The subscription is locked by a change in progress; try again later: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::SubscriptionLocked`](crate::ErrorBody::SubscriptionLocked)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Subscription, crate::Error> {
         let request = self.request();
@@ -811,7 +835,7 @@ impl SubscriptionsRevoke {
     }
 }
 
-/// Request builder for [`Subscriptions::update`]: subscriptions:update.
+/// Request builder for [`Subscriptions::update`]: Update a subscription.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -851,11 +875,11 @@ impl SubscriptionsUpdate {
     ///
     /// # Errors
     ///
-    /// - `402`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed)
-    /// - `403`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::InactiveSubscription`](crate::ErrorBody::InactiveSubscription)
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `409`: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::SubscriptionLocked`](crate::ErrorBody::SubscriptionLocked)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `402` Charging for the change failed: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::PaymentFailed`](crate::ErrorBody::PaymentFailed)
+    /// - `403` The subscription is canceled or inactive and cannot change this way: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::AlreadyCanceledSubscription`](crate::ErrorBody::AlreadyCanceledSubscription), or [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::InactiveSubscription`](crate::ErrorBody::InactiveSubscription)
+    /// - `404` No subscription with this ID is visible to this token: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `409` The subscription is locked by a change in progress; try again later: [`Error::Documented`](crate::Error::Documented) with [`ErrorBody::SubscriptionLocked`](crate::ErrorBody::SubscriptionLocked)
+    /// - `422` A parameter or body field failed validation: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::Subscription, crate::Error> {
         let request = self.request();

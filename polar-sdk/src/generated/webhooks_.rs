@@ -20,6 +20,10 @@ impl crate::Polar {
 }
 
 impl Webhooks<'_> {
+    /// Create a webhook endpoint.
+    ///
+    /// Registers a URL to receive the chosen event types and returns the endpoint, including the secret used to sign its deliveries.
+    ///
     /// **Scopes**: `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -36,6 +40,10 @@ impl Webhooks<'_> {
         }
     }
 
+    /// Delete a webhook endpoint.
+    ///
+    /// Deletes a webhook endpoint; Polar stops sending to it. Returns no body.
+    ///
     /// **Scopes**: `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -52,6 +60,10 @@ impl Webhooks<'_> {
         }
     }
 
+    /// Get a webhook endpoint.
+    ///
+    /// Returns one webhook endpoint, looked up by its ID.
+    ///
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -65,6 +77,10 @@ impl Webhooks<'_> {
         }
     }
 
+    /// List webhook deliveries.
+    ///
+    /// Returns a page of delivery attempts: each time Polar sent an event to an endpoint, with the HTTP status and body it got back.
+    ///
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -86,6 +102,10 @@ impl Webhooks<'_> {
         }
     }
 
+    /// List webhook endpoints.
+    ///
+    /// Returns a page of webhook endpoints: the URLs Polar posts events to.
+    ///
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -101,6 +121,10 @@ impl Webhooks<'_> {
         }
     }
 
+    /// Redeliver a webhook event.
+    ///
+    /// Queues one more delivery of an event to its endpoint; the attempt happens in the background (202, no body).
+    ///
     /// **Scopes**: `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -117,6 +141,10 @@ impl Webhooks<'_> {
         }
     }
 
+    /// Reset a webhook endpoint secret.
+    ///
+    /// Replaces the endpoint's signing secret with a new one and returns the endpoint. From then on deliveries are signed with the new secret, so update your receiver too.
+    ///
     /// **Scopes**: `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -133,6 +161,10 @@ impl Webhooks<'_> {
         }
     }
 
+    /// Update a webhook endpoint.
+    ///
+    /// Changes the fields you send (URL, format, event types, enabled) and returns the endpoint.
+    ///
     /// **Scopes**: `webhooks:write`
     ///
     /// **Authentication**: an organization access token ([`PolarBuilder::access_token`](crate::PolarBuilder::access_token)).
@@ -152,7 +184,7 @@ impl Webhooks<'_> {
     }
 }
 
-/// Request builder for [`Webhooks::create_webhook_endpoint`]: webhooks:create_webhook_endpoint.
+/// Request builder for [`Webhooks::create_webhook_endpoint`]: Create a webhook endpoint.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -183,7 +215,7 @@ impl WebhooksCreateWebhookEndpoint {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::WebhookEndpoint, crate::Error> {
         let request = self.request();
@@ -191,7 +223,7 @@ impl WebhooksCreateWebhookEndpoint {
     }
 }
 
-/// Request builder for [`Webhooks::delete_webhook_endpoint`]: webhooks:delete_webhook_endpoint.
+/// Request builder for [`Webhooks::delete_webhook_endpoint`]: Delete a webhook endpoint.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -225,8 +257,8 @@ impl WebhooksDeleteWebhookEndpoint {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No webhook endpoint with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<(), crate::Error> {
         let request = self.request();
@@ -234,7 +266,7 @@ impl WebhooksDeleteWebhookEndpoint {
     }
 }
 
-/// Request builder for [`Webhooks::get_webhook_endpoint`]: webhooks:get_webhook_endpoint.
+/// Request builder for [`Webhooks::get_webhook_endpoint`]: Get a webhook endpoint.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -268,8 +300,8 @@ impl WebhooksGetWebhookEndpoint {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No webhook endpoint with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::WebhookEndpoint, crate::Error> {
         let request = self.request();
@@ -277,7 +309,7 @@ impl WebhooksGetWebhookEndpoint {
     }
 }
 
-/// Request builder for [`Webhooks::list_webhook_deliveries`]: webhooks:list_webhook_deliveries.
+/// Request builder for [`Webhooks::list_webhook_deliveries`]: List webhook deliveries.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -299,7 +331,7 @@ pub struct WebhooksListWebhookDeliveries {
 crate::runtime::call_options!(WebhooksListWebhookDeliveries, paged);
 
 impl WebhooksListWebhookDeliveries {
-    /// Sets the `endpoint_id` query parameter.
+    /// Only return deliveries to this endpoint, or to any of these endpoints.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn endpoint_id(mut self, value: impl Into<filters::EndpointIdFilter>) -> Self {
@@ -307,7 +339,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `start_timestamp` query parameter.
+    /// Only return deliveries made at or after this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn start_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -315,7 +347,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `end_timestamp` query parameter.
+    /// Only return deliveries made before this time.
     ///
     /// Accepts `chrono::DateTime<chrono::Utc>`.
     pub fn end_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
@@ -323,7 +355,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `succeeded` query parameter.
+    /// `true` for successful deliveries only, `false` for failed ones only; both when unset.
     ///
     /// Accepts `bool`.
     pub fn succeeded(mut self, value: bool) -> Self {
@@ -331,7 +363,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `query` query parameter.
+    /// Text to search for in deliveries.
     ///
     /// Accepts a `&str` or `String`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -339,7 +371,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `http_code_class` query parameter.
+    /// Only return deliveries whose response status falls in this class: `2xx`, `3xx`, `4xx` or `5xx`.
     ///
     /// Accepts a [`HttpCodeClass`](models::HttpCodeClass).
     pub fn http_code_class(mut self, value: models::HttpCodeClass) -> Self {
@@ -347,7 +379,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `event_type` query parameter.
+    /// Only return deliveries of this event type, or of any of these types.
     ///
     /// Accepts one `WebhookEventType`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn event_type(mut self, value: impl Into<filters::EventTypeFilter>) -> Self {
@@ -355,7 +387,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -365,7 +397,7 @@ impl WebhooksListWebhookDeliveries {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -463,7 +495,7 @@ impl WebhooksListWebhookDeliveries {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -502,7 +534,7 @@ impl WebhooksListWebhookDeliveries {
     }
 }
 
-/// Request builder for [`Webhooks::list_webhook_endpoints`]: webhooks:list_webhook_endpoints.
+/// Request builder for [`Webhooks::list_webhook_endpoints`]: List webhook endpoints.
 ///
 /// Set optional parameters, then call `.send()` for one page or `.into_stream()` for every item.
 #[derive(Debug, Clone)]
@@ -518,7 +550,7 @@ pub struct WebhooksListWebhookEndpoints {
 crate::runtime::call_options!(WebhooksListWebhookEndpoints, paged);
 
 impl WebhooksListWebhookEndpoints {
-    /// Sets the `organization_id` query parameter.
+    /// Only return endpoints of this organization, or of any of these organizations.
     ///
     /// Accepts one `uuid::Uuid`, or several as an array or a `Vec`; an empty list fails with `Error::InvalidRequest` before sending (leave it unset for no filter).
     pub fn organization_id(
@@ -529,7 +561,7 @@ impl WebhooksListWebhookEndpoints {
         self
     }
 
-    /// Sets the `page` query parameter.
+    /// Which page to return, counting from 1 (the default).
     ///
     /// The server uses `1` when this is not set.
     ///
@@ -539,7 +571,7 @@ impl WebhooksListWebhookEndpoints {
         self
     }
 
-    /// Sets the `limit` query parameter.
+    /// How many items per page; 10 unless set, at most 100.
     ///
     /// The server uses `10` when this is not set.
     ///
@@ -589,7 +621,7 @@ impl WebhooksListWebhookEndpoints {
     ///
     /// # Errors
     ///
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
@@ -628,7 +660,7 @@ impl WebhooksListWebhookEndpoints {
     }
 }
 
-/// Request builder for [`Webhooks::redeliver_webhook_event`]: webhooks:redeliver_webhook_event.
+/// Request builder for [`Webhooks::redeliver_webhook_event`]: Redeliver a webhook event.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -662,8 +694,8 @@ impl WebhooksRedeliverWebhookEvent {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No webhook event with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let request = self.request();
@@ -671,7 +703,7 @@ impl WebhooksRedeliverWebhookEvent {
     }
 }
 
-/// Request builder for [`Webhooks::reset_webhook_endpoint_secret`]: webhooks:reset_webhook_endpoint_secret.
+/// Request builder for [`Webhooks::reset_webhook_endpoint_secret`]: Reset a webhook endpoint secret.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -705,8 +737,8 @@ impl WebhooksResetWebhookEndpointSecret {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No webhook endpoint with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::WebhookEndpoint, crate::Error> {
         let request = self.request();
@@ -714,7 +746,7 @@ impl WebhooksResetWebhookEndpointSecret {
     }
 }
 
-/// Request builder for [`Webhooks::update_webhook_endpoint`]: webhooks:update_webhook_endpoint.
+/// Request builder for [`Webhooks::update_webhook_endpoint`]: Update a webhook endpoint.
 ///
 /// Set optional parameters, then call `.send()`.
 #[derive(Debug, Clone)]
@@ -750,8 +782,8 @@ impl WebhooksUpdateWebhookEndpoint {
     ///
     /// # Errors
     ///
-    /// - `404`: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
-    /// - `422`: [`Error::HttpValidation`](crate::Error::HttpValidation)
+    /// - `404` No webhook endpoint with this ID exists: [`Error::ResourceNotFound`](crate::Error::ResourceNotFound)
+    /// - `422` The request body or parameters are invalid: [`Error::HttpValidation`](crate::Error::HttpValidation)
     /// - any other 4XX/5XX: [`Error::Api`](crate::Error::Api); transport failures, timeouts and undecodable bodies: the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> Result<models::WebhookEndpoint, crate::Error> {
         let request = self.request();
