@@ -115,6 +115,7 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
             for ty in def.type_refs() {
                 ty.visit_named(&mut |next| queue.push(next.to_owned()));
             }
+            queue.extend(def.same_as.iter().cloned());
         }
     }
     Ok(Selection {

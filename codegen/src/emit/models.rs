@@ -55,6 +55,14 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         crate::ir::TypeOrigin::Model => Scope::Models,
         crate::ir::TypeOrigin::Filter => Scope::Outside,
     };
+    // An enum equal to another (see `ir::dedupe`): its name stays, as an alias.
+    if let Some(canonical) = &def.same_as {
+        let canonical = format_ident!("{}", canonical);
+        return quote! {
+            #doc
+            pub type #name = #canonical;
+        };
+    }
     match &def.kind {
         TypeKind::Struct { fields } => {
             let decode = fields.iter().map(field_decoding);

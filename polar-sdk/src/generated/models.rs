@@ -3244,6 +3244,94 @@ crate::runtime::decode_struct! {
     }
 }
 
+/// The `BenefitGitHubRepositoryCreatePropertiesPermission` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BenefitGitHubRepositoryCreatePropertiesPermission {
+    /// `pull`
+    Pull,
+    /// `triage`
+    Triage,
+    /// `push`
+    Push,
+    /// `maintain`
+    Maintain,
+    /// `admin`
+    Admin,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl BenefitGitHubRepositoryCreatePropertiesPermission {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Pull,
+        Self::Triage,
+        Self::Push,
+        Self::Maintain,
+        Self::Admin,
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pull => "pull",
+            Self::Triage => "triage",
+            Self::Push => "push",
+            Self::Maintain => "maintain",
+            Self::Admin => "admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for BenefitGitHubRepositoryCreatePropertiesPermission {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "pull" => Some(Self::Pull),
+            "triage" => Some(Self::Triage),
+            "push" => Some(Self::Push),
+            "maintain" => Some(Self::Maintain),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for BenefitGitHubRepositoryCreatePropertiesPermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BenefitGitHubRepositoryCreatePropertiesPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for BenefitGitHubRepositoryCreatePropertiesPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BenefitGitHubRepositoryCreatePropertiesPermission {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
 /// The `BenefitGrantCustomProperties` type of the Polar API.
 pub type BenefitGrantCustomProperties = serde_json::Map<String, serde_json::Value>;
 
@@ -3339,92 +3427,7 @@ crate::runtime::decode_struct! {
 }
 
 /// The `BenefitGrantGitHubRepositoryPropertiesPermission` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BenefitGrantGitHubRepositoryPropertiesPermission {
-    /// `pull`
-    Pull,
-    /// `triage`
-    Triage,
-    /// `push`
-    Push,
-    /// `maintain`
-    Maintain,
-    /// `admin`
-    Admin,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl BenefitGrantGitHubRepositoryPropertiesPermission {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Pull,
-        Self::Triage,
-        Self::Push,
-        Self::Maintain,
-        Self::Admin,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pull => "pull",
-            Self::Triage => "triage",
-            Self::Push => "push",
-            Self::Maintain => "maintain",
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for BenefitGrantGitHubRepositoryPropertiesPermission {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "pull" => Some(Self::Pull),
-            "triage" => Some(Self::Triage),
-            "push" => Some(Self::Push),
-            "maintain" => Some(Self::Maintain),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for BenefitGrantGitHubRepositoryPropertiesPermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BenefitGrantGitHubRepositoryPropertiesPermission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for BenefitGrantGitHubRepositoryPropertiesPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BenefitGrantGitHubRepositoryPropertiesPermission {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type BenefitGrantGitHubRepositoryPropertiesPermission = BenefitGitHubRepositoryCreatePropertiesPermission;
 
 /// The `BenefitGrantLicenseKeysProperties` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3587,6 +3590,214 @@ impl std::fmt::Display for BenefitType {
 }
 
 impl std::str::FromStr for BenefitType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `BenefitVisibility` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BenefitVisibility {
+    /// `draft`
+    Draft,
+    /// `private`
+    Private,
+    /// `public`
+    Public,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl BenefitVisibility {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Draft, Self::Private, Self::Public];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for BenefitVisibility {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "draft" => Some(Self::Draft),
+            "private" => Some(Self::Private),
+            "public" => Some(Self::Public),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for BenefitVisibility {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BenefitVisibility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for BenefitVisibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BenefitVisibility {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CardPaymentMethod` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CardPaymentMethod {
+    /// `card`
+    #[default]
+    Card,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CardPaymentMethod {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Card];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CardPaymentMethod {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "card" => Some(Self::Card),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CardPaymentMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CardPaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CardPaymentMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CardPaymentMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(crate::runtime::open_enum::from_str(value))
+    }
+}
+
+/// The `CheckoutLinkCreateProductPaymentProcessor` type of the Polar API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CheckoutLinkCreateProductPaymentProcessor {
+    /// `stripe`
+    #[default]
+    Stripe,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CheckoutLinkCreateProductPaymentProcessor {
+    /// Every value this SDK version knows, in the order the API lists them.
+    pub const KNOWN: &'static [Self] = &[Self::Stripe];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stripe => "stripe",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl crate::runtime::OpenEnum for CheckoutLinkCreateProductPaymentProcessor {
+    fn from_known(wire: &str) -> Option<Self> {
+        match wire {
+            "stripe" => Some(Self::Stripe),
+            _ => None,
+        }
+    }
+
+    fn from_unknown(wire: String) -> Self {
+        Self::Unknown(wire)
+    }
+
+    fn wire_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for CheckoutLinkCreateProductPaymentProcessor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::open_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckoutLinkCreateProductPaymentProcessor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize(deserializer)
+    }
+}
+
+impl std::fmt::Display for CheckoutLinkCreateProductPaymentProcessor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CheckoutLinkCreateProductPaymentProcessor {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(crate::runtime::open_enum::from_str(value))
@@ -4336,71 +4547,7 @@ impl std::str::FromStr for CustomerIndividualCreateType {
 }
 
 /// Kind of customer; always `individual` here.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerIndividualType {
-    /// `individual`
-    #[default]
-    Individual,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl CustomerIndividualType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Individual];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerIndividualType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "individual" => Some(Self::Individual),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerIndividualType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerIndividualType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerIndividualType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerIndividualType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type CustomerIndividualType = CustomerIndividualCreateType;
 
 /// Current usage of one meter by one customer, with the units consumed and credited.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -4642,71 +4789,7 @@ crate::runtime::decode_struct! {
 }
 
 /// The `CustomerPaymentMethodCardType` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerPaymentMethodCardType {
-    /// `card`
-    #[default]
-    Card,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl CustomerPaymentMethodCardType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Card];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerPaymentMethodCardType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "card" => Some(Self::Card),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerPaymentMethodCardType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerPaymentMethodCardType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerPaymentMethodCardType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerPaymentMethodCardType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type CustomerPaymentMethodCardType = CardPaymentMethod;
 
 /// The `CustomerPaymentMethodGeneric` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -5077,71 +5160,7 @@ crate::runtime::decode_struct! {
 }
 
 /// The `CustomerStateIndividualType` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerStateIndividualType {
-    /// `individual`
-    #[default]
-    Individual,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl CustomerStateIndividualType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Individual];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerStateIndividualType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "individual" => Some(Self::Individual),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerStateIndividualType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerStateIndividualType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerStateIndividualType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerStateIndividualType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type CustomerStateIndividualType = CustomerIndividualCreateType;
 
 /// The `CustomerStateMeter` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -5980,138 +5999,10 @@ impl From<bool> for CustomerTeamCreateMetadataValue {
 }
 
 /// The `CustomerTeamCreateType` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerTeamCreateType {
-    /// `team`
-    #[default]
-    Team,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl CustomerTeamCreateType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Team];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerTeamCreateType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "team" => Some(Self::Team),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerTeamCreateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerTeamCreateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerTeamCreateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerTeamCreateType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type CustomerTeamCreateType = CustomerStateTeamType;
 
 /// Kind of customer; always `team`, a customer that may have several members.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerTeamType {
-    /// `team`
-    #[default]
-    Team,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl CustomerTeamType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Team];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerTeamType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "team" => Some(Self::Team),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerTeamType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerTeamType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerTeamType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerTeamType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type CustomerTeamType = CustomerStateTeamType;
 
 /// The `CustomerType` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7681,74 +7572,7 @@ crate::runtime::decode_struct! {
 }
 
 /// The `IntrospectTokenResponseTokenType` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntrospectTokenResponseTokenType {
-    /// `access_token`
-    AccessToken,
-    /// `refresh_token`
-    RefreshToken,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl IntrospectTokenResponseTokenType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::AccessToken, Self::RefreshToken];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for IntrospectTokenResponseTokenType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "access_token" => Some(Self::AccessToken),
-            "refresh_token" => Some(Self::RefreshToken),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for IntrospectTokenResponseTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IntrospectTokenResponseTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for IntrospectTokenResponseTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for IntrospectTokenResponseTokenType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type IntrospectTokenResponseTokenType = IntrospectTokenRequestTokenTypeHint;
 
 /// The `ListResourceCustomer` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -9395,221 +9219,13 @@ impl OAuth2ClientConfigurationUpdate {
 }
 
 /// The `OAuth2ClientConfigurationUpdateGrantTypesItem` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OAuth2ClientConfigurationUpdateGrantTypesItem {
-    /// `authorization_code`
-    AuthorizationCode,
-    /// `refresh_token`
-    RefreshToken,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl OAuth2ClientConfigurationUpdateGrantTypesItem {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::AuthorizationCode, Self::RefreshToken];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OAuth2ClientConfigurationUpdateGrantTypesItem {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "authorization_code" => Some(Self::AuthorizationCode),
-            "refresh_token" => Some(Self::RefreshToken),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OAuth2ClientConfigurationUpdateGrantTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationUpdateGrantTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OAuth2ClientConfigurationUpdateGrantTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OAuth2ClientConfigurationUpdateGrantTypesItem {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type OAuth2ClientConfigurationUpdateGrantTypesItem = OAuth2ClientConfigurationGrantTypesItem;
 
 /// The `OAuth2ClientConfigurationUpdateResponseTypesItem` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum OAuth2ClientConfigurationUpdateResponseTypesItem {
-    /// `code`
-    #[default]
-    Code,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl OAuth2ClientConfigurationUpdateResponseTypesItem {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Code];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OAuth2ClientConfigurationUpdateResponseTypesItem {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "code" => Some(Self::Code),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OAuth2ClientConfigurationUpdateResponseTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationUpdateResponseTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OAuth2ClientConfigurationUpdateResponseTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OAuth2ClientConfigurationUpdateResponseTypesItem {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type OAuth2ClientConfigurationUpdateResponseTypesItem = OAuth2ClientConfigurationResponseTypesItem;
 
 /// The `OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
-    /// `client_secret_basic`
-    ClientSecretBasic,
-    /// `client_secret_post`
-    ClientSecretPost,
-    /// `none`
-    None,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ClientSecretBasic,
-        Self::ClientSecretPost,
-        Self::None,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientSecretBasic => "client_secret_basic",
-            Self::ClientSecretPost => "client_secret_post",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum
-for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "client_secret_basic" => Some(Self::ClientSecretBasic),
-            "client_secret_post" => Some(Self::ClientSecretPost),
-            "none" => Some(Self::None),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod = OAuth2ClientConfigurationTokenEndpointAuthMethod;
 
 /// The `OAuth2ClientPublic` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -11974,71 +11590,7 @@ crate::runtime::decode_struct! {
 }
 
 /// The `PaymentProcessor` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum PaymentProcessor {
-    /// `stripe`
-    #[default]
-    Stripe,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl PaymentProcessor {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Stripe];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stripe => "stripe",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for PaymentProcessor {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "stripe" => Some(Self::Stripe),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for PaymentProcessor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentProcessor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for PaymentProcessor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PaymentProcessor {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type PaymentProcessor = CheckoutLinkCreateProductPaymentProcessor;
 
 /// The `ProductBillingType` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12111,78 +11663,7 @@ impl std::str::FromStr for ProductBillingType {
 }
 
 /// The `ProductVisibility` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProductVisibility {
-    /// `draft`
-    Draft,
-    /// `private`
-    Private,
-    /// `public`
-    Public,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl ProductVisibility {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Draft, Self::Private, Self::Public];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Private => "private",
-            Self::Public => "public",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for ProductVisibility {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "draft" => Some(Self::Draft),
-            "private" => Some(Self::Private),
-            "public" => Some(Self::Public),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for ProductVisibility {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProductVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for ProductVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ProductVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type ProductVisibility = BenefitVisibility;
 
 /// The `PropertyAggregation` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -12639,74 +12120,7 @@ impl RevokeTokenRequest {
 }
 
 /// The `RevokeTokenRequestTokenTypeHint` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RevokeTokenRequestTokenTypeHint {
-    /// `access_token`
-    AccessToken,
-    /// `refresh_token`
-    RefreshToken,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl RevokeTokenRequestTokenTypeHint {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::AccessToken, Self::RefreshToken];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for RevokeTokenRequestTokenTypeHint {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "access_token" => Some(Self::AccessToken),
-            "refresh_token" => Some(Self::RefreshToken),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for RevokeTokenRequestTokenTypeHint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RevokeTokenRequestTokenTypeHint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for RevokeTokenRequestTokenTypeHint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for RevokeTokenRequestTokenTypeHint {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type RevokeTokenRequestTokenTypeHint = IntrospectTokenRequestTokenTypeHint;
 
 /// The `RevokeTokenResponse` type of the Polar API.
 pub type RevokeTokenResponse = serde_json::Map<String, serde_json::Value>;
@@ -13815,82 +13229,7 @@ impl std::str::FromStr for TokenResponseTokenType {
 }
 
 /// The `TrialInterval` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TrialInterval {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl TrialInterval {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for TrialInterval {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "day" => Some(Self::Day),
-            "week" => Some(Self::Week),
-            "month" => Some(Self::Month),
-            "year" => Some(Self::Year),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for TrialInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TrialInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for TrialInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TrialInterval {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type TrialInterval = RecurringInterval;
 
 /// The `UniqueAggregation` type of the Polar API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -14287,74 +13626,7 @@ impl std::str::FromStr for WebTokenRequestGrantType {
 }
 
 /// The `WebTokenRequestSubType` type of the Polar API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WebTokenRequestSubType {
-    /// `user`
-    User,
-    /// `organization`
-    Organization,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-impl WebTokenRequestSubType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::User, Self::Organization];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for WebTokenRequestSubType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "user" => Some(Self::User),
-            "organization" => Some(Self::Organization),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for WebTokenRequestSubType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebTokenRequestSubType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for WebTokenRequestSubType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for WebTokenRequestSubType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
-    }
-}
+pub type WebTokenRequestSubType = SubType;
 
 impl crate::runtime::PagedResponse for ListResourceCustomer {
     type Item = Customer;
