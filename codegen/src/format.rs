@@ -30,6 +30,12 @@ pub struct GeneratedFile {
 pub fn format(file: EmittedFile) -> Result<GeneratedFile, Error> {
     let tokens = match file.content {
         Content::Rust(tokens) => tokens,
+        Content::ManifestBlock(text) => {
+            return Ok(GeneratedFile {
+                contents: text,
+                name: file.name,
+            })
+        }
         Content::Markdown(text) => {
             return Ok(GeneratedFile {
                 contents: format!("{MARKDOWN_HEADER}{text}"),

@@ -17,26 +17,36 @@ use crate::models;
 #[non_exhaustive]
 pub enum ErrorBody {
     /// The body of a `AmbiguousExternalCustomerId` error: [`models::AmbiguousExternalCustomerId`].
+    #[cfg(feature = "customers")]
     AmbiguousExternalCustomerId(models::AmbiguousExternalCustomerId),
     /// The body of a `MissingInvoiceBillingDetails` error: [`models::MissingInvoiceBillingDetails`].
+    #[cfg(feature = "orders")]
     MissingInvoiceBillingDetails(models::MissingInvoiceBillingDetails),
     /// The body of a `NotPermitted` error: [`models::NotPermitted`].
+    #[cfg(feature = "customers")]
     NotPermitted(models::NotPermitted),
     /// The body of a `OffSessionChargesNotEnabled` error: [`models::OffSessionChargesNotEnabled`].
+    #[cfg(feature = "orders")]
     OffSessionChargesNotEnabled(models::OffSessionChargesNotEnabled),
     /// The body of a `OrderNotDraft` error: [`models::OrderNotDraft`].
+    #[cfg(feature = "orders")]
     OrderNotDraft(models::OrderNotDraft),
     /// The body of a `OrderNotEligibleForInvoice` error: [`models::OrderNotEligibleForInvoice`].
+    #[cfg(feature = "orders")]
     OrderNotEligibleForInvoice(models::OrderNotEligibleForInvoice),
     /// The body of a `OrganizationNotReadyForPayments` error: [`models::OrganizationNotReadyForPayments`].
+    #[cfg(feature = "orders")]
     OrganizationNotReadyForPayments(models::OrganizationNotReadyForPayments),
     /// The body of a `PaymentActionRequired` error: [`models::PaymentActionRequired`].
+    #[cfg(feature = "orders")]
     PaymentActionRequired(models::PaymentActionRequired),
     /// The body of a `PaymentFailed` error: [`models::PaymentFailed`].
+    #[cfg(feature = "orders")]
     PaymentFailed(models::PaymentFailed),
 }
 
 /// Decodes the body of a `AmbiguousExternalCustomerId` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customers")]
 pub(crate) fn ambiguous_external_customer_id(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -52,6 +62,14 @@ pub(crate) fn ambiguous_external_customer_id(
 }
 
 /// Decodes the body of a `HttpValidationError` error into [`Error::HttpValidation`](crate::Error::HttpValidation).
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "customers",
+        feature = "oauth2",
+        feature = "orders"
+    )
+)]
 pub(crate) fn http_validation_error(
     _status: reqwest::StatusCode,
     body: &[u8],
@@ -62,6 +80,7 @@ pub(crate) fn http_validation_error(
 }
 
 /// Decodes the body of a `MissingInvoiceBillingDetails` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn missing_invoice_billing_details(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -77,6 +96,7 @@ pub(crate) fn missing_invoice_billing_details(
 }
 
 /// Decodes the body of a `NotPermitted` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customers")]
 pub(crate) fn not_permitted(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -92,6 +112,7 @@ pub(crate) fn not_permitted(
 }
 
 /// Decodes the body of a `OffSessionChargesNotEnabled` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn off_session_charges_not_enabled(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -107,6 +128,7 @@ pub(crate) fn off_session_charges_not_enabled(
 }
 
 /// Decodes the body of a `OrderNotDraft` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn order_not_draft(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -122,6 +144,7 @@ pub(crate) fn order_not_draft(
 }
 
 /// Decodes the body of a `OrderNotEligibleForInvoice` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn order_not_eligible_for_invoice(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -137,6 +160,7 @@ pub(crate) fn order_not_eligible_for_invoice(
 }
 
 /// Decodes the body of a `OrganizationNotReadyForPayments` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn organization_not_ready_for_payments(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -154,6 +178,7 @@ pub(crate) fn organization_not_ready_for_payments(
 }
 
 /// Decodes the body of a `PaymentActionRequired` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn payment_action_required(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -169,6 +194,7 @@ pub(crate) fn payment_action_required(
 }
 
 /// Decodes the body of a `PaymentFailed` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn payment_failed(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -184,6 +210,7 @@ pub(crate) fn payment_failed(
 }
 
 /// Decodes the body of a `ResourceNotFound` error into [`Error::ResourceNotFound`](crate::Error::ResourceNotFound).
+#[cfg(any(feature = "customer_meters", feature = "customers", feature = "orders"))]
 pub(crate) fn resource_not_found(
     _status: reqwest::StatusCode,
     body: &[u8],

@@ -5,35 +5,46 @@
 #[allow(unused_imports)]
 use crate::models;
 
+#[cfg(feature = "orders")]
 /// The `CheckoutIdFilter` type of the Polar API.
 pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "orders")]
 /// The `ColumnsFilter` type of the Polar API.
 pub type ColumnsFilter = crate::OneOrMany<models::OrderExportColumn>;
 
+#[cfg(any(feature = "customer_meters", feature = "orders"))]
 /// Only return meters of this customer, or of any of these customers.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "orders")]
 /// The `DiscountIdFilter` type of the Polar API.
 pub type DiscountIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(any(feature = "customer_meters", feature = "orders"))]
 /// Only return meters of customers with this external ID, or one of these.
 pub type ExternalCustomerIdFilter = crate::OneOrMany<String>;
 
+#[cfg(feature = "customer_meters")]
 /// Only return entries for this meter, or for any of these meters.
 pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(any(feature = "customer_meters", feature = "customers", feature = "orders"))]
 /// Only return meters of this organization, or of any of these organizations.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "orders")]
 /// The `ProductBillingTypeFilter` type of the Polar API.
 pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
+#[cfg(feature = "orders")]
 /// The `ProductIdFilter` type of the Polar API.
 pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "orders")]
 /// The `StatusFilter4` type of the Polar API.
 pub type StatusFilter4 = crate::OneOrMany<models::OrderStatus>;
 
+#[cfg(feature = "orders")]
 /// The `SubscriptionIdFilter` type of the Polar API.
 pub type SubscriptionIdFilter = crate::OneOrMany<uuid::Uuid>;

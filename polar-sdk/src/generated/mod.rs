@@ -2,8 +2,10 @@
 //! Code generated from the OpenAPI document: models, filters, documented error bodies
 //! and one module per resource.
 
+#[cfg(feature = "customer_meters")]
 pub mod customer_meters;
 
+#[cfg(feature = "customers")]
 pub mod customers;
 
 pub mod errors;
@@ -12,29 +14,31 @@ pub mod filters;
 
 pub mod models;
 
+#[cfg(feature = "oauth2")]
 pub mod oauth2;
 
+#[cfg(feature = "orders")]
 pub mod orders;
 
 pub use errors::ErrorBody;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "customer_meters"))]
 #[doc = include_str!("../../docs/customer_meters.md")]
 pub struct CustomerMetersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "customers"))]
 #[doc = include_str!("../../docs/customers.md")]
 pub struct CustomersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "oauth2"))]
 #[doc = include_str!("../../docs/oauth2.md")]
 pub struct Oauth2ReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "orders"))]
 #[doc = include_str!("../../docs/orders.md")]
 pub struct OrdersReferencePage;
 
