@@ -7,6 +7,7 @@ use std::process::{Command, ExitCode};
 mod api_diff;
 mod compile_check;
 mod conformance;
+mod feature_check;
 mod import_spec;
 
 use codegen::output::{self, Drift};
@@ -33,6 +34,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "compile-check",
         "compile what the generator writes for every input",
         compile_check::HELP,
+    ),
+    (
+        "feature-check",
+        "check that each resource feature of polar-sdk builds alone",
+        feature_check::HELP,
     ),
     (
         "conformance",
@@ -122,6 +128,7 @@ fn run(command: &str, root: &Path, args: &[String]) -> Result<ExitCode, Failure>
         "bench-codegen" => bench_command(root, args),
         "compile-check" => compile_check::command(root, args),
         "conformance" => conformance::command(root, args),
+        "feature-check" => feature_check::command(root, args),
         "api-diff" => api_diff::main(root, args),
         "import-spec" => import_spec::command(root, args),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),

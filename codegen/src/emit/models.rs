@@ -194,51 +194,8 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                     /// A value this SDK version does not know, kept as sent.
                     Unknown(String),
                 }
-                impl #name {
-                    /// Every value this SDK version knows, in the order the API lists them.
-                    pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
-                    /// The value as it is sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#variants => #wires,)*
-                            Self::Unknown(value) => value,
-                        }
-                    }
-                }
-                impl crate::runtime::OpenEnum for #name {
-                    fn from_known(wire: &str) -> Option<Self> {
-                        match wire {
-                            #(#wires => Some(Self::#variants),)*
-                            _ => None,
-                        }
-                    }
-                    fn from_unknown(wire: String) -> Self {
-                        Self::Unknown(wire)
-                    }
-                    fn wire_str(&self) -> &str {
-                        self.as_str()
-                    }
-                }
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        crate::runtime::open_enum::serialize(self, serializer)
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::runtime::open_enum::deserialize(deserializer)
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl std::str::FromStr for #name {
-                    type Err = std::convert::Infallible;
-                    fn from_str(value: &str) -> Result<Self, Self::Err> {
-                        Ok(crate::runtime::open_enum::from_str(value))
-                    }
+                crate::runtime::open_enum! {
+                    #name { #(#variants = #wires),* }
                 }
             }
         }

@@ -51,59 +51,9 @@ pub enum CountAggregationFunc {
     Unknown(String),
 }
 
-impl CountAggregationFunc {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Count];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "count",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CountAggregationFunc {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "count" => Some(Self::Count),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CountAggregationFunc {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CountAggregationFunc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CountAggregationFunc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CountAggregationFunc {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    CountAggregationFunc {
+        Count = "count",
     }
 }
 
@@ -197,112 +147,26 @@ pub enum CustomerMeterSortProperty {
     Unknown(String),
 }
 
-impl CustomerMeterSortProperty {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::CreatedAt,
-        Self::CreatedAtDesc,
-        Self::ModifiedAt,
-        Self::ModifiedAtDesc,
-        Self::CustomerId,
-        Self::CustomerIdDesc,
-        Self::CustomerName,
-        Self::CustomerNameDesc,
-        Self::MeterId,
-        Self::MeterIdDesc,
-        Self::MeterName,
-        Self::MeterNameDesc,
-        Self::ConsumedUnits,
-        Self::ConsumedUnitsDesc,
-        Self::CreditedUnits,
-        Self::CreditedUnitsDesc,
-        Self::Balance,
-        Self::BalanceDesc,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::ModifiedAt => "modified_at",
-            Self::ModifiedAtDesc => "-modified_at",
-            Self::CustomerId => "customer_id",
-            Self::CustomerIdDesc => "-customer_id",
-            Self::CustomerName => "customer_name",
-            Self::CustomerNameDesc => "-customer_name",
-            Self::MeterId => "meter_id",
-            Self::MeterIdDesc => "-meter_id",
-            Self::MeterName => "meter_name",
-            Self::MeterNameDesc => "-meter_name",
-            Self::ConsumedUnits => "consumed_units",
-            Self::ConsumedUnitsDesc => "-consumed_units",
-            Self::CreditedUnits => "credited_units",
-            Self::CreditedUnitsDesc => "-credited_units",
-            Self::Balance => "balance",
-            Self::BalanceDesc => "-balance",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerMeterSortProperty {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "created_at" => Some(Self::CreatedAt),
-            "-created_at" => Some(Self::CreatedAtDesc),
-            "modified_at" => Some(Self::ModifiedAt),
-            "-modified_at" => Some(Self::ModifiedAtDesc),
-            "customer_id" => Some(Self::CustomerId),
-            "-customer_id" => Some(Self::CustomerIdDesc),
-            "customer_name" => Some(Self::CustomerName),
-            "-customer_name" => Some(Self::CustomerNameDesc),
-            "meter_id" => Some(Self::MeterId),
-            "-meter_id" => Some(Self::MeterIdDesc),
-            "meter_name" => Some(Self::MeterName),
-            "-meter_name" => Some(Self::MeterNameDesc),
-            "consumed_units" => Some(Self::ConsumedUnits),
-            "-consumed_units" => Some(Self::ConsumedUnitsDesc),
-            "credited_units" => Some(Self::CreditedUnits),
-            "-credited_units" => Some(Self::CreditedUnitsDesc),
-            "balance" => Some(Self::Balance),
-            "-balance" => Some(Self::BalanceDesc),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerMeterSortProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerMeterSortProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerMeterSortProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerMeterSortProperty {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    CustomerMeterSortProperty {
+        CreatedAt = "created_at",
+        CreatedAtDesc = "-created_at",
+        ModifiedAt = "modified_at",
+        ModifiedAtDesc = "-modified_at",
+        CustomerId = "customer_id",
+        CustomerIdDesc = "-customer_id",
+        CustomerName = "customer_name",
+        CustomerNameDesc = "-customer_name",
+        MeterId = "meter_id",
+        MeterIdDesc = "-meter_id",
+        MeterName = "meter_name",
+        MeterNameDesc = "-meter_name",
+        ConsumedUnits = "consumed_units",
+        ConsumedUnitsDesc = "-consumed_units",
+        CreditedUnits = "credited_units",
+        CreditedUnitsDesc = "-credited_units",
+        Balance = "balance",
+        BalanceDesc = "-balance",
     }
 }
 
@@ -503,61 +367,10 @@ pub enum FilterConjunction {
     Unknown(String),
 }
 
-impl FilterConjunction {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::And, Self::Or];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "and",
-            Self::Or => "or",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for FilterConjunction {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "and" => Some(Self::And),
-            "or" => Some(Self::Or),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for FilterConjunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FilterConjunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for FilterConjunction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for FilterConjunction {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    FilterConjunction {
+        And = "and",
+        Or = "or",
     }
 }
 
@@ -585,82 +398,16 @@ pub enum FilterOperator {
     Unknown(String),
 }
 
-impl FilterOperator {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Eq,
-        Self::Ne,
-        Self::Gt,
-        Self::Gte,
-        Self::Lt,
-        Self::Lte,
-        Self::Like,
-        Self::NotLike,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eq => "eq",
-            Self::Ne => "ne",
-            Self::Gt => "gt",
-            Self::Gte => "gte",
-            Self::Lt => "lt",
-            Self::Lte => "lte",
-            Self::Like => "like",
-            Self::NotLike => "not_like",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for FilterOperator {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "eq" => Some(Self::Eq),
-            "ne" => Some(Self::Ne),
-            "gt" => Some(Self::Gt),
-            "gte" => Some(Self::Gte),
-            "lt" => Some(Self::Lt),
-            "lte" => Some(Self::Lte),
-            "like" => Some(Self::Like),
-            "not_like" => Some(Self::NotLike),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for FilterOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FilterOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for FilterOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for FilterOperator {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    FilterOperator {
+        Eq = "eq",
+        Ne = "ne",
+        Gt = "gt",
+        Gte = "gte",
+        Lt = "lt",
+        Lte = "lte",
+        Like = "like",
+        NotLike = "not_like",
     }
 }
 
@@ -831,63 +578,11 @@ pub enum MeterUnit {
     Unknown(String),
 }
 
-impl MeterUnit {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Scalar, Self::Token, Self::Custom];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scalar => "scalar",
-            Self::Token => "token",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for MeterUnit {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "scalar" => Some(Self::Scalar),
-            "token" => Some(Self::Token),
-            "custom" => Some(Self::Custom),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for MeterUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeterUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for MeterUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MeterUnit {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    MeterUnit {
+        Scalar = "scalar",
+        Token = "token",
+        Custom = "custom",
     }
 }
 
@@ -942,65 +637,12 @@ pub enum PropertyAggregationFunc {
     Unknown(String),
 }
 
-impl PropertyAggregationFunc {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Sum, Self::Max, Self::Min, Self::Avg];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sum => "sum",
-            Self::Max => "max",
-            Self::Min => "min",
-            Self::Avg => "avg",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for PropertyAggregationFunc {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "sum" => Some(Self::Sum),
-            "max" => Some(Self::Max),
-            "min" => Some(Self::Min),
-            "avg" => Some(Self::Avg),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for PropertyAggregationFunc {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PropertyAggregationFunc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for PropertyAggregationFunc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PropertyAggregationFunc {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    PropertyAggregationFunc {
+        Sum = "sum",
+        Max = "max",
+        Min = "min",
+        Avg = "avg",
     }
 }
 
@@ -1048,59 +690,9 @@ pub enum UniqueAggregationFunc {
     Unknown(String),
 }
 
-impl UniqueAggregationFunc {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Unique];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unique => "unique",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for UniqueAggregationFunc {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "unique" => Some(Self::Unique),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for UniqueAggregationFunc {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UniqueAggregationFunc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for UniqueAggregationFunc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for UniqueAggregationFunc {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    UniqueAggregationFunc {
+        Unique = "unique",
     }
 }
 

@@ -36,59 +36,9 @@ pub enum AmbiguousExternalCustomerIdError {
     Unknown(String),
 }
 
-impl AmbiguousExternalCustomerIdError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::AmbiguousExternalCustomerId];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmbiguousExternalCustomerId => "AmbiguousExternalCustomerID",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for AmbiguousExternalCustomerIdError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "AmbiguousExternalCustomerID" => Some(Self::AmbiguousExternalCustomerId),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for AmbiguousExternalCustomerIdError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AmbiguousExternalCustomerIdError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for AmbiguousExternalCustomerIdError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AmbiguousExternalCustomerIdError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    AmbiguousExternalCustomerIdError {
+        AmbiguousExternalCustomerId = "AmbiguousExternalCustomerID",
     }
 }
 
@@ -110,73 +60,13 @@ pub enum BenefitGitHubRepositoryCreatePropertiesPermission {
     Unknown(String),
 }
 
-impl BenefitGitHubRepositoryCreatePropertiesPermission {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Pull,
-        Self::Triage,
-        Self::Push,
-        Self::Maintain,
-        Self::Admin,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pull => "pull",
-            Self::Triage => "triage",
-            Self::Push => "push",
-            Self::Maintain => "maintain",
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for BenefitGitHubRepositoryCreatePropertiesPermission {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "pull" => Some(Self::Pull),
-            "triage" => Some(Self::Triage),
-            "push" => Some(Self::Push),
-            "maintain" => Some(Self::Maintain),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for BenefitGitHubRepositoryCreatePropertiesPermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BenefitGitHubRepositoryCreatePropertiesPermission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for BenefitGitHubRepositoryCreatePropertiesPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BenefitGitHubRepositoryCreatePropertiesPermission {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    BenefitGitHubRepositoryCreatePropertiesPermission {
+        Pull = "pull",
+        Triage = "triage",
+        Push = "push",
+        Maintain = "maintain",
+        Admin = "admin",
     }
 }
 
@@ -365,82 +255,16 @@ pub enum BenefitType {
     Unknown(String),
 }
 
-impl BenefitType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Custom,
-        Self::Discord,
-        Self::GithubRepository,
-        Self::Downloadables,
-        Self::LicenseKeys,
-        Self::MeterCredit,
-        Self::FeatureFlag,
-        Self::SlackSharedChannel,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "custom",
-            Self::Discord => "discord",
-            Self::GithubRepository => "github_repository",
-            Self::Downloadables => "downloadables",
-            Self::LicenseKeys => "license_keys",
-            Self::MeterCredit => "meter_credit",
-            Self::FeatureFlag => "feature_flag",
-            Self::SlackSharedChannel => "slack_shared_channel",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for BenefitType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "custom" => Some(Self::Custom),
-            "discord" => Some(Self::Discord),
-            "github_repository" => Some(Self::GithubRepository),
-            "downloadables" => Some(Self::Downloadables),
-            "license_keys" => Some(Self::LicenseKeys),
-            "meter_credit" => Some(Self::MeterCredit),
-            "feature_flag" => Some(Self::FeatureFlag),
-            "slack_shared_channel" => Some(Self::SlackSharedChannel),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for BenefitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BenefitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for BenefitType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BenefitType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    BenefitType {
+        Custom = "custom",
+        Discord = "discord",
+        GithubRepository = "github_repository",
+        Downloadables = "downloadables",
+        LicenseKeys = "license_keys",
+        MeterCredit = "meter_credit",
+        FeatureFlag = "feature_flag",
+        SlackSharedChannel = "slack_shared_channel",
     }
 }
 
@@ -455,59 +279,9 @@ pub enum CardPaymentMethod {
     Unknown(String),
 }
 
-impl CardPaymentMethod {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Card];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CardPaymentMethod {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "card" => Some(Self::Card),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CardPaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CardPaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CardPaymentMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CardPaymentMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    CardPaymentMethod {
+        Card = "card",
     }
 }
 
@@ -522,59 +296,9 @@ pub enum CheckoutLinkCreateProductPaymentProcessor {
     Unknown(String),
 }
 
-impl CheckoutLinkCreateProductPaymentProcessor {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Stripe];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stripe => "stripe",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CheckoutLinkCreateProductPaymentProcessor {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "stripe" => Some(Self::Stripe),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CheckoutLinkCreateProductPaymentProcessor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CheckoutLinkCreateProductPaymentProcessor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CheckoutLinkCreateProductPaymentProcessor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CheckoutLinkCreateProductPaymentProcessor {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    CheckoutLinkCreateProductPaymentProcessor {
+        Stripe = "stripe",
     }
 }
 
@@ -1012,76 +736,14 @@ pub enum CustomerSortProperty {
     Unknown(String),
 }
 
-impl CustomerSortProperty {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::CreatedAt,
-        Self::CreatedAtDesc,
-        Self::Email,
-        Self::EmailDesc,
-        Self::Name,
-        Self::NameDesc,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Email => "email",
-            Self::EmailDesc => "-email",
-            Self::Name => "name",
-            Self::NameDesc => "-name",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerSortProperty {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "created_at" => Some(Self::CreatedAt),
-            "-created_at" => Some(Self::CreatedAtDesc),
-            "email" => Some(Self::Email),
-            "-email" => Some(Self::EmailDesc),
-            "name" => Some(Self::Name),
-            "-name" => Some(Self::NameDesc),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerSortProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerSortProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerSortProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerSortProperty {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    CustomerSortProperty {
+        CreatedAt = "created_at",
+        CreatedAtDesc = "-created_at",
+        Email = "email",
+        EmailDesc = "-email",
+        Name = "name",
+        NameDesc = "-name",
     }
 }
 
@@ -1541,61 +1203,10 @@ pub enum CustomerStateSubscriptionStatus {
     Unknown(String),
 }
 
-impl CustomerStateSubscriptionStatus {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Active, Self::Trialing];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Trialing => "trialing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerStateSubscriptionStatus {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "active" => Some(Self::Active),
-            "trialing" => Some(Self::Trialing),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerStateSubscriptionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerStateSubscriptionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerStateSubscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerStateSubscriptionStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    CustomerStateSubscriptionStatus {
+        Active = "active",
+        Trialing = "trialing",
     }
 }
 
@@ -2710,61 +2321,10 @@ pub enum MemberCreateFromCustomerRole {
     Unknown(String),
 }
 
-impl MemberCreateFromCustomerRole {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Member, Self::BillingManager];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "member",
-            Self::BillingManager => "billing_manager",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for MemberCreateFromCustomerRole {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "member" => Some(Self::Member),
-            "billing_manager" => Some(Self::BillingManager),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for MemberCreateFromCustomerRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MemberCreateFromCustomerRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for MemberCreateFromCustomerRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MemberCreateFromCustomerRole {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    MemberCreateFromCustomerRole {
+        Member = "member",
+        BillingManager = "billing_manager",
     }
 }
 
@@ -2854,67 +2414,11 @@ pub enum MemberRole {
     Unknown(String),
 }
 
-impl MemberRole {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Owner,
-        Self::BillingManager,
-        Self::Member,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "owner",
-            Self::BillingManager => "billing_manager",
-            Self::Member => "member",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for MemberRole {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "owner" => Some(Self::Owner),
-            "billing_manager" => Some(Self::BillingManager),
-            "member" => Some(Self::Member),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for MemberRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MemberRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for MemberRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MemberRole {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    MemberRole {
+        Owner = "owner",
+        BillingManager = "billing_manager",
+        Member = "member",
     }
 }
 
@@ -3045,59 +2549,9 @@ pub enum NotPermittedError {
     Unknown(String),
 }
 
-impl NotPermittedError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::NotPermitted];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotPermitted => "NotPermitted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for NotPermittedError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "NotPermitted" => Some(Self::NotPermitted),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for NotPermittedError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NotPermittedError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for NotPermittedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for NotPermittedError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    NotPermittedError {
+        NotPermitted = "NotPermitted",
     }
 }
 

@@ -65,59 +65,9 @@ pub enum AuthorizationCodeTokenRequestGrantType {
     Unknown(String),
 }
 
-impl AuthorizationCodeTokenRequestGrantType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::AuthorizationCode];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for AuthorizationCodeTokenRequestGrantType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "authorization_code" => Some(Self::AuthorizationCode),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for AuthorizationCodeTokenRequestGrantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AuthorizationCodeTokenRequestGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for AuthorizationCodeTokenRequestGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AuthorizationCodeTokenRequestGrantType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    AuthorizationCodeTokenRequestGrantType {
+        AuthorizationCode = "authorization_code",
     }
 }
 
@@ -192,59 +142,9 @@ pub enum AuthorizeResponseOrganizationSubType {
     Unknown(String),
 }
 
-impl AuthorizeResponseOrganizationSubType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Organization];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for AuthorizeResponseOrganizationSubType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "organization" => Some(Self::Organization),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for AuthorizeResponseOrganizationSubType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AuthorizeResponseOrganizationSubType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for AuthorizeResponseOrganizationSubType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AuthorizeResponseOrganizationSubType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    AuthorizeResponseOrganizationSubType {
+        Organization = "organization",
     }
 }
 
@@ -296,59 +196,9 @@ pub enum AuthorizeResponseUserSubType {
     Unknown(String),
 }
 
-impl AuthorizeResponseUserSubType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::User];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for AuthorizeResponseUserSubType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "user" => Some(Self::User),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for AuthorizeResponseUserSubType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AuthorizeResponseUserSubType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for AuthorizeResponseUserSubType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AuthorizeResponseUserSubType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    AuthorizeResponseUserSubType {
+        User = "user",
     }
 }
 
@@ -452,61 +302,10 @@ pub enum IntrospectTokenRequestTokenTypeHint {
     Unknown(String),
 }
 
-impl IntrospectTokenRequestTokenTypeHint {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::AccessToken, Self::RefreshToken];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for IntrospectTokenRequestTokenTypeHint {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "access_token" => Some(Self::AccessToken),
-            "refresh_token" => Some(Self::RefreshToken),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for IntrospectTokenRequestTokenTypeHint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IntrospectTokenRequestTokenTypeHint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for IntrospectTokenRequestTokenTypeHint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for IntrospectTokenRequestTokenTypeHint {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    IntrospectTokenRequestTokenTypeHint {
+        AccessToken = "access_token",
+        RefreshToken = "refresh_token",
     }
 }
 
@@ -761,61 +560,10 @@ pub enum OAuth2ClientConfigurationGrantTypesItem {
     Unknown(String),
 }
 
-impl OAuth2ClientConfigurationGrantTypesItem {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::AuthorizationCode, Self::RefreshToken];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OAuth2ClientConfigurationGrantTypesItem {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "authorization_code" => Some(Self::AuthorizationCode),
-            "refresh_token" => Some(Self::RefreshToken),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OAuth2ClientConfigurationGrantTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationGrantTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OAuth2ClientConfigurationGrantTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OAuth2ClientConfigurationGrantTypesItem {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OAuth2ClientConfigurationGrantTypesItem {
+        AuthorizationCode = "authorization_code",
+        RefreshToken = "refresh_token",
     }
 }
 
@@ -830,59 +578,9 @@ pub enum OAuth2ClientConfigurationResponseTypesItem {
     Unknown(String),
 }
 
-impl OAuth2ClientConfigurationResponseTypesItem {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Code];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OAuth2ClientConfigurationResponseTypesItem {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "code" => Some(Self::Code),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OAuth2ClientConfigurationResponseTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationResponseTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OAuth2ClientConfigurationResponseTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OAuth2ClientConfigurationResponseTypesItem {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OAuth2ClientConfigurationResponseTypesItem {
+        Code = "code",
     }
 }
 
@@ -900,67 +598,11 @@ pub enum OAuth2ClientConfigurationTokenEndpointAuthMethod {
     Unknown(String),
 }
 
-impl OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ClientSecretBasic,
-        Self::ClientSecretPost,
-        Self::None,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientSecretBasic => "client_secret_basic",
-            Self::ClientSecretPost => "client_secret_post",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "client_secret_basic" => Some(Self::ClientSecretBasic),
-            "client_secret_post" => Some(Self::ClientSecretPost),
-            "none" => Some(Self::None),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OAuth2ClientConfigurationTokenEndpointAuthMethod {
+        ClientSecretBasic = "client_secret_basic",
+        ClientSecretPost = "client_secret_post",
+        None = "none",
     }
 }
 
@@ -1403,59 +1045,9 @@ pub enum RefreshTokenRequestGrantType {
     Unknown(String),
 }
 
-impl RefreshTokenRequestGrantType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::RefreshToken];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for RefreshTokenRequestGrantType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "refresh_token" => Some(Self::RefreshToken),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for RefreshTokenRequestGrantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RefreshTokenRequestGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for RefreshTokenRequestGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for RefreshTokenRequestGrantType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    RefreshTokenRequestGrantType {
+        RefreshToken = "refresh_token",
     }
 }
 
@@ -1664,249 +1256,71 @@ pub enum Scope {
     Unknown(String),
 }
 
-impl Scope {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Openid,
-        Self::Profile,
-        Self::Email,
-        Self::UserRead,
-        Self::UserWrite,
-        Self::OrganizationsRead,
-        Self::OrganizationsWrite,
-        Self::CustomFieldsRead,
-        Self::CustomFieldsWrite,
-        Self::DiscountsRead,
-        Self::DiscountsWrite,
-        Self::CheckoutLinksRead,
-        Self::CheckoutLinksWrite,
-        Self::CheckoutsRead,
-        Self::CheckoutsWrite,
-        Self::TransactionsRead,
-        Self::TransactionsWrite,
-        Self::PayoutsRead,
-        Self::PayoutsWrite,
-        Self::ProductsRead,
-        Self::ProductsWrite,
-        Self::BenefitsRead,
-        Self::BenefitsWrite,
-        Self::EventsRead,
-        Self::EventsWrite,
-        Self::MetersRead,
-        Self::MetersWrite,
-        Self::FilesRead,
-        Self::FilesWrite,
-        Self::SubscriptionsRead,
-        Self::SubscriptionsWrite,
-        Self::CustomersRead,
-        Self::CustomersWrite,
-        Self::MembersRead,
-        Self::MembersWrite,
-        Self::WalletsRead,
-        Self::WalletsWrite,
-        Self::DisputesRead,
-        Self::DisputesWrite,
-        Self::CustomerMetersRead,
-        Self::CustomerSessionsWrite,
-        Self::MemberSessionsWrite,
-        Self::CustomerSeatsRead,
-        Self::CustomerSeatsWrite,
-        Self::OrdersRead,
-        Self::OrdersWrite,
-        Self::RefundsRead,
-        Self::RefundsWrite,
-        Self::PaymentsRead,
-        Self::MetricsRead,
-        Self::MetricsWrite,
-        Self::WebhooksRead,
-        Self::WebhooksWrite,
-        Self::LicenseKeysRead,
-        Self::LicenseKeysWrite,
-        Self::CustomerPortalRead,
-        Self::CustomerPortalWrite,
-        Self::NotificationsRead,
-        Self::NotificationsWrite,
-        Self::NotificationRecipientsRead,
-        Self::NotificationRecipientsWrite,
-        Self::OrganizationAccessTokensRead,
-        Self::OrganizationAccessTokensWrite,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Openid => "openid",
-            Self::Profile => "profile",
-            Self::Email => "email",
-            Self::UserRead => "user:read",
-            Self::UserWrite => "user:write",
-            Self::OrganizationsRead => "organizations:read",
-            Self::OrganizationsWrite => "organizations:write",
-            Self::CustomFieldsRead => "custom_fields:read",
-            Self::CustomFieldsWrite => "custom_fields:write",
-            Self::DiscountsRead => "discounts:read",
-            Self::DiscountsWrite => "discounts:write",
-            Self::CheckoutLinksRead => "checkout_links:read",
-            Self::CheckoutLinksWrite => "checkout_links:write",
-            Self::CheckoutsRead => "checkouts:read",
-            Self::CheckoutsWrite => "checkouts:write",
-            Self::TransactionsRead => "transactions:read",
-            Self::TransactionsWrite => "transactions:write",
-            Self::PayoutsRead => "payouts:read",
-            Self::PayoutsWrite => "payouts:write",
-            Self::ProductsRead => "products:read",
-            Self::ProductsWrite => "products:write",
-            Self::BenefitsRead => "benefits:read",
-            Self::BenefitsWrite => "benefits:write",
-            Self::EventsRead => "events:read",
-            Self::EventsWrite => "events:write",
-            Self::MetersRead => "meters:read",
-            Self::MetersWrite => "meters:write",
-            Self::FilesRead => "files:read",
-            Self::FilesWrite => "files:write",
-            Self::SubscriptionsRead => "subscriptions:read",
-            Self::SubscriptionsWrite => "subscriptions:write",
-            Self::CustomersRead => "customers:read",
-            Self::CustomersWrite => "customers:write",
-            Self::MembersRead => "members:read",
-            Self::MembersWrite => "members:write",
-            Self::WalletsRead => "wallets:read",
-            Self::WalletsWrite => "wallets:write",
-            Self::DisputesRead => "disputes:read",
-            Self::DisputesWrite => "disputes:write",
-            Self::CustomerMetersRead => "customer_meters:read",
-            Self::CustomerSessionsWrite => "customer_sessions:write",
-            Self::MemberSessionsWrite => "member_sessions:write",
-            Self::CustomerSeatsRead => "customer_seats:read",
-            Self::CustomerSeatsWrite => "customer_seats:write",
-            Self::OrdersRead => "orders:read",
-            Self::OrdersWrite => "orders:write",
-            Self::RefundsRead => "refunds:read",
-            Self::RefundsWrite => "refunds:write",
-            Self::PaymentsRead => "payments:read",
-            Self::MetricsRead => "metrics:read",
-            Self::MetricsWrite => "metrics:write",
-            Self::WebhooksRead => "webhooks:read",
-            Self::WebhooksWrite => "webhooks:write",
-            Self::LicenseKeysRead => "license_keys:read",
-            Self::LicenseKeysWrite => "license_keys:write",
-            Self::CustomerPortalRead => "customer_portal:read",
-            Self::CustomerPortalWrite => "customer_portal:write",
-            Self::NotificationsRead => "notifications:read",
-            Self::NotificationsWrite => "notifications:write",
-            Self::NotificationRecipientsRead => "notification_recipients:read",
-            Self::NotificationRecipientsWrite => "notification_recipients:write",
-            Self::OrganizationAccessTokensRead => "organization_access_tokens:read",
-            Self::OrganizationAccessTokensWrite => "organization_access_tokens:write",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for Scope {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "openid" => Some(Self::Openid),
-            "profile" => Some(Self::Profile),
-            "email" => Some(Self::Email),
-            "user:read" => Some(Self::UserRead),
-            "user:write" => Some(Self::UserWrite),
-            "organizations:read" => Some(Self::OrganizationsRead),
-            "organizations:write" => Some(Self::OrganizationsWrite),
-            "custom_fields:read" => Some(Self::CustomFieldsRead),
-            "custom_fields:write" => Some(Self::CustomFieldsWrite),
-            "discounts:read" => Some(Self::DiscountsRead),
-            "discounts:write" => Some(Self::DiscountsWrite),
-            "checkout_links:read" => Some(Self::CheckoutLinksRead),
-            "checkout_links:write" => Some(Self::CheckoutLinksWrite),
-            "checkouts:read" => Some(Self::CheckoutsRead),
-            "checkouts:write" => Some(Self::CheckoutsWrite),
-            "transactions:read" => Some(Self::TransactionsRead),
-            "transactions:write" => Some(Self::TransactionsWrite),
-            "payouts:read" => Some(Self::PayoutsRead),
-            "payouts:write" => Some(Self::PayoutsWrite),
-            "products:read" => Some(Self::ProductsRead),
-            "products:write" => Some(Self::ProductsWrite),
-            "benefits:read" => Some(Self::BenefitsRead),
-            "benefits:write" => Some(Self::BenefitsWrite),
-            "events:read" => Some(Self::EventsRead),
-            "events:write" => Some(Self::EventsWrite),
-            "meters:read" => Some(Self::MetersRead),
-            "meters:write" => Some(Self::MetersWrite),
-            "files:read" => Some(Self::FilesRead),
-            "files:write" => Some(Self::FilesWrite),
-            "subscriptions:read" => Some(Self::SubscriptionsRead),
-            "subscriptions:write" => Some(Self::SubscriptionsWrite),
-            "customers:read" => Some(Self::CustomersRead),
-            "customers:write" => Some(Self::CustomersWrite),
-            "members:read" => Some(Self::MembersRead),
-            "members:write" => Some(Self::MembersWrite),
-            "wallets:read" => Some(Self::WalletsRead),
-            "wallets:write" => Some(Self::WalletsWrite),
-            "disputes:read" => Some(Self::DisputesRead),
-            "disputes:write" => Some(Self::DisputesWrite),
-            "customer_meters:read" => Some(Self::CustomerMetersRead),
-            "customer_sessions:write" => Some(Self::CustomerSessionsWrite),
-            "member_sessions:write" => Some(Self::MemberSessionsWrite),
-            "customer_seats:read" => Some(Self::CustomerSeatsRead),
-            "customer_seats:write" => Some(Self::CustomerSeatsWrite),
-            "orders:read" => Some(Self::OrdersRead),
-            "orders:write" => Some(Self::OrdersWrite),
-            "refunds:read" => Some(Self::RefundsRead),
-            "refunds:write" => Some(Self::RefundsWrite),
-            "payments:read" => Some(Self::PaymentsRead),
-            "metrics:read" => Some(Self::MetricsRead),
-            "metrics:write" => Some(Self::MetricsWrite),
-            "webhooks:read" => Some(Self::WebhooksRead),
-            "webhooks:write" => Some(Self::WebhooksWrite),
-            "license_keys:read" => Some(Self::LicenseKeysRead),
-            "license_keys:write" => Some(Self::LicenseKeysWrite),
-            "customer_portal:read" => Some(Self::CustomerPortalRead),
-            "customer_portal:write" => Some(Self::CustomerPortalWrite),
-            "notifications:read" => Some(Self::NotificationsRead),
-            "notifications:write" => Some(Self::NotificationsWrite),
-            "notification_recipients:read" => Some(Self::NotificationRecipientsRead),
-            "notification_recipients:write" => Some(Self::NotificationRecipientsWrite),
-            "organization_access_tokens:read" => Some(Self::OrganizationAccessTokensRead),
-            "organization_access_tokens:write" => {
-                Some(Self::OrganizationAccessTokensWrite)
-            }
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for Scope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Scope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for Scope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Scope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    Scope {
+        Openid = "openid",
+        Profile = "profile",
+        Email = "email",
+        UserRead = "user:read",
+        UserWrite = "user:write",
+        OrganizationsRead = "organizations:read",
+        OrganizationsWrite = "organizations:write",
+        CustomFieldsRead = "custom_fields:read",
+        CustomFieldsWrite = "custom_fields:write",
+        DiscountsRead = "discounts:read",
+        DiscountsWrite = "discounts:write",
+        CheckoutLinksRead = "checkout_links:read",
+        CheckoutLinksWrite = "checkout_links:write",
+        CheckoutsRead = "checkouts:read",
+        CheckoutsWrite = "checkouts:write",
+        TransactionsRead = "transactions:read",
+        TransactionsWrite = "transactions:write",
+        PayoutsRead = "payouts:read",
+        PayoutsWrite = "payouts:write",
+        ProductsRead = "products:read",
+        ProductsWrite = "products:write",
+        BenefitsRead = "benefits:read",
+        BenefitsWrite = "benefits:write",
+        EventsRead = "events:read",
+        EventsWrite = "events:write",
+        MetersRead = "meters:read",
+        MetersWrite = "meters:write",
+        FilesRead = "files:read",
+        FilesWrite = "files:write",
+        SubscriptionsRead = "subscriptions:read",
+        SubscriptionsWrite = "subscriptions:write",
+        CustomersRead = "customers:read",
+        CustomersWrite = "customers:write",
+        MembersRead = "members:read",
+        MembersWrite = "members:write",
+        WalletsRead = "wallets:read",
+        WalletsWrite = "wallets:write",
+        DisputesRead = "disputes:read",
+        DisputesWrite = "disputes:write",
+        CustomerMetersRead = "customer_meters:read",
+        CustomerSessionsWrite = "customer_sessions:write",
+        MemberSessionsWrite = "member_sessions:write",
+        CustomerSeatsRead = "customer_seats:read",
+        CustomerSeatsWrite = "customer_seats:write",
+        OrdersRead = "orders:read",
+        OrdersWrite = "orders:write",
+        RefundsRead = "refunds:read",
+        RefundsWrite = "refunds:write",
+        PaymentsRead = "payments:read",
+        MetricsRead = "metrics:read",
+        MetricsWrite = "metrics:write",
+        WebhooksRead = "webhooks:read",
+        WebhooksWrite = "webhooks:write",
+        LicenseKeysRead = "license_keys:read",
+        LicenseKeysWrite = "license_keys:write",
+        CustomerPortalRead = "customer_portal:read",
+        CustomerPortalWrite = "customer_portal:write",
+        NotificationsRead = "notifications:read",
+        NotificationsWrite = "notifications:write",
+        NotificationRecipientsRead = "notification_recipients:read",
+        NotificationRecipientsWrite = "notification_recipients:write",
+        OrganizationAccessTokensRead = "organization_access_tokens:read",
+        OrganizationAccessTokensWrite = "organization_access_tokens:write",
     }
 }
 
@@ -1922,61 +1336,10 @@ pub enum SubType {
     Unknown(String),
 }
 
-impl SubType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::User, Self::Organization];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for SubType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "user" => Some(Self::User),
-            "organization" => Some(Self::Organization),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for SubType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SubType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for SubType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SubType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    SubType {
+        User = "user",
+        Organization = "organization",
     }
 }
 
@@ -2031,59 +1394,9 @@ pub enum TokenResponseTokenType {
     Unknown(String),
 }
 
-impl TokenResponseTokenType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Bearer];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "Bearer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for TokenResponseTokenType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "Bearer" => Some(Self::Bearer),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for TokenResponseTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TokenResponseTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for TokenResponseTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TokenResponseTokenType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    TokenResponseTokenType {
+        Bearer = "Bearer",
     }
 }
 
@@ -2259,59 +1572,9 @@ pub enum WebTokenRequestGrantType {
     Unknown(String),
 }
 
-impl WebTokenRequestGrantType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Web];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for WebTokenRequestGrantType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "web" => Some(Self::Web),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for WebTokenRequestGrantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebTokenRequestGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for WebTokenRequestGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for WebTokenRequestGrantType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    WebTokenRequestGrantType {
+        Web = "web",
     }
 }
 

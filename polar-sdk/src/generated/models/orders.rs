@@ -19,63 +19,11 @@ pub enum BenefitVisibility {
     Unknown(String),
 }
 
-impl BenefitVisibility {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Draft, Self::Private, Self::Public];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Private => "private",
-            Self::Public => "public",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for BenefitVisibility {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "draft" => Some(Self::Draft),
-            "private" => Some(Self::Private),
-            "public" => Some(Self::Public),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for BenefitVisibility {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BenefitVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for BenefitVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BenefitVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    BenefitVisibility {
+        Draft = "draft",
+        Private = "private",
+        Public = "public",
     }
 }
 
@@ -103,82 +51,16 @@ pub enum CustomerCancellationReason {
     Unknown(String),
 }
 
-impl CustomerCancellationReason {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::CustomerService,
-        Self::LowQuality,
-        Self::MissingFeatures,
-        Self::SwitchedService,
-        Self::TooComplex,
-        Self::TooExpensive,
-        Self::Unused,
-        Self::Other,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerService => "customer_service",
-            Self::LowQuality => "low_quality",
-            Self::MissingFeatures => "missing_features",
-            Self::SwitchedService => "switched_service",
-            Self::TooComplex => "too_complex",
-            Self::TooExpensive => "too_expensive",
-            Self::Unused => "unused",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for CustomerCancellationReason {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "customer_service" => Some(Self::CustomerService),
-            "low_quality" => Some(Self::LowQuality),
-            "missing_features" => Some(Self::MissingFeatures),
-            "switched_service" => Some(Self::SwitchedService),
-            "too_complex" => Some(Self::TooComplex),
-            "too_expensive" => Some(Self::TooExpensive),
-            "unused" => Some(Self::Unused),
-            "other" => Some(Self::Other),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for CustomerCancellationReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerCancellationReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for CustomerCancellationReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CustomerCancellationReason {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    CustomerCancellationReason {
+        CustomerService = "customer_service",
+        LowQuality = "low_quality",
+        MissingFeatures = "missing_features",
+        SwitchedService = "switched_service",
+        TooComplex = "too_complex",
+        TooExpensive = "too_expensive",
+        Unused = "unused",
+        Other = "other",
     }
 }
 
@@ -196,63 +78,11 @@ pub enum DiscountDuration {
     Unknown(String),
 }
 
-impl DiscountDuration {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Once, Self::Forever, Self::Repeating];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Once => "once",
-            Self::Forever => "forever",
-            Self::Repeating => "repeating",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for DiscountDuration {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "once" => Some(Self::Once),
-            "forever" => Some(Self::Forever),
-            "repeating" => Some(Self::Repeating),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for DiscountDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiscountDuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for DiscountDuration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for DiscountDuration {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    DiscountDuration {
+        Once = "once",
+        Forever = "forever",
+        Repeating = "repeating",
     }
 }
 
@@ -538,61 +368,10 @@ pub enum DiscountType {
     Unknown(String),
 }
 
-impl DiscountType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::Fixed, Self::Percentage];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Percentage => "percentage",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for DiscountType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "fixed" => Some(Self::Fixed),
-            "percentage" => Some(Self::Percentage),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for DiscountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for DiscountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for DiscountType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    DiscountType {
+        Fixed = "fixed",
+        Percentage = "percentage",
     }
 }
 
@@ -647,59 +426,9 @@ pub enum MissingInvoiceBillingDetailsError {
     Unknown(String),
 }
 
-impl MissingInvoiceBillingDetailsError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::MissingInvoiceBillingDetails];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MissingInvoiceBillingDetails => "MissingInvoiceBillingDetails",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for MissingInvoiceBillingDetailsError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "MissingInvoiceBillingDetails" => Some(Self::MissingInvoiceBillingDetails),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for MissingInvoiceBillingDetailsError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MissingInvoiceBillingDetailsError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for MissingInvoiceBillingDetailsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MissingInvoiceBillingDetailsError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    MissingInvoiceBillingDetailsError {
+        MissingInvoiceBillingDetails = "MissingInvoiceBillingDetails",
     }
 }
 
@@ -734,59 +463,9 @@ pub enum OffSessionChargesNotEnabledError {
     Unknown(String),
 }
 
-impl OffSessionChargesNotEnabledError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::OffSessionChargesNotEnabled];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OffSessionChargesNotEnabled => "OffSessionChargesNotEnabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OffSessionChargesNotEnabledError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "OffSessionChargesNotEnabled" => Some(Self::OffSessionChargesNotEnabled),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OffSessionChargesNotEnabledError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OffSessionChargesNotEnabledError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OffSessionChargesNotEnabledError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OffSessionChargesNotEnabledError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OffSessionChargesNotEnabledError {
+        OffSessionChargesNotEnabled = "OffSessionChargesNotEnabled",
     }
 }
 
@@ -955,73 +634,13 @@ pub enum OrderBillingReason {
     Unknown(String),
 }
 
-impl OrderBillingReason {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Purchase,
-        Self::SubscriptionCreate,
-        Self::SubscriptionCycle,
-        Self::SubscriptionUpdate,
-        Self::SubscriptionMeterCycle,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Purchase => "purchase",
-            Self::SubscriptionCreate => "subscription_create",
-            Self::SubscriptionCycle => "subscription_cycle",
-            Self::SubscriptionUpdate => "subscription_update",
-            Self::SubscriptionMeterCycle => "subscription_meter_cycle",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OrderBillingReason {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "purchase" => Some(Self::Purchase),
-            "subscription_create" => Some(Self::SubscriptionCreate),
-            "subscription_cycle" => Some(Self::SubscriptionCycle),
-            "subscription_update" => Some(Self::SubscriptionUpdate),
-            "subscription_meter_cycle" => Some(Self::SubscriptionMeterCycle),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OrderBillingReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderBillingReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OrderBillingReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrderBillingReason {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OrderBillingReason {
+        Purchase = "purchase",
+        SubscriptionCreate = "subscription_create",
+        SubscriptionCycle = "subscription_cycle",
+        SubscriptionUpdate = "subscription_update",
+        SubscriptionMeterCycle = "subscription_meter_cycle",
     }
 }
 
@@ -1548,106 +1167,24 @@ pub enum OrderExportColumn {
     Unknown(String),
 }
 
-impl OrderExportColumn {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Email,
-        Self::CreatedAt,
-        Self::Product,
-        Self::NetAmount,
-        Self::Currency,
-        Self::Status,
-        Self::InvoiceNumber,
-        Self::CustomerName,
-        Self::BillingName,
-        Self::BillingCountry,
-        Self::SubtotalAmount,
-        Self::DiscountAmount,
-        Self::TaxAmount,
-        Self::TotalAmount,
-        Self::RefundedAmount,
-        Self::BillingReason,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::CreatedAt => "created_at",
-            Self::Product => "product",
-            Self::NetAmount => "net_amount",
-            Self::Currency => "currency",
-            Self::Status => "status",
-            Self::InvoiceNumber => "invoice_number",
-            Self::CustomerName => "customer_name",
-            Self::BillingName => "billing_name",
-            Self::BillingCountry => "billing_country",
-            Self::SubtotalAmount => "subtotal_amount",
-            Self::DiscountAmount => "discount_amount",
-            Self::TaxAmount => "tax_amount",
-            Self::TotalAmount => "total_amount",
-            Self::RefundedAmount => "refunded_amount",
-            Self::BillingReason => "billing_reason",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OrderExportColumn {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "email" => Some(Self::Email),
-            "created_at" => Some(Self::CreatedAt),
-            "product" => Some(Self::Product),
-            "net_amount" => Some(Self::NetAmount),
-            "currency" => Some(Self::Currency),
-            "status" => Some(Self::Status),
-            "invoice_number" => Some(Self::InvoiceNumber),
-            "customer_name" => Some(Self::CustomerName),
-            "billing_name" => Some(Self::BillingName),
-            "billing_country" => Some(Self::BillingCountry),
-            "subtotal_amount" => Some(Self::SubtotalAmount),
-            "discount_amount" => Some(Self::DiscountAmount),
-            "tax_amount" => Some(Self::TaxAmount),
-            "total_amount" => Some(Self::TotalAmount),
-            "refunded_amount" => Some(Self::RefundedAmount),
-            "billing_reason" => Some(Self::BillingReason),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OrderExportColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderExportColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OrderExportColumn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrderExportColumn {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OrderExportColumn {
+        Email = "email",
+        CreatedAt = "created_at",
+        Product = "product",
+        NetAmount = "net_amount",
+        Currency = "currency",
+        Status = "status",
+        InvoiceNumber = "invoice_number",
+        CustomerName = "customer_name",
+        BillingName = "billing_name",
+        BillingCountry = "billing_country",
+        SubtotalAmount = "subtotal_amount",
+        DiscountAmount = "discount_amount",
+        TaxAmount = "tax_amount",
+        TotalAmount = "total_amount",
+        RefundedAmount = "refunded_amount",
+        BillingReason = "billing_reason",
     }
 }
 
@@ -1791,59 +1328,9 @@ pub enum OrderNotDraftError {
     Unknown(String),
 }
 
-impl OrderNotDraftError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::OrderNotDraft];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrderNotDraft => "OrderNotDraft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OrderNotDraftError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "OrderNotDraft" => Some(Self::OrderNotDraft),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OrderNotDraftError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderNotDraftError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OrderNotDraftError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrderNotDraftError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OrderNotDraftError {
+        OrderNotDraft = "OrderNotDraft",
     }
 }
 
@@ -1878,59 +1365,9 @@ pub enum OrderNotEligibleForInvoiceError {
     Unknown(String),
 }
 
-impl OrderNotEligibleForInvoiceError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::OrderNotEligibleForInvoice];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrderNotEligibleForInvoice => "OrderNotEligibleForInvoice",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OrderNotEligibleForInvoiceError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "OrderNotEligibleForInvoice" => Some(Self::OrderNotEligibleForInvoice),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OrderNotEligibleForInvoiceError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderNotEligibleForInvoiceError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OrderNotEligibleForInvoiceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrderNotEligibleForInvoiceError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OrderNotEligibleForInvoiceError {
+        OrderNotEligibleForInvoice = "OrderNotEligibleForInvoice",
     }
 }
 
@@ -2059,112 +1496,26 @@ pub enum OrderSortProperty {
     Unknown(String),
 }
 
-impl OrderSortProperty {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::CreatedAt,
-        Self::CreatedAtDesc,
-        Self::Status,
-        Self::StatusDesc,
-        Self::InvoiceNumber,
-        Self::InvoiceNumberDesc,
-        Self::Amount,
-        Self::AmountDesc,
-        Self::NetAmount,
-        Self::NetAmountDesc,
-        Self::Customer,
-        Self::CustomerDesc,
-        Self::Product,
-        Self::ProductDesc,
-        Self::Discount,
-        Self::DiscountDesc,
-        Self::Subscription,
-        Self::SubscriptionDesc,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Status => "status",
-            Self::StatusDesc => "-status",
-            Self::InvoiceNumber => "invoice_number",
-            Self::InvoiceNumberDesc => "-invoice_number",
-            Self::Amount => "amount",
-            Self::AmountDesc => "-amount",
-            Self::NetAmount => "net_amount",
-            Self::NetAmountDesc => "-net_amount",
-            Self::Customer => "customer",
-            Self::CustomerDesc => "-customer",
-            Self::Product => "product",
-            Self::ProductDesc => "-product",
-            Self::Discount => "discount",
-            Self::DiscountDesc => "-discount",
-            Self::Subscription => "subscription",
-            Self::SubscriptionDesc => "-subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OrderSortProperty {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "created_at" => Some(Self::CreatedAt),
-            "-created_at" => Some(Self::CreatedAtDesc),
-            "status" => Some(Self::Status),
-            "-status" => Some(Self::StatusDesc),
-            "invoice_number" => Some(Self::InvoiceNumber),
-            "-invoice_number" => Some(Self::InvoiceNumberDesc),
-            "amount" => Some(Self::Amount),
-            "-amount" => Some(Self::AmountDesc),
-            "net_amount" => Some(Self::NetAmount),
-            "-net_amount" => Some(Self::NetAmountDesc),
-            "customer" => Some(Self::Customer),
-            "-customer" => Some(Self::CustomerDesc),
-            "product" => Some(Self::Product),
-            "-product" => Some(Self::ProductDesc),
-            "discount" => Some(Self::Discount),
-            "-discount" => Some(Self::DiscountDesc),
-            "subscription" => Some(Self::Subscription),
-            "-subscription" => Some(Self::SubscriptionDesc),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OrderSortProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderSortProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OrderSortProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrderSortProperty {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OrderSortProperty {
+        CreatedAt = "created_at",
+        CreatedAtDesc = "-created_at",
+        Status = "status",
+        StatusDesc = "-status",
+        InvoiceNumber = "invoice_number",
+        InvoiceNumberDesc = "-invoice_number",
+        Amount = "amount",
+        AmountDesc = "-amount",
+        NetAmount = "net_amount",
+        NetAmountDesc = "-net_amount",
+        Customer = "customer",
+        CustomerDesc = "-customer",
+        Product = "product",
+        ProductDesc = "-product",
+        Discount = "discount",
+        DiscountDesc = "-discount",
+        Subscription = "subscription",
+        SubscriptionDesc = "-subscription",
     }
 }
 
@@ -2188,76 +1539,14 @@ pub enum OrderStatus {
     Unknown(String),
 }
 
-impl OrderStatus {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Draft,
-        Self::Pending,
-        Self::Paid,
-        Self::Refunded,
-        Self::PartiallyRefunded,
-        Self::Void,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Refunded => "refunded",
-            Self::PartiallyRefunded => "partially_refunded",
-            Self::Void => "void",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OrderStatus {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "draft" => Some(Self::Draft),
-            "pending" => Some(Self::Pending),
-            "paid" => Some(Self::Paid),
-            "refunded" => Some(Self::Refunded),
-            "partially_refunded" => Some(Self::PartiallyRefunded),
-            "void" => Some(Self::Void),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OrderStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrderStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OrderStatus {
+        Draft = "draft",
+        Pending = "pending",
+        Paid = "paid",
+        Refunded = "refunded",
+        PartiallyRefunded = "partially_refunded",
+        Void = "void",
     }
 }
 
@@ -2566,61 +1855,9 @@ pub enum OrganizationNotReadyForPaymentsError {
     Unknown(String),
 }
 
-impl OrganizationNotReadyForPaymentsError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::OrganizationNotReadyForPayments];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationNotReadyForPayments => "OrganizationNotReadyForPayments",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for OrganizationNotReadyForPaymentsError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "OrganizationNotReadyForPayments" => {
-                Some(Self::OrganizationNotReadyForPayments)
-            }
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for OrganizationNotReadyForPaymentsError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrganizationNotReadyForPaymentsError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for OrganizationNotReadyForPaymentsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrganizationNotReadyForPaymentsError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    OrganizationNotReadyForPaymentsError {
+        OrganizationNotReadyForPayments = "OrganizationNotReadyForPayments",
     }
 }
 
@@ -2655,59 +1892,9 @@ pub enum PaymentActionRequiredError {
     Unknown(String),
 }
 
-impl PaymentActionRequiredError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::PaymentActionRequired];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentActionRequired => "PaymentActionRequired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for PaymentActionRequiredError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "PaymentActionRequired" => Some(Self::PaymentActionRequired),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for PaymentActionRequiredError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentActionRequiredError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for PaymentActionRequiredError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PaymentActionRequiredError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    PaymentActionRequiredError {
+        PaymentActionRequired = "PaymentActionRequired",
     }
 }
 
@@ -2742,59 +1929,9 @@ pub enum PaymentFailedError {
     Unknown(String),
 }
 
-impl PaymentFailedError {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::PaymentFailed];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentFailed => "PaymentFailed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for PaymentFailedError {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "PaymentFailed" => Some(Self::PaymentFailed),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for PaymentFailedError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentFailedError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for PaymentFailedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PaymentFailedError {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    PaymentFailedError {
+        PaymentFailed = "PaymentFailed",
     }
 }
 
@@ -2810,61 +1947,10 @@ pub enum ProductBillingType {
     Unknown(String),
 }
 
-impl ProductBillingType {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[Self::OneTime, Self::Recurring];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneTime => "one_time",
-            Self::Recurring => "recurring",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for ProductBillingType {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "one_time" => Some(Self::OneTime),
-            "recurring" => Some(Self::Recurring),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for ProductBillingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProductBillingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for ProductBillingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ProductBillingType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    ProductBillingType {
+        OneTime = "one_time",
+        Recurring = "recurring",
     }
 }
 
@@ -2895,82 +1981,16 @@ pub enum SubscriptionStatus {
     Unknown(String),
 }
 
-impl SubscriptionStatus {
-    /// Every value this SDK version knows, in the order the API lists them.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Incomplete,
-        Self::IncompleteExpired,
-        Self::Trialing,
-        Self::Active,
-        Self::PastDue,
-        Self::Canceled,
-        Self::Unpaid,
-        Self::Paused,
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incomplete => "incomplete",
-            Self::IncompleteExpired => "incomplete_expired",
-            Self::Trialing => "trialing",
-            Self::Active => "active",
-            Self::PastDue => "past_due",
-            Self::Canceled => "canceled",
-            Self::Unpaid => "unpaid",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl crate::runtime::OpenEnum for SubscriptionStatus {
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "incomplete" => Some(Self::Incomplete),
-            "incomplete_expired" => Some(Self::IncompleteExpired),
-            "trialing" => Some(Self::Trialing),
-            "active" => Some(Self::Active),
-            "past_due" => Some(Self::PastDue),
-            "canceled" => Some(Self::Canceled),
-            "unpaid" => Some(Self::Unpaid),
-            "paused" => Some(Self::Paused),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(wire: String) -> Self {
-        Self::Unknown(wire)
-    }
-
-    fn wire_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl serde::Serialize for SubscriptionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::open_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize(deserializer)
-    }
-}
-
-impl std::fmt::Display for SubscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SubscriptionStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(crate::runtime::open_enum::from_str(value))
+crate::runtime::open_enum! {
+    SubscriptionStatus {
+        Incomplete = "incomplete",
+        IncompleteExpired = "incomplete_expired",
+        Trialing = "trialing",
+        Active = "active",
+        PastDue = "past_due",
+        Canceled = "canceled",
+        Unpaid = "unpaid",
+        Paused = "paused",
     }
 }
 
