@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod api_diff;
+mod bench_build;
 mod compile_check;
 mod conformance;
 mod feature_check;
@@ -29,6 +30,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "bench-codegen",
         "time the generator on Polar's full document",
         BENCH_HELP,
+    ),
+    (
+        "bench-build",
+        "time compiling polar-sdk's own code, all resources vs one",
+        bench_build::HELP,
     ),
     (
         "compile-check",
@@ -127,6 +133,7 @@ fn run(command: &str, root: &Path, args: &[String]) -> Result<ExitCode, Failure>
         "codegen" => codegen_command(root, args),
         "bench-codegen" => bench_command(root, args),
         "compile-check" => compile_check::command(root, args),
+        "bench-build" => bench_build::command(root, args),
         "conformance" => conformance::command(root, args),
         "feature-check" => feature_check::command(root, args),
         "api-diff" => api_diff::main(root, args),
