@@ -415,3 +415,68 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
         #server_enum
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed document and configuration, lowered and selected.
+    fn committed() -> (Api, Selection) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let document = crate::load::load_file(&root.join("openapi/polar-api.json")).unwrap();
+        let normalized = crate::normalize::normalize(&document).unwrap();
+        let api = crate::ir::lower(&document, &normalized).unwrap();
+        let config = Config::load(&root.join("openapi/codegen.yaml")).unwrap();
+        let selection = select(&api, &config).unwrap();
+        (api, selection)
+    }
+
+    #[test]
+    fn a_type_goes_with_its_only_resource_and_the_rest_to_shared() {
+        let (_, selection) = committed();
+        assert_eq!(selection.model_module("CustomerMeter"), "customer_meters");
+        // The runtime names it: shared and compiled whatever the features.
+        assert_eq!(selection.model_module("ResourceNotFound"), SHARED_MODULE);
+        assert!(selection.type_cfg("ResourceNotFound").is_none());
+        let several = selection
+            .types
+            .iter()
+            .find(|name| selection.users.get(*name).is_some_and(|u| u.len() > 1))
+            .unwrap();
+        assert_eq!(selection.model_module(several), SHARED_MODULE);
+        let cfg = selection.type_cfg(several).unwrap().to_string();
+        assert!(cfg.contains("any"), "{cfg}");
+    }
+
+    /// Whatever features are on, a compiled type only names compiled types: a type in a
+    /// resource's module names types of that module or shared ones, and a shared type's
+    /// features imply those of every shared type it names.
+    #[test]
+    fn a_compiled_type_never_names_a_type_its_features_leave_out() {
+        let (api, selection) = committed();
+        let mut checked = 0;
+        for name in &selection.types {
+            let def = &api.types[name];
+            let mut named: Vec<String> = def.same_as.iter().cloned().collect();
+            for ty in def.type_refs() {
+                ty.visit_named(&mut |next| named.push(next.to_owned()));
+            }
+            let module = selection.model_module(name);
+            for next in named {
+                let next_module = selection.model_module(&next);
+                assert!(
+                    next_module == module || next_module == SHARED_MODULE,
+                    "{name} ({module}) names {next} ({next_module})"
+                );
+                if selection.always.contains(&next) {
+                    continue;
+                }
+                assert!(!selection.always.contains(name), "{name} → {next}");
+                let (users, next_users) = (&selection.users[name], &selection.users[&next]);
+                assert!(users.is_subset(next_users), "{name} → {next}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+}
