@@ -54,6 +54,8 @@ pub fn check(dir: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
         match std::fs::read_to_string(&path) {
             Ok(existing) if expected(file, &existing).as_ref() == Some(&existing) => {}
             Ok(_) => drift.push(Drift::Stale(path)),
+            // An output folder without a manifest is not a crate: no features to write.
+            Err(_) if file.name == MANIFEST => {}
             Err(_) => drift.push(Drift::Missing(path)),
         }
     }
@@ -234,6 +236,11 @@ mod tests {
             written,
             hand.replace("old = []\n", "all-resources = [\"a\"]\na = []\n")
         );
+        // A folder without a manifest gets none.
+        std::fs::remove_file(dir.join(MANIFEST)).unwrap();
+        assert!(check(&dir, std::slice::from_ref(&block)).is_empty());
+        write(&dir, std::slice::from_ref(&block)).unwrap();
+        assert!(!dir.join(MANIFEST).exists());
         // Without its markers the manifest is not touched: the run fails, naming them.
         std::fs::write(dir.join(MANIFEST), "[package]\n").unwrap();
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Named types → `models.rs` and `filters.rs`.
+//! Named types → `models/` (one module per resource plus `shared`) and `filters.rs`.
 //!
 //! Behaviour (open-enum parsing, tag dispatch, double options) lives in the SDK's runtime;
 //! what is emitted here is the data shape plus one-line delegations to it.
