@@ -30,6 +30,12 @@ pub struct GeneratedFile {
 pub fn format(file: EmittedFile) -> Result<GeneratedFile, Error> {
     let tokens = match file.content {
         Content::Rust(tokens) => tokens,
+        Content::ManifestBlock(text) => {
+            return Ok(GeneratedFile {
+                contents: text,
+                name: file.name,
+            })
+        }
         Content::Markdown(text) => {
             return Ok(GeneratedFile {
                 contents: format!("{MARKDOWN_HEADER}{text}"),
@@ -50,6 +56,8 @@ pub fn format(file: EmittedFile) -> Result<GeneratedFile, Error> {
 
 /// The line that opens a struct's field list for the runtime's decoder.
 const DECODE_STRUCT: &str = "crate::runtime::decode_struct! {";
+/// The line that opens an open enum's table of values for the runtime's glue.
+const OPEN_ENUM: &str = "crate::runtime::open_enum! {";
 
 /// prettyplease prints a macro's tokens as one flowing paragraph; a `decode_struct!` field
 /// list is laid out one field per line instead (`name: "wire" required Codec,`). An invocation
@@ -58,13 +66,13 @@ fn layout_decode_structs(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut lines = source.lines();
     while let Some(line) = lines.next() {
-        if line != DECODE_STRUCT {
+        if line != DECODE_STRUCT && line != OPEN_ENUM {
             out.push_str(line);
             out.push('\n');
             continue;
         }
         let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
-        match field_list(&body.join(" ")) {
+        match field_list(line, &body.join(" ")) {
             Some(laid_out) => out.push_str(&laid_out),
             None => {
                 out.push_str(line);
@@ -80,8 +88,9 @@ fn layout_decode_structs(source: &str) -> String {
     out
 }
 
-/// `Name { a: "a" required Plain, ... }` as the whole invocation, one field per line.
-fn field_list(body: &str) -> Option<String> {
+/// `Name { a: "a" required Plain, ... }` (or `Name { A = "a", ... }`) as the whole
+/// invocation opened by `open`, one field per line.
+fn field_list(open: &str, body: &str) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let tokens: Vec<TokenTree> = body
         .parse::<proc_macro2::TokenStream>()
@@ -106,19 +115,23 @@ fn field_list(body: &str) -> Option<String> {
         fields.push(field);
     }
     if fields.is_empty() {
-        return Some(format!("{DECODE_STRUCT}\n    {name} {{}}\n}}\n"));
+        return Some(format!("{open}\n    {name} {{}}\n}}\n"));
     }
-    let mut out = format!("{DECODE_STRUCT}\n    {name} {{\n");
+    let mut out = format!("{open}\n    {name} {{\n");
     for field in &fields {
-        let [TokenTree::Ident(rust), TokenTree::Punct(colon), TokenTree::Literal(wire), TokenTree::Ident(presence), TokenTree::Ident(codec)] =
-            field.as_slice()
-        else {
-            return None;
-        };
-        if colon.as_char() != ':' {
-            return None;
+        match field.as_slice() {
+            [TokenTree::Ident(rust), TokenTree::Punct(colon), TokenTree::Literal(wire), TokenTree::Ident(presence), TokenTree::Ident(codec)]
+                if colon.as_char() == ':' =>
+            {
+                out.push_str(&format!("        {rust}: {wire} {presence} {codec},\n"));
+            }
+            [TokenTree::Ident(variant), TokenTree::Punct(equals), TokenTree::Literal(wire)]
+                if equals.as_char() == '=' =>
+            {
+                out.push_str(&format!("        {variant} = {wire},\n"));
+            }
+            _ => return None,
         }
-        out.push_str(&format!("        {rust}: {wire} {presence} {codec},\n"));
     }
     out.push_str("    }\n}\n");
     Some(out)

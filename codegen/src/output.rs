@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::emit::{FEATURES_BEGIN, FEATURES_END, MANIFEST};
 use crate::error::Error;
 use crate::format::{is_generated, GeneratedFile};
 
@@ -27,14 +28,34 @@ impl std::fmt::Display for Drift {
     }
 }
 
+/// What `file` should make of `existing` (the file on disk): its contents, or for the crate
+/// manifest the hand-written text with the generated block between the markers replaced;
+/// `None` when the manifest lacks its markers.
+fn expected(file: &GeneratedFile, existing: &str) -> Option<String> {
+    if file.name != MANIFEST {
+        return Some(file.contents.clone());
+    }
+    let begin = existing.find(FEATURES_BEGIN)?;
+    let start = begin + existing[begin..].find('\n')? + 1;
+    let end = start + existing[start..].find(FEATURES_END)?;
+    Some(format!(
+        "{}{}{}",
+        &existing[..start],
+        file.contents,
+        &existing[end..]
+    ))
+}
+
 /// Compares `files` with the contents of `dir`.
 pub fn check(dir: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
     let mut drift = Vec::new();
     for file in files {
         let path = dir.join(&file.name);
         match std::fs::read_to_string(&path) {
-            Ok(existing) if existing == file.contents => {}
+            Ok(existing) if expected(file, &existing).as_ref() == Some(&existing) => {}
             Ok(_) => drift.push(Drift::Stale(path)),
+            // An output folder without a manifest is not a crate: no features to write.
+            Err(_) if file.name == MANIFEST => {}
             Err(_) => drift.push(Drift::Missing(path)),
         }
     }
@@ -73,11 +94,17 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error>
                     .unwrap_or(&path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                let contents = &files
-                    .iter()
-                    .find(|f| f.name == name)
-                    .map(|f| f.contents.as_str())
-                    .unwrap_or_default();
+                let Some(file) = files.iter().find(|f| f.name == name) else {
+                    continue;
+                };
+                let existing = std::fs::read_to_string(&path).unwrap_or_default();
+                let Some(contents) = expected(file, &existing) else {
+                    return Err(Error::Config(format!(
+                        "{} has no generated block: add the lines `{FEATURES_BEGIN}` and \
+                         `{FEATURES_END}` to its [features] table",
+                        path.display()
+                    )));
+                };
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).map_err(|source| Error::Write {
                         path: parent.to_owned(),
@@ -88,7 +115,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error>
                 let mut temporary = path.clone().into_os_string();
                 temporary.push(".tmp");
                 let temporary = PathBuf::from(temporary);
-                std::fs::write(&temporary, contents)
+                std::fs::write(&temporary, &contents)
                     .and_then(|()| std::fs::rename(&temporary, &path))
                     .map_err(|source| Error::Write {
                         path: path.clone(),
@@ -183,6 +210,52 @@ mod tests {
             first_difference("a\n", "a\nb\n").unwrap(),
             "first difference at line 2:\n- (end of file)\n+ b\n"
         );
+    }
+
+    #[test]
+    fn the_manifest_block_is_spliced_between_its_markers() {
+        let dir = std::env::temp_dir().join(format!("codegen-manifest-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let hand = format!(
+            "[package]\nname = \"x\"\n\n[features]\ndefault = [\"all-resources\"]\n{FEATURES_BEGIN}\nold = []\n{FEATURES_END}\n# kept\n"
+        );
+        std::fs::write(dir.join(MANIFEST), &hand).unwrap();
+        let block = GeneratedFile {
+            name: MANIFEST.into(),
+            contents: "all-resources = [\"a\"]\na = []\n".into(),
+        };
+        assert_eq!(
+            check(&dir, std::slice::from_ref(&block)),
+            [Drift::Stale(dir.join(MANIFEST))]
+        );
+        write(&dir, std::slice::from_ref(&block)).unwrap();
+        assert!(check(&dir, std::slice::from_ref(&block)).is_empty());
+        let written = std::fs::read_to_string(dir.join(MANIFEST)).unwrap();
+        assert_eq!(
+            written,
+            hand.replace("old = []\n", "all-resources = [\"a\"]\na = []\n")
+        );
+        // A folder without a manifest gets none.
+        std::fs::remove_file(dir.join(MANIFEST)).unwrap();
+        assert!(check(&dir, std::slice::from_ref(&block)).is_empty());
+        write(&dir, std::slice::from_ref(&block)).unwrap();
+        assert!(!dir.join(MANIFEST).exists());
+        // Without its markers the manifest is not touched: the run fails, naming them.
+        std::fs::write(dir.join(MANIFEST), "[package]\n").unwrap();
+        assert_eq!(
+            check(&dir, std::slice::from_ref(&block)),
+            [Drift::Stale(dir.join(MANIFEST))]
+        );
+        let error = write(&dir, std::slice::from_ref(&block))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("@generated features begin"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(MANIFEST)).unwrap(),
+            "[package]\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

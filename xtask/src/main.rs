@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod api_diff;
+mod bench_build;
 mod compile_check;
 mod conformance;
+mod feature_check;
 mod import_spec;
 
 use codegen::output::{self, Drift};
@@ -30,9 +32,19 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         BENCH_HELP,
     ),
     (
+        "bench-build",
+        "time compiling polar-sdk's own code, all resources vs one",
+        bench_build::HELP,
+    ),
+    (
         "compile-check",
         "compile what the generator writes for every input",
         compile_check::HELP,
+    ),
+    (
+        "feature-check",
+        "check that each resource feature of polar-sdk builds alone",
+        feature_check::HELP,
     ),
     (
         "conformance",
@@ -121,7 +133,9 @@ fn run(command: &str, root: &Path, args: &[String]) -> Result<ExitCode, Failure>
         "codegen" => codegen_command(root, args),
         "bench-codegen" => bench_command(root, args),
         "compile-check" => compile_check::command(root, args),
+        "bench-build" => bench_build::command(root, args),
         "conformance" => conformance::command(root, args),
+        "feature-check" => feature_check::command(root, args),
         "api-diff" => api_diff::main(root, args),
         "import-spec" => import_spec::command(root, args),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),

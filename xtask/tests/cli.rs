@@ -40,7 +40,7 @@ fn check_names_every_stale_missing_and_extra_file() {
         .status
         .success());
 
-    let models = dir.join("src/generated/models.rs");
+    let models = dir.join("src/generated/models/customer_meters.rs");
     let text = std::fs::read_to_string(&models).unwrap();
     std::fs::write(
         &models,
@@ -72,7 +72,7 @@ fn check_names_every_stale_missing_and_extra_file() {
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
     assert!(
-        text.contains("stale:") && text.contains("models.rs"),
+        text.contains("stale:") && text.contains("models/customer_meters.rs"),
         "{text}"
     );
     assert!(
@@ -357,12 +357,31 @@ fn diagnostics_are_listed_with_their_pointers() {
 }
 
 /// A copy of the generator's inputs and outputs, as another checkout would have them.
+/// Copies a folder with its subfolders (`generated/models/`, `openapi/overlay/`).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
 fn other_checkout(name: &str) -> PathBuf {
     let dir = scratch(name);
     std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
     for sub in ["openapi", "polar-sdk/src/generated", "polar-sdk/docs"] {
         copy_tree(&root().join(sub), &dir.join(sub));
     }
+    std::fs::copy(
+        root().join("polar-sdk/Cargo.toml"),
+        dir.join("polar-sdk/Cargo.toml"),
+    )
+    .unwrap();
     dir
 }
 
@@ -383,7 +402,7 @@ fn copy_tree(from: &Path, to: &Path) {
 #[test]
 fn acts_on_the_checkout_it_runs_in() {
     let checkout = other_checkout("checkout");
-    let models = checkout.join("polar-sdk/src/generated/models.rs");
+    let models = checkout.join("polar-sdk/src/generated/models/customer_meters.rs");
     let text = std::fs::read_to_string(&models).unwrap();
     std::fs::write(
         &models,
@@ -422,7 +441,7 @@ fn acts_on_the_checkout_it_runs_in() {
 #[test]
 fn drift_names_the_likely_cause_and_the_first_differing_lines() {
     let checkout = other_checkout("drift");
-    let models = checkout.join("polar-sdk/src/generated/models.rs");
+    let models = checkout.join("polar-sdk/src/generated/models/customer_meters.rs");
     let text = std::fs::read_to_string(&models).unwrap();
     std::fs::write(
         &models,
@@ -462,7 +481,7 @@ fn drift_in_a_git_checkout_tells_a_hand_edit_from_a_changed_input() {
     git(&["init", "-q"]);
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "generated"]);
-    let models = checkout.join("polar-sdk/src/generated/models.rs");
+    let models = checkout.join("polar-sdk/src/generated/models/customer_meters.rs");
     let text = std::fs::read_to_string(&models).unwrap();
     std::fs::write(
         &models,

@@ -1,7 +1,7 @@
 //! Documented error bodies → `errors.rs`: the public `ErrorBody` enum and one decoder per
 //! schema that the operations' error tables point at.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,15 +13,23 @@ use crate::ir::{Api, TypeKind, TypeRef};
 
 /// The `errors` module.
 pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> TokenStream {
-    let schemas: BTreeSet<&str> = selection
-        .resources
-        .iter()
-        .flat_map(|resource| api.resource_operations(resource))
-        .flat_map(|op| op.errors.iter().map(|case| case.schema.as_str()))
-        .collect();
+    // Each schema with the resources whose error tables name it: its variant and decoder
+    // are compiled with those resources' features.
+    let mut schemas: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for resource in &selection.resources {
+        for op in api.resource_operations(resource) {
+            for case in &op.errors {
+                schemas
+                    .entry(case.schema.as_str())
+                    .or_default()
+                    .insert(resource.clone());
+            }
+        }
+    }
     let mut variants = Vec::new();
     let mut decoders = Vec::new();
-    for schema in schemas {
+    for (schema, users) in schemas {
+        let cfg = selection.cfg_for(&users);
         let ty = format_ident!("{}", schema);
         let decoder = ErrorNames::decoder(schema);
         match names.runtime.get(schema) {
@@ -32,6 +40,7 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
                 let matches = constants_match(api, schema);
                 decoders.push(quote! {
                     #doc
+                    #cfg
                     pub(crate) fn #decoder(_status: reqwest::StatusCode, body: &[u8]) -> Option<crate::Error> {
                         crate::runtime::runtime_error::<models::#ty>(body, #matches)
                     }
@@ -50,6 +59,7 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
                 let doc = doc_attrs(&what);
                 variants.push(quote! {
                     #doc
+                    #cfg
                     #ty(models::#ty)
                 });
                 let decoder_doc = doc_attrs(&format!(
@@ -58,6 +68,7 @@ pub fn errors_file(api: &Api, selection: &Selection, names: &ErrorNames) -> Toke
                 let matches = constants_match(api, schema);
                 decoders.push(quote! {
                     #decoder_doc
+                    #cfg
                     pub(crate) fn #decoder(status: reqwest::StatusCode, body: &[u8]) -> Option<crate::Error> {
                         crate::runtime::documented_error(status, body, #matches, ErrorBody::#ty)
                     }

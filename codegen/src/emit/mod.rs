@@ -40,6 +40,32 @@ pub enum Content {
     Rust(TokenStream),
     /// A Markdown page, written as is.
     Markdown(String),
+    /// The generated block of the crate's hand-written `Cargo.toml` (see [`FEATURES_BEGIN`]).
+    ManifestBlock(String),
+}
+
+/// The crate manifest, relative to the output root: only the lines between [`FEATURES_BEGIN`]
+/// and [`FEATURES_END`] are generated; the rest is written by hand.
+pub const MANIFEST: &str = "Cargo.toml";
+/// The line that opens the generated block of the manifest's `[features]` table.
+pub const FEATURES_BEGIN: &str =
+    "# @generated features begin: written by `cargo xtask codegen` from openapi/codegen.yaml";
+/// The line that closes it.
+pub const FEATURES_END: &str = "# @generated features end";
+
+/// The generated lines of `[features]`: one empty feature per resource (named as its module)
+/// and `all-resources`, which turns them all on (the hand-written `default` names it).
+fn features_block(selection: &Selection) -> String {
+    let quoted: Vec<String> = selection
+        .resources
+        .iter()
+        .map(|r| format!("\"{r}\""))
+        .collect();
+    let mut block = format!("all-resources = [{}]\n", quoted.join(", "));
+    for resource in &selection.resources {
+        block.push_str(&format!("{resource} = []\n"));
+    }
+    block
 }
 
 /// What the configured resources need: their operations and the closure of their types.
@@ -52,6 +78,81 @@ pub struct Selection {
     /// The runtime's own `Error` variant for each error schema it types itself, by Rust type
     /// name (`ResourceNotFound` → `ResourceNotFound`).
     pub runtime_errors: BTreeMap<String, String>,
+    /// For each selected type, the resources whose operations reach it.
+    pub users: BTreeMap<String, BTreeSet<String>>,
+    /// Types the hand-written runtime reaches: compiled whatever the features.
+    pub always: BTreeSet<String>,
+}
+
+/// The model module of the types several resources (or the runtime) use.
+pub const SHARED_MODULE: &str = "shared";
+
+impl Selection {
+    /// The module of `models/` a type goes in: the one resource that uses it, or
+    /// [`SHARED_MODULE`] for a type several resources (or the runtime) use.
+    pub fn model_module(&self, name: &str) -> &str {
+        if self.always.contains(name) {
+            return SHARED_MODULE;
+        }
+        match self.users.get(name) {
+            Some(users) if users.len() == 1 => users.iter().next().map_or(SHARED_MODULE, |u| u),
+            _ => SHARED_MODULE,
+        }
+    }
+
+    /// `#[cfg(any(feature = …))]` for an item these resources use (all of them, too: with no
+    /// resource on it would be dead code); nothing for an item none uses.
+    pub fn cfg_for(&self, users: &BTreeSet<String>) -> Option<TokenStream> {
+        if users.is_empty() {
+            return None;
+        }
+        let features = users.iter();
+        Some(if users.len() == 1 {
+            quote!(#[cfg(#(feature = #features)*)])
+        } else {
+            quote!(#[cfg(any(#(feature = #features),*))])
+        })
+    }
+
+    /// The `cfg` of a selected type: none for what the runtime needs, else its users'.
+    pub fn type_cfg(&self, name: &str) -> Option<TokenStream> {
+        if self.always.contains(name) {
+            return None;
+        }
+        self.cfg_for(self.users.get(name)?)
+    }
+}
+
+/// Every type `roots` reach, through fields, variants, aliases and deduplicated enums.
+fn closure(api: &Api, roots: &[TypeRef]) -> BTreeSet<String> {
+    let mut types = BTreeSet::new();
+    let mut queue: Vec<String> = Vec::new();
+    for root in roots {
+        root.visit_named(&mut |name| queue.push(name.to_owned()));
+    }
+    while let Some(name) = queue.pop() {
+        if !types.insert(name.clone()) {
+            continue;
+        }
+        if let Some(def) = api.types.get(&name) {
+            for ty in def.type_refs() {
+                ty.visit_named(&mut |next| queue.push(next.to_owned()));
+            }
+            queue.extend(def.same_as.iter().cloned());
+        }
+    }
+    types
+}
+
+/// The types an operation names directly: parameters, request body, response bodies.
+fn operation_roots(operation: &crate::ir::Operation) -> impl Iterator<Item = TypeRef> + '_ {
+    let parameters = operation.parameters.iter().map(|p| p.ty.clone());
+    let body = operation.request_body.iter().filter_map(|b| b.ty.clone());
+    let responses = operation
+        .responses
+        .iter()
+        .filter_map(|r| r.body.as_ref()?.ty.clone());
+    parameters.chain(body).chain(responses)
 }
 
 /// Picks the configured resources and every type they (and the runtime) reach.
@@ -70,19 +171,17 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
     resources.sort();
     resources.dedup();
 
-    let mut roots: Vec<TypeRef> = Vec::new();
+    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for resource in &resources {
-        for operation in api.resource_operations(resource) {
-            roots.extend(operation.parameters.iter().map(|p| p.ty.clone()));
-            roots.extend(operation.request_body.iter().filter_map(|b| b.ty.clone()));
-            roots.extend(
-                operation
-                    .responses
-                    .iter()
-                    .filter_map(|r| r.body.as_ref()?.ty.clone()),
-            );
+        let roots: Vec<TypeRef> = api
+            .resource_operations(resource)
+            .flat_map(operation_roots)
+            .collect();
+        for name in closure(api, &roots) {
+            users.entry(name).or_default().insert(resource.clone());
         }
     }
+    let mut runtime_roots: Vec<TypeRef> = Vec::new();
     for name in &config.runtime_types {
         // By pointer: the Rust name may differ from the schema's (see `naming::unreserved`).
         let pointer = schema_pointer(name);
@@ -91,8 +190,9 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
                 "the runtime needs schema `{name}`, which the document does not define"
             )));
         };
-        roots.push(TypeRef::Named(def.name.clone()));
+        runtime_roots.push(TypeRef::Named(def.name.clone()));
     }
+    let always = closure(api, &runtime_roots);
     // The runtime's own error variants, for the error schemas the document has.
     let mut runtime_errors = BTreeMap::new();
     for (name, variant) in &config.runtime_errors {
@@ -101,26 +201,13 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
             runtime_errors.insert(def.name.clone(), variant.clone());
         }
     }
-
-    let mut types = BTreeSet::new();
-    let mut queue: Vec<String> = Vec::new();
-    for root in &roots {
-        root.visit_named(&mut |name| queue.push(name.to_owned()));
-    }
-    while let Some(name) = queue.pop() {
-        if !types.insert(name.clone()) {
-            continue;
-        }
-        if let Some(def) = api.types.get(&name) {
-            for ty in def.type_refs() {
-                ty.visit_named(&mut |next| queue.push(next.to_owned()));
-            }
-        }
-    }
+    let types = users.keys().chain(&always).cloned().collect();
     Ok(Selection {
         resources,
         types,
         runtime_errors,
+        users,
+        always,
     })
 }
 
@@ -211,13 +298,15 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
         }
     }
     let pages: Vec<_> = pages.into_values().collect();
-    files.push(EmittedFile {
-        name: format!("{CODE_DIR}/models.rs"),
-        content: Content::Rust(models::models_file(api, &models, &pages)),
-    });
+    for (stem, tokens) in models::models_files(api, selection, &models, &pages) {
+        files.push(EmittedFile {
+            name: format!("{CODE_DIR}/models/{stem}.rs"),
+            content: Content::Rust(tokens),
+        });
+    }
     files.push(EmittedFile {
         name: format!("{CODE_DIR}/filters.rs"),
-        content: Content::Rust(models::filters_file(api, &filters)),
+        content: Content::Rust(models::filters_file(api, selection, &filters)),
     });
     files.push(EmittedFile {
         name: format!("{CODE_DIR}/errors.rs"),
@@ -226,6 +315,10 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
     files.push(EmittedFile {
         name: format!("{CODE_DIR}/mod.rs"),
         content: Content::Rust(root_module(api, selection)),
+    });
+    files.push(EmittedFile {
+        name: MANIFEST.to_owned(),
+        content: Content::ManifestBlock(features_block(selection)),
     });
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
@@ -241,8 +334,12 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
     ]);
     modules.sort();
     let modules = modules.iter().map(|m| {
+        let cfg = selection
+            .resources
+            .contains(m)
+            .then(|| quote!(#[cfg(feature = #m)]));
         let m = format_ident!("{}", m);
-        quote!(pub mod #m;)
+        quote!(#cfg pub mod #m;)
     });
     let version = &api.version;
     let version_doc = docs::doc_attrs(&format!(
@@ -298,7 +395,7 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
         let path = format!("../../{DOCS_DIR}/{resource}.md");
         quote! {
             /// Compiles the examples of the generated reference page as doc-tests.
-            #[cfg(doctest)]
+            #[cfg(all(doctest, feature = #resource))]
             #[doc = include_str!(#path)]
             pub struct #name;
         }
@@ -316,5 +413,70 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
         pub const API_VERSION: &str = #version;
 
         #server_enum
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed document and configuration, lowered and selected.
+    fn committed() -> (Api, Selection) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let document = crate::load::load_file(&root.join("openapi/polar-api.json")).unwrap();
+        let normalized = crate::normalize::normalize(&document).unwrap();
+        let api = crate::ir::lower(&document, &normalized).unwrap();
+        let config = Config::load(&root.join("openapi/codegen.yaml")).unwrap();
+        let selection = select(&api, &config).unwrap();
+        (api, selection)
+    }
+
+    #[test]
+    fn a_type_goes_with_its_only_resource_and_the_rest_to_shared() {
+        let (_, selection) = committed();
+        assert_eq!(selection.model_module("CustomerMeter"), "customer_meters");
+        // The runtime names it: shared and compiled whatever the features.
+        assert_eq!(selection.model_module("ResourceNotFound"), SHARED_MODULE);
+        assert!(selection.type_cfg("ResourceNotFound").is_none());
+        let several = selection
+            .types
+            .iter()
+            .find(|name| selection.users.get(*name).is_some_and(|u| u.len() > 1))
+            .unwrap();
+        assert_eq!(selection.model_module(several), SHARED_MODULE);
+        let cfg = selection.type_cfg(several).unwrap().to_string();
+        assert!(cfg.contains("any"), "{cfg}");
+    }
+
+    /// Whatever features are on, a compiled type only names compiled types: a type in a
+    /// resource's module names types of that module or shared ones, and a shared type's
+    /// features imply those of every shared type it names.
+    #[test]
+    fn a_compiled_type_never_names_a_type_its_features_leave_out() {
+        let (api, selection) = committed();
+        let mut checked = 0;
+        for name in &selection.types {
+            let def = &api.types[name];
+            let mut named: Vec<String> = def.same_as.iter().cloned().collect();
+            for ty in def.type_refs() {
+                ty.visit_named(&mut |next| named.push(next.to_owned()));
+            }
+            let module = selection.model_module(name);
+            for next in named {
+                let next_module = selection.model_module(&next);
+                assert!(
+                    next_module == module || next_module == SHARED_MODULE,
+                    "{name} ({module}) names {next} ({next_module})"
+                );
+                if selection.always.contains(&next) {
+                    continue;
+                }
+                assert!(!selection.always.contains(name), "{name} → {next}");
+                let (users, next_users) = (&selection.users[name], &selection.users[&next]);
+                assert!(users.is_subset(next_users), "{name} → {next}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 }

@@ -1,36 +1,118 @@
-//! Named types → `models.rs` and `filters.rs`.
+//! Named types → `models/` (one module per resource plus `shared`) and `filters.rs`.
 //!
 //! Behaviour (open-enum parsing, tag dispatch, double options) lives in the SDK's runtime;
 //! what is emitted here is the data shape plus one-line delegations to it.
+
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, spec};
 use super::types::{ident, type_tokens, Scope};
+use super::{Selection, SHARED_MODULE};
 use crate::ir::naming::{input_methods, FieldMethods};
 use crate::ir::{Api, Field, FieldCodec, Pagination, TypeDef, TypeKind, TypeRef};
 
-/// Every selected model type, sorted by name, plus the page glue for paginated responses.
-pub fn models_file(api: &Api, types: &[&TypeDef], pages: &[&Pagination]) -> TokenStream {
-    let items = types.iter().map(|def| type_def(api, def));
-    let pages = pages.iter().map(|page| paged_response(api, page));
-    quote! {
-        //! Data types of the Polar API: every schema the generated operations use.
-        //!
-        //! Structs keep fields this SDK version does not know in `unknown_fields`; enums and
-        //! unions have an `Unknown` variant holding the value as sent (unions as its exact JSON
-        //! text), so a newer server never breaks decoding and nothing is lost on the way back.
-        #![allow(clippy::large_enum_variant)]
+/// `models/`: one module per resource with the types only it uses, `shared` with the rest,
+/// and `mod.rs` re-exporting them all, so every type is `models::Name` whatever its module.
+/// A resource's module (and each shared type only some resources use) is compiled only with
+/// those resources' features. Returns (file stem, tokens), sorted by stem.
+pub fn models_files(
+    api: &Api,
+    selection: &Selection,
+    types: &[&TypeDef],
+    pages: &[&Pagination],
+) -> Vec<(String, TokenStream)> {
+    let mut modules: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+    modules.entry(SHARED_MODULE).or_default();
+    for def in types {
+        let module = selection.model_module(&def.name);
+        let cfg = (module == SHARED_MODULE)
+            .then(|| selection.type_cfg(&def.name))
+            .flatten();
+        let item = type_def(api, def);
+        let item = match cfg {
+            Some(cfg) => cfg_items(&cfg, item),
+            None => item,
+        };
+        modules.entry(module).or_default().push(item);
+    }
+    for page in pages {
+        let module = selection.model_module(&page.response_type);
+        let cfg = (module == SHARED_MODULE)
+            .then(|| selection.type_cfg(&page.response_type))
+            .flatten();
+        let item = paged_response(api, page);
+        modules.entry(module).or_default().push(quote!(#cfg #item));
+    }
+    let mut files = Vec::new();
+    let mut declarations = Vec::new();
+    for (module, items) in &modules {
+        let ident = format_ident!("{}", module);
+        let cfg = (*module != SHARED_MODULE).then(|| quote!(#[cfg(feature = #module)]));
+        declarations.push(quote! {
+            #cfg
+            mod #ident;
+            #cfg
+            pub use #ident::*;
+        });
+        let doc = if *module == SHARED_MODULE {
+            " Types several resources use, or the hand-written runtime does.".to_owned()
+        } else {
+            format!(" Types only the `{module}` resource uses.")
+        };
+        files.push((
+            (*module).to_owned(),
+            quote! {
+                #![doc = #doc]
+                #![allow(clippy::large_enum_variant)]
+                #[allow(unused_imports)]
+                use super::*;
 
-        #(#items)*
-        #(#pages)*
+                #(#items)*
+            },
+        ));
+    }
+    files.push((
+        "mod".to_owned(),
+        quote! {
+            //! Data types of the Polar API: every schema the generated operations use.
+            //!
+            //! Structs keep fields this SDK version does not know in `unknown_fields`; enums and
+            //! unions have an `Unknown` variant holding the value as sent (unions as its exact JSON
+            //! text), so a newer server never breaks decoding and nothing is lost on the way back.
+            //!
+            //! Each type is defined in the module of the one resource that uses it (compiled with
+            //! that resource's feature) or in `shared`; all are re-exported here.
+
+            #(#declarations)*
+        },
+    ));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// `cfg` put on every item of `items` (an enum with its impls, say).
+fn cfg_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    match syn::parse2::<syn::File>(items.clone()) {
+        Ok(file) => {
+            let items = file.items.iter();
+            quote!(#(#cfg #items)*)
+        }
+        Err(_) => items,
     }
 }
 
-/// The one-or-many query filter aliases.
-pub fn filters_file(api: &Api, types: &[&TypeDef]) -> TokenStream {
-    let items = types.iter().map(|def| type_def(api, def));
+/// The one-or-many query filter aliases, each compiled with the features that use it.
+pub fn filters_file(api: &Api, selection: &Selection, types: &[&TypeDef]) -> TokenStream {
+    let items = types.iter().map(|def| {
+        let item = type_def(api, def);
+        match selection.type_cfg(&def.name) {
+            Some(cfg) => cfg_items(&cfg, item),
+            None => item,
+        }
+    });
     quote! {
         //! Query filters that take one value or several: pass a single value, an array or a
         //! `Vec`, e.g. `.organization_id(id)` or `.organization_id([a, b])`.
@@ -55,6 +137,14 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         crate::ir::TypeOrigin::Model => Scope::Models,
         crate::ir::TypeOrigin::Filter => Scope::Outside,
     };
+    // An enum equal to another (see `ir::dedupe`): its name stays, as an alias.
+    if let Some(canonical) = &def.same_as {
+        let canonical = format_ident!("{}", canonical);
+        return quote! {
+            #doc
+            pub type #name = #canonical;
+        };
+    }
     match &def.kind {
         TypeKind::Struct { fields } => {
             let decode = fields.iter().map(field_decoding);
@@ -104,51 +194,8 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                     /// A value this SDK version does not know, kept as sent.
                     Unknown(String),
                 }
-                impl #name {
-                    /// Every value this SDK version knows, in the order the API lists them.
-                    pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
-                    /// The value as it is sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#variants => #wires,)*
-                            Self::Unknown(value) => value,
-                        }
-                    }
-                }
-                impl crate::runtime::OpenEnum for #name {
-                    fn from_known(wire: &str) -> Option<Self> {
-                        match wire {
-                            #(#wires => Some(Self::#variants),)*
-                            _ => None,
-                        }
-                    }
-                    fn from_unknown(wire: String) -> Self {
-                        Self::Unknown(wire)
-                    }
-                    fn wire_str(&self) -> &str {
-                        self.as_str()
-                    }
-                }
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        crate::runtime::open_enum::serialize(self, serializer)
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::runtime::open_enum::deserialize(deserializer)
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl std::str::FromStr for #name {
-                    type Err = std::convert::Infallible;
-                    fn from_str(value: &str) -> Result<Self, Self::Err> {
-                        Ok(crate::runtime::open_enum::from_str(value))
-                    }
+                crate::runtime::open_enum! {
+                    #name { #(#variants = #wires),* }
                 }
             }
         }

@@ -8,7 +8,7 @@ use crate::ir::{Api, TypeOrigin, TypeRef};
 /// Where the emitted code sits, which decides how named types are spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Inside `models.rs`: models by bare name.
+    /// Inside `models/`: models by bare name (each module imports the others through `models`).
     Models,
     /// Elsewhere: `models::Name` / `filters::Name` (the file imports both modules).
     Outside,

@@ -197,6 +197,7 @@ mod tests {
                 origin: TypeOrigin::Model,
                 kind,
                 input: false,
+                same_as: None,
             },
         )
     }

@@ -13,9 +13,9 @@ use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
-    cycles, facts, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec, Operation,
-    Pagination, ParamLocation, ParamStyle, Parameter, Response, Server, Success, TagDefault,
-    TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef, UntaggedVariant,
+    cycles, dedupe, facts, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec,
+    Operation, Pagination, ParamLocation, ParamStyle, Parameter, Response, Server, Success,
+    TagDefault, TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef, UntaggedVariant,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Error};
 use crate::load::Document;
@@ -93,6 +93,7 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
     let mut diagnostics = lowerer.diagnostics;
     diagnostics.extend(cycles::break_cycles(&mut lowerer.types));
     inputs::mark_inputs(&mut lowerer.types, &operations);
+    dedupe::dedupe_enums(&mut lowerer.types);
     facts::fill(&mut lowerer.types, &operations);
     diagnostics.sort();
     diagnostics.dedup();
@@ -345,6 +346,7 @@ impl<'a> Lowerer<'a> {
                 origin: TypeOrigin::Model,
                 kind,
                 input: false,
+                same_as: None,
             },
         );
     }
@@ -401,6 +403,7 @@ impl<'a> Lowerer<'a> {
                 origin,
                 kind,
                 input: false,
+                same_as: None,
             },
         );
         name

@@ -5,6 +5,7 @@
 //! broken with boxes. Every spec quirk is settled here so the emitters stay declarative.
 
 mod cycles;
+pub mod dedupe;
 mod facts;
 mod inputs;
 mod lower;
@@ -87,6 +88,10 @@ pub struct TypeDef {
     /// Reachable from an operation's request body: users build it, so it gets a constructor
     /// and setters (structs) or conversions from its variants (unions).
     pub input: bool,
+    /// For an enum whose values (wire strings and variant names, in order) equal another
+    /// enum's: the canonical one's name, which is emitted once while this name becomes
+    /// `pub type Name = Canonical;` (see `dedupe`). `None` for the canonical and every other type.
+    pub same_as: Option<String>,
 }
 
 /// The shape of a named type.

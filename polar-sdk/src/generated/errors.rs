@@ -17,76 +17,122 @@ use crate::models;
 #[non_exhaustive]
 pub enum ErrorBody {
     /// An object. Part of `CheckoutForbiddenError`.
+    #[cfg(feature = "checkouts")]
     AlreadyActiveSubscriptionError(models::AlreadyActiveSubscriptionError),
     /// An object. Part of `CustomerPortalSubscriptionsUpdateResponseV403`, `SubscriptionsUpdateResponseV403`.
+    #[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
     AlreadyCanceledSubscription(models::AlreadyCanceledSubscription),
     /// An object.
+    #[cfg(feature = "customers")]
     AmbiguousExternalCustomerId(models::AmbiguousExternalCustomerId),
     /// An object.
+    #[cfg(feature = "organizations")]
     CannotCreateOrganizationError(models::CannotCreateOrganizationError),
     /// An object.
+    #[cfg(feature = "customer_portal")]
     CustomerNotReady(models::CustomerNotReady),
     /// An object. Part of `CheckoutForbiddenError`.
+    #[cfg(feature = "checkouts")]
     DiscountRedemptionLimitReached(models::DiscountRedemptionLimitReached),
     /// An object. Part of `OrganizationsUpdateResponseV403`.
+    #[cfg(feature = "organizations")]
     DisputeAutoAcceptNotEnabled(models::DisputeAutoAcceptNotEnabled),
     /// An object.
+    #[cfg(feature = "disputes")]
     DisputeNotOpenError(models::DisputeNotOpenError),
     /// An object.
+    #[cfg(feature = "checkouts")]
     ExpiredCheckoutError(models::ExpiredCheckoutError),
     /// An object. Part of `SubscriptionsUpdateResponseV403`.
+    #[cfg(feature = "subscriptions")]
     InactiveSubscription(models::InactiveSubscription),
     /// An object.
+    #[cfg(feature = "customer_portal")]
     ManualRetryLimitExceeded(models::ManualRetryLimitExceeded),
     /// An object.
+    #[cfg(any(feature = "customer_portal", feature = "orders"))]
     MissingInvoiceBillingDetails(models::MissingInvoiceBillingDetails),
     /// An object. Part of `CheckoutForbiddenError`.
+    #[cfg(feature = "checkouts")]
     NotOpenCheckout(models::NotOpenCheckout),
     /// An object. Part of `OrganizationsUpdateResponseV403`.
+    #[cfg(
+        any(
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "files",
+            feature = "license_keys",
+            feature = "organizations",
+            feature = "products"
+        )
+    )]
     NotPermitted(models::NotPermitted),
     /// An object. Part of `OrdersFinalizeResponseV403`.
+    #[cfg(feature = "orders")]
     OffSessionChargesNotEnabled(models::OffSessionChargesNotEnabled),
     /// An object.
+    #[cfg(feature = "orders")]
     OrderNotDraft(models::OrderNotDraft),
     /// An object.
+    #[cfg(any(feature = "customer_portal", feature = "orders"))]
     OrderNotEligibleForInvoice(models::OrderNotEligibleForInvoice),
     /// An object.
+    #[cfg(feature = "customer_portal")]
     OrderNotEligibleForRetry(models::OrderNotEligibleForRetry),
     /// An object. Part of `OrdersFinalizeResponseV403`.
+    #[cfg(feature = "orders")]
     OrganizationNotReadyForPayments(models::OrganizationNotReadyForPayments),
     /// An object. Part of `CustomerPortalSubscriptionsUpdateResponseV403`.
+    #[cfg(feature = "customer_portal")]
     PauseResumeNotAllowed(models::PauseResumeNotAllowed),
     /// An object. Part of `OrdersFinalizeResponseV402`.
+    #[cfg(feature = "orders")]
     PaymentActionRequired(models::PaymentActionRequired),
     /// An object.
+    #[cfg(feature = "customer_portal")]
     PaymentAlreadyInProgress(models::PaymentAlreadyInProgress),
     /// An object.
+    #[cfg(feature = "checkouts")]
     PaymentError(models::PaymentError),
     /// An object. Part of `OrdersFinalizeResponseV402`.
+    #[cfg(
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
+    )]
     PaymentFailed(models::PaymentFailed),
     /// An object.
+    #[cfg(feature = "customer_portal")]
     PaymentMethodInUseByActiveSubscription(
         models::PaymentMethodInUseByActiveSubscription,
     ),
     /// An object.
+    #[cfg(feature = "customer_portal")]
     PaymentMethodRequired(models::PaymentMethodRequired),
     /// An object.
+    #[cfg(feature = "customer_portal")]
     PaymentMethodSetupFailed(models::PaymentMethodSetupFailed),
     /// An object. Part of `CheckoutForbiddenError`.
+    #[cfg(feature = "checkouts")]
     PaymentNotReady(models::PaymentNotReady),
     /// An object.
+    #[cfg(feature = "refunds")]
     RefundedAlready(models::RefundedAlready),
     /// An object.
+    #[cfg(feature = "organizations")]
     SsoEnforcementRequiresConnection(models::SsoEnforcementRequiresConnection),
     /// An object.
+    #[cfg(feature = "subscriptions")]
     SubscriptionLocked(models::SubscriptionLocked),
     /// An object. Part of `CheckoutForbiddenError`.
+    #[cfg(feature = "checkouts")]
     TrialAlreadyRedeemed(models::TrialAlreadyRedeemed),
     /// An object.
+    #[cfg(any(feature = "customer_portal", feature = "license_keys"))]
     Unauthorized(models::Unauthorized),
 }
 
 /// Decodes the body of a `AlreadyActiveSubscriptionError` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "checkouts")]
 pub(crate) fn already_active_subscription_error(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -104,6 +150,7 @@ pub(crate) fn already_active_subscription_error(
 }
 
 /// Decodes the body of a `AlreadyCanceledSubscription` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 pub(crate) fn already_canceled_subscription(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -119,6 +166,7 @@ pub(crate) fn already_canceled_subscription(
 }
 
 /// Decodes the body of a `AmbiguousExternalCustomerId` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customers")]
 pub(crate) fn ambiguous_external_customer_id(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -134,6 +182,7 @@ pub(crate) fn ambiguous_external_customer_id(
 }
 
 /// Decodes the body of a `CannotCreateOrganizationError` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "organizations")]
 pub(crate) fn cannot_create_organization_error(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -151,6 +200,7 @@ pub(crate) fn cannot_create_organization_error(
 }
 
 /// Decodes the body of a `CustomerNotReady` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn customer_not_ready(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -166,6 +216,7 @@ pub(crate) fn customer_not_ready(
 }
 
 /// Decodes the body of a `DiscountRedemptionLimitReached` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "checkouts")]
 pub(crate) fn discount_redemption_limit_reached(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -183,6 +234,7 @@ pub(crate) fn discount_redemption_limit_reached(
 }
 
 /// Decodes the body of a `DisputeAutoAcceptNotEnabled` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "organizations")]
 pub(crate) fn dispute_auto_accept_not_enabled(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -198,6 +250,7 @@ pub(crate) fn dispute_auto_accept_not_enabled(
 }
 
 /// Decodes the body of a `DisputeNotOpenError` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "disputes")]
 pub(crate) fn dispute_not_open_error(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -213,6 +266,7 @@ pub(crate) fn dispute_not_open_error(
 }
 
 /// Decodes the body of a `ExpiredCheckoutError` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "checkouts")]
 pub(crate) fn expired_checkout_error(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -228,6 +282,37 @@ pub(crate) fn expired_checkout_error(
 }
 
 /// Decodes the body of a `HttpValidationError` error into [`Error::HttpValidation`](crate::Error::HttpValidation).
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhooks_"
+    )
+)]
 pub(crate) fn http_validation_error(
     _status: reqwest::StatusCode,
     body: &[u8],
@@ -238,6 +323,7 @@ pub(crate) fn http_validation_error(
 }
 
 /// Decodes the body of a `InactiveSubscription` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "subscriptions")]
 pub(crate) fn inactive_subscription(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -253,6 +339,7 @@ pub(crate) fn inactive_subscription(
 }
 
 /// Decodes the body of a `ManualRetryLimitExceeded` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn manual_retry_limit_exceeded(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -268,6 +355,7 @@ pub(crate) fn manual_retry_limit_exceeded(
 }
 
 /// Decodes the body of a `MissingInvoiceBillingDetails` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub(crate) fn missing_invoice_billing_details(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -283,6 +371,7 @@ pub(crate) fn missing_invoice_billing_details(
 }
 
 /// Decodes the body of a `NotOpenCheckout` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "checkouts")]
 pub(crate) fn not_open_checkout(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -298,6 +387,17 @@ pub(crate) fn not_open_checkout(
 }
 
 /// Decodes the body of a `NotPermitted` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "files",
+        feature = "license_keys",
+        feature = "organizations",
+        feature = "products"
+    )
+)]
 pub(crate) fn not_permitted(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -313,6 +413,7 @@ pub(crate) fn not_permitted(
 }
 
 /// Decodes the body of a `OffSessionChargesNotEnabled` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn off_session_charges_not_enabled(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -328,6 +429,7 @@ pub(crate) fn off_session_charges_not_enabled(
 }
 
 /// Decodes the body of a `OrderNotDraft` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn order_not_draft(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -343,6 +445,7 @@ pub(crate) fn order_not_draft(
 }
 
 /// Decodes the body of a `OrderNotEligibleForInvoice` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub(crate) fn order_not_eligible_for_invoice(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -358,6 +461,7 @@ pub(crate) fn order_not_eligible_for_invoice(
 }
 
 /// Decodes the body of a `OrderNotEligibleForRetry` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn order_not_eligible_for_retry(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -373,6 +477,7 @@ pub(crate) fn order_not_eligible_for_retry(
 }
 
 /// Decodes the body of a `OrganizationNotReadyForPayments` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn organization_not_ready_for_payments(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -390,6 +495,7 @@ pub(crate) fn organization_not_ready_for_payments(
 }
 
 /// Decodes the body of a `PauseResumeNotAllowed` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn pause_resume_not_allowed(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -405,6 +511,7 @@ pub(crate) fn pause_resume_not_allowed(
 }
 
 /// Decodes the body of a `PaymentActionRequired` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "orders")]
 pub(crate) fn payment_action_required(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -420,6 +527,7 @@ pub(crate) fn payment_action_required(
 }
 
 /// Decodes the body of a `PaymentAlreadyInProgress` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn payment_already_in_progress(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -435,6 +543,7 @@ pub(crate) fn payment_already_in_progress(
 }
 
 /// Decodes the body of a `PaymentError` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "checkouts")]
 pub(crate) fn payment_error(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -450,6 +559,7 @@ pub(crate) fn payment_error(
 }
 
 /// Decodes the body of a `PaymentFailed` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 pub(crate) fn payment_failed(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -465,6 +575,7 @@ pub(crate) fn payment_failed(
 }
 
 /// Decodes the body of a `PaymentMethodInUseByActiveSubscription` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn payment_method_in_use_by_active_subscription(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -483,6 +594,7 @@ pub(crate) fn payment_method_in_use_by_active_subscription(
 }
 
 /// Decodes the body of a `PaymentMethodRequired` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn payment_method_required(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -498,6 +610,7 @@ pub(crate) fn payment_method_required(
 }
 
 /// Decodes the body of a `PaymentMethodSetupFailed` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "customer_portal")]
 pub(crate) fn payment_method_setup_failed(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -513,6 +626,7 @@ pub(crate) fn payment_method_setup_failed(
 }
 
 /// Decodes the body of a `PaymentNotReady` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "checkouts")]
 pub(crate) fn payment_not_ready(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -528,6 +642,7 @@ pub(crate) fn payment_not_ready(
 }
 
 /// Decodes the body of a `RefundedAlready` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "refunds")]
 pub(crate) fn refunded_already(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -543,6 +658,29 @@ pub(crate) fn refunded_already(
 }
 
 /// Decodes the body of a `ResourceNotFound` error into [`Error::ResourceNotFound`](crate::Error::ResourceNotFound).
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks_"
+    )
+)]
 pub(crate) fn resource_not_found(
     _status: reqwest::StatusCode,
     body: &[u8],
@@ -558,6 +696,7 @@ pub(crate) fn resource_not_found(
 }
 
 /// Decodes the body of a `SsoEnforcementRequiresConnection` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "organizations")]
 pub(crate) fn sso_enforcement_requires_connection(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -575,6 +714,7 @@ pub(crate) fn sso_enforcement_requires_connection(
 }
 
 /// Decodes the body of a `SubscriptionLocked` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "subscriptions")]
 pub(crate) fn subscription_locked(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -590,6 +730,7 @@ pub(crate) fn subscription_locked(
 }
 
 /// Decodes the body of a `TrialAlreadyRedeemed` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(feature = "checkouts")]
 pub(crate) fn trial_already_redeemed(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -605,6 +746,7 @@ pub(crate) fn trial_already_redeemed(
 }
 
 /// Decodes the body of a `Unauthorized` error into [`Error::Documented`](crate::Error::Documented).
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub(crate) fn unauthorized(
     status: reqwest::StatusCode,
     body: &[u8],

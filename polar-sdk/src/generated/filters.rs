@@ -5,103 +5,203 @@
 #[allow(unused_imports)]
 use crate::models;
 
+#[cfg(any(feature = "customer_portal", feature = "license_keys", feature = "products"))]
 /// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `customer_portal().downloadables().list()`, `license_keys().list()` and 1 more.
 pub type BenefitIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "metrics")]
 /// `ProductBillingType` values, one or several. Sent by `metrics().export()`, `metrics().get()`.
 pub type BillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "payments"))]
 /// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `orders().list()`, `payments().list()`.
 pub type CheckoutIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "orders")]
 /// `OrderExportColumn` values, one or several. Sent by `orders().export()`.
 pub type ColumnsFilter = crate::OneOrMany<models::OrderExportColumn>;
 
+#[cfg(feature = "subscriptions")]
 /// `SubscriptionExportColumn` values, one or several. Sent by `subscriptions().export()`.
 pub type ColumnsFilter2 = crate::OneOrMany<models::SubscriptionExportColumn>;
 
+#[cfg(feature = "subscriptions")]
 /// `CustomerCancellationReason` values, one or several. Sent by `subscriptions().list()`.
 pub type CustomerCancellationReasonFilter = crate::OneOrMany<
     models::CustomerCancellationReason,
 >;
 
+#[cfg(feature = "payments")]
 /// Text, one or several. Sent by `payments().list()`.
 pub type CustomerEmailFilter = crate::OneOrMany<String>;
 
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "event_types",
+        feature = "events",
+        feature = "meters",
+        feature = "metrics",
+        feature = "orders",
+        feature = "payments",
+        feature = "refunds",
+        feature = "subscriptions"
+    )
+)]
 /// UUIDs, one or several. Sent by `benefit_grants().list()`, `benefits().grants()`, `checkouts().list()` and 11 more.
 pub type CustomerIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(any(feature = "orders", feature = "subscriptions"))]
 /// UUIDs, one or several. Sent by `orders().list()`, `subscriptions().list()`.
 pub type DiscountIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "webhooks_")]
 /// UUIDs, one or several. Sent by `webhooks().list_webhook_deliveries()`.
 pub type EndpointIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "webhooks_")]
 /// `WebhookEventType` values, one or several. Sent by `webhooks().list_webhook_deliveries()`.
 pub type EventTypeFilter = crate::OneOrMany<models::WebhookEventType>;
 
+#[cfg(feature = "benefits")]
 /// UUIDs, one or several. Sent by `benefits().list()`.
 pub type ExcludeIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "event_types",
+        feature = "events",
+        feature = "meters",
+        feature = "orders",
+        feature = "refunds",
+        feature = "subscriptions"
+    )
+)]
 /// Text, one or several. Sent by `benefit_grants().list()`, `checkouts().list()`, `customer_meters().list()` and 7 more.
 pub type ExternalCustomerIdFilter = crate::OneOrMany<String>;
 
+#[cfg(any(feature = "benefits", feature = "products", feature = "refunds"))]
 /// UUIDs, one or several. Sent by `benefits().list()`, `products().list()`, `refunds().list()`.
 pub type IdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "files")]
 /// UUIDs, one or several. Sent by `files().list()`.
 pub type IdsFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(any(feature = "benefits", feature = "customer_portal"))]
 /// UUIDs, one or several. Sent by `benefits().grants()`, `customer_portal().benefit_grants().list()`.
 pub type MemberIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(any(feature = "customer_meters", feature = "customer_portal"))]
 /// UUIDs, one or several. Sent by `customer_meters().list()`, `customer_portal().customer_meters().list()`.
 pub type MeterIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "payments")]
 /// Text, one or several. Sent by `payments().list()`.
 pub type MethodFilter = crate::OneOrMany<String>;
 
+#[cfg(feature = "events")]
 /// Text, one or several. Sent by `events().list()`.
 pub type NameFilter = crate::OneOrMany<String>;
 
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "disputes",
+        feature = "payments",
+        feature = "refunds"
+    )
+)]
 /// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `disputes().list()`, `payments().list()` and 1 more.
 pub type OrderIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "metrics",
+        feature = "orders",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhooks_"
+    )
+)]
 /// UUIDs, one or several. Sent by `benefit_grants().list()`, `benefits().list()`, `checkout_links().list()` and 24 more.
 pub type OrganizationIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 /// `ProductBillingType` values, one or several. Sent by `customer_portal().orders().list()`, `orders().list()`.
 pub type ProductBillingTypeFilter = crate::OneOrMany<models::ProductBillingType>;
 
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "metrics",
+        feature = "orders",
+        feature = "subscriptions"
+    )
+)]
 /// UUIDs, one or several. Sent by `checkout_links().list()`, `checkouts().list()`, `customer_portal().orders().list()` and 7 more.
 pub type ProductIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(feature = "events")]
 /// `EventSource` values, one or several. Sent by `events().list()`, `events().list_names()`.
 pub type SourceFilter = crate::OneOrMany<models::EventSource>;
 
+#[cfg(feature = "checkouts")]
 /// `CheckoutStatus` values, one or several. Sent by `checkouts().list()`.
 pub type StatusFilter = crate::OneOrMany<models::CheckoutStatus>;
 
+#[cfg(feature = "disputes")]
 /// `DisputeStatus` values, one or several. Sent by `disputes().list()`.
 pub type StatusFilter2 = crate::OneOrMany<models::DisputeStatus>;
 
+#[cfg(feature = "license_keys")]
 /// `LicenseKeyStatus` values, one or several. Sent by `license_keys().list()`.
 pub type StatusFilter3 = crate::OneOrMany<models::LicenseKeyStatus>;
 
+#[cfg(feature = "orders")]
 /// `OrderStatus` values, one or several. Sent by `orders().export()`, `orders().list()`.
 pub type StatusFilter4 = crate::OneOrMany<models::OrderStatus>;
 
+#[cfg(feature = "payments")]
 /// `PaymentStatus` values, one or several. Sent by `payments().list()`.
 pub type StatusFilter5 = crate::OneOrMany<models::PaymentStatus>;
 
+#[cfg(feature = "subscriptions")]
 /// `SubscriptionStatus` values, one or several. Sent by `subscriptions().export()`, `subscriptions().list()`.
 pub type StatusFilter6 = crate::OneOrMany<models::SubscriptionStatus>;
 
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "refunds"))]
 /// UUIDs, one or several. Sent by `customer_portal().benefit_grants().list()`, `customer_portal().orders().list()`, `orders().list()` and 1 more.
 pub type SubscriptionIdFilter = crate::OneOrMany<uuid::Uuid>;
 
+#[cfg(any(feature = "benefits", feature = "customer_portal"))]
 /// `BenefitType` values, one or several. Sent by `benefits().list()`, `customer_portal().benefit_grants().list()`.
 pub type TypeFilter = crate::OneOrMany<models::BenefitType>;
 
+#[cfg(feature = "custom_fields")]
 /// `CustomFieldType` values, one or several. Sent by `custom_fields().list()`.
 pub type TypeFilter2 = crate::OneOrMany<models::CustomFieldType>;

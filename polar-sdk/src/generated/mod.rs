@@ -2,200 +2,227 @@
 //! Code generated from the OpenAPI document: models, filters, documented error bodies
 //! and one module per resource.
 
+#[cfg(feature = "benefit_grants")]
 pub mod benefit_grants;
 
+#[cfg(feature = "benefits")]
 pub mod benefits;
 
+#[cfg(feature = "checkout_links")]
 pub mod checkout_links;
 
+#[cfg(feature = "checkouts")]
 pub mod checkouts;
 
+#[cfg(feature = "custom_fields")]
 pub mod custom_fields;
 
+#[cfg(feature = "customer_meters")]
 pub mod customer_meters;
 
+#[cfg(feature = "customer_portal")]
 pub mod customer_portal;
 
+#[cfg(feature = "customer_seats")]
 pub mod customer_seats;
 
+#[cfg(feature = "customer_sessions")]
 pub mod customer_sessions;
 
+#[cfg(feature = "customers")]
 pub mod customers;
 
+#[cfg(feature = "discounts")]
 pub mod discounts;
 
+#[cfg(feature = "disputes")]
 pub mod disputes;
 
 pub mod errors;
 
+#[cfg(feature = "event_types")]
 pub mod event_types;
 
+#[cfg(feature = "events")]
 pub mod events;
 
+#[cfg(feature = "files")]
 pub mod files;
 
 pub mod filters;
 
+#[cfg(feature = "license_keys")]
 pub mod license_keys;
 
+#[cfg(feature = "members")]
 pub mod members;
 
+#[cfg(feature = "meters")]
 pub mod meters;
 
+#[cfg(feature = "metrics")]
 pub mod metrics;
 
 pub mod models;
 
+#[cfg(feature = "oauth2")]
 pub mod oauth2;
 
+#[cfg(feature = "orders")]
 pub mod orders;
 
+#[cfg(feature = "organizations")]
 pub mod organizations;
 
+#[cfg(feature = "payments")]
 pub mod payments;
 
+#[cfg(feature = "products")]
 pub mod products;
 
+#[cfg(feature = "refunds")]
 pub mod refunds;
 
+#[cfg(feature = "subscriptions")]
 pub mod subscriptions;
 
+#[cfg(feature = "webhooks_")]
 pub mod webhooks_;
 
 pub use errors::ErrorBody;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "benefit_grants"))]
 #[doc = include_str!("../../docs/benefit_grants.md")]
 pub struct BenefitGrantsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "benefits"))]
 #[doc = include_str!("../../docs/benefits.md")]
 pub struct BenefitsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "checkout_links"))]
 #[doc = include_str!("../../docs/checkout_links.md")]
 pub struct CheckoutLinksReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "checkouts"))]
 #[doc = include_str!("../../docs/checkouts.md")]
 pub struct CheckoutsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "custom_fields"))]
 #[doc = include_str!("../../docs/custom_fields.md")]
 pub struct CustomFieldsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "customer_meters"))]
 #[doc = include_str!("../../docs/customer_meters.md")]
 pub struct CustomerMetersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "customer_portal"))]
 #[doc = include_str!("../../docs/customer_portal.md")]
 pub struct CustomerPortalReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "customer_seats"))]
 #[doc = include_str!("../../docs/customer_seats.md")]
 pub struct CustomerSeatsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "customer_sessions"))]
 #[doc = include_str!("../../docs/customer_sessions.md")]
 pub struct CustomerSessionsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "customers"))]
 #[doc = include_str!("../../docs/customers.md")]
 pub struct CustomersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "discounts"))]
 #[doc = include_str!("../../docs/discounts.md")]
 pub struct DiscountsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "disputes"))]
 #[doc = include_str!("../../docs/disputes.md")]
 pub struct DisputesReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "event_types"))]
 #[doc = include_str!("../../docs/event_types.md")]
 pub struct EventTypesReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "events"))]
 #[doc = include_str!("../../docs/events.md")]
 pub struct EventsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "files"))]
 #[doc = include_str!("../../docs/files.md")]
 pub struct FilesReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "license_keys"))]
 #[doc = include_str!("../../docs/license_keys.md")]
 pub struct LicenseKeysReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "members"))]
 #[doc = include_str!("../../docs/members.md")]
 pub struct MembersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "meters"))]
 #[doc = include_str!("../../docs/meters.md")]
 pub struct MetersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "metrics"))]
 #[doc = include_str!("../../docs/metrics.md")]
 pub struct MetricsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "oauth2"))]
 #[doc = include_str!("../../docs/oauth2.md")]
 pub struct Oauth2ReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "orders"))]
 #[doc = include_str!("../../docs/orders.md")]
 pub struct OrdersReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "organizations"))]
 #[doc = include_str!("../../docs/organizations.md")]
 pub struct OrganizationsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "payments"))]
 #[doc = include_str!("../../docs/payments.md")]
 pub struct PaymentsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "products"))]
 #[doc = include_str!("../../docs/products.md")]
 pub struct ProductsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "refunds"))]
 #[doc = include_str!("../../docs/refunds.md")]
 pub struct RefundsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "subscriptions"))]
 #[doc = include_str!("../../docs/subscriptions.md")]
 pub struct SubscriptionsReferencePage;
 
 /// Compiles the examples of the generated reference page as doc-tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "webhooks_"))]
 #[doc = include_str!("../../docs/webhooks_.md")]
 pub struct WebhooksReferencePage;
 

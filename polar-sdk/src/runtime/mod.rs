@@ -43,7 +43,7 @@ pub(crate) use builder::{call_options, documented_error, runtime_error};
 pub use number::{Integer, IntegerError};
 pub(crate) use object::decode_struct;
 pub use one_or_many::OneOrMany;
-pub(crate) use open_enum::OpenEnum;
+pub(crate) use open_enum::{open_enum, OpenEnum};
 #[allow(unused_imports)]
 // Part of the contract with the generated code, which does not use all of it yet.
 pub(crate) use operation::{Auth, ErrorDecoder, Method, Operation};

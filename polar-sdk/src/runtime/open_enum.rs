@@ -58,6 +58,63 @@ pub(crate) fn from_str<T: OpenEnum>(s: &str) -> T {
     T::from_known(s).unwrap_or_else(|| T::from_unknown(s.to_owned()))
 }
 
+/// The glue of a generated open enum, from its table of known values
+/// (`Name { Variant = "wire", … }`; the enum has those variants plus `Unknown(String)`):
+/// `KNOWN` and `as_str`, [`OpenEnum`], serde both ways through this module, `Display` (the wire
+/// string) and an infallible `FromStr`. Written once here instead of printed for every enum.
+macro_rules! open_enum {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// Every value this SDK version knows, in the order the API lists them.
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),*];
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+        impl $crate::runtime::OpenEnum for $name {
+            fn from_known(wire: &str) -> Option<Self> {
+                match wire {
+                    $($wire => Some(Self::$variant),)*
+                    _ => None,
+                }
+            }
+            fn from_unknown(wire: String) -> Self {
+                Self::Unknown(wire)
+            }
+            fn wire_str(&self) -> &str {
+                self.as_str()
+            }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::runtime::open_enum::serialize(self, serializer)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::runtime::open_enum::deserialize(deserializer)
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok($crate::runtime::open_enum::from_str(value))
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // Unused in a build whose features leave no enum.
+pub(crate) use open_enum;
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::OpenEnum;
@@ -93,6 +150,41 @@ pub(crate) mod tests {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             super::serialize(self, s)
         }
+    }
+
+    /// What the generated enums get from `open_enum!`: the table of values becomes `KNOWN`,
+    /// `as_str`, serde both ways, `Display` and `FromStr`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub(crate) enum Shade {
+        Light,
+        Dark,
+        Unknown(String),
+    }
+
+    crate::runtime::open_enum! {
+        Shade { Light = "light", Dark = "dark" }
+    }
+
+    #[test]
+    fn the_macro_prints_the_glue_of_a_table_of_values() {
+        assert_eq!(Shade::KNOWN, &[Shade::Light, Shade::Dark]);
+        assert_eq!(Shade::Dark.as_str(), "dark");
+        assert_eq!(Shade::Unknown("dim".into()).as_str(), "dim");
+        assert_eq!(Shade::Light.to_string(), "light");
+        assert_eq!("dark".parse::<Shade>().unwrap(), Shade::Dark);
+        assert_eq!(
+            "dim".parse::<Shade>().unwrap(),
+            Shade::Unknown("dim".into())
+        );
+        assert_eq!(
+            serde_json::from_str::<Shade>(r#""light""#).unwrap(),
+            Shade::Light
+        );
+        assert_eq!(
+            serde_json::to_string(&Shade::Unknown("dim".into())).unwrap(),
+            r#""dim""#
+        );
+        assert!(serde_json::from_str::<Shade>("1").is_err());
     }
 
     #[test]
