@@ -356,7 +356,6 @@ fn diagnostics_are_listed_with_their_pointers() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A copy of the generator's inputs and outputs, as another checkout would have them.
 /// Copies a folder with its subfolders (`generated/models/`, `openapi/overlay/`).
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -371,6 +370,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the generator's inputs and outputs, as another checkout would have them.
 fn other_checkout(name: &str) -> PathBuf {
     let dir = scratch(name);
     std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
@@ -383,20 +383,6 @@ fn other_checkout(name: &str) -> PathBuf {
     )
     .unwrap();
     dir
-}
-
-/// Copies a folder and everything in it (`openapi/overlay/` is a folder).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]
