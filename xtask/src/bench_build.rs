@@ -1,10 +1,16 @@
-//! `cargo xtask bench-build`: what polar-sdk's own code costs to compile.
+//! `cargo xtask bench-build`: what polar-sdk's own code costs to compile, against its
+//! dependencies.
 //!
-//! The dependencies are built once; then each measured crate is cleaned alone and rebuilt, so
-//! the time is that crate's compile (what `cargo build --timings` shows as its unit), not the
-//! dependencies'. The crate measured is a copy of one generated with every resource (by
-//! default the whole-API crate `cargo xtask compile-check` writes), beside a crate with the
-//! same manifest and no code, which shows the fixed cost of a crate of these dependencies.
+//! Per profile (dev, release) the benchmark
+//!
+//! 1. builds the dependencies cold, through a crate with polar-sdk's manifest and no code: the
+//!    wall time of that build, and the sum of the dependencies' own compile times as
+//!    `cargo build --timings` reports them (their units, build scripts included);
+//! 2. cleans polar-sdk alone and rebuilds it, with every resource (default features) and with
+//!    only `customer_meters`: its unit's time, the dependencies already built.
+//!
+//! The goal it checks (and prints): with every resource, polar-sdk's unit takes no longer than
+//! its dependencies together; with one resource, at most a tenth of that.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -14,37 +20,58 @@ use xtask::cli::{self, Args, Failure};
 
 /// `cargo xtask bench-build --help`.
 pub const HELP: &str = "\
-usage: cargo xtask bench-build [--crate DIR] [--release]
+usage: cargo xtask bench-build [--crate DIR] [--profile dev|release|both]
 
-Times a cold build of polar-sdk's own code (dependencies already built) with every resource
-(default features) and with only `customer_meters` (`--no-default-features --features
-customer_meters,rustls`, when the crate has resource features), against a crate with the same
-manifest and no code. The crates and their build live in target/bench-build/.
+Times cold builds, per profile: polar-sdk's dependencies (through a crate with the same manifest
+and no code), then polar-sdk's own unit with every resource (default features) and with only
+`customer_meters` (`--no-default-features --features customer_meters,rustls`, when the crate has
+resource features), the dependencies already built. Prints each unit's time from `cargo build
+--timings` and whether polar-sdk meets the goal: every resource no slower than the dependencies
+together, one resource at most a tenth of that. Crates, builds and timing reports live in
+target/bench-build/.
 
-  --crate DIR   the crate to measure (default: target/compile-check/crates/polar-sdk, the
-                whole API as `cargo xtask compile-check` generates it)
-  --release     measure the release profile instead of dev
-  -h, --help    print this help
+  --crate DIR       the crate to measure (default: polar-sdk/ of this repository)
+  --profile WHICH   dev, release or both (default: both)
+  -h, --help        print this help
 ";
+
+/// One configuration's figures: wall time of the cargo command and the unit's own time.
+struct Timing {
+    wall: f64,
+    unit: f64,
+}
 
 /// Runs the benchmark.
 pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
-    let args = Args::parse(args, &["--release"], &["--crate"], HELP)?;
-    let source = args.value("--crate").map_or_else(
-        || cli::compile_check_target(root).join("crates/polar-sdk"),
-        PathBuf::from,
-    );
+    let args = Args::parse(args, &[], &["--crate", "--profile"], HELP)?;
+    let source = args
+        .value("--crate")
+        .map_or_else(|| root.join("polar-sdk"), PathBuf::from);
     if !source.join("Cargo.toml").is_file() {
         return Err(Failure::Failed(format!(
-            "{} has no Cargo.toml: run `cargo xtask compile-check` first, or pass --crate",
+            "{} has no Cargo.toml: pass --crate with a crate folder",
             source.display()
         )));
     }
-    let release = args.switch("--release");
+    let profiles: &[&str] = match args.value("--profile").unwrap_or("both") {
+        "dev" => &["dev"],
+        "release" => &["release"],
+        "both" => &["dev", "release"],
+        other => {
+            return Err(Failure::Usage(format!(
+                "--profile takes dev, release or both, not `{other}`\n{}",
+                HELP.trim_end()
+            )))
+        }
+    };
     let bench = cli::target_dir(root).join("bench-build");
     let scratch = bench.join("crates");
     let _ = std::fs::remove_dir_all(&scratch);
     copy_dir(&source.join("src"), &scratch.join("polar-sdk/src"))?;
+    // Reference pages the crate includes as docs (`include_str!("../../docs/…")`).
+    if source.join("docs").is_dir() {
+        copy_dir(&source.join("docs"), &scratch.join("polar-sdk/docs"))?;
+    }
     let manifest = read(&source.join("Cargo.toml"))?;
     write(&scratch.join("polar-sdk/Cargo.toml"), &manifest)?;
     let empty_manifest = manifest.replacen("name = \"polar-sdk\"", "name = \"empty\"", 1);
@@ -67,62 +94,154 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
     // A readme the manifest may name.
     let _ = std::fs::copy(root.join("README.md"), scratch.join("README.md"));
 
-    let target = bench.join("target");
-    let profile: &[&str] = if release { &["--release"] } else { &[] };
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run = |args: &[&str]| -> Result<f64, Failure> {
-        let started = Instant::now();
-        let status = Command::new(&cargo)
-            .args(args)
-            .args(profile)
-            .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_INCREMENTAL", "0")
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if !status.success() {
-            return Err(Failure::Failed(format!("cargo {} failed", args.join(" "))));
-        }
-        Ok(started.elapsed().as_secs_f64())
-    };
-    println!("building the dependencies once");
-    run(&["build", "-p", "empty", "--lib"])?;
-    let mut configurations: Vec<(&str, &str, Vec<&str>)> = vec![
-        ("empty", "no code, same manifest", vec![]),
-        ("polar-sdk", "every resource (default features)", vec![]),
-    ];
     let features = manifest.contains(codegen::emit::FEATURES_BEGIN)
         && manifest.contains("\ncustomer_meters = ");
-    if features {
-        configurations.push((
-            "polar-sdk",
-            "customer_meters only",
-            vec![
-                "--no-default-features",
-                "--features",
-                "customer_meters,rustls",
-            ],
-        ));
-    }
-    let mut results = Vec::new();
-    for (package, what, extra) in &configurations {
-        run(&["clean", "-p", package])?;
-        let mut args = vec!["build", "-p", package, "--lib"];
-        args.extend(extra.iter().copied());
-        let seconds = run(&args)?;
-        results.push((*package, *what, seconds));
-    }
     let lines = count_lines(&source.join("src/generated"));
-    println!(
-        "\n{} build of {} ({} lines of generated code):",
-        if release { "release" } else { "dev" },
-        source.display(),
-        lines
-    );
-    for (package, what, seconds) in results {
-        println!("  {package:<10} {what:<36} {seconds:>7.1} s");
+    let target = bench.join("target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut report = Vec::new();
+    for profile in profiles {
+        let run = |args: &[&str], unit: &str| -> Result<(Timing, f64), Failure> {
+            let started = Instant::now();
+            let status = Command::new(&cargo)
+                .args(args)
+                .args(["--profile", profile, "--timings"])
+                .current_dir(&scratch)
+                .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_INCREMENTAL", "0")
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !status.success() {
+                return Err(Failure::Failed(format!("cargo {} failed", args.join(" "))));
+            }
+            let wall = started.elapsed().as_secs_f64();
+            let units = unit_times(&target.join("cargo-timings/cargo-timing.html"))?;
+            let own = units
+                .iter()
+                .filter(|(name, _)| name == unit)
+                .map(|(_, seconds)| seconds)
+                .sum();
+            let others = units
+                .iter()
+                .filter(|(name, _)| name != unit)
+                .map(|(_, seconds)| seconds)
+                .sum();
+            Ok((Timing { wall, unit: own }, others))
+        };
+        let folder = if *profile == "dev" { "debug" } else { profile };
+        let _ = std::fs::remove_dir_all(target.join(folder));
+        println!("\n== {profile}: the dependencies, cold");
+        let (empty, dependencies) = run(&["build", "-p", "empty", "--lib"], "empty")?;
+        let mut rows = vec![(
+            "dependencies together (sum of their units)".to_owned(),
+            Timing {
+                wall: empty.wall,
+                unit: dependencies,
+            },
+        )];
+        rows.push(("empty crate, same manifest".to_owned(), empty));
+        let mut configurations = vec![("every resource (default features)", vec![])];
+        if features {
+            configurations.push((
+                "customer_meters only",
+                vec![
+                    "--no-default-features",
+                    "--features",
+                    "customer_meters,rustls",
+                ],
+            ));
+        }
+        for (what, extra) in configurations {
+            println!("\n== {profile}: polar-sdk, {what}");
+            let mut clean = vec!["clean", "-p", "polar-sdk"];
+            if *profile != "dev" {
+                clean.extend(["--profile", profile]);
+            }
+            let status = Command::new(&cargo)
+                .args(&clean)
+                .current_dir(&scratch)
+                .env("CARGO_TARGET_DIR", &target)
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !status.success() {
+                return Err(Failure::Failed("cargo clean -p polar-sdk failed".into()));
+            }
+            let mut args = vec!["build", "-p", "polar-sdk", "--lib"];
+            args.extend(extra);
+            let (timing, _) = run(&args, "polar-sdk")?;
+            rows.push((format!("polar-sdk, {what}"), timing));
+        }
+        report.push((*profile, rows));
     }
-    Ok(ExitCode::SUCCESS)
+
+    println!(
+        "\nCold builds of {} ({lines} lines of generated code); unit = the crate's own compile \
+         time from `cargo build --timings`, wall = the cargo command:",
+        source.display()
+    );
+    let mut met = true;
+    for (profile, rows) in &report {
+        println!("\n  {profile}");
+        for (index, (what, timing)) in rows.iter().enumerate() {
+            // The empty crate is built by the same command as the dependencies: one wall time.
+            let wall = if index == 1 {
+                "(same command)".to_owned()
+            } else {
+                format!("{:>7.1} s", timing.wall)
+            };
+            println!("    {what:<46} unit {:>7.1} s   wall {wall}", timing.unit);
+        }
+        let dependencies = rows[0].1.unit;
+        for (what, timing) in &rows[2..] {
+            let (limit, goal) = if what.contains("every resource") {
+                (dependencies, "≤ the dependencies")
+            } else {
+                (dependencies / 10.0, "≤ a tenth of the dependencies")
+            };
+            let ok = timing.unit <= limit;
+            met &= ok;
+            println!(
+                "    goal {goal}: {what} {:.1} s vs {limit:.1} s: {}",
+                timing.unit,
+                if ok { "met" } else { "NOT met" }
+            );
+        }
+    }
+    println!(
+        "\nTiming reports (per-crate bars): {}",
+        target.join("cargo-timings").display()
+    );
+    Ok(if met {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Each unit's `(crate name, seconds)` from the report `cargo build --timings` writes: the
+/// `UNIT_DATA` array of its HTML page. A crate may have several units (its build script).
+fn unit_times(report: &Path) -> Result<Vec<(String, f64)>, String> {
+    let html = read(report)?;
+    let marker = "const UNIT_DATA = ";
+    let start = html
+        .find(marker)
+        .ok_or_else(|| format!("{}: no `{marker}` in the timing report", report.display()))?;
+    let data = serde_json::Deserializer::from_str(&html[start + marker.len()..])
+        .into_iter::<serde_json::Value>()
+        .next()
+        .ok_or_else(|| format!("{}: UNIT_DATA is empty", report.display()))?
+        .map_err(|e| format!("{}: UNIT_DATA: {e}", report.display()))?;
+    let units = data
+        .as_array()
+        .ok_or_else(|| format!("{}: UNIT_DATA is not a list", report.display()))?;
+    Ok(units
+        .iter()
+        .filter_map(|unit| {
+            let name = unit.get("name")?.as_str()?;
+            let seconds = unit.get("duration")?.as_f64()?;
+            Some((name.to_owned(), seconds))
+        })
+        .collect())
 }
 
 fn count_lines(dir: &Path) -> usize {
