@@ -10,6 +10,7 @@ mod facts;
 mod inputs;
 mod lower;
 pub mod naming;
+pub mod samples;
 
 use std::collections::BTreeMap;
 
@@ -152,6 +153,48 @@ pub struct Field {
     pub nullable: bool,
     /// Doc text.
     pub doc: Option<String>,
+    /// The schema's format and bounds, for building valid values (see [`samples`]).
+    pub constraints: Constraints,
+}
+
+/// What a schema asks of a value beyond its type: the format and bounds that `TypeRef` does
+/// not carry (a `String` may have to be an email, an `i64` at least 1). Read through `$ref`s,
+/// nullable unions and `$ref` siblings, so it describes the value at the place of use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `format` (`email`, `uri`, `date-time`, `uuid`, …).
+    pub format: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern` (an ECMA-262 regular expression).
+    pub pattern: Option<String>,
+    /// `minimum` (or the exclusive bound, with `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (or the exclusive bound, with `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `minimum` is exclusive.
+    pub exclusive_minimum: bool,
+    /// `maximum` is exclusive.
+    pub exclusive_maximum: bool,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `minProperties`.
+    pub min_properties: Option<usize>,
+    /// What the items of an array ask.
+    pub items: Option<Box<Constraints>>,
+    /// What each non-null branch of a union asks, in document order.
+    pub branches: Vec<Constraints>,
+}
+
+impl Constraints {
+    /// True when nothing beyond the type is asked.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }
 
 /// What the runtime does for a struct field, decided by its type.
@@ -444,6 +487,8 @@ pub struct Parameter {
     pub default: Option<Value>,
     /// An example value from the spec (first scalar example found in the schema).
     pub example: Option<Value>,
+    /// The schema's format and bounds.
+    pub constraints: Constraints,
 }
 
 /// A request or response body.
