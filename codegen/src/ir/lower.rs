@@ -589,12 +589,24 @@ impl<'a> Lowerer<'a> {
                 },
             }
         };
-        match &schema.schema_kind {
+        let keys = schema
+            .schema_data
+            .extensions
+            .get("x-property-names")
+            .and_then(|rule| serde_json::from_value::<ReferenceOr<Schema>>(rule.clone()).ok())
+            .map(|rule| Box::new(self.constraints(&rule, depth + 1)));
+        let mut found = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => Constraints {
                 format: format_name(&string.format),
                 min_length: string.min_length,
                 max_length: string.max_length,
                 pattern: string.pattern.clone(),
+                values: string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(v.clone()))
+                    .collect(),
                 ..Constraints::default()
             },
             SchemaKind::Type(Type::Integer(integer)) => Constraints {
@@ -602,6 +614,12 @@ impl<'a> Lowerer<'a> {
                 maximum: integer.maximum.map(|n| n as f64),
                 exclusive_minimum: integer.exclusive_minimum,
                 exclusive_maximum: integer.exclusive_maximum,
+                values: integer
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
                 ..Constraints::default()
             },
             SchemaKind::Type(Type::Number(number)) => Constraints {
@@ -609,6 +627,21 @@ impl<'a> Lowerer<'a> {
                 maximum: number.maximum,
                 exclusive_minimum: number.exclusive_minimum,
                 exclusive_maximum: number.exclusive_maximum,
+                values: number
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
+                ..Constraints::default()
+            },
+            SchemaKind::Type(Type::Boolean(boolean)) => Constraints {
+                values: boolean
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
                 ..Constraints::default()
             },
             SchemaKind::Type(Type::Array(array)) => Constraints {
@@ -621,13 +654,14 @@ impl<'a> Lowerer<'a> {
                 min_properties: object.min_properties,
                 ..Constraints::default()
             },
-            SchemaKind::Type(Type::Boolean(_)) | SchemaKind::Not { .. } => Constraints::default(),
+            SchemaKind::Not { .. } => Constraints::default(),
             SchemaKind::OneOf { one_of } => union(self, one_of),
             SchemaKind::AnyOf { any_of } => union(self, any_of),
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                self.constraints(&all_of[0], depth + 1)
-            }
-            SchemaKind::AllOf { .. } => Constraints::default(),
+            // `$ref` siblings and intersections: what every member asks.
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .map(|member| self.constraints(member, depth + 1))
+                .fold(Constraints::default(), Constraints::and),
             SchemaKind::Any(any) if !any.one_of.is_empty() => union(self, &any.one_of),
             SchemaKind::Any(any) if !any.any_of.is_empty() => union(self, &any.any_of),
             SchemaKind::Any(any) => Constraints {
@@ -642,10 +676,24 @@ impl<'a> Lowerer<'a> {
                 min_items: any.min_items,
                 max_items: any.max_items,
                 min_properties: any.min_properties,
+                values: any.enumeration.clone(),
                 items: boxed(self, &any.items),
+                keys: None,
                 branches: Vec::new(),
-            },
+            }
+            // `$ref` siblings that are constraints (`maxLength` next to a `$ref`) make an
+            // `allOf` with facts of its own: both apply.
+            .and(
+                any.all_of
+                    .iter()
+                    .map(|member| self.constraints(member, depth + 1))
+                    .fold(Constraints::default(), Constraints::and),
+            ),
+        };
+        if found.keys.is_none() {
+            found.keys = keys;
         }
+        found
     }
 
     fn tuple(&mut self, prefix: &Value, hint: &str, pointer: &str) -> TypeRef {

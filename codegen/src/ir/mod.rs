@@ -184,13 +184,47 @@ pub struct Constraints {
     pub max_items: Option<usize>,
     /// `minProperties`.
     pub min_properties: Option<usize>,
+    /// The values allowed where the type does not list them: a `const` or `enum` of
+    /// booleans or numbers, or of strings in a place typed as any JSON value.
+    pub values: Vec<Value>,
     /// What the items of an array ask.
     pub items: Option<Box<Constraints>>,
+    /// What the keys of a map ask (`propertyNames`).
+    pub keys: Option<Box<Constraints>>,
     /// What each non-null branch of a union asks, in document order.
     pub branches: Vec<Constraints>,
 }
 
 impl Constraints {
+    /// What both ask: each fact of `self`, or `other`'s where `self` has none.
+    pub fn and(self, other: Constraints) -> Constraints {
+        Constraints {
+            format: self.format.or(other.format),
+            min_length: self.min_length.or(other.min_length),
+            max_length: self.max_length.or(other.max_length),
+            pattern: self.pattern.or(other.pattern),
+            minimum: self.minimum.or(other.minimum),
+            maximum: self.maximum.or(other.maximum),
+            exclusive_minimum: self.exclusive_minimum || other.exclusive_minimum,
+            exclusive_maximum: self.exclusive_maximum || other.exclusive_maximum,
+            min_items: self.min_items.or(other.min_items),
+            max_items: self.max_items.or(other.max_items),
+            min_properties: self.min_properties.or(other.min_properties),
+            values: if self.values.is_empty() {
+                other.values
+            } else {
+                self.values
+            },
+            items: self.items.or(other.items),
+            keys: self.keys.or(other.keys),
+            branches: if self.branches.is_empty() {
+                other.branches
+            } else {
+                self.branches
+            },
+        }
+    }
+
     /// True when nothing beyond the type is asked.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()

@@ -19,6 +19,8 @@ pub const SAMPLE_DATE_TIME: &str = "2026-01-15T12:00:00Z";
 pub const SAMPLE_DATE: &str = "2026-01-15";
 /// A string without format or pattern; cut or padded to the allowed length.
 const SAMPLE_TEXT: &str = "conformance";
+/// How many items a list gets, unless its bounds say otherwise.
+const LIST_ITEMS: usize = 2;
 /// How deep optional fields are filled in [`Fill::Every`] mode (the body itself is level 0).
 const EVERY_DEPTH: usize = 1;
 /// Nesting beyond this gets no more optional fields or list items (a guard for recursion).
@@ -40,6 +42,7 @@ pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, fill: Fill) ->
         api,
         fill,
         stack: Vec::new(),
+        position: 0,
     }
     .value(ty, constraints, 0)
 }
@@ -49,10 +52,29 @@ struct Sampler<'a> {
     fill: Fill,
     /// The structs being built, to stop at recursion.
     stack: Vec<String>,
+    /// The position of the list item being built (0 outside lists).
+    position: usize,
 }
 
 impl Sampler<'_> {
     fn value(&mut self, ty: &TypeRef, c: &Constraints, depth: usize) -> Value {
+        // A `const` or `enum` the type does not carry (a boolean `const`, a string enum in a
+        // place typed as any JSON value) decides the value.
+        let scalar = matches!(
+            ty,
+            TypeRef::String
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::Integer
+                | TypeRef::F64
+                | TypeRef::Bool
+                | TypeRef::Any
+        );
+        if scalar {
+            if let Some(value) = c.values.get(self.position % c.values.len().max(1)) {
+                return value.clone();
+            }
+        }
         match ty {
             TypeRef::Named(name) => match self.api.types.get(name) {
                 Some(def) => self.named(def, c, depth),
@@ -65,21 +87,26 @@ impl Sampler<'_> {
             TypeRef::Uuid => Value::from(SAMPLE_UUID),
             TypeRef::DateTime => Value::from(SAMPLE_DATE_TIME),
             TypeRef::Date => Value::from(SAMPLE_DATE),
+            // Any JSON value: a string where the schema states string facts, else an object.
+            TypeRef::Any if c.format.is_some() || c.pattern.is_some() || c.min_length.is_some() => {
+                Value::String(string(c))
+            }
             TypeRef::Any => Value::Object(Map::new()),
             TypeRef::Map(value) => {
                 let mut map = Map::new();
                 let wanted = self.fill == Fill::Every && depth <= EVERY_DEPTH;
                 if (wanted || c.min_properties.unwrap_or(0) > 0) && depth < MAX_DEPTH {
                     let item = self.value(value, &Constraints::default(), depth + 1);
-                    map.insert(SAMPLE_TEXT.to_owned(), item);
+                    map.insert(key(c.keys.as_deref()), item);
                 }
                 Value::Object(map)
             }
             TypeRef::Array(item) => {
                 let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
-                // One item at least: the SDK refuses an empty list in a query, and one item
-                // exercises the item's type.
-                let mut count = c.min_items.unwrap_or(0).max(1);
+                // Two items where allowed: the SDK refuses an empty list in a query, and a
+                // list in a query is then sent as a repeated key, the form every list has
+                // (one value alone reads like a scalar).
+                let mut count = c.min_items.unwrap_or(0).max(LIST_ITEMS);
                 if let Some(max) = c.max_items {
                     count = count.min(max);
                 }
@@ -88,7 +115,12 @@ impl Sampler<'_> {
                 }
                 Value::Array(
                     (0..count)
-                        .map(|_| self.value(item, &item_constraints, depth + 1))
+                        .map(|index| {
+                            self.position = index;
+                            let value = self.value(item, &item_constraints, depth + 1);
+                            self.position = 0;
+                            value
+                        })
                         .collect(),
                 )
             }
@@ -113,6 +145,7 @@ impl Sampler<'_> {
                     return Value::Object(Map::new());
                 }
                 self.stack.push(def.name.clone());
+                self.position = 0;
                 let every = self.fill == Fill::Every && depth <= EVERY_DEPTH;
                 let mut object = Map::new();
                 for field in fields.iter().filter(|f| f.required || every) {
@@ -122,8 +155,9 @@ impl Sampler<'_> {
                 self.stack.pop();
                 Value::Object(object)
             }
+            // The n-th item of a list takes the n-th value, so a list names different ones.
             TypeKind::Enum { values } => values
-                .first()
+                .get(self.position % values.len().max(1))
                 .map_or(Value::from(SAMPLE_TEXT), |v| Value::from(v.wire.clone())),
             TypeKind::Tagged { tag, variants, .. } => {
                 let Some(variant) = variants.first() else {
@@ -149,6 +183,17 @@ impl Sampler<'_> {
             }
             TypeKind::Alias { ty } | TypeKind::Newtype { ty } => self.value(ty, c, depth),
         }
+    }
+}
+
+/// A map key that the map's key rule (`propertyNames`) accepts.
+fn key(rule: Option<&Constraints>) -> String {
+    let Some(rule) = rule else {
+        return SAMPLE_TEXT.to_owned();
+    };
+    match rule.values.first() {
+        Some(Value::String(value)) => value.clone(),
+        _ => string(rule),
     }
 }
 
