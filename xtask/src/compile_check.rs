@@ -3,7 +3,10 @@
 //!
 //! * every fixture of `codegen/tests/fixtures/` (all its resources and schemas), and
 //! * every operation of Polar's whole API (the committed `openapi/polar-api.json` with our
-//!   overlay): all 186 must generate.
+//!   overlay): all 186 must generate,
+//!
+//! each with the conformance driver (`examples/conformance_operations/`) whose call table it
+//! generates.
 //!
 //! Each becomes a scratch copy of the SDK crate (hand-written runtime plus that input's
 //! generated modules), all members of one scratch workspace in
@@ -42,6 +45,11 @@ const REFUSED_FIXTURES: &[(&str, &str)] = &[
     ),
     ("self-reference", "a `$ref` cycle with no finite Rust type"),
 ];
+/// The conformance driver's hand-written part; its generated call table is one of the
+/// generated files, so every scratch crate builds the driver for its own operations.
+const DRIVER_MAIN: &str = "polar-sdk/examples/conformance_operations/main.rs";
+/// The driver, as `cargo --example` names it.
+const DRIVER: &str = "conformance_operations";
 /// The scratch crate generated from Polar's document keeps the SDK's name, so the reference
 /// pages' examples (`use polar_sdk::…`) compile as they are.
 const DOCUMENT_CRATE: &str = "polar-sdk";
@@ -97,7 +105,7 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         .collect();
     let mut steps: Vec<Vec<&str>> = Vec::new();
     if !fixtures.is_empty() {
-        let mut step = vec!["clippy", "--keep-going", "--lib"];
+        let mut step = vec!["clippy", "--keep-going", "--lib", "--example", DRIVER];
         step.extend(fixtures.iter().map(String::as_str));
         step.extend(["--", "-D", "warnings", "-A", "dead_code"]);
         steps.push(step);
@@ -107,6 +115,8 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         "-p",
         DOCUMENT_CRATE,
         "--lib",
+        "--example",
+        DRIVER,
         "--",
         "-D",
         "warnings",
@@ -307,6 +317,20 @@ fn write_crate(
         1,
     );
     write(&dir.join("Cargo.toml"), &manifest)?;
+    // The driver names the SDK `polar_sdk`; a fixture's crate has another name.
+    let mut driver = read(&root.join(DRIVER_MAIN))?;
+    let lib = name.replace('-', "_");
+    if lib != "polar_sdk" {
+        // After the inner doc comment, which must come first.
+        let docs = driver
+            .lines()
+            .take_while(|line| line.starts_with("//!"))
+            .map(|line| line.len() + 1)
+            .sum::<usize>()
+            .min(driver.len());
+        driver.insert_str(docs, &format!("extern crate {lib} as polar_sdk;\n"));
+    }
+    write(&dir.join(format!("examples/{DRIVER}/main.rs")), &driver)?;
     output::write(dir, files).map_err(|e| e.to_string())?;
     Ok(())
 }
