@@ -343,3 +343,20 @@ fn conformance_samples_meet_the_fixture_constraints() {
         "draft"
     );
 }
+
+/// A `$ref` with sibling constraints (`{$ref: Currency, minLength: 3}`, as Polar writes its
+/// presentment currencies) is the referenced type, not any JSON value: the siblings only
+/// restate what the target allows.
+#[test]
+fn a_ref_with_sibling_constraints_is_the_referenced_type() {
+    use codegen::ir::{TypeKind, TypeRef};
+    let document = load::load_file(&fixture("sample_values.yaml")).unwrap();
+    let normalized = normalize::normalize(&document).unwrap();
+    let api = codegen::ir::lower(&document, &normalized).unwrap();
+    let TypeKind::Struct { fields } = &api.types["InvoiceCreate"].kind else {
+        panic!("InvoiceCreate is a struct");
+    };
+    let currency = fields.iter().find(|f| f.wire_name == "currency").unwrap();
+    assert_eq!(currency.ty, TypeRef::Named("Currency".into()));
+    assert_eq!(currency.constraints.min_length, Some(3));
+}

@@ -534,6 +534,15 @@ impl<'a> Lowerer<'a> {
                     self.union_shape(&any.one_of, data, hint, pointer, "oneOf")
                 } else if !any.any_of.is_empty() {
                     self.union_shape(&any.any_of, data, hint, pointer, "anyOf")
+                } else if let [member] = any.all_of.as_slice() {
+                    // `$ref` with sibling constraints (`{$ref: Currency, maxLength: 3}`): the
+                    // siblings narrow the target's values, the type is the target's.
+                    let inner = if data.extensions.contains_key("x-ref-siblings") {
+                        pointer.to_owned()
+                    } else {
+                        format!("{pointer}/allOf/0")
+                    };
+                    self.shape(member, hint, &inner)
                 } else {
                     let values: Vec<String> = any
                         .enumeration
