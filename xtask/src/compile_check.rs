@@ -45,9 +45,10 @@ const REFUSED_FIXTURES: &[(&str, &str)] = &[
     ),
     ("self-reference", "a `$ref` cycle with no finite Rust type"),
 ];
-/// The conformance driver's hand-written part; its generated call table is one of the
-/// generated files, so every scratch crate builds the driver for its own operations.
-const DRIVER_MAIN: &str = "polar-sdk/examples/conformance_operations/main.rs";
+/// The conformance driver's hand-written files (`main.rs`, `known.rs`); its generated call
+/// table (`cases.rs`) is one of the generated files, so every scratch crate builds the driver
+/// for its own operations.
+const DRIVER_DIR: &str = "polar-sdk/examples/conformance_operations";
 /// The driver, as `cargo --example` names it.
 const DRIVER: &str = "conformance_operations";
 /// The scratch crate generated from Polar's document keeps the SDK's name, so the reference
@@ -317,21 +318,40 @@ fn write_crate(
         1,
     );
     write(&dir.join("Cargo.toml"), &manifest)?;
-    // The driver names the SDK `polar_sdk`; a fixture's crate has another name.
-    let mut driver = read(&root.join(DRIVER_MAIN))?;
-    let lib = name.replace('-', "_");
-    if lib != "polar_sdk" {
-        // After the inner doc comment, which must come first.
-        let docs = driver
-            .lines()
-            .take_while(|line| line.starts_with("//!"))
-            .map(|line| line.len() + 1)
-            .sum::<usize>()
-            .min(driver.len());
-        driver.insert_str(docs, &format!("extern crate {lib} as polar_sdk;\n"));
-    }
-    write(&dir.join(format!("examples/{DRIVER}/main.rs")), &driver)?;
+    write_driver(root, dir, name)?;
     output::write(dir, files).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The driver's hand-written files; in a fixture's crate, `main.rs` also names the crate
+/// `polar_sdk`, as the driver calls it.
+fn write_driver(root: &Path, dir: &Path, name: &str) -> Result<(), String> {
+    let from = root.join(DRIVER_DIR);
+    let entries = std::fs::read_dir(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let file = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut text = read(&path)?;
+        if codegen::format::is_generated(&text) {
+            continue;
+        }
+        let lib = name.replace('-', "_");
+        if file == "main.rs" && lib != "polar_sdk" {
+            // After the inner doc comment, which must come first.
+            let docs = text
+                .lines()
+                .take_while(|line| line.starts_with("//!"))
+                .map(|line| line.len() + 1)
+                .sum::<usize>()
+                .min(text.len());
+            text.insert_str(docs, &format!("extern crate {lib} as polar_sdk;\n"));
+        }
+        write(&dir.join(format!("examples/{DRIVER}/{file}")), &text)?;
+    }
     Ok(())
 }
 

@@ -17,24 +17,20 @@
 //! passes when it returns `Ok`. It fails on any error: a request Prism rejects (its `422`
 //! surfaces as `Error::HttpValidation`, other statuses as `Error::Api`), a response the SDK
 //! cannot decode (`Error::Decode`), or a sample that does not decode into the SDK's own
-//! request type (a generator bug). Calls listed in [`KNOWN`] are reported as `KNOWN` and
-//! counted apart; one that passes is reported as `FIXED` so the table can shrink.
+//! request type (a generator bug). Calls listed in `known.rs` (the one table of known Prism
+//! deviations, shared with `examples/conformance.rs`) are reported as `KNOWN` and counted
+//! apart; one that passes is reported as `FIXED` so the table can shrink.
 
 // Generated: formatted by the generator, not by rustfmt.
 #[rustfmt::skip]
 mod cases;
+mod known;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::process::ExitCode;
 
 use polar_sdk::{ByteStream, Error, MaybeReady, Page, Polar, RetryConfig};
-
-/// Known Prism deviations: (operation id, mode, reason). Mode is `dynamic`, `static` or `any`.
-/// A listed call that fails is a `KNOWN` line, not a failure; one that passes is a `FIXED`
-/// line (remove its entry). Every entry names what Prism's log
-/// (`.conformance/prism-<document>.log`) shows.
-const KNOWN: &[(&str, &str, &str)] = &[];
 
 /// A call's future: a short description of what was decoded, or why it failed.
 pub type Run = Pin<Box<dyn Future<Output = Result<String, Failure>>>>;
@@ -154,15 +150,6 @@ fn describe(failure: &Failure) -> String {
     }
 }
 
-fn known(id: &str, mode: &str) -> Option<&'static str> {
-    KNOWN
-        .iter()
-        .find(|(known_id, known_mode, _)| {
-            *known_id == id && (*known_mode == mode || *known_mode == "any")
-        })
-        .map(|(_, _, reason)| *reason)
-}
-
 #[derive(Default)]
 struct Counts {
     passed: usize,
@@ -204,7 +191,7 @@ async fn main() -> ExitCode {
         for call in &cases::CALLS {
             let result = (call.run)(polar.clone()).await;
             let (id, case) = (call.id, call.case);
-            match (result, known(id, mode)) {
+            match (result, known::reason(&format!("{id} {case}"), mode)) {
                 (Ok(what), None) => {
                     counts.passed += 1;
                     println!("PASS {id} {case} ({mode}): {what}");
@@ -237,7 +224,7 @@ async fn main() -> ExitCode {
     };
     println!(
         "{operations} operations, {} calls in each of 2 modes; known Prism deviations: {} \
-         (KNOWN in polar-sdk/examples/conformance_operations/main.rs); passing again: {}",
+         (KNOWN in polar-sdk/examples/conformance_operations/known.rs); passing again: {}",
         cases::COUNT,
         counts.known,
         counts.fixed
