@@ -69,6 +69,7 @@ construct!(aliases_of_themselves, "alias_cycles.yaml");
 construct!(schemas_named_like_prelude_types, "std_names.yaml");
 construct!(resources_named_like_runtime_items, "resource_names.yaml");
 construct!(request_body_types, "request_bodies.yaml");
+construct!(conformance_sample_values, "sample_values.yaml");
 
 /// A schema that is only a `$ref` to itself (directly or through another) has no finite
 /// type: generating it fails, naming the pointer of the schema the selection reaches and
@@ -276,4 +277,86 @@ fn nested_resource_names_never_clash() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The conformance driver's samples meet the formats and bounds of `sample_values.yaml`:
+/// required fields only, or every field; ids are uuids, lengths and bounds hold, a `const`
+/// and a `$ref` with sibling bounds keep their values, map keys follow their rule.
+#[test]
+fn conformance_samples_meet_the_fixture_constraints() {
+    use codegen::ir::samples::{sample, Fill};
+    use codegen::ir::{Constraints, TypeRef};
+    let document = load::load_file(&fixture("sample_values.yaml")).unwrap();
+    let normalized = normalize::normalize(&document).unwrap();
+    let api = codegen::ir::lower(&document, &normalized).unwrap();
+    let ty = TypeRef::Named("InvoiceCreate".into());
+    let required = sample(&api, &ty, &Constraints::default(), Fill::Required);
+    let every = sample(&api, &ty, &Constraints::default(), Fill::Every);
+
+    let id = required["customer_id"].as_str().unwrap();
+    let groups: Vec<usize> = id.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{id}");
+    assert!(required["email"].as_str().unwrap().contains('@'));
+    let name = required["name"].as_str().unwrap().chars().count();
+    assert!((3..=5).contains(&name), "{required}");
+    assert!(required["amount"].as_i64().unwrap() > 0);
+    assert_eq!(required["paid"], false);
+    assert_eq!(required["currency"], "usd");
+    let lines = required["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().all(|l| l.as_str().unwrap().len() <= 2));
+    assert!(required.get("rate").is_none() && required.get("totals").is_none());
+
+    let rate = every["rate"].as_f64().unwrap();
+    assert!((0.5..=0.9).contains(&rate), "{rate}");
+    assert!(every["website"].as_str().unwrap().starts_with("https://"));
+    assert_eq!(every["due"], "2026-01-15T12:00:00Z");
+    let keys: Vec<&String> = every["totals"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["usd"]);
+
+    let get = api
+        .operations
+        .iter()
+        .find(|op| op.id == "invoices:get")
+        .unwrap();
+    let code = &get.parameters[0];
+    let value = sample(&api, &code.ty, &code.constraints, Fill::Required);
+    assert_eq!(value, "INV-0000");
+    let create = api
+        .operations
+        .iter()
+        .find(|op| op.id == "invoices:create")
+        .unwrap();
+    let limit = create
+        .parameters
+        .iter()
+        .find(|p| p.name == "limit")
+        .unwrap();
+    assert_eq!(sample(&api, &limit.ty, &limit.constraints, Fill::Every), 1);
+    let state = create
+        .parameters
+        .iter()
+        .find(|p| p.name == "state")
+        .unwrap();
+    assert_eq!(
+        sample(&api, &state.ty, &state.constraints, Fill::Every),
+        "draft"
+    );
+}
+
+/// A `$ref` with sibling constraints (`{$ref: Currency, minLength: 3}`, as Polar writes its
+/// presentment currencies) is the referenced type, not any JSON value: the siblings only
+/// restate what the target allows.
+#[test]
+fn a_ref_with_sibling_constraints_is_the_referenced_type() {
+    use codegen::ir::{TypeKind, TypeRef};
+    let document = load::load_file(&fixture("sample_values.yaml")).unwrap();
+    let normalized = normalize::normalize(&document).unwrap();
+    let api = codegen::ir::lower(&document, &normalized).unwrap();
+    let TypeKind::Struct { fields } = &api.types["InvoiceCreate"].kind else {
+        panic!("InvoiceCreate is a struct");
+    };
+    let currency = fields.iter().find(|f| f.wire_name == "currency").unwrap();
+    assert_eq!(currency.ty, TypeRef::Named("Currency".into()));
+    assert_eq!(currency.constraints.min_length, Some(3));
 }

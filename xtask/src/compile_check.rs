@@ -3,7 +3,10 @@
 //!
 //! * every fixture of `codegen/tests/fixtures/` (all its resources and schemas), and
 //! * every operation of Polar's whole API (the committed `openapi/polar-api.json` with our
-//!   overlay): all 186 must generate.
+//!   overlay): all 186 must generate,
+//!
+//! each with the conformance driver (`examples/conformance_operations/`) whose call table it
+//! generates.
 //!
 //! Each becomes a scratch copy of the SDK crate (hand-written runtime plus that input's
 //! generated modules), all members of one scratch workspace in
@@ -42,6 +45,12 @@ const REFUSED_FIXTURES: &[(&str, &str)] = &[
     ),
     ("self-reference", "a `$ref` cycle with no finite Rust type"),
 ];
+/// The conformance driver's hand-written files (`main.rs`, `known.rs`); its generated call
+/// table (`cases.rs`) is one of the generated files, so every scratch crate builds the driver
+/// for its own operations.
+const DRIVER_DIR: &str = "polar-sdk/examples/conformance_operations";
+/// The driver, as `cargo --example` names it.
+const DRIVER: &str = "conformance_operations";
 /// The scratch crate generated from Polar's document keeps the SDK's name, so the reference
 /// pages' examples (`use polar_sdk::…`) compile as they are.
 const DOCUMENT_CRATE: &str = "polar-sdk";
@@ -97,7 +106,7 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         .collect();
     let mut steps: Vec<Vec<&str>> = Vec::new();
     if !fixtures.is_empty() {
-        let mut step = vec!["clippy", "--keep-going", "--lib"];
+        let mut step = vec!["clippy", "--keep-going", "--lib", "--example", DRIVER];
         step.extend(fixtures.iter().map(String::as_str));
         step.extend(["--", "-D", "warnings", "-A", "dead_code"]);
         steps.push(step);
@@ -107,6 +116,8 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         "-p",
         DOCUMENT_CRATE,
         "--lib",
+        "--example",
+        DRIVER,
         "--",
         "-D",
         "warnings",
@@ -307,7 +318,40 @@ fn write_crate(
         1,
     );
     write(&dir.join("Cargo.toml"), &manifest)?;
+    write_driver(root, dir, name)?;
     output::write(dir, files).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The driver's hand-written files; in a fixture's crate, `main.rs` also names the crate
+/// `polar_sdk`, as the driver calls it.
+fn write_driver(root: &Path, dir: &Path, name: &str) -> Result<(), String> {
+    let from = root.join(DRIVER_DIR);
+    let entries = std::fs::read_dir(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let file = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut text = read(&path)?;
+        if codegen::format::is_generated(&text) {
+            continue;
+        }
+        let lib = name.replace('-', "_");
+        if file == "main.rs" && lib != "polar_sdk" {
+            // After the inner doc comment, which must come first.
+            let docs = text
+                .lines()
+                .take_while(|line| line.starts_with("//!"))
+                .map(|line| line.len() + 1)
+                .sum::<usize>()
+                .min(text.len());
+            text.insert_str(docs, &format!("extern crate {lib} as polar_sdk;\n"));
+        }
+        write(&dir.join(format!("examples/{DRIVER}/{file}")), &text)?;
+    }
     Ok(())
 }
 

@@ -11,8 +11,11 @@
 //!    (Prism's response generator, json-schema-faker 0.5, fails with a 500 "missing items" on
 //!    `prefixItems`, e.g. on a customer's `tax_id`),
 //! 3. starts `prism mock` on 127.0.0.1 at a free port,
-//! 4. runs the driver `polar-sdk/examples/conformance.rs` against it (`PRISM_URL`), which fails
-//!    on any request Prism rejects or any response the SDK cannot decode,
+//! 4. runs the drivers against it (`PRISM_URL`), each failing on any request Prism rejects or
+//!    any response the SDK cannot decode: `polar-sdk/examples/conformance.rs` (customer_meters
+//!    in depth: every filter and sort value, paging, streams, the requests Prism must reject, a
+//!    404) and `polar-sdk/examples/conformance_operations/` (every operation, generated from the
+//!    IR: required parameters only, then every optional one; both Prism modes),
 //! 5. stops Prism by its pid, on success and on failure alike.
 
 use std::fs::File;
@@ -31,8 +34,10 @@ use xtask::{NODE_VERSION, PRISM_VERSION};
 pub const HELP: &str = "\
 usage: cargo xtask conformance
 
-Runs the SDK's conformance driver (polar-sdk/examples/conformance.rs) against a Prism mock
-server of openapi/, then of ../shared/openapi/polar-openapi.json when that file exists.
+Runs the SDK's conformance drivers against a Prism mock server of openapi/, then of
+../shared/openapi/polar-openapi.json when that file exists: polar-sdk/examples/conformance.rs
+(customer_meters in depth) and polar-sdk/examples/conformance_operations/ (every operation,
+in Prism's dynamic and static modes).
 Installs @stoplight/prism-cli into .conformance/prism/ with npm the first time; needs
 Node.js 18.20.1 or newer.
 
@@ -42,6 +47,8 @@ Node.js 18.20.1 or newer.
 const WORK_DIR: &str = ".conformance";
 /// Polar's full document, relative to the repository root; optional.
 const SHARED_SPEC: &str = "../shared/openapi/polar-openapi.json";
+/// The drivers, run in this order against each document.
+const DRIVERS: &[&str] = &["conformance", "conformance_operations"];
 /// How long Prism may take to start (it needs 10–16 s on Polar's 2.7 MB document).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -78,14 +85,18 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         let port = free_port()?;
         let mut server = Prism::start(&prism, &served, port, &log_path)?;
         if index == 0 {
-            // Build the driver while Prism loads the document.
+            // Build the drivers while Prism loads the document.
+            let mut build = vec!["build", "-q", "-p", "polar-sdk"];
+            for driver in DRIVERS {
+                build.extend(["--example", driver]);
+            }
             let status = Command::new(&cargo)
                 .current_dir(root)
-                .args(["build", "-q", "-p", "polar-sdk", "--example", "conformance"])
+                .args(&build)
                 .status()
                 .map_err(|e| format!("cannot run {cargo}: {e}"))?;
             if !status.success() {
-                return Err("building the conformance driver failed".into());
+                return Err("building the conformance drivers failed".into());
             }
         }
         server.wait_ready()?;
@@ -96,28 +107,47 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
             server.started.elapsed().as_secs_f64(),
             log_path.display()
         );
-        let status = Command::new(&cargo)
-            .current_dir(root)
-            .args(["run", "-q", "-p", "polar-sdk", "--example", "conformance"])
-            .env("PRISM_URL", server.url())
-            .status()
-            .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+        let mut driver_failed = Vec::new();
+        for driver in DRIVERS {
+            let driver_started = Instant::now();
+            println!("\n-- driver {driver} --");
+            let status = Command::new(&cargo)
+                .current_dir(root)
+                .args(["run", "-q", "-p", "polar-sdk", "--example", driver])
+                .env("PRISM_URL", server.url())
+                .status()
+                .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+            println!(
+                "-- driver {driver}: {} in {:.0} s",
+                if status.success() { "passed" } else { "FAILED" },
+                driver_started.elapsed().as_secs_f64()
+            );
+            if !status.success() {
+                driver_failed.push(*driver);
+            }
+        }
         let log = server.log();
         drop(server);
-        if !status.success() {
+        if !driver_failed.is_empty() {
             // Prism's error lines name the parameter or body property it objected to (they also
             // include the expected rejections, so read them next to the driver's FAIL lines).
-            let errors: Vec<&str> = log.lines().filter(|line| line.contains('✖')).collect();
+            let errors: Vec<&str> = log
+                .lines()
+                .filter(|line| {
+                    line.contains('✖') && (line.contains("Request") || line.contains("request."))
+                })
+                .collect();
             println!("Prism's last error lines:");
             for line in &errors[errors.len().saturating_sub(30)..] {
                 println!("  {}", line.trim_end());
             }
             println!(
-                "conformance FAILED against {} (Prism's full log: {})",
+                "conformance FAILED against {} (drivers: {}; Prism's full log: {})",
                 spec.display(),
+                driver_failed.join(", "),
                 log_path.display()
             );
-            failed.push(spec.display().to_string());
+            failed.push(format!("{} ({})", spec.display(), driver_failed.join(", ")));
         }
     }
     if !shared_present {

@@ -3,6 +3,7 @@
 //! Only the configured resources and the types they reach are emitted; the rest of the IR
 //! is lowered (and checked) but not written.
 
+pub mod conformance;
 pub mod docs;
 mod errors;
 mod models;
@@ -315,6 +316,10 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
     files.push(EmittedFile {
         name: format!("{CODE_DIR}/mod.rs"),
         content: Content::Rust(root_module(api, selection)),
+    });
+    files.push(EmittedFile {
+        name: conformance::CASES_FILE.to_owned(),
+        content: Content::Rust(conformance::cases_file(api, &selection.resources)),
     });
     files.push(EmittedFile {
         name: MANIFEST.to_owned(),

@@ -12,6 +12,8 @@ pub enum Scope {
     Models,
     /// Elsewhere: `models::Name` / `filters::Name` (the file imports both modules).
     Outside,
+    /// In a program that uses the SDK (an example): every SDK item through `polar_sdk::`.
+    Example,
 }
 
 /// Rust tokens for a type use.
@@ -22,6 +24,8 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
             let origin = api.types.get(name).map_or(TypeOrigin::Model, |d| d.origin);
             match (scope, origin) {
                 (Scope::Models, TypeOrigin::Model) => quote!(#ident),
+                (Scope::Example, TypeOrigin::Model) => quote!(polar_sdk::models::#ident),
+                (Scope::Example, TypeOrigin::Filter) => quote!(polar_sdk::filters::#ident),
                 (_, TypeOrigin::Model) => quote!(models::#ident),
                 (_, TypeOrigin::Filter) => quote!(filters::#ident),
             }
@@ -29,11 +33,17 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::Integer if scope == Scope::Example => quote!(polar_sdk::Integer),
         TypeRef::Integer => quote!(crate::Integer),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
+        TypeRef::Uuid if scope == Scope::Example => quote!(polar_sdk::uuid::Uuid),
         TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::DateTime if scope == Scope::Example => {
+            quote!(polar_sdk::chrono::DateTime<polar_sdk::chrono::Utc>)
+        }
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date if scope == Scope::Example => quote!(polar_sdk::chrono::NaiveDate),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Map(value) if **value == TypeRef::Any => {
@@ -54,6 +64,10 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(api, inner, scope);
             quote!(Option<#inner>)
+        }
+        TypeRef::OneOrMany(inner) if scope == Scope::Example => {
+            let inner = type_tokens(api, inner, scope);
+            quote!(polar_sdk::OneOrMany<#inner>)
         }
         TypeRef::OneOrMany(inner) => {
             let inner = type_tokens(api, inner, scope);

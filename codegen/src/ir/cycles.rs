@@ -211,6 +211,7 @@ mod tests {
             required: true,
             nullable: false,
             doc: None,
+            constraints: Default::default(),
         }
     }
 

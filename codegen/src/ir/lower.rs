@@ -13,9 +13,9 @@ use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
 use super::{
-    cycles, dedupe, facts, inputs, Api, AuthKind, Body, EnumValue, ErrorCase, Field, FieldCodec,
-    Operation, Pagination, ParamLocation, ParamStyle, Parameter, Response, Server, Success,
-    TagDefault, TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef, UntaggedVariant,
+    cycles, dedupe, facts, inputs, Api, AuthKind, Body, Constraints, EnumValue, ErrorCase, Field,
+    FieldCodec, Operation, Pagination, ParamLocation, ParamStyle, Parameter, Response, Server,
+    Success, TagDefault, TaggedVariant, TypeDef, TypeKind, TypeOrigin, TypeRef, UntaggedVariant,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Error};
 use crate::load::Document;
@@ -534,6 +534,15 @@ impl<'a> Lowerer<'a> {
                     self.union_shape(&any.one_of, data, hint, pointer, "oneOf")
                 } else if !any.any_of.is_empty() {
                     self.union_shape(&any.any_of, data, hint, pointer, "anyOf")
+                } else if let [member] = any.all_of.as_slice() {
+                    // `$ref` with sibling constraints (`{$ref: Currency, maxLength: 3}`): the
+                    // siblings narrow the target's values, the type is the target's.
+                    let inner = if data.extensions.contains_key("x-ref-siblings") {
+                        pointer.to_owned()
+                    } else {
+                        format!("{pointer}/allOf/0")
+                    };
+                    self.shape(member, hint, &inner)
                 } else {
                     let values: Vec<String> = any
                         .enumeration
@@ -556,6 +565,144 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// The format and bounds a schema asks of its value, read through `$ref`s, one-member
+    /// `allOf`s (`$ref` siblings) and nullable unions; a union of several shapes gives one
+    /// entry per non-null branch.
+    fn constraints(&self, schema: &ReferenceOr<Schema>, depth: usize) -> Constraints {
+        // Deep enough for every nesting of items and branches; guards against `$ref` loops.
+        if depth > 16 {
+            return Constraints::default();
+        }
+        let Some(schema) = self.resolve(schema) else {
+            return Constraints::default();
+        };
+        let boxed = |this: &Self, items: &Option<ReferenceOr<Box<Schema>>>| {
+            items
+                .as_ref()
+                .map(|items| Box::new(this.constraints(&box_to_plain(items), depth + 1)))
+                .filter(|c| !c.is_empty())
+        };
+        let union = |this: &Self, branches: &[ReferenceOr<Schema>]| {
+            let mut kept: Vec<Constraints> = branches
+                .iter()
+                .filter(|branch| !is_null_branch(branch))
+                .map(|branch| this.constraints(branch, depth + 1))
+                .collect();
+            match kept.len() {
+                1 => kept.remove(0),
+                _ => Constraints {
+                    branches: kept,
+                    ..Constraints::default()
+                },
+            }
+        };
+        let keys = schema
+            .schema_data
+            .extensions
+            .get("x-property-names")
+            .and_then(|rule| serde_json::from_value::<ReferenceOr<Schema>>(rule.clone()).ok())
+            .map(|rule| Box::new(self.constraints(&rule, depth + 1)));
+        let mut found = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => Constraints {
+                format: format_name(&string.format),
+                min_length: string.min_length,
+                max_length: string.max_length,
+                pattern: string.pattern.clone(),
+                values: string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(v.clone()))
+                    .collect(),
+                ..Constraints::default()
+            },
+            SchemaKind::Type(Type::Integer(integer)) => Constraints {
+                minimum: integer.minimum.map(|n| n as f64),
+                maximum: integer.maximum.map(|n| n as f64),
+                exclusive_minimum: integer.exclusive_minimum,
+                exclusive_maximum: integer.exclusive_maximum,
+                values: integer
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
+                ..Constraints::default()
+            },
+            SchemaKind::Type(Type::Number(number)) => Constraints {
+                minimum: number.minimum,
+                maximum: number.maximum,
+                exclusive_minimum: number.exclusive_minimum,
+                exclusive_maximum: number.exclusive_maximum,
+                values: number
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
+                ..Constraints::default()
+            },
+            SchemaKind::Type(Type::Boolean(boolean)) => Constraints {
+                values: boolean
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
+                ..Constraints::default()
+            },
+            SchemaKind::Type(Type::Array(array)) => Constraints {
+                min_items: array.min_items,
+                max_items: array.max_items,
+                items: boxed(self, &array.items),
+                ..Constraints::default()
+            },
+            SchemaKind::Type(Type::Object(object)) => Constraints {
+                min_properties: object.min_properties,
+                ..Constraints::default()
+            },
+            SchemaKind::Not { .. } => Constraints::default(),
+            SchemaKind::OneOf { one_of } => union(self, one_of),
+            SchemaKind::AnyOf { any_of } => union(self, any_of),
+            // `$ref` siblings and intersections: what every member asks.
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .map(|member| self.constraints(member, depth + 1))
+                .fold(Constraints::default(), Constraints::and),
+            SchemaKind::Any(any) if !any.one_of.is_empty() => union(self, &any.one_of),
+            SchemaKind::Any(any) if !any.any_of.is_empty() => union(self, &any.any_of),
+            SchemaKind::Any(any) => Constraints {
+                format: any.format.clone(),
+                min_length: any.min_length,
+                max_length: any.max_length,
+                pattern: any.pattern.clone(),
+                minimum: any.minimum,
+                maximum: any.maximum,
+                exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+                exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+                min_items: any.min_items,
+                max_items: any.max_items,
+                min_properties: any.min_properties,
+                values: any.enumeration.clone(),
+                items: boxed(self, &any.items),
+                keys: None,
+                branches: Vec::new(),
+            }
+            // `$ref` siblings that are constraints (`maxLength` next to a `$ref`) make an
+            // `allOf` with facts of its own: both apply.
+            .and(
+                any.all_of
+                    .iter()
+                    .map(|member| self.constraints(member, depth + 1))
+                    .fold(Constraints::default(), Constraints::and),
+            ),
+        };
+        if found.keys.is_none() {
+            found.keys = keys;
+        }
+        found
     }
 
     fn tuple(&mut self, prefix: &Value, hint: &str, pointer: &str) -> TypeRef {
@@ -621,6 +768,7 @@ impl<'a> Lowerer<'a> {
                 required: is_required,
                 nullable: is_nullable,
                 doc: with_key_rule(description(&property), &property),
+                constraints: self.constraints(&property, 0),
             });
         }
         let mut names: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
@@ -1129,6 +1277,10 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => scalar_example(schema),
             _ => None,
         });
+        let constraints = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => self.constraints(schema, 0),
+            ParameterSchemaOrContent::Content(_) => Constraints::default(),
+        };
         let (ty, default, schema_title) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let default = match schema {
@@ -1188,6 +1340,7 @@ impl<'a> Lowerer<'a> {
             doc: data.description.clone(),
             default,
             example,
+            constraints,
         }
     }
 
@@ -1454,6 +1607,22 @@ fn nullable(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Nullable(_) | TypeRef::Any => ty,
         other => TypeRef::Nullable(Box::new(other)),
+    }
+}
+
+/// The name of a string format as the document writes it.
+fn format_name(
+    format: &openapiv3::VariantOrUnknownOrEmpty<openapiv3::StringFormat>,
+) -> Option<String> {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as F};
+    match format {
+        F::Item(StringFormat::Date) => Some("date".to_owned()),
+        F::Item(StringFormat::DateTime) => Some("date-time".to_owned()),
+        F::Item(StringFormat::Password) => Some("password".to_owned()),
+        F::Item(StringFormat::Byte) => Some("byte".to_owned()),
+        F::Item(StringFormat::Binary) => Some("binary".to_owned()),
+        F::Unknown(other) => Some(other.clone()),
+        F::Empty => None,
     }
 }
 

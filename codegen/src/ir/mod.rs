@@ -10,6 +10,7 @@ mod facts;
 mod inputs;
 mod lower;
 pub mod naming;
+pub mod samples;
 
 use std::collections::BTreeMap;
 
@@ -152,6 +153,82 @@ pub struct Field {
     pub nullable: bool,
     /// Doc text.
     pub doc: Option<String>,
+    /// The schema's format and bounds, for building valid values (see [`samples`]).
+    pub constraints: Constraints,
+}
+
+/// What a schema asks of a value beyond its type: the format and bounds that `TypeRef` does
+/// not carry (a `String` may have to be an email, an `i64` at least 1). Read through `$ref`s,
+/// nullable unions and `$ref` siblings, so it describes the value at the place of use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `format` (`email`, `uri`, `date-time`, `uuid`, …).
+    pub format: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern` (an ECMA-262 regular expression).
+    pub pattern: Option<String>,
+    /// `minimum` (or the exclusive bound, with `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (or the exclusive bound, with `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `minimum` is exclusive.
+    pub exclusive_minimum: bool,
+    /// `maximum` is exclusive.
+    pub exclusive_maximum: bool,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `minProperties`.
+    pub min_properties: Option<usize>,
+    /// The values allowed where the type does not list them: a `const` or `enum` of
+    /// booleans or numbers, or of strings in a place typed as any JSON value.
+    pub values: Vec<Value>,
+    /// What the items of an array ask.
+    pub items: Option<Box<Constraints>>,
+    /// What the keys of a map ask (`propertyNames`).
+    pub keys: Option<Box<Constraints>>,
+    /// What each non-null branch of a union asks, in document order.
+    pub branches: Vec<Constraints>,
+}
+
+impl Constraints {
+    /// What both ask: each fact of `self`, or `other`'s where `self` has none.
+    pub fn and(self, other: Constraints) -> Constraints {
+        Constraints {
+            format: self.format.or(other.format),
+            min_length: self.min_length.or(other.min_length),
+            max_length: self.max_length.or(other.max_length),
+            pattern: self.pattern.or(other.pattern),
+            minimum: self.minimum.or(other.minimum),
+            maximum: self.maximum.or(other.maximum),
+            exclusive_minimum: self.exclusive_minimum || other.exclusive_minimum,
+            exclusive_maximum: self.exclusive_maximum || other.exclusive_maximum,
+            min_items: self.min_items.or(other.min_items),
+            max_items: self.max_items.or(other.max_items),
+            min_properties: self.min_properties.or(other.min_properties),
+            values: if self.values.is_empty() {
+                other.values
+            } else {
+                self.values
+            },
+            items: self.items.or(other.items),
+            keys: self.keys.or(other.keys),
+            branches: if self.branches.is_empty() {
+                other.branches
+            } else {
+                self.branches
+            },
+        }
+    }
+
+    /// True when nothing beyond the type is asked.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }
 
 /// What the runtime does for a struct field, decided by its type.
@@ -444,6 +521,8 @@ pub struct Parameter {
     pub default: Option<Value>,
     /// An example value from the spec (first scalar example found in the schema).
     pub example: Option<Value>,
+    /// The schema's format and bounds.
+    pub constraints: Constraints,
 }
 
 /// A request or response body.

@@ -1473,8 +1473,11 @@ pub struct CheckoutProductsCreate {
     )]
     pub locale: Option<Option<String>>,
     /// Currency to charge in; the organization's default unless set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<serde_json::Value>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub currency: Option<Option<PresentmentCurrency>>,
     /// IDs of the products offered, at least one; the first is selected at the start.
     pub products: Vec<uuid::Uuid>,
     /// Ad hoc prices to use instead of the catalog prices, keyed by product ID.
@@ -1527,7 +1530,7 @@ crate::runtime::decode_struct! {
         return_url: "return_url" optional DoubleOption,
         embed_origin: "embed_origin" optional DoubleOption,
         locale: "locale" optional DoubleOption,
-        currency: "currency" optional Present,
+        currency: "currency" optional DoubleOption,
         products: "products" required Plain,
         prices: "prices" optional DoubleOption,
     }
@@ -1915,9 +1918,17 @@ impl CheckoutProductsCreate {
         self
     }
 
-    /// Sets `currency`, which is not sent until set.
-    pub fn currency(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.currency = Some(value.into());
+    /// Sends `currency` with a value; `clear_currency` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn currency(mut self, value: impl Into<PresentmentCurrency>) -> Self {
+        self.currency = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `currency` as `null` (an update clears it); `currency` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = Some(None);
         self
     }
 
@@ -3172,8 +3183,11 @@ pub struct CheckoutUpdate {
         std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
     >,
     /// Currency to charge in; the organization's default unless set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<serde_json::Value>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub currency: Option<Option<PresentmentCurrency>>,
     /// Discount to apply up front.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -3255,7 +3269,7 @@ crate::runtime::decode_struct! {
         trial_interval: "trial_interval" optional DoubleOption,
         trial_interval_count: "trial_interval_count" optional NumberDoubleOption,
         metadata: "metadata" optional Plain,
-        currency: "currency" optional Present,
+        currency: "currency" optional DoubleOption,
         discount_id: "discount_id" optional DoubleOption,
         allow_discount_codes: "allow_discount_codes" optional DoubleOption,
         require_billing_address: "require_billing_address" optional DoubleOption,
@@ -3513,9 +3527,17 @@ impl CheckoutUpdate {
         self
     }
 
-    /// Sets `currency`, which is not sent until set.
-    pub fn currency(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.currency = Some(value.into());
+    /// Sends `currency` with a value; `clear_currency` sends `null` (an update clears it).
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn currency(mut self, value: impl Into<PresentmentCurrency>) -> Self {
+        self.currency = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `currency` as `null` (an update clears it); `currency` sends a value.
+    /// With neither, it is not sent (an update leaves it unchanged).
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = Some(None);
         self
     }
 
