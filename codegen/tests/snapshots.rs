@@ -69,6 +69,7 @@ construct!(aliases_of_themselves, "alias_cycles.yaml");
 construct!(schemas_named_like_prelude_types, "std_names.yaml");
 construct!(resources_named_like_runtime_items, "resource_names.yaml");
 construct!(request_body_types, "request_bodies.yaml");
+construct!(webhook_events, "webhooks.yaml");
 
 /// A schema that is only a `$ref` to itself (directly or through another) has no finite
 /// type: generating it fails, naming the pointer of the schema the selection reaches and
