@@ -26,24 +26,29 @@ pub fn page_name() -> String {
 
 /// What the variant doc says: our words from the overlay, else the facts.
 fn variant_doc(api: &Api, event: &crate::ir::WebhookEvent) -> String {
-    let what = match &event.doc {
-        Some(doc) => spec(doc),
-        None => match &event.data {
-            Some(data) => format!(
-                "Polar posts this event with {} as its `data`.",
-                data_text(api, data)
-            ),
-            None => "Polar posts this event.".to_owned(),
-        },
-    };
-    format!("{what}\n\nWire type: `{}`.", event.event_type)
+    let data = event
+        .data
+        .as_ref()
+        .map(|data| format!(" Its `data` is {}.", data_text(api, data)))
+        .unwrap_or_default();
+    match &event.doc {
+        Some(doc) => format!("{}\n\nWire type: `{}`.{data}", spec(doc), event.event_type),
+        None => format!("Wire type: `{}`.{data}", event.event_type),
+    }
 }
 
-/// `a [`Order`]`-style text of the `data` type.
+/// `an [`Order`]`-style text of the `data` type.
 fn data_text(api: &Api, data: &TypeRef) -> String {
     let text = type_text(api, data);
     match data {
-        TypeRef::Named(name) => format!("a [`{name}`](models::{name})"),
+        TypeRef::Named(name) => {
+            let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} [`{name}`](models::{name})")
+        }
         _ => format!("a `{text}`"),
     }
 }
@@ -194,16 +199,23 @@ pub fn page(api: &Api) -> String {
         "        other => println!(\"not handled: {}\", other.event_type()),\n    }\n    Ok(())\n}\n```\n\n",
     );
     let _ = writeln!(out, "{} event types.\n", api.webhooks.len());
-    out.push_str("| event type | variant | payload | `data` |\n| --- | --- | --- | --- |\n");
+    out.push_str(
+        "| event type | variant | payload | `data` | sent when |\n| --- | --- | --- | --- | --- |\n",
+    );
     for event in &api.webhooks {
         let data = event
             .data
             .as_ref()
             .map(|d| format!("`{}`", type_text(api, d)))
             .unwrap_or_default();
+        let when = event
+            .doc
+            .as_deref()
+            .map(|d| spec(d).replace('|', "\\|").replace('\n', " "))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "| `{}` | `WebhookEvent::{}` | `{}` | {data} |",
+            "| `{}` | `WebhookEvent::{}` | `{}` | {data} | {when} |",
             event.event_type, event.variant, event.payload
         );
     }

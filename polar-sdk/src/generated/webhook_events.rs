@@ -15,169 +15,169 @@ use crate::models;
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WebhookEvent {
-    /// Polar posts this event with a [`Benefit`](models::Benefit) as its `data`.
+    /// A benefit was added to the organization.
     ///
-    /// Wire type: `benefit.created`.
+    /// Wire type: `benefit.created`. Its `data` is a [`Benefit`](models::Benefit).
     BenefitCreated(models::WebhookBenefitCreatedPayload),
-    /// Polar posts this event with a [`Benefit`](models::Benefit) as its `data`.
+    /// A benefit's settings changed; `data` is the benefit as it is now.
     ///
-    /// Wire type: `benefit.updated`.
+    /// Wire type: `benefit.updated`. Its `data` is a [`Benefit`](models::Benefit).
     BenefitUpdated(models::WebhookBenefitUpdatedPayload),
-    /// Polar posts this event with a [`BenefitGrantWebhook`](models::BenefitGrantWebhook) as its `data`.
+    /// A customer was given a benefit, usually because of a purchase or a subscription.
     ///
-    /// Wire type: `benefit_grant.created`.
+    /// Wire type: `benefit_grant.created`. Its `data` is a [`BenefitGrantWebhook`](models::BenefitGrantWebhook).
     BenefitGrantCreated(models::WebhookBenefitGrantCreatedPayload),
-    /// Polar posts this event with a [`BenefitGrantWebhook`](models::BenefitGrantWebhook) as its `data`.
+    /// A grant was renewed for a new billing period of its subscription (meter credits are granted again, for example).
     ///
-    /// Wire type: `benefit_grant.cycled`.
+    /// Wire type: `benefit_grant.cycled`. Its `data` is a [`BenefitGrantWebhook`](models::BenefitGrantWebhook).
     BenefitGrantCycled(models::WebhookBenefitGrantCycledPayload),
-    /// Polar posts this event with a [`BenefitGrantWebhook`](models::BenefitGrantWebhook) as its `data`.
+    /// A customer lost a benefit, for example because the subscription behind it ended.
     ///
-    /// Wire type: `benefit_grant.revoked`.
+    /// Wire type: `benefit_grant.revoked`. Its `data` is a [`BenefitGrantWebhook`](models::BenefitGrantWebhook).
     BenefitGrantRevoked(models::WebhookBenefitGrantRevokedPayload),
-    /// Polar posts this event with a [`BenefitGrantWebhook`](models::BenefitGrantWebhook) as its `data`.
+    /// A grant changed; `data` is the grant as it is now.
     ///
-    /// Wire type: `benefit_grant.updated`.
+    /// Wire type: `benefit_grant.updated`. Its `data` is a [`BenefitGrantWebhook`](models::BenefitGrantWebhook).
     BenefitGrantUpdated(models::WebhookBenefitGrantUpdatedPayload),
-    /// Polar posts this event with a [`Checkout`](models::Checkout) as its `data`.
+    /// A checkout session was opened.
     ///
-    /// Wire type: `checkout.created`.
+    /// Wire type: `checkout.created`. Its `data` is a [`Checkout`](models::Checkout).
     CheckoutCreated(models::WebhookCheckoutCreatedPayload),
-    /// Polar posts this event with a [`Checkout`](models::Checkout) as its `data`.
+    /// A checkout ran out of time before the buyer completed it.
     ///
-    /// Wire type: `checkout.expired`.
+    /// Wire type: `checkout.expired`. Its `data` is a [`Checkout`](models::Checkout).
     CheckoutExpired(models::WebhookCheckoutExpiredPayload),
-    /// Polar posts this event with a [`Checkout`](models::Checkout) as its `data`.
+    /// A checkout changed: the buyer entered details, or its status moved on (confirmed, succeeded, failed).
     ///
-    /// Wire type: `checkout.updated`.
+    /// Wire type: `checkout.updated`. Its `data` is a [`Checkout`](models::Checkout).
     CheckoutUpdated(models::WebhookCheckoutUpdatedPayload),
-    /// Polar posts this event with a [`Customer`](models::Customer) as its `data`.
+    /// A customer record was made, by the API or by a first purchase.
     ///
-    /// Wire type: `customer.created`.
+    /// Wire type: `customer.created`. Its `data` is a [`Customer`](models::Customer).
     CustomerCreated(models::WebhookCustomerCreatedPayload),
-    /// Polar posts this event with a [`Customer`](models::Customer) as its `data`.
+    /// A customer record was removed; `data` is the customer as it was.
     ///
-    /// Wire type: `customer.deleted`.
+    /// Wire type: `customer.deleted`. Its `data` is a [`Customer`](models::Customer).
     CustomerDeleted(models::WebhookCustomerDeletedPayload),
-    /// Polar posts this event with a [`CustomerState`](models::CustomerState) as its `data`.
+    /// Something a customer holds changed (active subscriptions, granted benefits, meter balances); `data` is the customer's whole state, enough to recompute their access.
     ///
-    /// Wire type: `customer.state_changed`.
+    /// Wire type: `customer.state_changed`. Its `data` is a [`CustomerState`](models::CustomerState).
     CustomerStateChanged(models::WebhookCustomerStateChangedPayload),
-    /// Polar posts this event with a [`Customer`](models::Customer) as its `data`.
+    /// A customer's details changed.
     ///
-    /// Wire type: `customer.updated`.
+    /// Wire type: `customer.updated`. Its `data` is a [`Customer`](models::Customer).
     CustomerUpdated(models::WebhookCustomerUpdatedPayload),
-    /// Polar posts this event with a [`CustomerSeat`](models::CustomerSeat) as its `data`.
+    /// A seat of a seat-based purchase was given to someone, who is invited to claim it.
     ///
-    /// Wire type: `customer_seat.assigned`.
+    /// Wire type: `customer_seat.assigned`. Its `data` is a [`CustomerSeat`](models::CustomerSeat).
     CustomerSeatAssigned(models::WebhookCustomerSeatAssignedPayload),
-    /// Polar posts this event with a [`CustomerSeat`](models::CustomerSeat) as its `data`.
+    /// The person invited to a seat accepted it and now holds its benefits.
     ///
-    /// Wire type: `customer_seat.claimed`.
+    /// Wire type: `customer_seat.claimed`. Its `data` is a [`CustomerSeat`](models::CustomerSeat).
     CustomerSeatClaimed(models::WebhookCustomerSeatClaimedPayload),
-    /// Polar posts this event with a [`CustomerSeat`](models::CustomerSeat) as its `data`.
+    /// A seat was taken back from the person who held it.
     ///
-    /// Wire type: `customer_seat.revoked`.
+    /// Wire type: `customer_seat.revoked`. Its `data` is a [`CustomerSeat`](models::CustomerSeat).
     CustomerSeatRevoked(models::WebhookCustomerSeatRevokedPayload),
-    /// Polar posts this event with a [`Discount`](models::Discount) as its `data`.
+    /// A discount was made.
     ///
-    /// Wire type: `discount.created`.
+    /// Wire type: `discount.created`. Its `data` is a [`Discount`](models::Discount).
     DiscountCreated(models::WebhookDiscountCreatedPayload),
-    /// Polar posts this event with a [`Discount`](models::Discount) as its `data`.
+    /// A discount was removed; `data` is the discount as it was.
     ///
-    /// Wire type: `discount.deleted`.
+    /// Wire type: `discount.deleted`. Its `data` is a [`Discount`](models::Discount).
     DiscountDeleted(models::WebhookDiscountDeletedPayload),
-    /// Polar posts this event with a [`Discount`](models::Discount) as its `data`.
+    /// A discount's settings changed.
     ///
-    /// Wire type: `discount.updated`.
+    /// Wire type: `discount.updated`. Its `data` is a [`Discount`](models::Discount).
     DiscountUpdated(models::WebhookDiscountUpdatedPayload),
-    /// Polar posts this event with a [`Member`](models::Member) as its `data`.
+    /// Someone was added to a team customer.
     ///
-    /// Wire type: `member.created`.
+    /// Wire type: `member.created`. Its `data` is a [`Member`](models::Member).
     MemberCreated(models::WebhookMemberCreatedPayload),
-    /// Polar posts this event with a [`Member`](models::Member) as its `data`.
+    /// Someone was removed from a team customer.
     ///
-    /// Wire type: `member.deleted`.
+    /// Wire type: `member.deleted`. Its `data` is a [`Member`](models::Member).
     MemberDeleted(models::WebhookMemberDeletedPayload),
-    /// Polar posts this event with a [`Member`](models::Member) as its `data`.
+    /// A team member's details or role changed.
     ///
-    /// Wire type: `member.updated`.
+    /// Wire type: `member.updated`. Its `data` is a [`Member`](models::Member).
     MemberUpdated(models::WebhookMemberUpdatedPayload),
-    /// Polar posts this event with a [`Order`](models::Order) as its `data`.
+    /// An order was made, for a purchase or for a subscription's renewal; it may not be paid yet (fulfil on `order.paid`).
     ///
-    /// Wire type: `order.created`.
+    /// Wire type: `order.created`. Its `data` is an [`Order`](models::Order).
     OrderCreated(models::WebhookOrderCreatedPayload),
-    /// Polar posts this event with a [`Order`](models::Order) as its `data`.
+    /// An order's payment went through: the point to fulfil it.
     ///
-    /// Wire type: `order.paid`.
+    /// Wire type: `order.paid`. Its `data` is an [`Order`](models::Order).
     OrderPaid(models::WebhookOrderPaidPayload),
-    /// Polar posts this event with a [`Order`](models::Order) as its `data`.
+    /// Money was given back on an order, in part or in full.
     ///
-    /// Wire type: `order.refunded`.
+    /// Wire type: `order.refunded`. Its `data` is an [`Order`](models::Order).
     OrderRefunded(models::WebhookOrderRefundedPayload),
-    /// Polar posts this event with a [`Order`](models::Order) as its `data`.
+    /// An order changed (its status, the amount refunded, its billing details).
     ///
-    /// Wire type: `order.updated`.
+    /// Wire type: `order.updated`. Its `data` is an [`Order`](models::Order).
     OrderUpdated(models::WebhookOrderUpdatedPayload),
-    /// Polar posts this event with a [`Organization`](models::Organization) as its `data`.
+    /// The organization's settings changed.
     ///
-    /// Wire type: `organization.updated`.
+    /// Wire type: `organization.updated`. Its `data` is an [`Organization`](models::Organization).
     OrganizationUpdated(models::WebhookOrganizationUpdatedPayload),
-    /// Polar posts this event with a [`Product`](models::Product) as its `data`.
+    /// A product was added to the catalogue.
     ///
-    /// Wire type: `product.created`.
+    /// Wire type: `product.created`. Its `data` is a [`Product`](models::Product).
     ProductCreated(models::WebhookProductCreatedPayload),
-    /// Polar posts this event with a [`Product`](models::Product) as its `data`.
+    /// A product changed (its prices, benefits, or archived state).
     ///
-    /// Wire type: `product.updated`.
+    /// Wire type: `product.updated`. Its `data` is a [`Product`](models::Product).
     ProductUpdated(models::WebhookProductUpdatedPayload),
-    /// Polar posts this event with a [`Refund`](models::Refund) as its `data`.
+    /// A refund was issued.
     ///
-    /// Wire type: `refund.created`.
+    /// Wire type: `refund.created`. Its `data` is a [`Refund`](models::Refund).
     RefundCreated(models::WebhookRefundCreatedPayload),
-    /// Polar posts this event with a [`Refund`](models::Refund) as its `data`.
+    /// A refund's status changed, for example once the payment provider settled it.
     ///
-    /// Wire type: `refund.updated`.
+    /// Wire type: `refund.updated`. Its `data` is a [`Refund`](models::Refund).
     RefundUpdated(models::WebhookRefundUpdatedPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A subscription became active, for example once its first payment went through.
     ///
-    /// Wire type: `subscription.active`.
+    /// Wire type: `subscription.active`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionActive(models::WebhookSubscriptionActivePayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A subscription was canceled. It may stay active until the end of the period (`cancel_at_period_end`); `subscription.revoked` follows when access stops.
     ///
-    /// Wire type: `subscription.canceled`.
+    /// Wire type: `subscription.canceled`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionCanceled(models::WebhookSubscriptionCanceledPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A subscription was started; it may not be active yet (see `subscription.active`).
     ///
-    /// Wire type: `subscription.created`.
+    /// Wire type: `subscription.created`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionCreated(models::WebhookSubscriptionCreatedPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A subscription entered a new billing period.
     ///
-    /// Wire type: `subscription.cycled`.
+    /// Wire type: `subscription.cycled`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionCycled(models::WebhookSubscriptionCycledPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A renewal payment failed; the subscription is past due while the payment is retried.
     ///
-    /// Wire type: `subscription.past_due`.
+    /// Wire type: `subscription.past_due`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionPastDue(models::WebhookSubscriptionPastDuePayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A subscription was paused.
     ///
-    /// Wire type: `subscription.paused`.
+    /// Wire type: `subscription.paused`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionPaused(models::WebhookSubscriptionPausedPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A paused subscription started again.
     ///
-    /// Wire type: `subscription.resumed`.
+    /// Wire type: `subscription.resumed`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionResumed(models::WebhookSubscriptionResumedPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A subscription ended and its access stops now.
     ///
-    /// Wire type: `subscription.revoked`.
+    /// Wire type: `subscription.revoked`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionRevoked(models::WebhookSubscriptionRevokedPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A scheduled cancellation was withdrawn: the subscription goes on renewing.
     ///
-    /// Wire type: `subscription.uncanceled`.
+    /// Wire type: `subscription.uncanceled`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionUncanceled(models::WebhookSubscriptionUncanceledPayload),
-    /// Polar posts this event with a [`Subscription`](models::Subscription) as its `data`.
+    /// A subscription changed in any way; the more specific subscription events are sent as well.
     ///
-    /// Wire type: `subscription.updated`.
+    /// Wire type: `subscription.updated`. Its `data` is a [`Subscription`](models::Subscription).
     SubscriptionUpdated(models::WebhookSubscriptionUpdatedPayload),
     /// An event type this SDK version does not know: its `type` and the payload as sent.
     Unknown(crate::webhooks::UnknownEvent),
