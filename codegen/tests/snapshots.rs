@@ -70,6 +70,7 @@ construct!(schemas_named_like_prelude_types, "std_names.yaml");
 construct!(resources_named_like_runtime_items, "resource_names.yaml");
 construct!(request_body_types, "request_bodies.yaml");
 construct!(conformance_sample_values, "sample_values.yaml");
+construct!(webhook_events, "webhooks.yaml");
 
 /// A schema that is only a `$ref` to itself (directly or through another) has no finite
 /// type: generating it fails, naming the pointer of the schema the selection reaches and

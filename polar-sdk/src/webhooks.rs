@@ -2,19 +2,27 @@
 //!
 //! Polar signs every delivery the [Standard Webhooks](https://www.standardwebhooks.com) way:
 //! three headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and an HMAC-SHA256
-//! over `"{id}.{timestamp}.{raw body}"`. [`Webhook`] checks all of it against your endpoint's
-//! secret and only then hands the body on.
+//! over `"{id}.{timestamp}.{raw body}"`. [`verify`] checks all of it against your endpoint's
+//! secret and only then decodes the body into a typed `WebhookEvent` (with the
+//! `webhook_events` feature, on by default):
 //!
 //! ```
-//! use polar_sdk::webhooks::Webhook;
-//! # fn handle(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Result<(), polar_sdk::webhooks::WebhookError> {
-//! // An unset variable gives an empty secret, which `Webhook::new` refuses.
-//! let webhook = Webhook::new(&std::env::var("POLAR_WEBHOOK_SECRET").unwrap_or_default())?;
-//! let delivery = webhook.verify(headers, body)?;
-//! let event: serde_json::Value = delivery.json()?;
-//! println!("{} ({})", event["type"], delivery.id());
+//! # #[cfg(feature = "webhook_events")]
+//! # fn handle(secret: &str, headers: &polar_sdk::webhooks::HeaderMap, body: &[u8]) -> Result<(), polar_sdk::webhooks::WebhookError> {
+//! use polar_sdk::webhooks::{self, WebhookEvent};
+//!
+//! match webhooks::verify(secret, headers, body)? {
+//!     WebhookEvent::OrderPaid(paid) => println!("order {} paid", paid.data.id),
+//!     // Events this code does not act on, including types newer than this SDK.
+//!     other => println!("skipped {}", other.event_type()),
+//! }
 //! # Ok(()) }
 //! ```
+//!
+//! [`Webhook`] is the same check as a value built once (with a configurable
+//! [tolerance](Webhook::tolerance)); [`Webhook::verify`] stops at the signature and hands
+//! over a [`Delivery`] with the raw body, for code that decodes it into its own types.
+//! Headers from frameworks without `http::HeaderMap` go through [`Webhook::verify_pairs`].
 //!
 //! # Replays
 //!
@@ -29,9 +37,37 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use reqwest::header::HeaderMap;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
+
+/// The header map [`Webhook::verify`] reads: `http::HeaderMap` of http 1.x, the one reqwest,
+/// axum and hyper use.
+pub use reqwest::header::HeaderMap;
+
+#[cfg(feature = "webhook_events")]
+pub use crate::generated::webhook_events::WebhookEvent;
+
+#[cfg(feature = "webhook_events")]
+use crate::runtime::RawJson;
+
+/// Verifies a delivery with the endpoint `secret` and decodes its event: a shorthand for
+/// [`Webhook::new`] then [`Webhook::verify_event`], with the default tolerance.
+///
+/// `body` must be the raw request body, byte for byte as received.
+///
+/// # Errors
+///
+/// Every rule that failed has its own [`WebhookError`] variant: an empty secret, a missing or
+/// malformed header, a timestamp outside the tolerance, no matching signature, and (after the
+/// signature checked out) a body that is not JSON or not a valid event of its type.
+#[cfg(feature = "webhook_events")]
+pub fn verify(
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<WebhookEvent, WebhookError> {
+    Webhook::new(secret)?.verify_event(headers, body)
+}
 
 /// How far a delivery's timestamp may be from the clock, either way, unless configured.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -101,6 +137,21 @@ impl Webhook {
         body: &'b [u8],
     ) -> Result<Delivery<'b>, WebhookError> {
         self.verify_at(headers, body, SystemTime::now())
+    }
+
+    /// Checks a delivery like [`verify`](Self::verify), then decodes its event.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`](Self::verify), then [`WebhookError::InvalidJson`] or
+    /// [`WebhookError::InvalidEvent`] for a verified body that is not an event.
+    #[cfg(feature = "webhook_events")]
+    pub fn verify_event(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<WebhookEvent, WebhookError> {
+        self.verify(headers, body)?.event()
     }
 
     /// [`verify`](Self::verify) for headers given as `(name, value)` pairs, as frameworks
@@ -288,6 +339,136 @@ impl<'b> Delivery<'b> {
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, WebhookError> {
         serde_json::from_slice(self.body).map_err(|e| WebhookError::InvalidJson(JsonError(e)))
     }
+
+    /// Decodes the verified body into its event.
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookError::InvalidJson`] when the body is not JSON; [`WebhookError::InvalidEvent`]
+    /// when it is, but has no string `type` or does not match its known type's model. An
+    /// unknown type is not an error: it is [`WebhookEvent::Unknown`].
+    #[cfg(feature = "webhook_events")]
+    pub fn event(&self) -> Result<WebhookEvent, WebhookError> {
+        decode_event(self.body)
+    }
+}
+
+#[cfg(feature = "webhook_events")]
+fn decode_event(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
+    let first = match serde_json::from_slice::<WebhookEvent>(body) {
+        Ok(event) => return Ok(event),
+        Err(e) => e,
+    };
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+        return Err(WebhookError::InvalidJson(JsonError(first)));
+    }
+    // The body is JSON: find its type and where it differs from the model (error path only).
+    #[derive(serde::Deserialize)]
+    struct Tag {
+        #[serde(rename = "type")]
+        event_type: Option<serde_json::Value>,
+    }
+    let event_type = serde_json::from_slice::<Tag>(body)
+        .ok()
+        .and_then(|tag| tag.event_type?.as_str().map(bounded));
+    let (path, source) = match serde_path_to_error::deserialize::<_, WebhookEvent>(
+        &mut serde_json::Deserializer::from_slice(body),
+    ) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        Ok(_) => (String::from("."), first),
+    };
+    Err(WebhookError::InvalidEvent(EventError {
+        event_type,
+        path,
+        source,
+    }))
+}
+
+/// The first 100 characters of a wire text, for messages.
+#[cfg(feature = "webhook_events")]
+fn bounded(text: &str) -> String {
+    const MAX: usize = 100;
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// An event whose `type` this SDK version does not know, kept as sent.
+///
+/// Acknowledge it (answer 2xx) unless you handle it yourself: Polar adds event types, and a
+/// handler that fails on them makes Polar retry and finally disable the endpoint.
+#[cfg(feature = "webhook_events")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEvent {
+    /// `None` only before `deserialize_event` refuses the value (no string `type`).
+    event_type: Option<String>,
+    payload: RawJson,
+}
+
+#[cfg(feature = "webhook_events")]
+impl UnknownEvent {
+    pub(crate) fn from_raw(payload: RawJson) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Tag {
+            #[serde(rename = "type")]
+            event_type: Option<serde_json::Value>,
+        }
+        let event_type = payload
+            .json::<Tag>()
+            .ok()
+            .and_then(|tag| match tag.event_type? {
+                serde_json::Value::String(text) => Some(text),
+                _ => None,
+            });
+        Self {
+            event_type,
+            payload,
+        }
+    }
+
+    /// The event's `type` as sent.
+    pub fn event_type(&self) -> &str {
+        self.event_type.as_deref().unwrap_or_default()
+    }
+
+    /// The whole payload as sent (its exact JSON text); decode it with
+    /// [`RawJson::json`] into a type of your own.
+    pub fn payload(&self) -> &RawJson {
+        &self.payload
+    }
+}
+
+#[cfg(feature = "webhook_events")]
+impl serde::Serialize for UnknownEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.payload.serialize(serializer)
+    }
+}
+
+/// The generated event enum, as the decoder below needs it.
+#[cfg(feature = "webhook_events")]
+pub(crate) trait EventUnion: crate::runtime::tagged::TaggedUnion {
+    /// The open variant's value, when the event is one.
+    fn unknown_event(&self) -> Option<&UnknownEvent>;
+}
+
+/// `Deserialize` for the generated event enum: its tagged union, where an unknown `type` is
+/// kept but a value without a string `type` is not an event.
+#[cfg(feature = "webhook_events")]
+pub(crate) fn deserialize_event<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: EventUnion,
+{
+    use serde::de::Error as _;
+    let event: T = crate::runtime::tagged::deserialize(deserializer)?;
+    match event.unknown_event() {
+        Some(unknown) if unknown.event_type.is_none() => Err(D::Error::custom(
+            "a webhook event must be an object with a string `type`",
+        )),
+        _ => Ok(event),
+    }
 }
 
 /// Why a delivery was refused. None of the messages contain the secret.
@@ -327,9 +508,53 @@ pub enum WebhookError {
     /// wrong secret.
     #[error("no webhook signature matches the body and secret")]
     SignatureMismatch,
-    /// The signature is valid but the body is not the JSON expected.
+    /// The signature is valid but the body is not the JSON expected (with
+    /// [`Delivery::event`]: not JSON at all).
     #[error("the verified webhook body is not the expected JSON: {0}")]
     InvalidJson(#[source] JsonError),
+    /// The signature is valid and the body is JSON, but not an event: no string `type`, or
+    /// data that does not match the model of its (known) type.
+    #[error("{0}")]
+    InvalidEvent(#[source] EventError),
+}
+
+/// A verified JSON body that is not a valid event, with a bounded message.
+#[derive(Debug)]
+pub struct EventError {
+    event_type: Option<String>,
+    path: String,
+    source: serde_json::Error,
+}
+
+impl EventError {
+    /// The body's `type` (at most 100 characters), when it has a string one.
+    pub fn event_type(&self) -> Option<&str> {
+        self.event_type.as_deref()
+    }
+
+    /// Where in the body decoding failed (`data.customer.email`; `.` for the whole body).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = match &self.event_type {
+            Some(event_type) => format!(
+                "the verified webhook body is not a valid `{event_type}` event: at {}: {}",
+                self.path, self.source
+            ),
+            None => format!("the verified webhook body is not an event: {}", self.source),
+        };
+        f.write_str(&crate::error::snippet(&message))
+    }
+}
+
+impl std::error::Error for EventError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 /// A JSON decoding error of a verified body, with a bounded message.

@@ -10,6 +10,7 @@ mod models;
 mod operations;
 mod reference;
 pub mod types;
+pub mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,16 +56,15 @@ pub const FEATURES_BEGIN: &str =
 pub const FEATURES_END: &str = "# @generated features end";
 
 /// The generated lines of `[features]`: one empty feature per resource (named as its module)
-/// and `all-resources`, which turns them all on (the hand-written `default` names it).
+/// and one for the webhook events, and `all-resources`, which turns them all on (the
+/// hand-written `default` names it).
 fn features_block(selection: &Selection) -> String {
-    let quoted: Vec<String> = selection
-        .resources
-        .iter()
-        .map(|r| format!("\"{r}\""))
-        .collect();
+    let mut features: Vec<&str> = selection.resources.iter().map(String::as_str).collect();
+    features.push(webhooks::FEATURE);
+    let quoted: Vec<String> = features.iter().map(|r| format!("\"{r}\"")).collect();
     let mut block = format!("all-resources = [{}]\n", quoted.join(", "));
-    for resource in &selection.resources {
-        block.push_str(&format!("{resource} = []\n"));
+    for feature in &features {
+        block.push_str(&format!("{feature} = []\n"));
     }
     block
 }
@@ -171,6 +171,12 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
     }
     resources.sort();
     resources.dedup();
+    if resources.iter().any(|r| r == webhooks::FEATURE) {
+        return Err(Error::Config(format!(
+            "a resource may not be named `{}`: that is the feature of the webhook events",
+            webhooks::FEATURE
+        )));
+    }
 
     let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for resource in &resources {
@@ -181,6 +187,13 @@ pub fn select(api: &Api, config: &Config) -> Result<Selection, Error> {
         for name in closure(api, &roots) {
             users.entry(name).or_default().insert(resource.clone());
         }
+    }
+    // The webhook events are a feature of their own, like a resource without operations.
+    for name in closure(api, &crate::ir::webhooks::roots(&api.webhooks)) {
+        users
+            .entry(name)
+            .or_default()
+            .insert(webhooks::FEATURE.to_owned());
     }
     let mut runtime_roots: Vec<TypeRef> = Vec::new();
     for name in &config.runtime_types {
@@ -233,6 +246,8 @@ pub fn selected_diagnostics(api: &Api, selection: &Selection) -> Vec<Diagnostic>
                 .map(|op| op.pointer.as_str()),
         );
     }
+    // The events are always generated.
+    prefixes.push("/webhooks");
     api.diagnostics
         .iter()
         .filter(|d| {
@@ -273,6 +288,14 @@ pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Di
     files.push(EmittedFile {
         name: format!("{DOCS_DIR}/README.md"),
         content: Content::Markdown(reference::index(api, &selection.resources)),
+    });
+    files.push(EmittedFile {
+        name: format!("{CODE_DIR}/{}.rs", webhooks::FEATURE),
+        content: Content::Rust(webhooks::events_file(api)),
+    });
+    files.push(EmittedFile {
+        name: webhooks::page_name(),
+        content: Content::Markdown(webhooks::page(api)),
     });
 
     let defs: Vec<&TypeDef> = selection
@@ -337,11 +360,10 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
         "filters".to_owned(),
         "models".to_owned(),
     ]);
+    modules.push(webhooks::FEATURE.to_owned());
     modules.sort();
     let modules = modules.iter().map(|m| {
-        let cfg = selection
-            .resources
-            .contains(m)
+        let cfg = (selection.resources.contains(m) || m == webhooks::FEATURE)
             .then(|| quote!(#[cfg(feature = #m)]));
         let m = format_ident!("{}", m);
         quote!(#cfg pub mod #m;)
@@ -405,14 +427,21 @@ fn root_module(api: &Api, selection: &Selection) -> TokenStream {
             pub struct #name;
         }
     });
+    let events_feature = webhooks::FEATURE;
+    let events_page = format!("../../{}", webhooks::page_name());
     quote! {
-        //! Code generated from the OpenAPI document: models, filters, documented error bodies
-        //! and one module per resource.
+        //! Code generated from the OpenAPI document: models, filters, documented error bodies,
+        //! webhook events and one module per resource.
         #(#modules)*
 
         pub use errors::ErrorBody;
 
         #(#doctests)*
+
+        /// Compiles the examples of the generated webhook events page as doc-tests.
+        #[cfg(all(doctest, feature = #events_feature))]
+        #[doc = include_str!(#events_page)]
+        pub struct WebhookEventsReferencePage;
 
         #version_doc
         pub const API_VERSION: &str = #version;
@@ -451,6 +480,34 @@ mod tests {
         assert_eq!(selection.model_module(several), SHARED_MODULE);
         let cfg = selection.type_cfg(several).unwrap().to_string();
         assert!(cfg.contains("any"), "{cfg}");
+    }
+
+    /// The payload types are selected for the webhook events' own feature: in its model
+    /// module when only the events use them, shared with the resources that return them too.
+    #[test]
+    fn webhook_payloads_are_gated_by_the_events_feature() {
+        let (api, selection) = committed();
+        assert!(!api.webhooks.is_empty());
+        for event in &api.webhooks {
+            let users = &selection.users[&event.payload];
+            assert!(users.contains(webhooks::FEATURE), "{}", event.payload);
+            assert_eq!(selection.model_module(&event.payload), webhooks::FEATURE);
+        }
+        let paid = api
+            .webhooks
+            .iter()
+            .find(|e| e.event_type == "order.paid")
+            .unwrap();
+        let Some(TypeRef::Named(order)) = &paid.data else {
+            panic!("{paid:?}");
+        };
+        assert_eq!(selection.model_module(order), SHARED_MODULE);
+        let cfg = selection.type_cfg(order).unwrap().to_string();
+        assert!(
+            cfg.contains("webhook_events") && cfg.contains("orders"),
+            "{cfg}"
+        );
+        assert!(features_block(&selection).contains("\nwebhook_events = []\n"));
     }
 
     /// Whatever features are on, a compiled type only names compiled types: a type in a

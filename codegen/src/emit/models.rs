@@ -59,6 +59,8 @@ pub fn models_files(
         });
         let doc = if *module == SHARED_MODULE {
             " Types several resources use, or the hand-written runtime does.".to_owned()
+        } else if *module == super::webhooks::FEATURE {
+            " Types only the webhook events use.".to_owned()
         } else {
             format!(" Types only the `{module}` resource uses.")
         };

@@ -80,6 +80,10 @@ pub fn index(api: &Api, resources: &[String]) -> String {
             verbs.join(", ")
         );
     }
+    out.push_str(
+        "\nThe events Polar posts to webhook endpoints, and the types they decode into, are \
+         listed in [webhooks](webhooks.md).\n",
+    );
     out
 }
 

@@ -6,13 +6,24 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::naming::accessor_name;
-use super::{Field, Operation, TypeDef, TypeKind, TypeRef};
+use super::{Field, Operation, TypeDef, TypeKind, TypeRef, WebhookEvent};
 
 /// How many users a type's doc names before "and N more".
 const NAMED_USERS: usize = 3;
 
 /// Fills every missing type and field doc from the facts of the document.
-pub fn fill(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
+pub fn fill(
+    types: &mut BTreeMap<String, TypeDef>,
+    operations: &[Operation],
+    webhooks: &[WebhookEvent],
+) {
+    let mut delivered: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for event in webhooks {
+        delivered
+            .entry(event.payload.as_str())
+            .or_default()
+            .insert(event.event_type.clone());
+    }
     let mut sent: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut returned: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for operation in operations {
@@ -61,12 +72,19 @@ pub fn fill(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
     }
     for def in types.values_mut() {
         if def.doc.as_deref().map_or(true, |d| d.trim().is_empty()) {
-            def.doc = Some(type_facts(
+            let mut doc = type_facts(
                 def,
                 sent.get(&def.name),
                 returned.get(&def.name),
                 parents.get(&def.name),
-            ));
+            );
+            if let Some(events) = delivered.get(def.name.as_str()) {
+                doc = format!(
+                    "The body Polar posts to webhook endpoints for {}.",
+                    listed(events)
+                );
+            }
+            def.doc = Some(doc);
         }
         if let TypeKind::Struct { fields } = &mut def.kind {
             for field in fields {

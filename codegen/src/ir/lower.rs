@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::naming::{
     dedupe, enum_variant, field_name, module_name, strip_common_affixes, type_name, unreserved,
 };
+use super::webhooks;
 use super::{
     cycles, dedupe, facts, inputs, Api, AuthKind, Body, Constraints, EnumValue, ErrorCase, Field,
     FieldCodec, Operation, Pagination, ParamLocation, ParamStyle, Parameter, Response, Server,
@@ -91,10 +92,16 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
     }
 
     let mut diagnostics = lowerer.diagnostics;
+    let webhooks = webhooks::lower_webhooks(
+        &normalized.json,
+        &lowerer.component_names,
+        &lowerer.types,
+        &mut diagnostics,
+    );
     diagnostics.extend(cycles::break_cycles(&mut lowerer.types));
     inputs::mark_inputs(&mut lowerer.types, &operations);
     dedupe::dedupe_enums(&mut lowerer.types);
-    facts::fill(&mut lowerer.types, &operations);
+    facts::fill(&mut lowerer.types, &operations, &webhooks);
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Api {
@@ -103,6 +110,7 @@ pub fn lower(document: &Document, normalized: &Normalized) -> Result<Api, Error>
         servers: servers(openapi),
         types: lowerer.types,
         operations,
+        webhooks,
         component_schema_count: openapi.components.as_ref().map_or(0, |c| c.schemas.len()),
         diagnostics,
     })

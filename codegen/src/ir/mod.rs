@@ -11,6 +11,7 @@ mod inputs;
 mod lower;
 pub mod naming;
 pub mod samples;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +48,8 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     /// Every operation, sorted by operation id.
     pub operations: Vec<Operation>,
+    /// Every event of the document's `webhooks` section, sorted by event type.
+    pub webhooks: Vec<WebhookEvent>,
     /// How many component schemas the document has.
     pub component_schema_count: usize,
     /// Constructs that were lowered with a loss, sorted by pointer.
@@ -373,6 +376,25 @@ impl TypeDef {
             TypeKind::Alias { ty } | TypeKind::Newtype { ty } => vec![ty],
         }
     }
+}
+
+/// An event Polar sends to webhook endpoints (an entry of the document's `webhooks`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookEvent {
+    /// The payload's `type` constant: the event's name on the wire (`order.paid`).
+    pub event_type: String,
+    /// The key of the entry under `webhooks`.
+    pub webhook: String,
+    /// Rust variant name in `WebhookEvent` (`OrderPaid`).
+    pub variant: String,
+    /// The payload model's Rust name (a named type of [`Api::types`]).
+    pub payload: String,
+    /// The type of the payload's `data` property, when it has one.
+    pub data: Option<TypeRef>,
+    /// Our words for the event (the overlay's `description` of its `post`).
+    pub doc: Option<String>,
+    /// Where the webhook's `post` is in the document.
+    pub pointer: String,
 }
 
 /// An HTTP operation, grouped into a resource by its `resource:verb` operation id.

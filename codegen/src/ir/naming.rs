@@ -69,6 +69,7 @@ const CRATE_ROOT_MODULES: &[&str] = &[
     "errors",
     "body",
     "webhooks",
+    "webhook_events",
     "uuid",
     "chrono",
     "client",

@@ -342,32 +342,6 @@ crate::runtime::decode_struct! {
 /// One of a fixed set of strings. Part of `BenefitGitHubRepositorySubscriber`.
 pub type BenefitGitHubRepositorySubscriberType = BenefitGitHubRepositoryCreateType;
 
-/// What a meter credit grant last credited: meter, units and time.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BenefitGrantMeterCreditProperties {
-    /// Meter that received the latest credit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_credited_meter_id: Option<String>,
-    /// Units credited the latest time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_credited_units: Option<crate::Integer>,
-    /// When the latest credit happened.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_credited_at: Option<String>,
-    /// Fields the server sent that this SDK version does not know, each as the
-    /// exact JSON text sent.
-    #[serde(flatten)]
-    pub unknown_fields: crate::UnknownFields,
-}
-
-crate::runtime::decode_struct! {
-    BenefitGrantMeterCreditProperties {
-        last_credited_meter_id: "last_credited_meter_id" optional Plain,
-        last_credited_units: "last_credited_units" optional Plain,
-        last_credited_at: "last_credited_at" optional Plain,
-    }
-}
-
 /// The benefit behind a grant: a license keys benefit, as its customer sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BenefitLicenseKeysSubscriber {

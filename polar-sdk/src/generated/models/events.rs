@@ -1234,23 +1234,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `benefit.updated` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum BenefitUpdatedEventName {
-    /// `benefit.updated`
-    #[default]
-    BenefitUpdated,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    BenefitUpdatedEventName {
-        BenefitUpdated = "benefit.updated",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type BenefitUpdatedEventSource = BalanceCreditOrderEventSource;
 
@@ -1321,23 +1304,6 @@ crate::runtime::decode_struct! {
         source: "source" required Plain,
         name: "name" required Plain,
         metadata: "metadata" required Plain,
-    }
-}
-
-/// Always `checkout.created` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CheckoutCreatedEventName {
-    /// `checkout.created`
-    #[default]
-    CheckoutCreated,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    CheckoutCreatedEventName {
-        CheckoutCreated = "checkout.created",
     }
 }
 
@@ -1563,23 +1529,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `customer.created` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerCreatedEventName {
-    /// `customer.created`
-    #[default]
-    CustomerCreated,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    CustomerCreatedEventName {
-        CustomerCreated = "customer.created",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type CustomerCreatedEventSource = BalanceCreditOrderEventSource;
 
@@ -1679,23 +1628,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `customer.deleted` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerDeletedEventName {
-    /// `customer.deleted`
-    #[default]
-    CustomerDeleted,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    CustomerDeletedEventName {
-        CustomerDeleted = "customer.deleted",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type CustomerDeletedEventSource = BalanceCreditOrderEventSource;
 
@@ -1792,23 +1724,6 @@ crate::runtime::decode_struct! {
         source: "source" required Plain,
         name: "name" required Plain,
         metadata: "metadata" required Plain,
-    }
-}
-
-/// Always `customer.updated` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CustomerUpdatedEventName {
-    /// `customer.updated`
-    #[default]
-    CustomerUpdated,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    CustomerUpdatedEventName {
-        CustomerUpdated = "customer.updated",
     }
 }
 
@@ -3044,23 +2959,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `order.paid` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum OrderPaidEventName {
-    /// `order.paid`
-    #[default]
-    OrderPaid,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    OrderPaidEventName {
-        OrderPaid = "order.paid",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type OrderPaidEventSource = BalanceCreditOrderEventSource;
 
@@ -3199,23 +3097,6 @@ crate::runtime::decode_struct! {
         source: "source" required Plain,
         name: "name" required Plain,
         metadata: "metadata" required Plain,
-    }
-}
-
-/// Always `order.refunded` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum OrderRefundedEventName {
-    /// `order.refunded`
-    #[default]
-    OrderRefunded,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    OrderRefundedEventName {
-        OrderRefunded = "order.refunded",
     }
 }
 
@@ -3654,23 +3535,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `subscription.canceled` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionCanceledEventName {
-    /// `subscription.canceled`
-    #[default]
-    SubscriptionCanceled,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionCanceledEventName {
-        SubscriptionCanceled = "subscription.canceled",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type SubscriptionCanceledEventSource = BalanceCreditOrderEventSource;
 
@@ -3796,23 +3660,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `subscription.created` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionCreatedEventName {
-    /// `subscription.created`
-    #[default]
-    SubscriptionCreated,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionCreatedEventName {
-        SubscriptionCreated = "subscription.created",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type SubscriptionCreatedEventSource = BalanceCreditOrderEventSource;
 
@@ -3918,23 +3765,6 @@ crate::runtime::decode_struct! {
         source: "source" required Plain,
         name: "name" required Plain,
         metadata: "metadata" required Plain,
-    }
-}
-
-/// Always `subscription.cycled` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionCycledEventName {
-    /// `subscription.cycled`
-    #[default]
-    SubscriptionCycled,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionCycledEventName {
-        SubscriptionCycled = "subscription.cycled",
     }
 }
 
@@ -4048,23 +3878,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `subscription.past_due` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionPastDueEventName {
-    /// `subscription.past_due`
-    #[default]
-    SubscriptionPastDue,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionPastDueEventName {
-        SubscriptionPastDue = "subscription.past_due",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type SubscriptionPastDueEventSource = BalanceCreditOrderEventSource;
 
@@ -4175,23 +3988,6 @@ crate::runtime::decode_struct! {
         source: "source" required Plain,
         name: "name" required Plain,
         metadata: "metadata" required Plain,
-    }
-}
-
-/// Always `subscription.paused` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionPausedEventName {
-    /// `subscription.paused`
-    #[default]
-    SubscriptionPaused,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionPausedEventName {
-        SubscriptionPaused = "subscription.paused",
     }
 }
 
@@ -4679,23 +4475,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `subscription.resumed` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionResumedEventName {
-    /// `subscription.resumed`
-    #[default]
-    SubscriptionResumed,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionResumedEventName {
-        SubscriptionResumed = "subscription.resumed",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type SubscriptionResumedEventSource = BalanceCreditOrderEventSource;
 
@@ -4803,23 +4582,6 @@ crate::runtime::decode_struct! {
         source: "source" required Plain,
         name: "name" required Plain,
         metadata: "metadata" required Plain,
-    }
-}
-
-/// Always `subscription.revoked` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionRevokedEventName {
-    /// `subscription.revoked`
-    #[default]
-    SubscriptionRevoked,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionRevokedEventName {
-        SubscriptionRevoked = "subscription.revoked",
     }
 }
 
@@ -5049,23 +4811,6 @@ crate::runtime::decode_struct! {
     }
 }
 
-/// Always `subscription.uncanceled` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionUncanceledEventName {
-    /// `subscription.uncanceled`
-    #[default]
-    SubscriptionUncanceled,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionUncanceledEventName {
-        SubscriptionUncanceled = "subscription.uncanceled",
-    }
-}
-
 /// Always `system`: Polar recorded it.
 pub type SubscriptionUncanceledEventSource = BalanceCreditOrderEventSource;
 
@@ -5275,23 +5020,6 @@ crate::runtime::decode_struct! {
         source: "source" required Plain,
         name: "name" required Plain,
         metadata: "metadata" required Plain,
-    }
-}
-
-/// Always `subscription.updated` for this event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum SubscriptionUpdatedEventName {
-    /// `subscription.updated`
-    #[default]
-    SubscriptionUpdated,
-    /// A value this SDK version does not know, kept as sent.
-    Unknown(String),
-}
-
-crate::runtime::open_enum! {
-    SubscriptionUpdatedEventName {
-        SubscriptionUpdated = "subscription.updated",
     }
 }
 

@@ -168,6 +168,12 @@ mod subscriptions;
 #[cfg(feature = "subscriptions")]
 pub use subscriptions::*;
 
+#[cfg(feature = "webhook_events")]
+mod webhook_events;
+
+#[cfg(feature = "webhook_events")]
+pub use webhook_events::*;
+
 #[cfg(feature = "webhooks_")]
 mod webhooks_;
 

@@ -18,7 +18,8 @@ use super::*;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// A postal address, as printed on invoices and used for tax.
@@ -75,7 +76,8 @@ pub struct Address {
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -103,7 +105,8 @@ crate::runtime::decode_struct! {
         feature = "license_keys",
         feature = "orders",
         feature = "organizations",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Country as an ISO 3166-1 alpha-2 code, such as `DE`.
@@ -626,7 +629,8 @@ pub enum AddressCountry {
         feature = "license_keys",
         feature = "orders",
         feature = "organizations",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -1854,7 +1858,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `AssistantTextPart`.
@@ -1873,7 +1878,8 @@ pub enum AssistantTextPartKind {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -1882,7 +1888,14 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A custom field on a checkout or product form, with its position and whether the buyer must fill it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttachedCustomField {
@@ -1900,7 +1913,14 @@ pub struct AttachedCustomField {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     AttachedCustomField {
         custom_field_id: "custom_field_id" required Plain,
@@ -1934,7 +1954,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Something a product grants its buyers. The variant, told apart by `type`, decides what is granted and which `properties` it has.
@@ -1966,7 +1987,8 @@ pub enum Benefit {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl serde::Serialize for Benefit {
@@ -1994,7 +2016,8 @@ impl serde::Serialize for Benefit {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl crate::runtime::tagged::TaggedUnion for Benefit {
@@ -2061,7 +2084,8 @@ impl crate::runtime::tagged::TaggedUnion for Benefit {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Benefit {
@@ -2077,7 +2101,8 @@ impl<'de> serde::Deserialize<'de> for Benefit {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantCustomWebhook`.
@@ -2122,7 +2147,8 @@ pub struct BenefitCustom {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2151,7 +2177,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `custom` for this variant.
@@ -2173,7 +2200,8 @@ pub enum BenefitCustomCreateType {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -2187,7 +2215,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Settings of a `custom` benefit.
@@ -2207,7 +2236,8 @@ pub struct BenefitCustomProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2221,7 +2251,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl BenefitCustomProperties {
@@ -2239,7 +2270,8 @@ impl BenefitCustomProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitCustom`.
@@ -2250,7 +2282,8 @@ pub type BenefitCustomType = BenefitCustomCreateType;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantDiscordWebhook`.
@@ -2295,7 +2328,8 @@ pub struct BenefitDiscord {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2322,7 +2356,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `discord` for this variant.
@@ -2342,7 +2377,8 @@ pub enum BenefitDiscordCreateType {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -2356,7 +2392,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitDiscord`.
@@ -2381,7 +2418,8 @@ pub struct BenefitDiscordProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2398,7 +2436,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitDiscord`.
@@ -2428,7 +2467,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantDownloadablesWebhook`.
@@ -2473,7 +2513,8 @@ pub struct BenefitDownloadables {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2500,7 +2541,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `downloadables` for this variant.
@@ -2520,7 +2562,8 @@ pub enum BenefitDownloadablesCreateType {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -2534,7 +2577,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitDownloadables`.
@@ -2555,7 +2599,8 @@ pub struct BenefitDownloadablesProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2570,7 +2615,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitDownloadables`.
@@ -2581,7 +2627,8 @@ pub type BenefitDownloadablesType = BenefitDownloadablesCreateType;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantFeatureFlagWebhook`.
@@ -2626,7 +2673,8 @@ pub struct BenefitFeatureFlag {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2653,7 +2701,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `feature_flag` for this variant.
@@ -2673,7 +2722,8 @@ pub enum BenefitFeatureFlagCreateType {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -2687,7 +2737,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Settings of a `feature_flag` benefit; it has none, the grant itself is the flag.
@@ -2698,7 +2749,8 @@ pub type BenefitFeatureFlagProperties = serde_json::Map<String, serde_json::Valu
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitFeatureFlag`.
@@ -2709,7 +2761,8 @@ pub type BenefitFeatureFlagType = BenefitFeatureFlagCreateType;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantGitHubRepositoryWebhook`.
@@ -2754,7 +2807,8 @@ pub struct BenefitGitHubRepository {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2782,7 +2836,8 @@ crate::runtime::decode_struct! {
         feature = "customer_portal",
         feature = "customers",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Role customers get on the repository.
@@ -2810,7 +2865,8 @@ pub enum BenefitGitHubRepositoryCreatePropertiesPermission {
         feature = "customer_portal",
         feature = "customers",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -2829,7 +2885,8 @@ crate::runtime::open_enum! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `github_repository` for this variant.
@@ -2849,7 +2906,8 @@ pub enum BenefitGitHubRepositoryCreateType {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -2863,7 +2921,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitGitHubRepository`.
@@ -2886,7 +2945,8 @@ pub struct BenefitGitHubRepositoryProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -2902,7 +2962,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitGitHubRepositoryProperties`.
@@ -2913,7 +2974,8 @@ pub type BenefitGitHubRepositoryPropertiesPermission = BenefitGitHubRepositoryCr
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitGitHubRepository`.
@@ -3013,7 +3075,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// What a `custom` grant holds; nothing beyond the grant itself.
@@ -3024,7 +3087,8 @@ pub type BenefitGrantCustomProperties = serde_json::Map<String, serde_json::Valu
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// What a `discord` grant holds: the customer's Discord account and the role given.
@@ -3056,7 +3120,8 @@ pub struct BenefitGrantDiscordProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3073,7 +3138,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// What a `downloadables` grant holds: the files the customer can download.
@@ -3093,7 +3159,8 @@ pub struct BenefitGrantDownloadablesProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3103,7 +3170,12 @@ crate::runtime::decode_struct! {
 }
 
 #[cfg(
-    any(feature = "benefit_grants", feature = "benefits", feature = "customer_portal")
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "webhook_events"
+    )
 )]
 /// Details of a failed grant or revocation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3121,7 +3193,12 @@ pub struct BenefitGrantError {
 }
 
 #[cfg(
-    any(feature = "benefit_grants", feature = "benefits", feature = "customer_portal")
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "webhook_events"
+    )
 )]
 crate::runtime::decode_struct! {
     BenefitGrantError {
@@ -3136,7 +3213,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// What a `feature_flag` grant holds; nothing beyond the grant itself.
@@ -3147,7 +3225,8 @@ pub type BenefitGrantFeatureFlagProperties = serde_json::Map<String, serde_json:
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// What a `github_repository` grant holds: the customer's GitHub account and the repository access given.
@@ -3182,7 +3261,8 @@ pub struct BenefitGrantGitHubRepositoryProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3200,7 +3280,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// Role given on the repository.
@@ -3211,7 +3292,8 @@ pub type BenefitGrantGitHubRepositoryPropertiesPermission = BenefitGitHubReposit
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// What a `license_keys` grant holds: the key issued to the customer.
@@ -3237,7 +3319,8 @@ pub struct BenefitGrantLicenseKeysProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3245,6 +3328,34 @@ crate::runtime::decode_struct! {
         user_provided_key: "user_provided_key" optional Plain,
         license_key_id: "license_key_id" optional Plain,
         display_key: "display_key" optional Plain,
+    }
+}
+
+#[cfg(any(feature = "customer_portal", feature = "webhook_events"))]
+/// What a meter credit grant last credited: meter, units and time.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitGrantMeterCreditProperties {
+    /// Meter that received the latest credit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_credited_meter_id: Option<String>,
+    /// Units credited the latest time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_credited_units: Option<crate::Integer>,
+    /// When the latest credit happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_credited_at: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "customer_portal", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    BenefitGrantMeterCreditProperties {
+        last_credited_meter_id: "last_credited_meter_id" optional Plain,
+        last_credited_units: "last_credited_units" optional Plain,
+        last_credited_at: "last_credited_at" optional Plain,
     }
 }
 
@@ -3308,7 +3419,8 @@ impl<'de> serde::Deserialize<'de> for BenefitGrantProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 /// What a `slack_shared_channel` grant holds: the channel and the invitation sent.
@@ -3343,7 +3455,8 @@ pub struct BenefitGrantSlackSharedChannelProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers"
+        feature = "customers",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3363,7 +3476,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitLicenseKeysProperties`, `BenefitLicenseKeysSubscriberProperties`.
@@ -3385,7 +3499,8 @@ pub struct BenefitLicenseKeyActivationProperties {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3401,7 +3516,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitLicenseKeysCreateProperties`, `BenefitLicenseKeysProperties`, `BenefitLicenseKeysSubscriberProperties`.
@@ -3424,7 +3540,8 @@ pub struct BenefitLicenseKeyExpirationProperties {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3440,7 +3557,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl BenefitLicenseKeyExpirationProperties {
@@ -3463,7 +3581,8 @@ impl BenefitLicenseKeyExpirationProperties {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitLicenseKeyExpirationProperties`.
@@ -3486,7 +3605,8 @@ pub enum BenefitLicenseKeyExpirationPropertiesTimeframe {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -3502,7 +3622,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantLicenseKeysWebhook`.
@@ -3547,7 +3668,8 @@ pub struct BenefitLicenseKeys {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3574,7 +3696,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `license_keys` for this variant.
@@ -3594,7 +3717,8 @@ pub enum BenefitLicenseKeysCreateType {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -3608,7 +3732,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitLicenseKeys`.
@@ -3633,7 +3758,8 @@ pub struct BenefitLicenseKeysProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3650,7 +3776,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitLicenseKeys`.
@@ -3661,7 +3788,8 @@ pub type BenefitLicenseKeysType = BenefitLicenseKeysCreateType;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantMeterCreditWebhook`.
@@ -3706,7 +3834,8 @@ pub struct BenefitMeterCredit {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3733,7 +3862,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `meter_credit` for this variant.
@@ -3753,7 +3883,8 @@ pub enum BenefitMeterCreditCreateType {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -3767,7 +3898,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitMeterCredit`.
@@ -3790,7 +3922,8 @@ pub struct BenefitMeterCreditProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3806,14 +3939,20 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitMeterCredit`.
 pub type BenefitMeterCreditType = BenefitMeterCreditCreateType;
 
 #[cfg(
-    any(feature = "checkout_links", feature = "checkouts", feature = "customer_portal")
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "webhook_events"
+    )
 )]
 /// What a product grants its buyers (license key, file download, Discord role, ...), as shown to customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3845,7 +3984,12 @@ pub struct BenefitPublic {
 }
 
 #[cfg(
-    any(feature = "checkout_links", feature = "checkouts", feature = "customer_portal")
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "webhook_events"
+    )
 )]
 crate::runtime::decode_struct! {
     BenefitPublic {
@@ -3866,7 +4010,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `Benefit`, `BenefitGrantSlackSharedChannelWebhook`.
@@ -3911,7 +4056,8 @@ pub struct BenefitSlackSharedChannel {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -3938,7 +4084,8 @@ crate::runtime::decode_struct! {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `slack_shared_channel` for this variant.
@@ -3958,7 +4105,8 @@ pub enum BenefitSlackSharedChannelCreateType {
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -3972,7 +4120,8 @@ crate::runtime::open_enum! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `BenefitSlackSharedChannel`.
@@ -4008,7 +4157,8 @@ pub struct BenefitSlackSharedChannelProperties {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -4027,7 +4177,8 @@ crate::runtime::decode_struct! {
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `BenefitSlackSharedChannel`.
@@ -4040,7 +4191,8 @@ pub type BenefitSlackSharedChannelType = BenefitSlackSharedChannelCreateType;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 /// Kind of benefit: a custom note, Discord role, GitHub repository access, file downloads, license keys, meter credits, a feature flag or a shared Slack channel.
@@ -4074,7 +4226,8 @@ pub enum BenefitType {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -4090,6 +4243,25 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `benefit.updated` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum BenefitUpdatedEventName {
+    /// `benefit.updated`
+    #[default]
+    BenefitUpdated,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    BenefitUpdatedEventName {
+        BenefitUpdated = "benefit.updated",
+    }
+}
+
 #[cfg(
     any(
         feature = "benefit_grants",
@@ -4100,7 +4272,8 @@ crate::runtime::open_enum! {
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Whether a benefit is still a draft, hidden from customers (`private`) or shown on products (`public`).
@@ -4127,7 +4300,8 @@ pub enum BenefitVisibility {
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -4135,6 +4309,30 @@ crate::runtime::open_enum! {
         Draft = "draft",
         Private = "private",
         Public = "public",
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// Whether a checkout asks for one part of the billing address: must be filled, may be filled, or is not shown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BillingAddressFieldMode {
+    /// `required`
+    Required,
+    /// `optional`
+    Optional,
+    /// `disabled`
+    Disabled,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    BillingAddressFieldMode {
+        Required = "required",
+        Optional = "optional",
+        Disabled = "disabled",
     }
 }
 
@@ -4157,13 +4355,580 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// A checkout session as your server sees it: what is bought, the amounts, the customer's details and the session's status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Checkout {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Values of the custom fields, keyed by field slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_field_data: Option<
+        std::collections::BTreeMap<String, Option<CheckoutCustomFieldDataValue>>,
+    >,
+    /// A `PaymentProcessor`.
+    pub payment_processor: PaymentProcessor,
+    /// Where the session stands; see the status type for each value.
+    pub status: CheckoutStatus,
+    /// Secret that lets a browser read, change and confirm this session without an access token; hand it only to the buyer.
+    pub client_secret: String,
+    /// Payment page of this session; send the buyer there.
+    pub url: String,
+    /// After this time the session can no longer be paid.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Where the buyer lands after paying.
+    pub success_url: String,
+    /// If set, the payment page shows a back link to this URL.
+    pub return_url: Option<String>,
+    /// Origin of the page that embeds the checkout, if any; the checkout only posts messages to it.
+    pub embed_origin: Option<String>,
+    /// Price before discount and tax, in cents.
+    pub amount: crate::Integer,
+    /// Seat count chosen up front; seat-based prices only.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub seats: Option<Option<crate::Integer>>,
+    /// Fewest seats the buyer may pick; seat-based prices only.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub min_seats: Option<Option<crate::Integer>>,
+    /// Most seats the buyer may pick; seat-based prices only.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub max_seats: Option<Option<crate::Integer>>,
+    /// Discount taken off, in cents.
+    pub discount_amount: crate::Integer,
+    /// Price after discount, before tax, in cents.
+    pub net_amount: crate::Integer,
+    /// Tax in cents; null until there is enough information (such as the buyer's country) to compute it.
+    pub tax_amount: Option<crate::Integer>,
+    /// Whether the prices include tax; null until tax is computed.
+    pub tax_behavior: Option<TaxBehavior>,
+    /// What the buyer pays, discount and tax included, in cents.
+    pub total_amount: crate::Integer,
+    /// Lowercase ISO 4217 code of the session's amounts.
+    pub currency: String,
+    /// `false` turns off the product's free trial for this session.
+    pub allow_trial: Option<bool>,
+    /// Unit of the trial that applies, from the session if it sets one, else from the product; null without trial.
+    pub active_trial_interval: Option<TrialInterval>,
+    /// Length of the trial that applies, in `active_trial_interval` units; null without trial.
+    pub active_trial_interval_count: Option<crate::Integer>,
+    /// When the free trial would end; null without trial.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// A UUID; may be `null`.
+    pub product_id: Option<uuid::Uuid>,
+    /// Deprecated: the selected price; read `product_price` instead.
+    pub product_price_id: Option<uuid::Uuid>,
+    /// A UUID; may be `null`.
+    pub discount_id: Option<uuid::Uuid>,
+    /// Whether the buyer may enter a discount code. A discount set through `discount_id` stays applied either way.
+    pub allow_discount_codes: bool,
+    /// Ask for the full billing address rather than just the country. Buyers in the US always give a full address.
+    pub require_billing_address: bool,
+    /// Whether the discount can apply to the selected price; free and pay-what-you-want prices usually cannot be discounted.
+    pub is_discount_applicable: bool,
+    /// True when the selected price is free, before any discount.
+    pub is_free_product_price: bool,
+    /// False when nothing is to be paid, for example a free product or a discount covering it all.
+    pub is_payment_required: bool,
+    /// True when a payment method must be saved even without a charge now, such as a subscription starting with a free trial.
+    pub is_payment_setup_required: bool,
+    /// True when the payment form must be shown, for a charge or to save a payment method.
+    pub is_payment_form_required: bool,
+    /// A UUID; may be `null`.
+    pub customer_id: Option<uuid::Uuid>,
+    /// The buyer buys as a business, which makes the billing name and full address mandatory.
+    pub is_business_customer: bool,
+    /// Text; may be `null`.
+    pub customer_name: Option<String>,
+    /// Text; may be `null`.
+    pub customer_email: Option<String>,
+    /// IP address of the buyer, used to locate them for tax.
+    pub customer_ip_address: Option<String>,
+    /// Text; may be `null`.
+    pub customer_billing_name: Option<String>,
+    /// Billing address the buyer gave.
+    pub customer_billing_address: Option<Address>,
+    /// Tax ID the buyer gave, if any.
+    pub customer_tax_id: Option<String>,
+    /// Language of the payment page, as an IETF BCP 47 tag such as `en` or `fr-CA`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// Kind of payment method picked in the form, such as `card` or `apple_pay`.
+    pub payment_method_type: Option<String>,
+    /// A map from keys to text.
+    pub payment_processor_metadata: std::collections::BTreeMap<String, String>,
+    /// Which parts of the billing address the form asks for.
+    pub billing_address_fields: CheckoutBillingAddressFields,
+    /// A `TrialInterval`; may be `null`.
+    pub trial_interval: Option<TrialInterval>,
+    /// A whole number; may be `null`.
+    pub trial_interval_count: Option<crate::Integer>,
+    /// Your key-value data, copied onto the order or subscription the session creates.
+    pub metadata: MetadataOutputType,
+    /// Your own ID of the buyer. The order goes to the customer with this external ID, which is created if there is none.
+    pub external_customer_id: Option<String>,
+    /// Products the buyer can pick from.
+    pub products: Vec<CheckoutProduct>,
+    /// The product currently selected.
+    pub product: Option<CheckoutProduct>,
+    /// The price currently selected.
+    pub product_price: Option<CheckoutProductPrice>,
+    /// Prices available for each product, keyed by product ID.
+    ///
+    /// Keys are UUIDs.
+    pub prices: Option<std::collections::BTreeMap<String, Vec<CheckoutPricesValueItem>>>,
+    /// The discount applied, if any.
+    pub discount: Option<CheckoutDiscount>,
+    /// Free subscription that this checkout upgrades, if any.
+    pub subscription_id: Option<uuid::Uuid>,
+    /// Custom fields the form asks the buyer to fill.
+    pub attached_custom_fields: Option<Vec<AttachedCustomField>>,
+    /// Key-value data copied onto the customer the session creates.
+    pub customer_metadata: std::collections::BTreeMap<
+        String,
+        CheckoutCustomerMetadataValue,
+    >,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    Checkout {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        custom_field_data: "custom_field_data" optional Plain,
+        payment_processor: "payment_processor" required Plain,
+        status: "status" required Plain,
+        client_secret: "client_secret" required Plain,
+        url: "url" required Plain,
+        expires_at: "expires_at" required Plain,
+        success_url: "success_url" required Plain,
+        return_url: "return_url" required Plain,
+        embed_origin: "embed_origin" required Plain,
+        amount: "amount" required Plain,
+        seats: "seats" optional DoubleOption,
+        min_seats: "min_seats" optional DoubleOption,
+        max_seats: "max_seats" optional DoubleOption,
+        discount_amount: "discount_amount" required Plain,
+        net_amount: "net_amount" required Plain,
+        tax_amount: "tax_amount" required Plain,
+        tax_behavior: "tax_behavior" required Plain,
+        total_amount: "total_amount" required Plain,
+        currency: "currency" required Plain,
+        allow_trial: "allow_trial" required Plain,
+        active_trial_interval: "active_trial_interval" required Plain,
+        active_trial_interval_count: "active_trial_interval_count" required Plain,
+        trial_end: "trial_end" required Plain,
+        organization_id: "organization_id" required Plain,
+        product_id: "product_id" required Plain,
+        product_price_id: "product_price_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        allow_discount_codes: "allow_discount_codes" required Plain,
+        require_billing_address: "require_billing_address" required Plain,
+        is_discount_applicable: "is_discount_applicable" required Plain,
+        is_free_product_price: "is_free_product_price" required Plain,
+        is_payment_required: "is_payment_required" required Plain,
+        is_payment_setup_required: "is_payment_setup_required" required Plain,
+        is_payment_form_required: "is_payment_form_required" required Plain,
+        customer_id: "customer_id" required Plain,
+        is_business_customer: "is_business_customer" required Plain,
+        customer_name: "customer_name" required Plain,
+        customer_email: "customer_email" required Plain,
+        customer_ip_address: "customer_ip_address" required Plain,
+        customer_billing_name: "customer_billing_name" required Plain,
+        customer_billing_address: "customer_billing_address" required Plain,
+        customer_tax_id: "customer_tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        payment_method_type: "payment_method_type" required Plain,
+        payment_processor_metadata: "payment_processor_metadata" required Plain,
+        billing_address_fields: "billing_address_fields" required Plain,
+        trial_interval: "trial_interval" required Plain,
+        trial_interval_count: "trial_interval_count" required Plain,
+        metadata: "metadata" required Plain,
+        external_customer_id: "external_customer_id" required Plain,
+        products: "products" required Plain,
+        product: "product" required Plain,
+        product_price: "product_price" required Plain,
+        prices: "prices" required Plain,
+        discount: "discount" required Plain,
+        subscription_id: "subscription_id" required Plain,
+        attached_custom_fields: "attached_custom_fields" required Plain,
+        customer_metadata: "customer_metadata" required Plain,
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// For each part of the billing address, whether the checkout asks for it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckoutBillingAddressFields {
+    /// Whether the country is asked for.
+    pub country: BillingAddressFieldMode,
+    /// Whether the state or province is asked for.
+    pub state: BillingAddressFieldMode,
+    /// Whether the city is asked for.
+    pub city: BillingAddressFieldMode,
+    /// Whether the postal code is asked for.
+    pub postal_code: BillingAddressFieldMode,
+    /// Whether the street line is asked for.
+    pub line1: BillingAddressFieldMode,
+    /// Whether the second address line is asked for.
+    pub line2: BillingAddressFieldMode,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CheckoutBillingAddressFields {
+        country: "country" required Plain,
+        state: "state" required Plain,
+        city: "city" required Plain,
+        postal_code: "postal_code" required Plain,
+        line1: "line1" required Plain,
+        line2: "line2" required Plain,
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `checkout.created` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CheckoutCreatedEventName {
+    /// `checkout.created`
+    #[default]
+    CheckoutCreated,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    CheckoutCreatedEventName {
+        CheckoutCreated = "checkout.created",
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// One of several shapes. Part of `Checkout`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckoutCustomFieldDataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `chrono::DateTime<chrono::Utc>`.
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for CheckoutCustomFieldDataValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CheckoutCustomFieldDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// One of several shapes. Part of `Checkout`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckoutCustomerMetadataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl crate::runtime::scalar_union::ScalarUnion for CheckoutCustomerMetadataValue {
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Self::String(value.to_owned()))
+    }
+
+    fn from_integer(value: crate::Integer) -> Option<Self> {
+        Some(Self::Integer(value))
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(Self::Boolean(value))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CheckoutCustomerMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::scalar_union::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// The discount applied, if any.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckoutDiscount {
+    /// A value of type `CheckoutDiscountFixedOnceForeverDuration`.
+    FixedOnceForever(CheckoutDiscountFixedOnceForeverDuration),
+    /// A value of type `CheckoutDiscountFixedRepeatDuration`.
+    FixedRepeat(CheckoutDiscountFixedRepeatDuration),
+    /// A value of type `CheckoutDiscountPercentageOnceForeverDuration`.
+    PercentageOnceForever(CheckoutDiscountPercentageOnceForeverDuration),
+    /// A value of type `CheckoutDiscountPercentageRepeatDuration`.
+    PercentageRepeat(CheckoutDiscountPercentageRepeatDuration),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for CheckoutDiscount {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::FixedOnceForever)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CheckoutDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// A fixed-amount discount on a checkout that applies to the first payment only or to every payment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckoutDiscountFixedOnceForeverDuration {
+    /// How long the discount applies.
+    pub duration: DiscountDuration,
+    /// A `DiscountType`.
+    pub r#type: DiscountType,
+    /// Amount taken off, in cents of `currency`.
+    pub amount: crate::Integer,
+    /// Text.
+    pub currency: String,
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
+    pub amounts: std::collections::BTreeMap<String, crate::Integer>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Text.
+    pub name: String,
+    /// Code buyers type to get the discount; null if it is applied only through the API.
+    pub code: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CheckoutDiscountFixedOnceForeverDuration {
+        duration: "duration" required Plain,
+        r#type: "type" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        amounts: "amounts" required Plain,
+        id: "id" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// A fixed-amount discount on a checkout that applies for a set number of months.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckoutDiscountFixedRepeatDuration {
+    /// How long the discount applies.
+    pub duration: DiscountDuration,
+    /// Number of months the discount applies.
+    pub duration_in_months: crate::Integer,
+    /// A `DiscountType`.
+    pub r#type: DiscountType,
+    /// Amount taken off, in cents of `currency`.
+    pub amount: crate::Integer,
+    /// Text.
+    pub currency: String,
+    /// Amount taken off per currency, in cents, keyed by lowercase currency code.
+    pub amounts: std::collections::BTreeMap<String, crate::Integer>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Text.
+    pub name: String,
+    /// Code buyers type to get the discount; null if it is applied only through the API.
+    pub code: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CheckoutDiscountFixedRepeatDuration {
+        duration: "duration" required Plain,
+        duration_in_months: "duration_in_months" required Plain,
+        r#type: "type" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        amounts: "amounts" required Plain,
+        id: "id" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// A percentage discount on a checkout that applies to the first payment only or to every payment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckoutDiscountPercentageOnceForeverDuration {
+    /// How long the discount applies.
+    pub duration: DiscountDuration,
+    /// A `DiscountType`.
+    pub r#type: DiscountType,
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
+    pub basis_points: crate::Integer,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Text.
+    pub name: String,
+    /// Code buyers type to get the discount; null if it is applied only through the API.
+    pub code: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CheckoutDiscountPercentageOnceForeverDuration {
+        duration: "duration" required Plain,
+        r#type: "type" required Plain,
+        basis_points: "basis_points" required Plain,
+        id: "id" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// A percentage discount on a checkout that applies for a set number of months.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckoutDiscountPercentageRepeatDuration {
+    /// How long the discount applies.
+    pub duration: DiscountDuration,
+    /// Number of months the discount applies.
+    pub duration_in_months: crate::Integer,
+    /// A `DiscountType`.
+    pub r#type: DiscountType,
+    /// Share taken off, in hundredths of a percent: 1000 is 10%.
+    pub basis_points: crate::Integer,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Text.
+    pub name: String,
+    /// Code buyers type to get the discount; null if it is applied only through the API.
+    pub code: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CheckoutDiscountPercentageRepeatDuration {
+        duration: "duration" required Plain,
+        duration_in_months: "duration_in_months" required Plain,
+        r#type: "type" required Plain,
+        basis_points: "basis_points" required Plain,
+        id: "id" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+    }
+}
+
 #[cfg(
     any(
         feature = "checkout_links",
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "payments"
+        feature = "payments",
+        feature = "webhook_events"
     )
 )]
 /// Payment processor; only `stripe`.
@@ -4183,7 +4948,8 @@ pub enum CheckoutLinkCreateProductPaymentProcessor {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "payments"
+        feature = "payments",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -4192,7 +4958,224 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// One of several shapes. Part of `Checkout`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckoutPricesValueItem {
+    /// A value of type `LegacyRecurringProductPrice`.
+    LegacyRecurringProductPrice(LegacyRecurringProductPrice),
+    /// A value of type `ProductPrice`.
+    ProductPrice(ProductPrice),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for CheckoutPricesValueItem {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::LegacyRecurringProductPrice)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CheckoutPricesValueItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// A product offered in a checkout session, with its prices, benefits and media.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckoutProduct {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unit of the product's free trial; null without trial.
+    pub trial_interval: Option<TrialInterval>,
+    /// Length of the free trial in `trial_interval` units; null without trial.
+    pub trial_interval_count: Option<crate::Integer>,
+    /// Text.
+    pub name: String,
+    /// Text; may be `null`.
+    pub description: Option<String>,
+    /// Who can see and buy the product.
+    pub visibility: ProductVisibility,
+    /// Billing cycle unit; null for a one-time product.
+    pub recurring_interval: Option<RecurringInterval>,
+    /// Billing cycle length in `recurring_interval` units; null for a one-time product.
+    pub recurring_interval_count: Option<crate::Integer>,
+    /// A `RecurringInterval`; may be `null`.
+    pub meter_interval: Option<RecurringInterval>,
+    /// A whole number; may be `null`.
+    pub meter_interval_count: Option<crate::Integer>,
+    /// True for a subscription product.
+    pub is_recurring: bool,
+    /// Archived products can no longer be bought.
+    pub is_archived: bool,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// Prices the buyer can choose between.
+    pub prices: Vec<CheckoutProductPricesItem>,
+    /// What buyers of the product get.
+    pub benefits: Vec<BenefitPublic>,
+    /// Images shown with the product.
+    pub medias: Vec<ProductMediaFileRead>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CheckoutProduct {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        trial_interval: "trial_interval" required Plain,
+        trial_interval_count: "trial_interval_count" required Plain,
+        name: "name" required Plain,
+        description: "description" required Plain,
+        visibility: "visibility" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        recurring_interval_count: "recurring_interval_count" required Plain,
+        meter_interval: "meter_interval" required Plain,
+        meter_interval_count: "meter_interval_count" required Plain,
+        is_recurring: "is_recurring" required Plain,
+        is_archived: "is_archived" required Plain,
+        organization_id: "organization_id" required Plain,
+        prices: "prices" required Plain,
+        benefits: "benefits" required Plain,
+        medias: "medias" required Plain,
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// The price currently selected.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckoutProductPrice {
+    /// A value of type `LegacyRecurringProductPrice`.
+    LegacyRecurringProductPrice(LegacyRecurringProductPrice),
+    /// A value of type `ProductPrice`.
+    ProductPrice(ProductPrice),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for CheckoutProductPrice {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::LegacyRecurringProductPrice)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CheckoutProductPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// One of several shapes. Part of `CheckoutProduct`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckoutProductPricesItem {
+    /// A value of type `LegacyRecurringProductPrice`.
+    LegacyRecurringProductPrice(LegacyRecurringProductPrice),
+    /// A value of type `ProductPrice`.
+    ProductPrice(ProductPrice),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for CheckoutProductPricesItem {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::LegacyRecurringProductPrice)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CheckoutProductPricesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// Where a checkout session stands: `open`, `expired`, `confirmed` (payment being processed), `succeeded` or `failed`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CheckoutStatus {
+    /// `open`
+    Open,
+    /// `expired`
+    Expired,
+    /// `confirmed`
+    Confirmed,
+    /// `succeeded`
+    Succeeded,
+    /// `failed`
+    Failed,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    CheckoutStatus {
+        Open = "open",
+        Expired = "expired",
+        Confirmed = "confirmed",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Counts the matching events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -4206,21 +5189,42 @@ pub struct CountAggregation {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     CountAggregation {
         func: "func" optional Plain,
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl Default for CountAggregation {
     fn default() -> Self {
         Self::new()
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl CountAggregation {
     /// Every field unset (unset fields are not sent). Always sends `"func": "count"`.
     pub fn new() -> Self {
@@ -4231,7 +5235,14 @@ impl CountAggregation {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Always `count`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
@@ -4243,7 +5254,14 @@ pub enum CountAggregationFunc {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     CountAggregationFunc {
         Count = "count",
@@ -4255,7 +5273,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// A custom field an organization asks buyers to fill, of one of five kinds told apart by `type`: text, number, date, checkbox or select.
@@ -4281,7 +5300,8 @@ pub enum CustomField {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl serde::Serialize for CustomField {
@@ -4302,7 +5322,8 @@ impl serde::Serialize for CustomField {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl crate::runtime::tagged::TaggedUnion for CustomField {
@@ -4342,7 +5363,8 @@ impl crate::runtime::tagged::TaggedUnion for CustomField {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CustomField {
@@ -4358,7 +5380,8 @@ impl<'de> serde::Deserialize<'de> for CustomField {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `CustomField`.
@@ -4395,7 +5418,8 @@ pub struct CustomFieldCheckbox {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -4417,7 +5441,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Form settings of a checkbox field; a required checkbox must be ticked.
@@ -4444,7 +5469,8 @@ pub struct CustomFieldCheckboxProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -4460,7 +5486,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl Default for CustomFieldCheckboxProperties {
@@ -4474,7 +5501,8 @@ impl Default for CustomFieldCheckboxProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl CustomFieldCheckboxProperties {
@@ -4512,7 +5540,8 @@ impl CustomFieldCheckboxProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `CustomFieldCheckbox`.
@@ -4531,7 +5560,8 @@ pub enum CustomFieldCheckboxType {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -4545,7 +5575,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `date` for this variant.
@@ -4564,7 +5595,8 @@ pub enum CustomFieldCreateDateType {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -4578,7 +5610,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `number` for this variant.
@@ -4597,7 +5630,8 @@ pub enum CustomFieldCreateNumberType {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -4611,7 +5645,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Always `select` for this variant.
@@ -4630,7 +5665,8 @@ pub enum CustomFieldCreateSelectType {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -4644,7 +5680,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `CustomField`.
@@ -4681,7 +5718,8 @@ pub struct CustomFieldDate {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -4703,7 +5741,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Form settings of a date field.
@@ -4736,7 +5775,8 @@ pub struct CustomFieldDateProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -4754,7 +5794,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl Default for CustomFieldDateProperties {
@@ -4768,7 +5809,8 @@ impl Default for CustomFieldDateProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl CustomFieldDateProperties {
@@ -4820,7 +5862,8 @@ impl CustomFieldDateProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `CustomFieldDate`.
@@ -4831,7 +5874,8 @@ pub type CustomFieldDateType = CustomFieldCreateDateType;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `CustomField`.
@@ -4868,7 +5912,8 @@ pub struct CustomFieldNumber {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -4890,7 +5935,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Form settings of a number field.
@@ -4923,7 +5969,8 @@ pub struct CustomFieldNumberProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -4941,7 +5988,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl Default for CustomFieldNumberProperties {
@@ -4955,7 +6003,8 @@ impl Default for CustomFieldNumberProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl CustomFieldNumberProperties {
@@ -5007,7 +6056,8 @@ impl CustomFieldNumberProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `CustomFieldNumber`.
@@ -5018,7 +6068,8 @@ pub type CustomFieldNumberType = CustomFieldCreateNumberType;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `CustomField`.
@@ -5055,7 +6106,8 @@ pub struct CustomFieldSelect {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -5077,7 +6129,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `CustomFieldSelectProperties`.
@@ -5099,7 +6152,8 @@ pub struct CustomFieldSelectOption {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -5114,7 +6168,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl CustomFieldSelectOption {
@@ -5133,7 +6188,8 @@ impl CustomFieldSelectOption {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Form settings of a select field.
@@ -5162,7 +6218,8 @@ pub struct CustomFieldSelectProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -5179,7 +6236,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl CustomFieldSelectProperties {
@@ -5218,7 +6276,8 @@ impl CustomFieldSelectProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `CustomFieldSelect`.
@@ -5229,7 +6288,8 @@ pub type CustomFieldSelectType = CustomFieldCreateSelectType;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `CustomField`.
@@ -5266,7 +6326,8 @@ pub struct CustomFieldText {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -5288,7 +6349,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Form settings of a text field.
@@ -5324,7 +6386,8 @@ pub struct CustomFieldTextProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -5343,7 +6406,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl Default for CustomFieldTextProperties {
@@ -5357,7 +6421,8 @@ impl Default for CustomFieldTextProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl CustomFieldTextProperties {
@@ -5416,7 +6481,8 @@ impl CustomFieldTextProperties {
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `CustomFieldText`.
@@ -5429,7 +6495,8 @@ pub type CustomFieldTextType = AssistantTextPartKind;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 /// A customer of an organization: a single person (`individual`) or a team with members (`team`).
@@ -5451,7 +6518,8 @@ pub enum Customer {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 impl serde::Serialize for Customer {
@@ -5471,7 +6539,8 @@ impl serde::Serialize for Customer {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 impl crate::runtime::tagged::TaggedUnion for Customer {
@@ -5503,7 +6572,8 @@ impl crate::runtime::tagged::TaggedUnion for Customer {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Customer {
@@ -5514,7 +6584,14 @@ impl<'de> serde::Deserialize<'de> for Customer {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Why a customer cancels, picked from a fixed list; `other` goes with a free comment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5539,7 +6616,14 @@ pub enum CustomerCancellationReason {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     CustomerCancellationReason {
         CustomerService = "customer_service",
@@ -5553,6 +6637,44 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `customer.created` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerCreatedEventName {
+    /// `customer.created`
+    #[default]
+    CustomerCreated,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    CustomerCreatedEventName {
+        CustomerCreated = "customer.created",
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `customer.deleted` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerDeletedEventName {
+    /// `customer.deleted`
+    #[default]
+    CustomerDeleted,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    CustomerDeletedEventName {
+        CustomerDeleted = "customer.deleted",
+    }
+}
+
 #[cfg(
     any(
         feature = "benefit_grants",
@@ -5560,7 +6682,8 @@ crate::runtime::open_enum! {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 /// A single person buying from an organization.
@@ -5631,7 +6754,8 @@ pub struct CustomerIndividual {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -5665,7 +6789,8 @@ crate::runtime::decode_struct! {
         feature = "customer_sessions",
         feature = "customers",
         feature = "events",
-        feature = "organizations"
+        feature = "organizations",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `CustomerIndividualCreate`.
@@ -5687,7 +6812,8 @@ pub enum CustomerIndividualCreateType {
         feature = "customer_sessions",
         feature = "customers",
         feature = "events",
-        feature = "organizations"
+        feature = "organizations",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -5703,13 +6829,20 @@ crate::runtime::open_enum! {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 /// Kind of customer; always `individual` here.
 pub type CustomerIndividualType = CustomerIndividualCreateType;
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 /// Changes customers may make to their own details in the portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -5723,21 +6856,39 @@ pub struct CustomerPortalCustomerSettings {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     CustomerPortalCustomerSettings {
         allow_email_change: "allow_email_change" optional Plain,
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 impl Default for CustomerPortalCustomerSettings {
     fn default() -> Self {
         Self::new()
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 impl CustomerPortalCustomerSettings {
     /// Every field unset (unset fields are not sent).
     pub fn new() -> Self {
@@ -5754,7 +6905,13 @@ impl CustomerPortalCustomerSettings {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 /// Subscription changes customers may make in the portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -5772,7 +6929,13 @@ pub struct CustomerPortalSubscriptionSettings {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     CustomerPortalSubscriptionSettings {
         update_seats: "update_seats" required Plain,
@@ -5781,7 +6944,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 impl CustomerPortalSubscriptionSettings {
     /// The required fields; the optional ones unset (unset fields are not sent).
     pub fn new(update_seats: impl Into<bool>, update_plan: impl Into<bool>) -> Self {
@@ -5800,7 +6969,13 @@ impl CustomerPortalSubscriptionSettings {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 /// Usage display in the customer portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -5813,14 +6988,26 @@ pub struct CustomerPortalUsageSettings {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     CustomerPortalUsageSettings {
         show: "show" required Plain,
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 impl CustomerPortalUsageSettings {
     /// The required fields; the optional ones unset (unset fields are not sent).
     pub fn new(show: impl Into<bool>) -> Self {
@@ -5831,7 +7018,13 @@ impl CustomerPortalUsageSettings {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "webhook_events"
+    )
+)]
 /// One seat of a seat-based subscription or order, with who holds it and its invitation state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerSeat {
@@ -5876,7 +7069,13 @@ pub struct CustomerSeat {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     CustomerSeat {
         created_at: "created_at" required Plain,
@@ -5897,6 +7096,591 @@ crate::runtime::decode_struct! {
     }
 }
 
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// A customer with everything it has right now: active subscriptions, granted benefits and meter balances. Individual or team, told apart by `type`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CustomerState {
+    /// Selected when `type` is `individual`.
+    Individual(CustomerStateIndividual),
+    /// Selected when `type` is `team`.
+    Team(CustomerStateTeam),
+    /// A `type` this SDK version does not know, or none: the object as sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+impl serde::Serialize for CustomerState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Individual(value) => serde::Serialize::serialize(value, serializer),
+            Self::Team(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+impl crate::runtime::tagged::TaggedUnion for CustomerState {
+    const TAG: &'static str = "type";
+    fn knows(tag: &str) -> bool {
+        matches!(tag, "individual" | "team")
+    }
+
+    fn deserialize_variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        object: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "individual" => serde::Deserialize::deserialize(object).map(Self::Individual),
+            "team" => serde::Deserialize::deserialize(object).map(Self::Team),
+            _ => Err(serde::de::Error::unknown_variant(tag, &["individual", "team"])),
+        }
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CustomerState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// A benefit the customer holds now, with when it was granted and its benefit-specific data.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateBenefitGrant {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the customer received the benefit.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub granted_at: chrono::DateTime<chrono::Utc>,
+    /// A UUID.
+    pub benefit_id: uuid::Uuid,
+    /// Kind of benefit, such as `license_keys` or `discord`.
+    pub benefit_type: BenefitType,
+    /// A `MetadataOutputType`.
+    pub benefit_metadata: MetadataOutputType,
+    /// Data specific to the benefit kind, such as the license key or the Discord account.
+    pub properties: CustomerStateBenefitGrantProperties,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CustomerStateBenefitGrant {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        granted_at: "granted_at" required Plain,
+        benefit_id: "benefit_id" required Plain,
+        benefit_type: "benefit_type" required Plain,
+        benefit_metadata: "benefit_metadata" required Plain,
+        properties: "properties" required Plain,
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// Data specific to the benefit kind, such as the license key or the Discord account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerStateBenefitGrantProperties {
+    /// A value of type `BenefitGrantDiscordProperties`.
+    Discord(BenefitGrantDiscordProperties),
+    /// A value of type `BenefitGrantGitHubRepositoryProperties`.
+    GitHubRepository(BenefitGrantGitHubRepositoryProperties),
+    /// A value of type `BenefitGrantDownloadablesProperties`.
+    Downloadables(BenefitGrantDownloadablesProperties),
+    /// A value of type `BenefitGrantLicenseKeysProperties`.
+    LicenseKeys(BenefitGrantLicenseKeysProperties),
+    /// A value of type `BenefitGrantCustomProperties`.
+    Custom(BenefitGrantCustomProperties),
+    /// A value of type `BenefitGrantFeatureFlagProperties`.
+    FeatureFlag(BenefitGrantFeatureFlagProperties),
+    /// A value of type `BenefitGrantSlackSharedChannelProperties`.
+    SlackSharedChannel(BenefitGrantSlackSharedChannelProperties),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for CustomerStateBenefitGrantProperties {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::Discord)
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::GitHubRepository)
+            })
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Downloadables))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::LicenseKeys))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Custom))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FeatureFlag))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::SlackSharedChannel)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// The state of an individual customer: its fields plus its active subscriptions, granted benefits and active meters.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateIndividual {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// Your own ID for the customer, unique within the organization; null if not set.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// Text.
+    pub email: String,
+    /// True once the customer has confirmed the email address.
+    pub email_verified: bool,
+    /// A `CustomerStateIndividualType`.
+    pub r#type: CustomerStateIndividualType,
+    /// Text; may be `null`.
+    pub name: Option<String>,
+    /// Name printed on invoices; the customer name is used when it is not set.
+    pub billing_name: Option<String>,
+    /// An `Address`; may be `null`.
+    pub billing_address: Option<Address>,
+    /// A list of 2 values in fixed positions; may be `null`.
+    pub tax_id: Option<(String, TaxIdFormat)>,
+    /// Text; may be absent or `null`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// Payment method charged by default, if any.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub default_payment_method_id: Option<Option<uuid::Uuid>>,
+    /// Set once the customer is deleted; null while it is active.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Time of the earliest event ingested for this customer; null if none.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Text; may be `null`.
+    pub avatar_url: Option<String>,
+    /// Subscriptions that are active or trialing.
+    pub active_subscriptions: Vec<CustomerStateSubscription>,
+    /// Benefits the customer holds now.
+    pub granted_benefits: Vec<CustomerStateBenefitGrant>,
+    /// Balance of each meter the customer uses.
+    pub active_meters: Vec<CustomerStateMeter>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CustomerStateIndividual {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" required Plain,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+        active_subscriptions: "active_subscriptions" required Plain,
+        granted_benefits: "granted_benefits" required Plain,
+        active_meters: "active_meters" required Plain,
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// One of a fixed set of strings. Part of `CustomerStateIndividual`.
+pub type CustomerStateIndividualType = CustomerIndividualCreateType;
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// Usage of one meter by the customer: units consumed, units credited and what is left.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateMeter {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub meter_id: uuid::Uuid,
+    /// Units used.
+    pub consumed_units: f64,
+    /// Units granted.
+    pub credited_units: crate::Integer,
+    /// Units left: credited minus consumed; negative when usage went beyond the credits.
+    pub balance: f64,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CustomerStateMeter {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        meter_id: "meter_id" required Plain,
+        consumed_units: "consumed_units" required Number,
+        credited_units: "credited_units" required Plain,
+        balance: "balance" required Number,
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// A subscription of the customer that is active or trialing, in short form.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateSubscription {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Values of the custom fields, keyed by field slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_field_data: Option<
+        std::collections::BTreeMap<
+            String,
+            Option<CustomerStateSubscriptionCustomFieldDataValue>,
+        >,
+    >,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// `active` or `trialing`.
+    pub status: CustomerStateSubscriptionStatus,
+    /// Price per billing cycle, in cents of `currency`.
+    pub amount: crate::Integer,
+    /// Lowercase ISO 4217 code of `amount`.
+    pub currency: String,
+    /// A `RecurringInterval`.
+    pub recurring_interval: RecurringInterval,
+    /// Start of the billing period under way.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_start: chrono::DateTime<chrono::Utc>,
+    /// End of the billing period under way, when the next charge happens.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_end: chrono::DateTime<chrono::Utc>,
+    /// Start of the free trial; null without trial.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the free trial; null without trial.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// True when the subscription will end at `current_period_end` instead of renewing.
+    pub cancel_at_period_end: bool,
+    /// When cancellation was asked for; it may still be active until the period ends.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the subscription began; null if it has not started.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a canceled subscription will stop; null if it renews.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub product_id: uuid::Uuid,
+    /// Discount applied to the subscription, if any.
+    pub discount_id: Option<uuid::Uuid>,
+    /// Usage of each meter the subscription bills.
+    pub meters: Vec<CustomerStateSubscriptionMeter>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CustomerStateSubscription {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        custom_field_data: "custom_field_data" optional Plain,
+        metadata: "metadata" required Plain,
+        status: "status" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        current_period_start: "current_period_start" required Plain,
+        current_period_end: "current_period_end" required Plain,
+        trial_start: "trial_start" required Plain,
+        trial_end: "trial_end" required Plain,
+        cancel_at_period_end: "cancel_at_period_end" required Plain,
+        canceled_at: "canceled_at" required Plain,
+        started_at: "started_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        product_id: "product_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        meters: "meters" required Plain,
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// One of several shapes. Part of `CustomerStateSubscription`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerStateSubscriptionCustomFieldDataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `chrono::DateTime<chrono::Utc>`.
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion
+for CustomerStateSubscriptionCustomFieldDataValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for CustomerStateSubscriptionCustomFieldDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// An object. Part of `CustomerStateSubscription`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateSubscriptionMeter {
+    /// A timestamp (RFC 3339, UTC).
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// A timestamp (RFC 3339, UTC); may be `null`.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// A number.
+    pub consumed_units: f64,
+    /// A whole number.
+    pub credited_units: crate::Integer,
+    /// A whole number.
+    pub amount: crate::Integer,
+    /// A UUID.
+    pub meter_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CustomerStateSubscriptionMeter {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        consumed_units: "consumed_units" required Number,
+        credited_units: "credited_units" required Plain,
+        amount: "amount" required Plain,
+        meter_id: "meter_id" required Plain,
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// `active` or `trialing`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CustomerStateSubscriptionStatus {
+    /// `active`
+    Active,
+    /// `trialing`
+    Trialing,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    CustomerStateSubscriptionStatus {
+        Active = "active",
+        Trialing = "trialing",
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+/// The state of a team customer: its fields plus its active subscriptions, granted benefits and active meters.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomerStateTeam {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// Your own ID for the customer, unique within the organization; null if not set.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// Text; may be absent or `null`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// True once the customer has confirmed the email address.
+    pub email_verified: bool,
+    /// A `CustomerStateTeamType`.
+    pub r#type: CustomerStateTeamType,
+    /// Text; may be `null`.
+    pub name: Option<String>,
+    /// Name printed on invoices; the customer name is used when it is not set.
+    pub billing_name: Option<String>,
+    /// An `Address`; may be `null`.
+    pub billing_address: Option<Address>,
+    /// A list of 2 values in fixed positions; may be `null`.
+    pub tax_id: Option<(String, TaxIdFormat)>,
+    /// Text; may be absent or `null`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// Payment method charged by default, if any.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub default_payment_method_id: Option<Option<uuid::Uuid>>,
+    /// Set once the customer is deleted; null while it is active.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Time of the earliest event ingested for this customer; null if none.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Text; may be `null`.
+    pub avatar_url: Option<String>,
+    /// Subscriptions that are active or trialing.
+    pub active_subscriptions: Vec<CustomerStateSubscription>,
+    /// Benefits the customer holds now.
+    pub granted_benefits: Vec<CustomerStateBenefitGrant>,
+    /// Balance of each meter the customer uses.
+    pub active_meters: Vec<CustomerStateMeter>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "customers", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    CustomerStateTeam {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+        active_subscriptions: "active_subscriptions" required Plain,
+        granted_benefits: "granted_benefits" required Plain,
+        active_meters: "active_meters" required Plain,
+    }
+}
+
 #[cfg(
     any(
         feature = "benefit_grants",
@@ -5904,7 +7688,8 @@ crate::runtime::decode_struct! {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `CustomerStateTeam`.
@@ -5925,7 +7710,8 @@ pub enum CustomerStateTeamType {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -5941,7 +7727,8 @@ crate::runtime::open_enum! {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 /// A team buying from an organization, with possibly several members.
@@ -6016,7 +7803,8 @@ pub struct CustomerTeam {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -6049,7 +7837,8 @@ crate::runtime::decode_struct! {
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events"
+        feature = "events",
+        feature = "webhook_events"
     )
 )]
 /// Kind of customer; always `team`, a customer that may have several members.
@@ -6062,7 +7851,8 @@ pub type CustomerTeamType = CustomerStateTeamType;
         feature = "disputes",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Whether a customer is one person (`individual`) or a group with members (`team`).
@@ -6084,7 +7874,8 @@ pub enum CustomerType {
         feature = "disputes",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -6094,13 +7885,79 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `customer.updated` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum CustomerUpdatedEventName {
+    /// `customer.updated`
+    #[default]
+    CustomerUpdated,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    CustomerUpdatedEventName {
+        CustomerUpdated = "customer.updated",
+    }
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+/// A price reduction, a fixed amount or a percentage, applied once, forever or for some months; told apart by `type` and `duration`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Discount {
+    /// A value of type `DiscountFixedOnceForeverDuration`.
+    FixedOnceForever(DiscountFixedOnceForeverDuration),
+    /// A value of type `DiscountFixedRepeatDuration`.
+    FixedRepeat(DiscountFixedRepeatDuration),
+    /// A value of type `DiscountPercentageOnceForeverDuration`.
+    PercentageOnceForever(DiscountPercentageOnceForeverDuration),
+    /// A value of type `DiscountPercentageRepeatDuration`.
+    PercentageRepeat(DiscountPercentageRepeatDuration),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for Discount {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::FixedOnceForever)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
 #[cfg(
     any(
         feature = "checkout_links",
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// How long a discount applies: the first payment only (`once`), every payment (`forever`), or a number of months (`repeating`).
@@ -6123,7 +7980,8 @@ pub enum DiscountDuration {
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -6141,7 +7999,8 @@ crate::runtime::open_enum! {
         feature = "customer_portal",
         feature = "discounts",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// `fixed` or `percentage`; fixed by the variant.
@@ -6162,7 +8021,8 @@ pub enum DiscountFixedCreateType {
         feature = "customer_portal",
         feature = "discounts",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -6171,7 +8031,88 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+/// A fixed-amount discount applied to the first payment only (`once`) or to every payment (`forever`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountFixedOnceForeverDuration {
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
+    pub duration: DiscountDuration,
+    /// `fixed` or `percentage`.
+    pub r#type: DiscountType,
+    /// Amount taken off, in cents of `currency`.
+    pub amount: crate::Integer,
+    /// Currency of `amount`.
+    pub currency: String,
+    /// Amount taken off per currency, in cents.
+    pub amounts: std::collections::BTreeMap<String, crate::Integer>,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unique identifier of the discount.
+    pub id: uuid::Uuid,
+    /// Your own key/value data attached to this object.
+    pub metadata: MetadataOutputType,
+    /// Name shown to customers on the checkout and invoices.
+    pub name: String,
+    /// Code customers type at checkout; null when it can only be applied by you.
+    pub code: Option<String>,
+    /// Redeemable from this time; null for no start limit.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Redeemable until this time; null for no end.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many times it may be used in total; null for no limit.
+    pub max_redemptions: Option<crate::Integer>,
+    /// How many times one customer may use it; null for no limit.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// How many times it has been used.
+    pub redemptions_count: crate::Integer,
+    /// Identifier of the organization it belongs to.
+    pub organization_id: uuid::Uuid,
+    /// Products it is limited to; empty when it applies to all.
+    pub products: Vec<DiscountProduct>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    DiscountFixedOnceForeverDuration {
+        duration: "duration" required Plain,
+        r#type: "type" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        amounts: "amounts" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+        products: "products" required Plain,
+    }
+}
+
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A discount of a fixed amount, applied to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedOnceForeverDurationBase {
@@ -6219,7 +8160,14 @@ pub struct DiscountFixedOnceForeverDurationBase {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     DiscountFixedOnceForeverDurationBase {
         duration: "duration" required Plain,
@@ -6242,7 +8190,91 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+/// A fixed-amount discount applied to every payment during `duration_in_months`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountFixedRepeatDuration {
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
+    pub duration: DiscountDuration,
+    /// Number of months the discount applies.
+    pub duration_in_months: crate::Integer,
+    /// `fixed` or `percentage`.
+    pub r#type: DiscountType,
+    /// Amount taken off, in cents of `currency`.
+    pub amount: crate::Integer,
+    /// Currency of `amount`.
+    pub currency: String,
+    /// Amount taken off per currency, in cents.
+    pub amounts: std::collections::BTreeMap<String, crate::Integer>,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unique identifier of the discount.
+    pub id: uuid::Uuid,
+    /// Your own key/value data attached to this object.
+    pub metadata: MetadataOutputType,
+    /// Name shown to customers on the checkout and invoices.
+    pub name: String,
+    /// Code customers type at checkout; null when it can only be applied by you.
+    pub code: Option<String>,
+    /// Redeemable from this time; null for no start limit.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Redeemable until this time; null for no end.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many times it may be used in total; null for no limit.
+    pub max_redemptions: Option<crate::Integer>,
+    /// How many times one customer may use it; null for no limit.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// How many times it has been used.
+    pub redemptions_count: crate::Integer,
+    /// Identifier of the organization it belongs to.
+    pub organization_id: uuid::Uuid,
+    /// Products it is limited to; empty when it applies to all.
+    pub products: Vec<DiscountProduct>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    DiscountFixedRepeatDuration {
+        duration: "duration" required Plain,
+        duration_in_months: "duration_in_months" required Plain,
+        r#type: "type" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        amounts: "amounts" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+        products: "products" required Plain,
+    }
+}
+
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A discount of a fixed amount, applied for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountFixedRepeatDurationBase {
@@ -6292,7 +8324,14 @@ pub struct DiscountFixedRepeatDurationBase {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     DiscountFixedRepeatDurationBase {
         duration: "duration" required Plain,
@@ -6316,7 +8355,82 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+/// A percentage discount applied to the first payment only (`once`) or to every payment (`forever`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountPercentageOnceForeverDuration {
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
+    pub duration: DiscountDuration,
+    /// `fixed` or `percentage`.
+    pub r#type: DiscountType,
+    /// Share taken off in hundredths of a percent: 1000 is 10%.
+    pub basis_points: crate::Integer,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unique identifier of the discount.
+    pub id: uuid::Uuid,
+    /// Your own key/value data attached to this object.
+    pub metadata: MetadataOutputType,
+    /// Name shown to customers on the checkout and invoices.
+    pub name: String,
+    /// Code customers type at checkout; null when it can only be applied by you.
+    pub code: Option<String>,
+    /// Redeemable from this time; null for no start limit.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Redeemable until this time; null for no end.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many times it may be used in total; null for no limit.
+    pub max_redemptions: Option<crate::Integer>,
+    /// How many times one customer may use it; null for no limit.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// How many times it has been used.
+    pub redemptions_count: crate::Integer,
+    /// Identifier of the organization it belongs to.
+    pub organization_id: uuid::Uuid,
+    /// Products it is limited to; empty when it applies to all.
+    pub products: Vec<DiscountProduct>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    DiscountPercentageOnceForeverDuration {
+        duration: "duration" required Plain,
+        r#type: "type" required Plain,
+        basis_points: "basis_points" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+        products: "products" required Plain,
+    }
+}
+
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A percentage discount, applied to the first payment only or to every payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageOnceForeverDurationBase {
@@ -6360,7 +8474,14 @@ pub struct DiscountPercentageOnceForeverDurationBase {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     DiscountPercentageOnceForeverDurationBase {
         duration: "duration" required Plain,
@@ -6381,7 +8502,85 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+/// A percentage discount applied to every payment during `duration_in_months`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountPercentageRepeatDuration {
+    /// `once`, `forever` or `repeating` (see `duration_in_months`).
+    pub duration: DiscountDuration,
+    /// Number of months the discount applies.
+    pub duration_in_months: crate::Integer,
+    /// `fixed` or `percentage`.
+    pub r#type: DiscountType,
+    /// Share taken off in hundredths of a percent: 1000 is 10%.
+    pub basis_points: crate::Integer,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unique identifier of the discount.
+    pub id: uuid::Uuid,
+    /// Your own key/value data attached to this object.
+    pub metadata: MetadataOutputType,
+    /// Name shown to customers on the checkout and invoices.
+    pub name: String,
+    /// Code customers type at checkout; null when it can only be applied by you.
+    pub code: Option<String>,
+    /// Redeemable from this time; null for no start limit.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Redeemable until this time; null for no end.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many times it may be used in total; null for no limit.
+    pub max_redemptions: Option<crate::Integer>,
+    /// How many times one customer may use it; null for no limit.
+    pub max_redemptions_per_customer: Option<crate::Integer>,
+    /// How many times it has been used.
+    pub redemptions_count: crate::Integer,
+    /// Identifier of the organization it belongs to.
+    pub organization_id: uuid::Uuid,
+    /// Products it is limited to; empty when it applies to all.
+    pub products: Vec<DiscountProduct>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    DiscountPercentageRepeatDuration {
+        duration: "duration" required Plain,
+        duration_in_months: "duration_in_months" required Plain,
+        r#type: "type" required Plain,
+        basis_points: "basis_points" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        name: "name" required Plain,
+        code: "code" required Plain,
+        starts_at: "starts_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        max_redemptions: "max_redemptions" required Plain,
+        max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
+        redemptions_count: "redemptions_count" required Plain,
+        organization_id: "organization_id" required Plain,
+        products: "products" required Plain,
+    }
+}
+
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A percentage discount, applied for a set number of months.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountPercentageRepeatDurationBase {
@@ -6427,7 +8626,14 @@ pub struct DiscountPercentageRepeatDurationBase {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     DiscountPercentageRepeatDurationBase {
         duration: "duration" required Plain,
@@ -6449,13 +8655,80 @@ crate::runtime::decode_struct! {
     }
 }
 
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+/// A product a discount is limited to, without its prices and benefits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiscountProduct {
+    /// Your own key/value data attached to this object.
+    pub metadata: MetadataOutputType,
+    /// Unique identifier of the product.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unit of the free trial; no trial when unset.
+    pub trial_interval: Option<TrialInterval>,
+    /// How many `trial_interval` units the trial lasts.
+    pub trial_interval_count: Option<crate::Integer>,
+    /// Name shown to customers.
+    pub name: String,
+    /// Text shown on the checkout and product pages; Markdown.
+    pub description: Option<String>,
+    /// Whether the product is listed publicly, only reachable by link, or a draft.
+    pub visibility: ProductVisibility,
+    /// How often a subscription renews; null for a one-time purchase.
+    pub recurring_interval: Option<RecurringInterval>,
+    /// Number of `recurring_interval` units between renewals; null for one-time purchases.
+    pub recurring_interval_count: Option<crate::Integer>,
+    /// Cycle of metered usage when it should differ from the renewals.
+    pub meter_interval: Option<RecurringInterval>,
+    /// How many `meter_interval` units one usage cycle lasts.
+    pub meter_interval_count: Option<crate::Integer>,
+    /// True for a subscription product, false for a one-time purchase.
+    pub is_recurring: bool,
+    /// True once the product can no longer be bought.
+    pub is_archived: bool,
+    /// Identifier of the organization it belongs to.
+    pub organization_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "discounts", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    DiscountProduct {
+        metadata: "metadata" required Plain,
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        trial_interval: "trial_interval" required Plain,
+        trial_interval_count: "trial_interval_count" required Plain,
+        name: "name" required Plain,
+        description: "description" required Plain,
+        visibility: "visibility" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        recurring_interval_count: "recurring_interval_count" required Plain,
+        meter_interval: "meter_interval" required Plain,
+        meter_interval_count: "meter_interval_count" required Plain,
+        is_recurring: "is_recurring" required Plain,
+        is_archived: "is_archived" required Plain,
+        organization_id: "organization_id" required Plain,
+    }
+}
+
 #[cfg(
     any(
         feature = "checkout_links",
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Whether a discount takes off a fixed amount or a percentage.
@@ -6476,7 +8749,8 @@ pub enum DiscountType {
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -6513,7 +8787,7 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "disputes", feature = "refunds"))]
+#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhook_events"))]
 /// Where a dispute stands: `prevented` (refunded before it became a chargeback), `early_warning`, `needs_response`, `under_review`, `lost` or `won`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6534,7 +8808,7 @@ pub enum DisputeStatus {
     Unknown(String),
 }
 
-#[cfg(any(feature = "disputes", feature = "refunds"))]
+#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhook_events"))]
 crate::runtime::open_enum! {
     DisputeStatus {
         Prevented = "prevented",
@@ -6594,7 +8868,14 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A condition on events: clauses (or nested filters) joined by `and` or `or`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -6609,7 +8890,14 @@ pub struct Filter {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     Filter {
         conjunction: "conjunction" required Plain,
@@ -6617,7 +8905,14 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl Filter {
     /// The required fields; the optional ones unset (unset fields are not sent).
     pub fn new(
@@ -6632,7 +8927,14 @@ impl Filter {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// An object. Part of `FilterClausesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -6649,7 +8951,14 @@ pub struct FilterClause {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     FilterClause {
         property: "property" required Plain,
@@ -6658,7 +8967,14 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl FilterClause {
     /// The required fields; the optional ones unset (unset fields are not sent).
     pub fn new(
@@ -6675,7 +8991,14 @@ impl FilterClause {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// One of several shapes. Part of `FilterClause`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -6691,7 +9014,14 @@ pub enum FilterClauseValue {
     Unknown(crate::RawJson),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl crate::runtime::scalar_union::ScalarUnion for FilterClauseValue {
     fn from_str(value: &str) -> Option<Self> {
         Some(Self::String(value.to_owned()))
@@ -6710,7 +9040,14 @@ impl crate::runtime::scalar_union::ScalarUnion for FilterClauseValue {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for FilterClauseValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6719,35 +9056,70 @@ impl<'de> serde::Deserialize<'de> for FilterClauseValue {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl From<String> for FilterClauseValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl From<&str> for FilterClauseValue {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl From<i64> for FilterClauseValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl From<bool> for FilterClauseValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A single condition, or a nested filter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -6761,7 +9133,14 @@ pub enum FilterClausesItem {
     Unknown(crate::RawJson),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl crate::runtime::untagged::UntaggedUnion for FilterClausesItem {
     fn from_json(text: &str) -> Option<Self> {
         crate::runtime::untagged::attempt(text)
@@ -6774,7 +9153,14 @@ impl crate::runtime::untagged::UntaggedUnion for FilterClausesItem {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for FilterClausesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6783,21 +9169,42 @@ impl<'de> serde::Deserialize<'de> for FilterClausesItem {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl From<FilterClause> for FilterClausesItem {
     fn from(value: FilterClause) -> Self {
         Self::FilterClause(value)
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl From<Filter> for FilterClausesItem {
     fn from(value: Filter) -> Self {
         Self::Filter(Box::new(value))
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// One of a fixed set of strings. Part of `Filter`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6810,7 +9217,14 @@ pub enum FilterConjunction {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     FilterConjunction {
         And = "and",
@@ -6818,7 +9232,14 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// One of a fixed set of strings. Part of `FilterClause`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6843,7 +9264,14 @@ pub enum FilterOperator {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     FilterOperator {
         Eq = "eq",
@@ -6881,7 +9309,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An older kind of recurring price that carries its own billing interval; current products set the interval on the product. Fixed or pay-what-you-want, told apart by `amount_type`.
@@ -6902,7 +9331,8 @@ pub enum LegacyRecurringProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl serde::Serialize for LegacyRecurringProductPrice {
@@ -6921,7 +9351,8 @@ impl serde::Serialize for LegacyRecurringProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl crate::runtime::tagged::TaggedUnion for LegacyRecurringProductPrice {
@@ -6952,7 +9383,8 @@ impl crate::runtime::tagged::TaggedUnion for LegacyRecurringProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl<'de> serde::Deserialize<'de> for LegacyRecurringProductPrice {
@@ -6969,7 +9401,8 @@ impl<'de> serde::Deserialize<'de> for LegacyRecurringProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `LegacyRecurringProductPrice`.
@@ -7019,7 +9452,8 @@ pub struct LegacyRecurringProductPriceCustom {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -7048,7 +9482,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `LegacyRecurringProductPriceCustom`.
@@ -7060,7 +9495,8 @@ pub type LegacyRecurringProductPriceCustomAmountType = BenefitCustomCreateType;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `LegacyRecurringProductPriceCustom`.
@@ -7080,7 +9516,8 @@ pub enum LegacyRecurringProductPriceCustomType {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -7095,7 +9532,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `LegacyRecurringProductPrice`.
@@ -7141,7 +9579,8 @@ pub struct LegacyRecurringProductPriceFixed {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -7168,7 +9607,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `LegacyRecurringProductPriceFixed`.
@@ -7180,7 +9620,8 @@ pub type LegacyRecurringProductPriceFixedAmountType = DiscountFixedCreateType;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `LegacyRecurringProductPriceFixed`.
@@ -8206,7 +10647,8 @@ crate::runtime::decode_struct! {
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members"
+        feature = "members",
+        feature = "webhook_events"
     )
 )]
 /// A person belonging to a team customer, who can use what the customer bought.
@@ -8243,7 +10685,8 @@ pub struct Member {
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members"
+        feature = "members",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -8266,7 +10709,8 @@ crate::runtime::decode_struct! {
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members"
+        feature = "members",
+        feature = "webhook_events"
     )
 )]
 /// What a member may do for a team customer: `owner` (exactly one per team), `billing_manager` or `member`.
@@ -8290,7 +10734,8 @@ pub enum MemberRole {
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members"
+        feature = "members",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -8320,7 +10765,8 @@ crate::runtime::open_enum! {
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Your key-value data on an object; values are strings, integers, numbers or booleans.
@@ -8348,7 +10794,8 @@ pub type MetadataOutputType = std::collections::BTreeMap<
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of several shapes. Part of `MetadataOutputType`.
@@ -8387,7 +10834,8 @@ pub enum MetadataOutputTypeValue {
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl crate::runtime::scalar_union::ScalarUnion for MetadataOutputTypeValue {
@@ -8431,7 +10879,8 @@ impl crate::runtime::scalar_union::ScalarUnion for MetadataOutputTypeValue {
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl<'de> serde::Deserialize<'de> for MetadataOutputTypeValue {
@@ -8656,7 +11105,14 @@ impl From<Vec<bool>> for MetadataQueryValue {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Counts usage from ingested events: a filter picks the events, an aggregation turns them into a number per customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meter {
@@ -8704,7 +11160,14 @@ pub struct Meter {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     Meter {
         metadata: "metadata" required Plain,
@@ -8722,7 +11185,14 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// How the matching events are combined into the meter's value.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8737,7 +11207,14 @@ pub enum MeterAggregation {
     Unknown(crate::RawJson),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl serde::Serialize for MeterAggregation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8749,7 +11226,14 @@ impl serde::Serialize for MeterAggregation {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl crate::runtime::tagged::TaggedUnion for MeterAggregation {
     const TAG: &'static str = "func";
     const DEFAULT_TAGS: &'static [(&'static str, &'static [&'static str])] = &[
@@ -8786,7 +11270,14 @@ impl crate::runtime::tagged::TaggedUnion for MeterAggregation {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for MeterAggregation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8803,7 +11294,8 @@ impl<'de> serde::Deserialize<'de> for MeterAggregation {
         feature = "customer_portal",
         feature = "meters",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Unit a meter counts in: a plain number (`scalar`), AI tokens (`token`), or a unit you label yourself (`custom`).
@@ -8828,7 +11320,8 @@ pub enum MeterUnit {
         feature = "customer_portal",
         feature = "meters",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -8961,7 +11454,156 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+/// A purchase or a subscription billing: amounts in cents, status, billing details, and the customer, product, discount and subscription involved.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Order {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// An `OrderStatus`.
+    pub status: OrderStatus,
+    /// True once the order is paid.
+    pub paid: bool,
+    /// Price before discount and tax, in cents.
+    pub subtotal_amount: crate::Integer,
+    /// Discount taken off, in cents.
+    pub discount_amount: crate::Integer,
+    /// Price after discount, before tax, in cents.
+    pub net_amount: crate::Integer,
+    /// Tax, in cents.
+    pub tax_amount: crate::Integer,
+    /// Amount after discount and tax, in cents.
+    pub total_amount: crate::Integer,
+    /// Customer balance used on this order, in cents: a credit lowers what is paid, a debt raises it.
+    pub applied_balance_amount: crate::Integer,
+    /// Amount still to be paid, in cents.
+    pub due_amount: crate::Integer,
+    /// Amount refunded so far, in cents, tax excluded.
+    pub refunded_amount: crate::Integer,
+    /// Tax refunded so far, in cents.
+    pub refunded_tax_amount: crate::Integer,
+    /// Lowercase ISO 4217 code of the amounts.
+    pub currency: String,
+    /// Why the order exists: a one-time purchase, or a subscription starting, renewing, changing or billing its metered usage.
+    pub billing_reason: OrderBillingReason,
+    /// Name printed on the invoice.
+    pub billing_name: Option<String>,
+    /// Address printed on the invoice.
+    pub billing_address: Option<Address>,
+    /// Invoice number; null while the order is a draft, set when it is finalized.
+    pub invoice_number: Option<String>,
+    /// True once the invoice PDF exists; until then, generate it first.
+    pub is_invoice_generated: bool,
+    /// Receipt number, set once paid when the organization issues receipts; then the receipt PDF can be fetched.
+    pub receipt_number: Option<String>,
+    /// Seats bought, for a seat-based one-time purchase; null otherwise.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub seats: Option<Option<crate::Integer>>,
+    /// A UUID.
+    pub customer_id: uuid::Uuid,
+    /// A UUID; may be `null`.
+    pub product_id: Option<uuid::Uuid>,
+    /// A UUID; may be `null`.
+    pub discount_id: Option<uuid::Uuid>,
+    /// A UUID; may be `null`.
+    pub subscription_id: Option<uuid::Uuid>,
+    /// A UUID; may be `null`.
+    pub checkout_id: Option<uuid::Uuid>,
+    /// When the next automatic retry of a failed payment is due; null when no retry is planned.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::datetime::serialize"
+    )]
+    pub next_payment_attempt_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// Values of the custom fields, keyed by field slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_field_data: Option<
+        std::collections::BTreeMap<String, Option<OrderCustomFieldDataValue>>,
+    >,
+    /// Polar's fee on this order, in cents of `platform_fee_currency`.
+    pub platform_fee_amount: crate::Integer,
+    /// Currency of `platform_fee_amount`.
+    pub platform_fee_currency: Option<String>,
+    /// An `OrderCustomer`.
+    pub customer: OrderCustomer,
+    /// Product bought; null for an order without product.
+    pub product: Option<OrderProduct>,
+    /// Discount applied, if any.
+    pub discount: Option<OrderDiscount>,
+    /// Subscription this order bills; null for a one-time purchase.
+    pub subscription: Option<OrderSubscription>,
+    /// Lines of the order, one per thing charged.
+    pub items: Vec<OrderItemSchema>,
+    /// Short text describing what was bought.
+    pub description: String,
+    /// Amount that can still be refunded, in cents, tax excluded; previous refunds and used balance are taken into account.
+    pub refundable_amount: crate::Integer,
+    /// Tax refunded along with a full refund of `refundable_amount`, in cents.
+    pub refundable_tax_amount: crate::Integer,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    Order {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        status: "status" required Plain,
+        paid: "paid" required Plain,
+        subtotal_amount: "subtotal_amount" required Plain,
+        discount_amount: "discount_amount" required Plain,
+        net_amount: "net_amount" required Plain,
+        tax_amount: "tax_amount" required Plain,
+        total_amount: "total_amount" required Plain,
+        applied_balance_amount: "applied_balance_amount" required Plain,
+        due_amount: "due_amount" required Plain,
+        refunded_amount: "refunded_amount" required Plain,
+        refunded_tax_amount: "refunded_tax_amount" required Plain,
+        currency: "currency" required Plain,
+        billing_reason: "billing_reason" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        invoice_number: "invoice_number" required Plain,
+        is_invoice_generated: "is_invoice_generated" required Plain,
+        receipt_number: "receipt_number" required Plain,
+        seats: "seats" optional DoubleOption,
+        customer_id: "customer_id" required Plain,
+        product_id: "product_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        subscription_id: "subscription_id" required Plain,
+        checkout_id: "checkout_id" required Plain,
+        next_payment_attempt_at: "next_payment_attempt_at" optional DoubleOption,
+        metadata: "metadata" required Plain,
+        custom_field_data: "custom_field_data" optional Plain,
+        platform_fee_amount: "platform_fee_amount" required Plain,
+        platform_fee_currency: "platform_fee_currency" required Plain,
+        customer: "customer" required Plain,
+        product: "product" required Plain,
+        discount: "discount" required Plain,
+        subscription: "subscription" required Plain,
+        items: "items" required Plain,
+        description: "description" required Plain,
+        refundable_amount: "refundable_amount" required Plain,
+        refundable_tax_amount: "refundable_tax_amount" required Plain,
+    }
+}
+
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhook_events"))]
 /// Why an order was created: a one-time purchase, or a subscription's creation, renewal, change or meter cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8980,7 +11622,7 @@ pub enum OrderBillingReason {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhook_events"))]
 crate::runtime::open_enum! {
     OrderBillingReason {
         Purchase = "purchase",
@@ -8991,7 +11633,185 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+/// One of several shapes. Part of `Order`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrderCustomFieldDataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `chrono::DateTime<chrono::Utc>`.
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for OrderCustomFieldDataValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for OrderCustomFieldDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+/// The customer who placed the order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderCustomer {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// Your own ID for the customer, unique within the organization; null if not set.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// Text; may be absent or `null`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// True once the customer has confirmed the email address.
+    pub email_verified: bool,
+    /// A `CustomerType`.
+    pub r#type: CustomerType,
+    /// Text; may be `null`.
+    pub name: Option<String>,
+    /// Name printed on invoices; the customer name is used when it is not set.
+    pub billing_name: Option<String>,
+    /// An `Address`; may be `null`.
+    pub billing_address: Option<Address>,
+    /// A list of 2 values in fixed positions; may be `null`.
+    pub tax_id: Option<(String, TaxIdFormat)>,
+    /// Text; may be absent or `null`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// Payment method charged by default, if any.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub default_payment_method_id: Option<Option<uuid::Uuid>>,
+    /// Set once the customer is deleted; null while it is active.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Time of the earliest event ingested for this customer; null if none.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Text; may be `null`.
+    pub avatar_url: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrderCustomer {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+    }
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+/// Discount applied, if any.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OrderDiscount {
+    /// A value of type `DiscountFixedOnceForeverDurationBase`.
+    FixedOnceForever(DiscountFixedOnceForeverDurationBase),
+    /// A value of type `DiscountFixedRepeatDurationBase`.
+    FixedRepeat(DiscountFixedRepeatDurationBase),
+    /// A value of type `DiscountPercentageOnceForeverDurationBase`.
+    PercentageOnceForever(DiscountPercentageOnceForeverDurationBase),
+    /// A value of type `DiscountPercentageRepeatDurationBase`.
+    PercentageRepeat(DiscountPercentageRepeatDurationBase),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for OrderDiscount {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::FixedOnceForever)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for OrderDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhook_events"))]
 /// One line of an order, with its amount and tax in cents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderItemSchema {
@@ -9019,7 +11839,7 @@ pub struct OrderItemSchema {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     OrderItemSchema {
         created_at: "created_at" required Plain,
@@ -9074,7 +11894,111 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `order.paid` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OrderPaidEventName {
+    /// `order.paid`
+    #[default]
+    OrderPaid,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    OrderPaidEventName {
+        OrderPaid = "order.paid",
+    }
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+/// The product that was bought, as recorded on the order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderProduct {
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unit of the product's free trial; null without trial.
+    pub trial_interval: Option<TrialInterval>,
+    /// Length of the free trial in `trial_interval` units; null without trial.
+    pub trial_interval_count: Option<crate::Integer>,
+    /// Text.
+    pub name: String,
+    /// Text; may be `null`.
+    pub description: Option<String>,
+    /// A `ProductVisibility`.
+    pub visibility: ProductVisibility,
+    /// Billing cycle unit; null for a one-time product.
+    pub recurring_interval: Option<RecurringInterval>,
+    /// Billing cycle length in `recurring_interval` units; null for a one-time product.
+    pub recurring_interval_count: Option<crate::Integer>,
+    /// A `RecurringInterval`; may be `null`.
+    pub meter_interval: Option<RecurringInterval>,
+    /// A whole number; may be `null`.
+    pub meter_interval_count: Option<crate::Integer>,
+    /// True for a subscription product.
+    pub is_recurring: bool,
+    /// Archived products can no longer be bought.
+    pub is_archived: bool,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrderProduct {
+        metadata: "metadata" required Plain,
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        trial_interval: "trial_interval" required Plain,
+        trial_interval_count: "trial_interval_count" required Plain,
+        name: "name" required Plain,
+        description: "description" required Plain,
+        visibility: "visibility" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        recurring_interval_count: "recurring_interval_count" required Plain,
+        meter_interval: "meter_interval" required Plain,
+        meter_interval_count: "meter_interval_count" required Plain,
+        is_recurring: "is_recurring" required Plain,
+        is_archived: "is_archived" required Plain,
+        organization_id: "organization_id" required Plain,
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `order.refunded` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum OrderRefundedEventName {
+    /// `order.refunded`
+    #[default]
+    OrderRefunded,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    OrderRefundedEventName {
+        OrderRefunded = "order.refunded",
+    }
+}
+
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhook_events"))]
 /// Where an order stands, from `draft` and `pending` to `paid`, (partly) refunded or `void`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9095,7 +12019,7 @@ pub enum OrderStatus {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhook_events"))]
 crate::runtime::open_enum! {
     OrderStatus {
         Draft = "draft",
@@ -9107,7 +12031,391 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+/// The subscription an order bills, in short form.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderSubscription {
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Price per billing cycle, in cents of `currency`.
+    pub amount: crate::Integer,
+    /// Lowercase ISO 4217 code of `amount`.
+    pub currency: String,
+    /// A `RecurringInterval`.
+    pub recurring_interval: RecurringInterval,
+    /// Billing cycle length in `recurring_interval` units: 1 bills every interval, 2 every other one, and so on.
+    pub recurring_interval_count: crate::Integer,
+    /// A `SubscriptionStatus`.
+    pub status: SubscriptionStatus,
+    /// Start of the billing period under way.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_start: chrono::DateTime<chrono::Utc>,
+    /// End of the billing period under way, when the next charge happens.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_end: chrono::DateTime<chrono::Utc>,
+    /// Start of the current usage period, when the product resets meters on its own cycle; null otherwise.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the current usage period, when meter credits renew; null without a meter cycle.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start of the free trial; null without trial.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the free trial; null without trial.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// True when the subscription will end at `current_period_end` instead of renewing.
+    pub cancel_at_period_end: bool,
+    /// When cancellation was asked for; it may still be active until the period ends.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the subscription began; null if it has not started.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a canceled subscription will stop; null if it renews.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the subscription stopped; null while it runs.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a renewal payment failed and the subscription became `past_due`; null otherwise.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::datetime::serialize"
+    )]
+    pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// True when the subscription will pause once the current period is over.
+    pub pause_at_period_end: bool,
+    /// When the subscription was paused; null if it is not.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a paused subscription restarts on its own; null if it waits to be resumed.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub customer_id: uuid::Uuid,
+    /// A UUID.
+    pub product_id: uuid::Uuid,
+    /// Discount applied to the subscription, if any.
+    pub discount_id: Option<uuid::Uuid>,
+    /// Checkout session that created the subscription, if any.
+    pub checkout_id: Option<uuid::Uuid>,
+    /// Number of seats; null for prices that are not seat-based.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub seats: Option<Option<crate::Integer>>,
+    /// Why the customer canceled, if they said.
+    pub customer_cancellation_reason: Option<CustomerCancellationReason>,
+    /// What the customer wrote when canceling; visible to the customer too.
+    pub customer_cancellation_comment: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "orders", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrderSubscription {
+        metadata: "metadata" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        recurring_interval_count: "recurring_interval_count" required Plain,
+        status: "status" required Plain,
+        current_period_start: "current_period_start" required Plain,
+        current_period_end: "current_period_end" required Plain,
+        current_meter_period_start: "current_meter_period_start" required Plain,
+        current_meter_period_end: "current_meter_period_end" required Plain,
+        trial_start: "trial_start" required Plain,
+        trial_end: "trial_end" required Plain,
+        cancel_at_period_end: "cancel_at_period_end" required Plain,
+        canceled_at: "canceled_at" required Plain,
+        started_at: "started_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        ended_at: "ended_at" required Plain,
+        past_due_at: "past_due_at" optional DoubleOption,
+        pause_at_period_end: "pause_at_period_end" required Plain,
+        paused_at: "paused_at" required Plain,
+        resumes_at: "resumes_at" required Plain,
+        customer_id: "customer_id" required Plain,
+        product_id: "product_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        checkout_id: "checkout_id" required Plain,
+        seats: "seats" optional DoubleOption,
+        customer_cancellation_reason: "customer_cancellation_reason" required Plain,
+        customer_cancellation_comment: "customer_cancellation_comment" required Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// A seller on Polar: owns products, customers and payouts, and carries the settings for checkout, emails and the customer portal.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Organization {
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Unique identifier of the organization.
+    pub id: uuid::Uuid,
+    /// Display name.
+    pub name: String,
+    /// Unique short name used in URLs such as the customer portal.
+    pub slug: String,
+    /// Address of the logo image.
+    pub avatar_url: Option<String>,
+    /// What happens to the price difference when a subscription changes product.
+    pub proration_behavior: SubscriptionProrationBehavior,
+    /// Whether customers may change their subscriptions themselves.
+    pub allow_customer_updates: bool,
+    /// Public support email shown to customers.
+    pub email: Option<String>,
+    /// Public website.
+    pub website: Option<String>,
+    /// Links to the organization's social profiles.
+    pub socials: Vec<OrganizationSocialLink>,
+    /// Where the organization is in Polar's review.
+    pub status: OrganizationStatus,
+    /// When the business details were sent for review; null before that.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub details_submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When Polar asked for the business details again; null otherwise.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub onboarding_resubmission_requested_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether team members must sign in through single sign-on.
+    pub sso_enforced: bool,
+    /// Currency prices are shown in when a product has none for the customer's.
+    pub default_presentment_currency: String,
+    /// Whether prices include tax by default.
+    pub default_tax_behavior: TaxBehaviorOption,
+    /// Optional features switched on; null when none were set.
+    pub feature_settings: Option<OrganizationFeatureSettings>,
+    /// How subscriptions behave.
+    pub subscription_settings: OrganizationSubscriptionSettings,
+    /// Which emails customers receive.
+    pub customer_email_settings: OrganizationCustomerEmailSettings,
+    /// What customers may do in the portal.
+    pub customer_portal_settings: OrganizationCustomerPortalSettings,
+    /// How disputes are handled.
+    pub dispute_settings: OrganizationDisputeSettings,
+    /// Domains allowed to embed the checkout.
+    pub embed_hosts: Vec<String>,
+    /// Whether the checkout refuses to be embedded on domains missing from `embed_hosts`.
+    pub embed_hosts_enforced: bool,
+    /// Two-letter country code of the business.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub country: Option<Option<OrganizationCountry>>,
+    /// Identifier of the organization's transactions account; null before one exists.
+    pub account_id: Option<uuid::Uuid>,
+    /// Identifier of the account payouts go to; null before one is set up.
+    pub payout_account_id: Option<uuid::Uuid>,
+    /// What the organization may do right now (take payments, pay out...).
+    pub capabilities: OrganizationCapabilities,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    Organization {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        name: "name" required Plain,
+        slug: "slug" required Plain,
+        avatar_url: "avatar_url" required Plain,
+        proration_behavior: "proration_behavior" required Plain,
+        allow_customer_updates: "allow_customer_updates" required Plain,
+        email: "email" required Plain,
+        website: "website" required Plain,
+        socials: "socials" required Plain,
+        status: "status" required Plain,
+        details_submitted_at: "details_submitted_at" required Plain,
+        onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" required Plain,
+        sso_enforced: "sso_enforced" required Plain,
+        default_presentment_currency: "default_presentment_currency" required Plain,
+        default_tax_behavior: "default_tax_behavior" required Plain,
+        feature_settings: "feature_settings" required Plain,
+        subscription_settings: "subscription_settings" required Plain,
+        customer_email_settings: "customer_email_settings" required Plain,
+        customer_portal_settings: "customer_portal_settings" required Plain,
+        dispute_settings: "dispute_settings" required Plain,
+        embed_hosts: "embed_hosts" required Plain,
+        embed_hosts_enforced: "embed_hosts_enforced" required Plain,
+        country: "country" optional DoubleOption,
+        account_id: "account_id" required Plain,
+        payout_account_id: "payout_account_id" required Plain,
+        capabilities: "capabilities" required Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// What an organization may currently do, as decided by Polar's review.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationCapabilities {
+    /// Whether checkouts can take payments.
+    pub checkout_payments: bool,
+    /// Whether subscriptions can renew.
+    pub subscription_renewals: bool,
+    /// Whether money can be paid out.
+    pub payouts: bool,
+    /// Whether orders can be refunded.
+    pub refunds: bool,
+    /// Whether the API can be used.
+    pub api_access: bool,
+    /// Whether the dashboard can be used.
+    pub dashboard_access: bool,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrganizationCapabilities {
+        checkout_payments: "checkout_payments" required Plain,
+        subscription_renewals: "subscription_renewals" required Plain,
+        payouts: "payouts" required Plain,
+        refunds: "refunds" required Plain,
+        api_access: "api_access" required Plain,
+        dashboard_access: "dashboard_access" required Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// Two-letter country code of the business.
+pub type OrganizationCountry = AddressCountry;
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// Which emails Polar sends to the organization's customers; each flag turns one kind on or off.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrganizationCustomerEmailSettings {
+    /// Send customers a receipt after each order.
+    pub order_confirmation: bool,
+    /// Send customers a reminder before a saved card expires.
+    pub payment_method_expiration_reminder: bool,
+    /// Send customers a notice when a subscription is canceled.
+    pub subscription_cancellation: bool,
+    /// Send customers a confirmation when a subscription starts.
+    pub subscription_confirmation: bool,
+    /// Send customers a notice at each renewal.
+    pub subscription_cycled: bool,
+    /// Send customers a notice when a trial turns into a paid period.
+    pub subscription_cycled_after_trial: bool,
+    /// Send customers a notice when a renewal payment fails.
+    pub subscription_past_due: bool,
+    /// Send customers a notice when a subscription is paused.
+    pub subscription_paused: bool,
+    /// Send customers a notice when a paused subscription continues.
+    pub subscription_resumed: bool,
+    /// Send customers a reminder before a renewal.
+    pub subscription_renewal_reminder: bool,
+    /// Send customers a notice when a subscription ends.
+    pub subscription_revoked: bool,
+    /// Send customers a reminder before a trial ends and billing starts.
+    pub subscription_trial_conversion_reminder: bool,
+    /// Send customers a notice when a cancellation is withdrawn.
+    pub subscription_uncanceled: bool,
+    /// Send customers a notice when a subscription changes.
+    pub subscription_updated: bool,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrganizationCustomerEmailSettings {
+        order_confirmation: "order_confirmation" required Plain,
+        payment_method_expiration_reminder: "payment_method_expiration_reminder" required Plain,
+        subscription_cancellation: "subscription_cancellation" required Plain,
+        subscription_confirmation: "subscription_confirmation" required Plain,
+        subscription_cycled: "subscription_cycled" required Plain,
+        subscription_cycled_after_trial: "subscription_cycled_after_trial" required Plain,
+        subscription_past_due: "subscription_past_due" required Plain,
+        subscription_paused: "subscription_paused" required Plain,
+        subscription_resumed: "subscription_resumed" required Plain,
+        subscription_renewal_reminder: "subscription_renewal_reminder" required Plain,
+        subscription_revoked: "subscription_revoked" required Plain,
+        subscription_trial_conversion_reminder: "subscription_trial_conversion_reminder" required Plain,
+        subscription_uncanceled: "subscription_uncanceled" required Plain,
+        subscription_updated: "subscription_updated" required Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+impl OrganizationCustomerEmailSettings {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        order_confirmation: impl Into<bool>,
+        payment_method_expiration_reminder: impl Into<bool>,
+        subscription_cancellation: impl Into<bool>,
+        subscription_confirmation: impl Into<bool>,
+        subscription_cycled: impl Into<bool>,
+        subscription_cycled_after_trial: impl Into<bool>,
+        subscription_past_due: impl Into<bool>,
+        subscription_paused: impl Into<bool>,
+        subscription_resumed: impl Into<bool>,
+        subscription_renewal_reminder: impl Into<bool>,
+        subscription_revoked: impl Into<bool>,
+        subscription_trial_conversion_reminder: impl Into<bool>,
+        subscription_uncanceled: impl Into<bool>,
+        subscription_updated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            order_confirmation: order_confirmation.into(),
+            payment_method_expiration_reminder: payment_method_expiration_reminder
+                .into(),
+            subscription_cancellation: subscription_cancellation.into(),
+            subscription_confirmation: subscription_confirmation.into(),
+            subscription_cycled: subscription_cycled.into(),
+            subscription_cycled_after_trial: subscription_cycled_after_trial.into(),
+            subscription_past_due: subscription_past_due.into(),
+            subscription_paused: subscription_paused.into(),
+            subscription_resumed: subscription_resumed.into(),
+            subscription_renewal_reminder: subscription_renewal_reminder.into(),
+            subscription_revoked: subscription_revoked.into(),
+            subscription_trial_conversion_reminder: subscription_trial_conversion_reminder
+                .into(),
+            subscription_uncanceled: subscription_uncanceled.into(),
+            subscription_updated: subscription_updated.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 /// What customers may see and do in the customer portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -9125,7 +12433,13 @@ pub struct OrganizationCustomerPortalSettings {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     OrganizationCustomerPortalSettings {
         usage: "usage" required Plain,
@@ -9134,7 +12448,13 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "organizations"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "webhook_events"
+    )
+)]
 impl OrganizationCustomerPortalSettings {
     /// The required fields; the optional ones unset (unset fields are not sent).
     pub fn new(
@@ -9153,6 +12473,307 @@ impl OrganizationCustomerPortalSettings {
     pub fn customer(mut self, value: impl Into<CustomerPortalCustomerSettings>) -> Self {
         self.customer = Some(value.into());
         self
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// How disputes are handled.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationDisputeSettings {
+    /// Disputes for less than this amount, in US cents, are accepted without contest; null to never accept automatically.
+    pub auto_accept_below_amount: Option<crate::Integer>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrganizationDisputeSettings {
+        auto_accept_below_amount: "auto_accept_below_amount" required Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// Optional features switched on for an organization.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationFeatureSettings {
+    /// Whether funding of GitHub issues is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue_funding_enabled: Option<bool>,
+    /// Whether selling subscriptions per seat is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seat_based_pricing_enabled: Option<bool>,
+    /// Whether the customer wallet (prepaid balance) is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wallets_enabled: Option<bool>,
+    /// Whether the member model for team customers is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_model_enabled: Option<bool>,
+    /// Whether checkout localization (the customer's language) is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_localization_enabled: Option<bool>,
+    /// Which metrics the dashboard's overview displays, by slug, in display order.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub overview_metrics: Option<Option<Vec<String>>>,
+    /// Whether choosing to restart the billing period on plan changes is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_proration_behavior_enabled: Option<bool>,
+    /// Whether charging saved payment methods without the customer present is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off_session_charges_enabled: Option<bool>,
+    /// Whether cycling meters apart from the billing period is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meter_cycling_enabled: Option<bool>,
+    /// Whether the shared Slack channel benefit is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slack_benefit_enabled: Option<bool>,
+    /// Yes or no; may be absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_access_enabled: Option<bool>,
+    /// Whether handling disputes from the dashboard is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disputes_enabled: Option<bool>,
+    /// Whether single sign-on for team members is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sso_enabled: Option<bool>,
+    /// Whether accepting small disputes automatically is switched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispute_auto_accept_enabled: Option<bool>,
+    /// Yes or no; may be absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compass_enabled: Option<bool>,
+    /// Yes or no; may be absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_migration_enabled: Option<bool>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrganizationFeatureSettings {
+        issue_funding_enabled: "issue_funding_enabled" optional Plain,
+        seat_based_pricing_enabled: "seat_based_pricing_enabled" optional Plain,
+        wallets_enabled: "wallets_enabled" optional Plain,
+        member_model_enabled: "member_model_enabled" optional Plain,
+        checkout_localization_enabled: "checkout_localization_enabled" optional Plain,
+        overview_metrics: "overview_metrics" optional DoubleOption,
+        reset_proration_behavior_enabled: "reset_proration_behavior_enabled" optional Plain,
+        off_session_charges_enabled: "off_session_charges_enabled" optional Plain,
+        meter_cycling_enabled: "meter_cycling_enabled" optional Plain,
+        slack_benefit_enabled: "slack_benefit_enabled" optional Plain,
+        preview_access_enabled: "preview_access_enabled" optional Plain,
+        disputes_enabled: "disputes_enabled" optional Plain,
+        sso_enabled: "sso_enabled" optional Plain,
+        dispute_auto_accept_enabled: "dispute_auto_accept_enabled" optional Plain,
+        compass_enabled: "compass_enabled" optional Plain,
+        merchant_migration_enabled: "merchant_migration_enabled" optional Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// A link to the organization on a social platform.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrganizationSocialLink {
+    /// Platform the link points to.
+    pub platform: OrganizationSocialPlatforms,
+    /// Address of the profile.
+    pub url: String,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrganizationSocialLink {
+        platform: "platform" required Plain,
+        url: "url" required Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+impl OrganizationSocialLink {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        platform: impl Into<OrganizationSocialPlatforms>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            platform: platform.into(),
+            url: url.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// Social platform a link points to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrganizationSocialPlatforms {
+    /// `x`
+    X,
+    /// `github`
+    Github,
+    /// `facebook`
+    Facebook,
+    /// `instagram`
+    Instagram,
+    /// `youtube`
+    Youtube,
+    /// `tiktok`
+    Tiktok,
+    /// `linkedin`
+    Linkedin,
+    /// `threads`
+    Threads,
+    /// `discord`
+    Discord,
+    /// `other`
+    Other,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    OrganizationSocialPlatforms {
+        X = "x",
+        Github = "github",
+        Facebook = "facebook",
+        Instagram = "instagram",
+        Youtube = "youtube",
+        Tiktok = "tiktok",
+        Linkedin = "linkedin",
+        Threads = "threads",
+        Discord = "discord",
+        Other = "other",
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// Where an organization is in Polar's review, from `created` to `active`, or why it cannot sell (`denied`, `blocked`, offboarding).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrganizationStatus {
+    /// `created`
+    Created,
+    /// `review`
+    Review,
+    /// `snoozed`
+    Snoozed,
+    /// `denied`
+    Denied,
+    /// `active`
+    Active,
+    /// `blocked`
+    Blocked,
+    /// `offboarding`
+    Offboarding,
+    /// `offboarded`
+    Offboarded,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    OrganizationStatus {
+        Created = "created",
+        Review = "review",
+        Snoozed = "snoozed",
+        Denied = "denied",
+        Active = "active",
+        Blocked = "blocked",
+        Offboarding = "offboarding",
+        Offboarded = "offboarded",
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// How subscriptions behave in an organization.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrganizationSubscriptionSettings {
+    /// Whether a customer may hold several active subscriptions at once.
+    pub allow_multiple_subscriptions: bool,
+    /// What happens to the price difference on a plan change: charge it now (`invoice`), add it to the next invoice (`prorate`) or apply the new price from the next period (`next_period`).
+    pub proration_behavior: OrganizationSubscriptionSettingsProrationBehavior,
+    /// Days benefits are kept after a failed renewal payment before they are revoked.
+    pub benefit_revocation_grace_period: crate::Integer,
+    /// Whether a customer who already had a trial is refused another one.
+    pub prevent_trial_abuse: bool,
+    /// Whether customers may change their subscription themselves.
+    pub allow_customer_updates: bool,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    OrganizationSubscriptionSettings {
+        allow_multiple_subscriptions: "allow_multiple_subscriptions" required Plain,
+        proration_behavior: "proration_behavior" required Plain,
+        benefit_revocation_grace_period: "benefit_revocation_grace_period" required Plain,
+        prevent_trial_abuse: "prevent_trial_abuse" required Plain,
+        allow_customer_updates: "allow_customer_updates" required Plain,
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+impl OrganizationSubscriptionSettings {
+    /// The required fields; the optional ones unset (unset fields are not sent).
+    pub fn new(
+        allow_multiple_subscriptions: impl Into<bool>,
+        proration_behavior: impl Into<OrganizationSubscriptionSettingsProrationBehavior>,
+        benefit_revocation_grace_period: impl Into<crate::Integer>,
+        prevent_trial_abuse: impl Into<bool>,
+        allow_customer_updates: impl Into<bool>,
+    ) -> Self {
+        Self {
+            allow_multiple_subscriptions: allow_multiple_subscriptions.into(),
+            proration_behavior: proration_behavior.into(),
+            benefit_revocation_grace_period: benefit_revocation_grace_period.into(),
+            prevent_trial_abuse: prevent_trial_abuse.into(),
+            allow_customer_updates: allow_customer_updates.into(),
+            unknown_fields: crate::UnknownFields::new(),
+        }
+    }
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+/// What happens to the price difference on a plan change: charge it now (`invoice`), add it to the next invoice (`prorate`) or apply the new price from the next period (`next_period`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrganizationSubscriptionSettingsProrationBehavior {
+    /// `invoice`
+    Invoice,
+    /// `prorate`
+    Prorate,
+    /// `next_period`
+    NextPeriod,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "organizations", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    OrganizationSubscriptionSettingsProrationBehavior {
+        Invoice = "invoice",
+        Prorate = "prorate",
+        NextPeriod = "next_period",
     }
 }
 
@@ -9312,13 +12933,20 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "payments"
+        feature = "payments",
+        feature = "webhook_events"
     )
 )]
 /// Which payment processor handles the money; only `stripe` so far.
 pub type PaymentProcessor = CheckoutLinkCreateProductPaymentProcessor;
 
-#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// A subscription change that takes effect at the start of the next period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PendingSubscriptionUpdate {
@@ -9343,7 +12971,13 @@ pub struct PendingSubscriptionUpdate {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     PendingSubscriptionUpdate {
         created_at: "created_at" required Plain,
@@ -9762,7 +13396,7 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "products", feature = "subscriptions"))]
+#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhook_events"))]
 /// Something customers can buy, once or as a subscription, together with its prices, the benefits it grants and its media.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Product {
@@ -9814,7 +13448,7 @@ pub struct Product {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "products", feature = "subscriptions"))]
+#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     Product {
         id: "id" required Plain,
@@ -9868,7 +13502,8 @@ crate::runtime::open_enum! {
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// What the file is for; fixed by the variant.
@@ -9889,7 +13524,8 @@ pub enum ProductMediaFileCreateService {
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -9905,7 +13541,8 @@ crate::runtime::open_enum! {
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An image shown with a product, with its size, type, checksums and public URL.
@@ -9960,7 +13597,8 @@ pub struct ProductMediaFileRead {
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -9992,7 +13630,8 @@ crate::runtime::decode_struct! {
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `ProductMediaFileRead`.
@@ -10004,7 +13643,8 @@ pub type ProductMediaFileReadService = ProductMediaFileCreateService;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// A price of a product: fixed, pay-what-you-want, seat-based or metered per unit, told apart by `amount_type`.
@@ -10029,7 +13669,8 @@ pub enum ProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl serde::Serialize for ProductPrice {
@@ -10050,7 +13691,8 @@ impl serde::Serialize for ProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl crate::runtime::tagged::TaggedUnion for ProductPrice {
@@ -10092,7 +13734,8 @@ impl crate::runtime::tagged::TaggedUnion for ProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ProductPrice {
@@ -10109,7 +13752,8 @@ impl<'de> serde::Deserialize<'de> for ProductPrice {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `ProductPrice`.
@@ -10153,7 +13797,8 @@ pub struct ProductPriceCustom {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -10179,7 +13824,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `ProductPriceCustom`.
@@ -10321,7 +13967,8 @@ pub type ProductPriceCustomCreateAmountType = BenefitCustomCreateType;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `ProductPrice`.
@@ -10361,7 +14008,8 @@ pub struct ProductPriceFixed {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -10385,7 +14033,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `ProductPriceFixed`.
@@ -10469,7 +14118,8 @@ pub type ProductPriceFixedCreateAmountType = DiscountFixedCreateType;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `ProductPriceMeteredUnit`.
@@ -10497,7 +14147,8 @@ pub struct ProductPriceMeter {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -10516,7 +14167,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `ProductPrice`.
@@ -10562,7 +14214,8 @@ pub struct ProductPriceMeteredUnit {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -10589,7 +14242,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `ProductPriceMeteredUnit`.
@@ -10609,7 +14263,8 @@ pub enum ProductPriceMeteredUnitAmountType {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -10785,7 +14440,8 @@ impl From<&str> for ProductPriceMeteredUnitCreateUnitAmount {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `ProductPrice`.
@@ -10825,7 +14481,8 @@ pub struct ProductPriceSeatBased {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -10849,7 +14506,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `ProductPriceSeatBased`.
@@ -10869,7 +14527,8 @@ pub enum ProductPriceSeatBasedAmountType {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -10956,7 +14615,8 @@ pub type ProductPriceSeatBasedCreateAmountType = ProductPriceSeatBasedAmountType
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `ProductPriceSeatTiersInput`, `ProductPriceSeatTiersOutput`.
@@ -10985,7 +14645,8 @@ pub struct ProductPriceSeatTier {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -11002,7 +14663,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 impl ProductPriceSeatTier {
@@ -11082,7 +14744,8 @@ impl ProductPriceSeatTiersInput {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// An object. Part of `ProductPriceSeatBased`.
@@ -11109,7 +14772,8 @@ pub struct ProductPriceSeatTiersOutput {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::decode_struct! {
@@ -11127,7 +14791,8 @@ crate::runtime::decode_struct! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `LegacyRecurringProductPriceCustom`, `LegacyRecurringProductPriceFixed`, `ProductPriceCustom` and 3 more.
@@ -11148,7 +14813,8 @@ pub enum ProductPriceSource {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -11158,7 +14824,7 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "products", feature = "subscriptions"))]
+#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhook_events"))]
 /// A price of the product; products created before the current price model may carry a legacy recurring price.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -11172,7 +14838,7 @@ pub enum ProductPricesItem {
     Unknown(crate::RawJson),
 }
 
-#[cfg(any(feature = "products", feature = "subscriptions"))]
+#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for ProductPricesItem {
     fn from_json(text: &str) -> Option<Self> {
         crate::runtime::untagged::attempt(text)
@@ -11185,7 +14851,7 @@ impl crate::runtime::untagged::UntaggedUnion for ProductPricesItem {
     }
 }
 
-#[cfg(any(feature = "products", feature = "subscriptions"))]
+#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhook_events"))]
 impl<'de> serde::Deserialize<'de> for ProductPricesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11202,13 +14868,21 @@ impl<'de> serde::Deserialize<'de> for ProductPricesItem {
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Who can see a product: nobody yet (`draft`), only those with a link (`private`), or everyone (`public`).
 pub type ProductVisibility = BenefitVisibility;
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Combines a numeric metadata value of the matching events with `func`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -11223,7 +14897,14 @@ pub struct PropertyAggregation {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     PropertyAggregation {
         func: "func" required Plain,
@@ -11231,7 +14912,14 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl PropertyAggregation {
     /// The required fields; the optional ones unset (unset fields are not sent).
     pub fn new(
@@ -11246,7 +14934,14 @@ impl PropertyAggregation {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// How values are combined: `sum`, `max`, `min` or `avg`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11263,7 +14958,14 @@ pub enum PropertyAggregationFunc {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     PropertyAggregationFunc {
         Sum = "sum",
@@ -11282,7 +14984,8 @@ crate::runtime::open_enum! {
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Unit of a billing cycle: `day`, `week`, `month` or `year`.
@@ -11310,7 +15013,8 @@ pub enum RecurringInterval {
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -11319,6 +15023,193 @@ crate::runtime::open_enum! {
         Week = "week",
         Month = "month",
         Year = "year",
+    }
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+/// Money given back to a customer for all or part of an order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Refund {
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// A `RefundStatus`.
+    pub status: RefundStatus,
+    /// A `RefundReason`.
+    pub reason: RefundReason,
+    /// Amount refunded, in cents, tax excluded.
+    pub amount: crate::Integer,
+    /// Tax refunded, in cents.
+    pub tax_amount: crate::Integer,
+    /// Lowercase ISO 4217 code of the amounts.
+    pub currency: String,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// A UUID.
+    pub order_id: uuid::Uuid,
+    /// Subscription of the refunded order, if any.
+    pub subscription_id: Option<uuid::Uuid>,
+    /// A UUID.
+    pub customer_id: uuid::Uuid,
+    /// Whether the refund also took away the customer's benefits from the order.
+    pub revoke_benefits: bool,
+    /// Dispute this refund headed off, if it was made for that.
+    pub dispute: Option<RefundDispute>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    Refund {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        metadata: "metadata" required Plain,
+        status: "status" required Plain,
+        reason: "reason" required Plain,
+        amount: "amount" required Plain,
+        tax_amount: "tax_amount" required Plain,
+        currency: "currency" required Plain,
+        organization_id: "organization_id" required Plain,
+        order_id: "order_id" required Plain,
+        subscription_id: "subscription_id" required Plain,
+        customer_id: "customer_id" required Plain,
+        revoke_benefits: "revoke_benefits" required Plain,
+        dispute: "dispute" required Plain,
+    }
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+/// The dispute a refund settled, when the refund was made to head off a chargeback.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RefundDispute {
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Where the dispute stands; `prevented` means a refund was made before it turned into a chargeback.
+    pub status: DisputeStatus,
+    /// True once the dispute is won or lost.
+    pub resolved: bool,
+    /// True once the dispute is won, lost or prevented.
+    pub closed: bool,
+    /// Amount contested, in cents.
+    pub amount: crate::Integer,
+    /// Tax part of the contested amount, in cents.
+    pub tax_amount: crate::Integer,
+    /// Text.
+    pub currency: String,
+    /// Reason given by the card network, such as `fraudulent` or `product_not_received`; null until the processor reports it.
+    pub reason: Option<String>,
+    /// Deadline for answering with evidence; null when no answer is needed.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub evidence_due_by: Option<chrono::DateTime<chrono::Utc>>,
+    /// True once the evidence deadline has passed.
+    pub past_due: bool,
+    /// A UUID.
+    pub order_id: uuid::Uuid,
+    /// A UUID.
+    pub payment_id: uuid::Uuid,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    RefundDispute {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        status: "status" required Plain,
+        resolved: "resolved" required Plain,
+        closed: "closed" required Plain,
+        amount: "amount" required Plain,
+        tax_amount: "tax_amount" required Plain,
+        currency: "currency" required Plain,
+        reason: "reason" required Plain,
+        evidence_due_by: "evidence_due_by" required Plain,
+        past_due: "past_due" required Plain,
+        order_id: "order_id" required Plain,
+        payment_id: "payment_id" required Plain,
+    }
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+/// Why a refund was made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RefundReason {
+    /// `duplicate`
+    Duplicate,
+    /// `fraudulent`
+    Fraudulent,
+    /// `customer_request`
+    CustomerRequest,
+    /// `service_disruption`
+    ServiceDisruption,
+    /// `satisfaction_guarantee`
+    SatisfactionGuarantee,
+    /// `dispute_prevention`
+    DisputePrevention,
+    /// `other`
+    Other,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    RefundReason {
+        Duplicate = "duplicate",
+        Fraudulent = "fraudulent",
+        CustomerRequest = "customer_request",
+        ServiceDisruption = "service_disruption",
+        SatisfactionGuarantee = "satisfaction_guarantee",
+        DisputePrevention = "dispute_prevention",
+        Other = "other",
+    }
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+/// Where a refund stands: `pending`, `succeeded`, `failed` or `canceled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RefundStatus {
+    /// `pending`
+    Pending,
+    /// `succeeded`
+    Succeeded,
+    /// `failed`
+    Failed,
+    /// `canceled`
+    Canceled,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "refunds", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    RefundStatus {
+        Pending = "pending",
+        Succeeded = "succeeded",
+        Failed = "failed",
+        Canceled = "canceled",
     }
 }
 
@@ -11359,7 +15250,13 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "webhook_events"
+    )
+)]
 /// Where a seat stands: `pending` (invited), `claimed` or `revoked`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11374,7 +15271,13 @@ pub enum SeatStatus {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     SeatStatus {
         Pending = "pending",
@@ -11389,7 +15292,8 @@ crate::runtime::open_enum! {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// One of a fixed set of strings. Part of `ProductPriceSeatTiersInput`, `ProductPriceSeatTiersOutput`.
@@ -11410,7 +15314,8 @@ pub enum SeatTierType {
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -11445,13 +15350,520 @@ crate::runtime::decode_struct! {
     }
 }
 
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+/// A customer's recurring payment for a product: status, amount, current period, cancellation state, and the customer, product, prices and meters involved.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Subscription {
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Price per billing cycle, in cents of `currency`.
+    pub amount: crate::Integer,
+    /// Lowercase ISO 4217 code of `amount`.
+    pub currency: String,
+    /// A `RecurringInterval`.
+    pub recurring_interval: RecurringInterval,
+    /// Billing cycle length in `recurring_interval` units: 1 bills every interval, 2 every other one, and so on.
+    pub recurring_interval_count: crate::Integer,
+    /// A `SubscriptionStatus`.
+    pub status: SubscriptionStatus,
+    /// Start of the billing period under way.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_start: chrono::DateTime<chrono::Utc>,
+    /// End of the billing period under way, when the next charge happens.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_period_end: chrono::DateTime<chrono::Utc>,
+    /// Start of the current usage period, when the product resets meters on its own cycle; null otherwise.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_meter_period_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the current usage period, when meter credits renew; null without a meter cycle.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub current_meter_period_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start of the free trial; null without trial.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the free trial; null without trial.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// True when the subscription will end at `current_period_end` instead of renewing.
+    pub cancel_at_period_end: bool,
+    /// When cancellation was asked for; it may still be active until the period ends.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the subscription began; null if it has not started.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a canceled subscription will stop; null if it renews.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the subscription stopped; null while it runs.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a renewal payment failed and the subscription became `past_due`; null otherwise.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::datetime::serialize"
+    )]
+    pub past_due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// True when the subscription will pause once the current period is over.
+    pub pause_at_period_end: bool,
+    /// When the subscription was paused; null if it is not.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a paused subscription restarts on its own; null if it waits to be resumed.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub resumes_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub customer_id: uuid::Uuid,
+    /// A UUID.
+    pub product_id: uuid::Uuid,
+    /// Discount applied to the subscription, if any.
+    pub discount_id: Option<uuid::Uuid>,
+    /// Checkout session that created the subscription, if any.
+    pub checkout_id: Option<uuid::Uuid>,
+    /// Number of seats; null for prices that are not seat-based.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub seats: Option<Option<crate::Integer>>,
+    /// Why the customer canceled, if they said.
+    pub customer_cancellation_reason: Option<CustomerCancellationReason>,
+    /// What the customer wrote when canceling; visible to the customer too.
+    pub customer_cancellation_comment: Option<String>,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// Values of the custom fields, keyed by field slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_field_data: Option<
+        std::collections::BTreeMap<String, Option<SubscriptionCustomFieldDataValue>>,
+    >,
+    /// A `SubscriptionCustomer`.
+    pub customer: SubscriptionCustomer,
+    /// A `Product`.
+    pub product: Product,
+    /// A `SubscriptionDiscount`; may be `null`.
+    pub discount: Option<SubscriptionDiscount>,
+    /// Prices the subscription currently bills.
+    pub prices: Vec<SubscriptionPricesItem>,
+    /// Usage so far on each meter the subscription bills.
+    pub meters: Vec<SubscriptionMeter>,
+    /// Change scheduled for the start of the next period; null if none.
+    pub pending_update: Option<PendingSubscriptionUpdate>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    Subscription {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        amount: "amount" required Plain,
+        currency: "currency" required Plain,
+        recurring_interval: "recurring_interval" required Plain,
+        recurring_interval_count: "recurring_interval_count" required Plain,
+        status: "status" required Plain,
+        current_period_start: "current_period_start" required Plain,
+        current_period_end: "current_period_end" required Plain,
+        current_meter_period_start: "current_meter_period_start" required Plain,
+        current_meter_period_end: "current_meter_period_end" required Plain,
+        trial_start: "trial_start" required Plain,
+        trial_end: "trial_end" required Plain,
+        cancel_at_period_end: "cancel_at_period_end" required Plain,
+        canceled_at: "canceled_at" required Plain,
+        started_at: "started_at" required Plain,
+        ends_at: "ends_at" required Plain,
+        ended_at: "ended_at" required Plain,
+        past_due_at: "past_due_at" optional DoubleOption,
+        pause_at_period_end: "pause_at_period_end" required Plain,
+        paused_at: "paused_at" required Plain,
+        resumes_at: "resumes_at" required Plain,
+        customer_id: "customer_id" required Plain,
+        product_id: "product_id" required Plain,
+        discount_id: "discount_id" required Plain,
+        checkout_id: "checkout_id" required Plain,
+        seats: "seats" optional DoubleOption,
+        customer_cancellation_reason: "customer_cancellation_reason" required Plain,
+        customer_cancellation_comment: "customer_cancellation_comment" required Plain,
+        metadata: "metadata" required Plain,
+        custom_field_data: "custom_field_data" optional Plain,
+        customer: "customer" required Plain,
+        product: "product" required Plain,
+        discount: "discount" required Plain,
+        prices: "prices" required Plain,
+        meters: "meters" required Plain,
+        pending_update: "pending_update" required Plain,
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.canceled` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionCanceledEventName {
+    /// `subscription.canceled`
+    #[default]
+    SubscriptionCanceled,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionCanceledEventName {
+        SubscriptionCanceled = "subscription.canceled",
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.created` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionCreatedEventName {
+    /// `subscription.created`
+    #[default]
+    SubscriptionCreated,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionCreatedEventName {
+        SubscriptionCreated = "subscription.created",
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+/// One of several shapes. Part of `Subscription`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum SubscriptionCustomFieldDataValue {
+    /// A value of type `String`.
+    String(String),
+    /// A value of type `Integer`.
+    Integer(crate::Integer),
+    /// A value of type `bool`.
+    Boolean(bool),
+    /// A value of type `chrono::DateTime<chrono::Utc>`.
+    DateTime(chrono::DateTime<chrono::Utc>),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for SubscriptionCustomFieldDataValue {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::String)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for SubscriptionCustomFieldDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+/// The customer who holds the subscription.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SubscriptionCustomer {
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A `MetadataOutputType`.
+    pub metadata: MetadataOutputType,
+    /// Your own ID for the customer, unique within the organization; null if not set.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub external_id: Option<Option<String>>,
+    /// Text; may be absent or `null`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub email: Option<Option<String>>,
+    /// True once the customer has confirmed the email address.
+    pub email_verified: bool,
+    /// A `CustomerType`.
+    pub r#type: CustomerType,
+    /// Text; may be `null`.
+    pub name: Option<String>,
+    /// Name printed on invoices; the customer name is used when it is not set.
+    pub billing_name: Option<String>,
+    /// An `Address`; may be `null`.
+    pub billing_address: Option<Address>,
+    /// A list of 2 values in fixed positions; may be `null`.
+    pub tax_id: Option<(String, TaxIdFormat)>,
+    /// Text; may be absent or `null`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub locale: Option<Option<String>>,
+    /// A UUID.
+    pub organization_id: uuid::Uuid,
+    /// Payment method charged by default, if any.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::runtime::double_option::serialize"
+    )]
+    pub default_payment_method_id: Option<Option<uuid::Uuid>>,
+    /// Set once the customer is deleted; null while it is active.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Time of the earliest event ingested for this customer; null if none.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub first_user_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Text; may be `null`.
+    pub avatar_url: Option<String>,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    SubscriptionCustomer {
+        id: "id" required Plain,
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        metadata: "metadata" required Plain,
+        external_id: "external_id" optional DoubleOption,
+        email: "email" optional DoubleOption,
+        email_verified: "email_verified" required Plain,
+        r#type: "type" required Plain,
+        name: "name" required Plain,
+        billing_name: "billing_name" required Plain,
+        billing_address: "billing_address" required Plain,
+        tax_id: "tax_id" required Plain,
+        locale: "locale" optional DoubleOption,
+        organization_id: "organization_id" required Plain,
+        default_payment_method_id: "default_payment_method_id" optional DoubleOption,
+        deleted_at: "deleted_at" required Plain,
+        first_user_event_at: "first_user_event_at" required Plain,
+        avatar_url: "avatar_url" required Plain,
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.cycled` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionCycledEventName {
+    /// `subscription.cycled`
+    #[default]
+    SubscriptionCycled,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionCycledEventName {
+        SubscriptionCycled = "subscription.cycled",
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+/// One of several shapes. Part of `Subscription`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum SubscriptionDiscount {
+    /// A value of type `DiscountFixedOnceForeverDurationBase`.
+    FixedOnceForever(DiscountFixedOnceForeverDurationBase),
+    /// A value of type `DiscountFixedRepeatDurationBase`.
+    FixedRepeat(DiscountFixedRepeatDurationBase),
+    /// A value of type `DiscountPercentageOnceForeverDurationBase`.
+    PercentageOnceForever(DiscountPercentageOnceForeverDurationBase),
+    /// A value of type `DiscountPercentageRepeatDurationBase`.
+    PercentageRepeat(DiscountPercentageRepeatDurationBase),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for SubscriptionDiscount {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::FixedOnceForever)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+            })
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for SubscriptionDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+/// Usage and cost so far, in the current period, of one meter on a subscription.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SubscriptionMeter {
+    /// When this record was created.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When this record last changed; null if it never did.
+    #[serde(serialize_with = "crate::runtime::datetime::serialize")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A UUID.
+    pub id: uuid::Uuid,
+    /// Units used in the current period.
+    pub consumed_units: f64,
+    /// Units credited in the current period.
+    pub credited_units: crate::Integer,
+    /// Amount owed for this meter in the current period so far, in cents.
+    pub amount: crate::Integer,
+    /// A UUID.
+    pub meter_id: uuid::Uuid,
+    /// The meter counting this usage.
+    pub meter: Meter,
+    /// Fields the server sent that this SDK version does not know, each as the
+    /// exact JSON text sent.
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+crate::runtime::decode_struct! {
+    SubscriptionMeter {
+        created_at: "created_at" required Plain,
+        modified_at: "modified_at" required Plain,
+        id: "id" required Plain,
+        consumed_units: "consumed_units" required Number,
+        credited_units: "credited_units" required Plain,
+        amount: "amount" required Plain,
+        meter_id: "meter_id" required Plain,
+        meter: "meter" required Plain,
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.past_due` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionPastDueEventName {
+    /// `subscription.past_due`
+    #[default]
+    SubscriptionPastDue,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionPastDueEventName {
+        SubscriptionPastDue = "subscription.past_due",
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.paused` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionPausedEventName {
+    /// `subscription.paused`
+    #[default]
+    SubscriptionPaused,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionPausedEventName {
+        SubscriptionPaused = "subscription.paused",
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+/// One of several shapes. Part of `Subscription`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum SubscriptionPricesItem {
+    /// A value of type `LegacyRecurringProductPrice`.
+    LegacyRecurringProductPrice(LegacyRecurringProductPrice),
+    /// A value of type `ProductPrice`.
+    ProductPrice(ProductPrice),
+    /// A value of a shape this SDK version does not know, as the JSON text sent.
+    Unknown(crate::RawJson),
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+impl crate::runtime::untagged::UntaggedUnion for SubscriptionPricesItem {
+    fn from_json(text: &str) -> Option<Self> {
+        crate::runtime::untagged::attempt(text)
+            .map(Self::LegacyRecurringProductPrice)
+            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+    }
+
+    fn unknown(value: crate::RawJson) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
+impl<'de> serde::Deserialize<'de> for SubscriptionPricesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::untagged::deserialize(deserializer)
+    }
+}
+
 #[cfg(
     any(
         feature = "checkouts",
         feature = "customer_portal",
         feature = "events",
         feature = "organizations",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// How a change in the middle of a billing period is charged: `invoice` bills or credits the difference at once, `prorate` puts it on the next regular invoice, `next_period` waits for the next period. When left out, the organization's default applies.
@@ -11476,7 +15888,8 @@ pub enum SubscriptionProrationBehavior {
         feature = "customer_portal",
         feature = "events",
         feature = "organizations",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -11488,7 +15901,52 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.resumed` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionResumedEventName {
+    /// `subscription.resumed`
+    #[default]
+    SubscriptionResumed,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionResumedEventName {
+        SubscriptionResumed = "subscription.resumed",
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.revoked` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionRevokedEventName {
+    /// `subscription.revoked`
+    #[default]
+    SubscriptionRevoked,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionRevokedEventName {
+        SubscriptionRevoked = "subscription.revoked",
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Lifecycle state of a subscription, such as `trialing`, `active`, `past_due`, `paused` or `canceled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11513,7 +15971,14 @@ pub enum SubscriptionStatus {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     SubscriptionStatus {
         Incomplete = "incomplete",
@@ -11527,6 +15992,65 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.uncanceled` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionUncanceledEventName {
+    /// `subscription.uncanceled`
+    #[default]
+    SubscriptionUncanceled,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionUncanceledEventName {
+        SubscriptionUncanceled = "subscription.uncanceled",
+    }
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+/// Always `subscription.updated` for this event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum SubscriptionUpdatedEventName {
+    /// `subscription.updated`
+    #[default]
+    SubscriptionUpdated,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "events", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    SubscriptionUpdatedEventName {
+        SubscriptionUpdated = "subscription.updated",
+    }
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+/// Whether a price already includes tax (`inclusive`) or tax is added on top (`exclusive`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TaxBehavior {
+    /// `inclusive`
+    Inclusive,
+    /// `exclusive`
+    Exclusive,
+    /// A value this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "checkouts", feature = "webhook_events"))]
+crate::runtime::open_enum! {
+    TaxBehavior {
+        Inclusive = "inclusive",
+        Exclusive = "exclusive",
+    }
+}
+
 #[cfg(
     any(
         feature = "checkout_links",
@@ -11534,7 +16058,8 @@ crate::runtime::open_enum! {
         feature = "customer_portal",
         feature = "organizations",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Whether prices include tax (`inclusive`), have tax added (`exclusive`), or follow the customer's location (`location`).
@@ -11558,7 +16083,8 @@ pub enum TaxBehaviorOption {
         feature = "customer_portal",
         feature = "organizations",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -11581,7 +16107,8 @@ crate::runtime::open_enum! {
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Tax ID types that can be attached to a customer. They match Stripe's tax ID types, see <https://docs.stripe.com/billing/customer/tax-ids#supported-tax-id>.
@@ -11756,7 +16283,8 @@ pub enum TaxIdFormat {
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 crate::runtime::open_enum! {
@@ -13687,7 +18215,8 @@ crate::runtime::open_enum! {
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions"
+        feature = "subscriptions",
+        feature = "webhook_events"
     )
 )]
 /// Unit of a free trial's length: `day`, `week`, `month` or `year`.
@@ -13734,7 +18263,14 @@ crate::runtime::open_enum! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Counts the distinct values of one metadata key among the matching events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -13750,7 +18286,14 @@ pub struct UniqueAggregation {
     pub unknown_fields: crate::UnknownFields,
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::decode_struct! {
     UniqueAggregation {
         func: "func" optional Plain,
@@ -13758,7 +18301,14 @@ crate::runtime::decode_struct! {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 impl UniqueAggregation {
     /// The required fields; the optional ones unset (unset fields are not sent). Always sends `"func": "unique"`.
     pub fn new(property: impl Into<String>) -> Self {
@@ -13770,7 +18320,14 @@ impl UniqueAggregation {
     }
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 /// Always `unique`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
@@ -13782,7 +18339,14 @@ pub enum UniqueAggregationFunc {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhook_events"
+    )
+)]
 crate::runtime::open_enum! {
     UniqueAggregationFunc {
         Unique = "unique",
