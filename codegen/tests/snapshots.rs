@@ -302,6 +302,8 @@ fn conformance_samples_meet_the_fixture_constraints() {
     assert!((3..=5).contains(&name), "{required}");
     assert!(required["amount"].as_i64().unwrap() > 0);
     assert_eq!(required["paid"], false);
+    // A property that only takes `null` (`{type: null}`) gets it.
+    assert_eq!(required["cleared"], serde_json::Value::Null);
     assert_eq!(required["currency"], "usd");
     let lines = required["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 3);

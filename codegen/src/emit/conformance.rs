@@ -4,7 +4,8 @@
 //!
 //! Each operation gets a `required` call (its required parameters and a body with the
 //! required fields) and, when it has anything optional, an `all-optional` call (every
-//! optional parameter and the optional body fields near the top as well). The table is
+//! optional parameter and the optional body fields near the top as well). A required body
+//! that is a union gets a `variant=<Name>` call for each variant after the first. The table is
 //! declarative: the values are JSON text that the hand-written `main.rs` decodes into the
 //! SDK's types (`v::<T>`), and the result goes to one of its helpers by the kind of success
 //! (`json`, `page`, `maybe_ready`, `empty`, `bytes`), which print and count.
@@ -15,7 +16,7 @@ use serde_json::Value;
 
 use super::operations::{accessor_name, body_is_argument, is_argument, typed_body};
 use super::types::{ident, type_tokens, Scope};
-use crate::ir::samples::{sample, Fill};
+use crate::ir::samples::{other_variants, sample, Fill};
 use crate::ir::{Api, Constraints, Operation, Success};
 
 /// Where the table goes, relative to the SDK crate.
@@ -28,9 +29,17 @@ pub fn cases_file(api: &Api, resources: &[String]) -> TokenStream {
         if !resources.contains(&operation.resource) {
             continue;
         }
-        calls.push(call(api, operation, Fill::Required));
+        calls.push(call(api, operation, Fill::Required, None));
         if has_optional(api, operation) {
-            calls.push(call(api, operation, Fill::Every));
+            calls.push(call(api, operation, Fill::Every, None));
+        }
+        // A body that is a union: each other variant too, with its required fields.
+        if let Some((body, ty)) = typed_body(operation) {
+            if body_is_argument(body) {
+                for (name, value) in other_variants(api, ty) {
+                    calls.push(call(api, operation, Fill::Required, Some((&name, &value))));
+                }
+            }
         }
     }
     let count = calls.len();
@@ -41,7 +50,8 @@ pub fn cases_file(api: &Api, resources: &[String]) -> TokenStream {
         /// How many calls [`CALLS`] has.
         pub const COUNT: usize = #count;
 
-        /// The calls, in operation id order; `required` before `all-optional`.
+        /// The calls, in operation id order; `required`, then `all-optional`, then the other
+        /// variants of a union body.
         pub static CALLS: [crate::Call; COUNT] = [
             #(#calls,)*
         ];
@@ -58,11 +68,18 @@ fn has_optional(api: &Api, operation: &Operation) -> bool {
         })
 }
 
-fn call(api: &Api, operation: &Operation, fill: Fill) -> TokenStream {
+/// One call; `variant` replaces the body's sample with that of another union variant.
+fn call(
+    api: &Api,
+    operation: &Operation,
+    fill: Fill,
+    variant: Option<(&str, &Value)>,
+) -> TokenStream {
     let id = &operation.id;
-    let case = match fill {
-        Fill::Required => "required",
-        Fill::Every => "all-optional",
+    let case = match (fill, variant) {
+        (_, Some((name, _))) => format!("variant={name}"),
+        (Fill::Required, None) => "required".to_owned(),
+        (Fill::Every, None) => "all-optional".to_owned(),
     };
     let mut path = vec![ident(&accessor_name(&operation.resource))];
     path.extend(operation.group.iter().map(|g| ident(g)));
@@ -82,7 +99,14 @@ fn call(api: &Api, operation: &Operation, fill: Fill) -> TokenStream {
         }
     }
     if let Some((body, ty)) = typed_body(operation) {
-        let body_value = value(api, ty, &Constraints::default(), fill);
+        let body_value = match variant {
+            Some((_, json)) => {
+                let rust = type_tokens(api, ty, Scope::Example);
+                let text = json_literal(json);
+                quote!(crate::v::<#rust>(#text)?)
+            }
+            None => value(api, ty, &Constraints::default(), fill),
+        };
         if body_is_argument(body) {
             arguments.push(body_value);
         } else if fill == Fill::Every {

@@ -606,6 +606,13 @@ impl<'a> Lowerer<'a> {
                 },
             }
         };
+        // `{type: null}` (normalize's `x-null`): `null` is the only value.
+        if schema.schema_data.extensions.get("x-null") == Some(&Value::Bool(true)) {
+            return Constraints {
+                values: vec![Value::Null],
+                ..Constraints::default()
+            };
+        }
         let keys = schema
             .schema_data
             .extensions

@@ -47,6 +47,54 @@ pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, fill: Fill) ->
     .value(ty, constraints, 0)
 }
 
+/// For a union (or an alias of one): each variant after the first, by its Rust name, with a
+/// sample of its required fields. The first variant is what [`sample`] builds; these cover
+/// the others. Empty for any other type.
+pub fn other_variants(api: &Api, ty: &TypeRef) -> Vec<(String, Value)> {
+    let mut ty = ty;
+    // Through aliases (a bounded walk: an alias chain cannot be longer than the types).
+    for _ in 0..api.types.len() {
+        let TypeRef::Named(name) = ty else {
+            return Vec::new();
+        };
+        let Some(def) = api.types.get(name) else {
+            return Vec::new();
+        };
+        match &def.kind {
+            TypeKind::Alias { ty: inner } => ty = inner,
+            TypeKind::Tagged { tag, variants, .. } => {
+                return variants
+                    .iter()
+                    .skip(1)
+                    .map(|variant| {
+                        let mut value =
+                            sample(api, &variant.ty, &Constraints::default(), Fill::Required);
+                        if let (Value::Object(object), Some(wire)) =
+                            (&mut value, variant.tags.first())
+                        {
+                            object.insert(tag.clone(), Value::from(wire.clone()));
+                        }
+                        (variant.name.clone(), value)
+                    })
+                    .collect();
+            }
+            TypeKind::Untagged { variants } => {
+                return variants
+                    .iter()
+                    .skip(1)
+                    .map(|variant| {
+                        let value =
+                            sample(api, &variant.ty, &Constraints::default(), Fill::Required);
+                        (variant.name.clone(), value)
+                    })
+                    .collect();
+            }
+            _ => return Vec::new(),
+        }
+    }
+    Vec::new()
+}
+
 struct Sampler<'a> {
     api: &'a Api,
     fill: Fill,

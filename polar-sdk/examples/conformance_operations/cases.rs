@@ -3,9 +3,10 @@
 
 #![allow(deprecated)]
 /// How many calls [`CALLS`] has.
-pub const COUNT: usize = 290usize;
+pub const COUNT: usize = 343usize;
 
-/// The calls, in operation id order; `required` before `all-optional`.
+/// The calls, in operation id order; `required`, then `all-optional`, then the other
+/// variants of a union body.
 pub static CALLS: [crate::Call; COUNT] = [
     crate::Call {
         id: "benefit-grants:list",
@@ -81,6 +82,139 @@ pub static CALLS: [crate::Call; COUNT] = [
                             polar_sdk::models::BenefitCreate,
                         >(
                             r#"{"metadata":{"conformance":"conformance"},"type":"custom","description":"conformance","organization_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","visibility":"draft","properties":{"note":"conformance"}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:create",
+        case: "variant=Discord",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::BenefitCreate,
+                        >(
+                            r#"{"type":"discord","description":"conformance","properties":{"guild_token":"conformance","role_id":"conformance","kick_member":true}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:create",
+        case: "variant=GitHubRepository",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::BenefitCreate,
+                        >(
+                            r#"{"type":"github_repository","description":"conformance","properties":{"repository_owner":"conformance","repository_name":"conformance","permission":"pull"}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:create",
+        case: "variant=Downloadables",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::BenefitCreate,
+                        >(
+                            r#"{"type":"downloadables","description":"conformance","properties":{"files":["4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34"]}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:create",
+        case: "variant=LicenseKeys",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::BenefitCreate,
+                        >(
+                            r#"{"type":"license_keys","description":"conformance","properties":{}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:create",
+        case: "variant=MeterCredit",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::BenefitCreate,
+                        >(
+                            r#"{"type":"meter_credit","description":"conformance","properties":{"units":1,"rollover":true,"meter_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34"}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:create",
+        case: "variant=FeatureFlag",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::BenefitCreate,
+                        >(
+                            r#"{"type":"feature_flag","description":"conformance","properties":{}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:create",
+        case: "variant=SlackSharedChannel",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::BenefitCreate,
+                        >(
+                            r#"{"type":"slack_shared_channel","description":"conformance","properties":{"slack_integration_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","channel_name_template":"conformance"}}"#,
                         )?,
                     )
                     .send()
@@ -300,6 +434,146 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "benefits:update",
+        case: "variant=Discord",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::BenefitsUpdateBody,
+                        >(r#"{"type":"discord"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:update",
+        case: "variant=GitHubRepository",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::BenefitsUpdateBody,
+                        >(r#"{"type":"github_repository"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:update",
+        case: "variant=Downloadables",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::BenefitsUpdateBody,
+                        >(r#"{"type":"downloadables"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:update",
+        case: "variant=LicenseKeys",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::BenefitsUpdateBody,
+                        >(r#"{"type":"license_keys"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:update",
+        case: "variant=MeterCredit",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::BenefitsUpdateBody,
+                        >(r#"{"type":"meter_credit"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:update",
+        case: "variant=FeatureFlag",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::BenefitsUpdateBody,
+                        >(r#"{"type":"feature_flag"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "benefits:update",
+        case: "variant=SlackSharedChannel",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .benefits()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::BenefitsUpdateBody,
+                        >(r#"{"type":"slack_shared_channel"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "checkout-links:create",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -330,6 +604,44 @@ pub static CALLS: [crate::Call; COUNT] = [
                             polar_sdk::models::CheckoutLinkCreate,
                         >(
                             r#"{"metadata":{"conformance":"conformance"},"trial_interval":"day","trial_interval_count":1,"payment_processor":"stripe","label":"conformance","allow_discount_codes":true,"require_billing_address":true,"discount_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","seats":1,"success_url":"https://example.com/conformance","return_url":"https://example.com/conformance","product_price_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "checkout-links:create",
+        case: "variant=Product",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .checkout_links()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CheckoutLinkCreate,
+                        >(
+                            r#"{"payment_processor":"stripe","product_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "checkout-links:create",
+        case: "variant=Products",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .checkout_links()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CheckoutLinkCreate,
+                        >(
+                            r#"{"payment_processor":"stripe","products":["4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34"]}"#,
                         )?,
                     )
                     .send()
@@ -716,6 +1028,82 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "custom-fields:create",
+        case: "variant=Number",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CustomFieldCreate,
+                        >(
+                            r#"{"type":"number","slug":"a","name":"conformance","properties":{}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "custom-fields:create",
+        case: "variant=Date",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CustomFieldCreate,
+                        >(
+                            r#"{"type":"date","slug":"a","name":"conformance","properties":{}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "custom-fields:create",
+        case: "variant=Checkbox",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CustomFieldCreate,
+                        >(
+                            r#"{"type":"checkbox","slug":"a","name":"conformance","properties":{}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "custom-fields:create",
+        case: "variant=Select",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CustomFieldCreate,
+                        >(
+                            r#"{"type":"select","slug":"a","name":"conformance","properties":{"options":[{"value":"conformance","label":"conformance"},{"value":"conformance","label":"conformance"}]}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "custom-fields:delete",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -819,6 +1207,86 @@ pub static CALLS: [crate::Call; COUNT] = [
                         >(
                             r#"{"metadata":{"conformance":"conformance"},"name":"conformance","slug":"a","type":"text","properties":{"form_label":"conformance","form_help_text":"conformance","form_placeholder":"conformance","textarea":true,"min_length":1,"max_length":1}}"#,
                         )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "custom-fields:update",
+        case: "variant=Number",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomFieldUpdate,
+                        >(r#"{"type":"number"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "custom-fields:update",
+        case: "variant=Date",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomFieldUpdate,
+                        >(r#"{"type":"date"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "custom-fields:update",
+        case: "variant=Checkbox",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomFieldUpdate,
+                        >(r#"{"type":"checkbox"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "custom-fields:update",
+        case: "variant=Select",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .custom_fields()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomFieldUpdate,
+                        >(r#"{"type":"select"}"#)?,
                     )
                     .send()
                     .await,
@@ -988,6 +1456,23 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "customer-sessions:create",
+        case: "variant=CustomerSessionCustomerExternalIdCreate",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_sessions()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CustomerSessionsCreateBody,
+                        >(r#"{"external_customer_id":"conformance"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "customer_meters:get",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -1140,6 +1625,157 @@ pub static CALLS: [crate::Call; COUNT] = [
                             polar_sdk::models::CustomerBenefitGrantUpdate,
                         >(
                             r#"{"benefit_type":"discord","properties":{"account_id":"conformance"}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:benefit-grants:update",
+        case: "variant=GitHubRepository",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .benefit_grants()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerBenefitGrantUpdate,
+                        >(
+                            r#"{"benefit_type":"github_repository","properties":{"account_id":"conformance"}}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:benefit-grants:update",
+        case: "variant=Downloadables",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .benefit_grants()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerBenefitGrantUpdate,
+                        >(r#"{"benefit_type":"downloadables"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:benefit-grants:update",
+        case: "variant=LicenseKeys",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .benefit_grants()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerBenefitGrantUpdate,
+                        >(r#"{"benefit_type":"license_keys"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:benefit-grants:update",
+        case: "variant=Custom",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .benefit_grants()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerBenefitGrantUpdate,
+                        >(r#"{"benefit_type":"custom"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:benefit-grants:update",
+        case: "variant=MeterCredit",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .benefit_grants()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerBenefitGrantUpdate,
+                        >(r#"{"benefit_type":"meter_credit"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:benefit-grants:update",
+        case: "variant=FeatureFlag",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .benefit_grants()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerBenefitGrantUpdate,
+                        >(r#"{"benefit_type":"feature_flag"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:benefit-grants:update",
+        case: "variant=SlackSharedChannel",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .benefit_grants()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerBenefitGrantUpdate,
+                        >(
+                            r#"{"benefit_type":"slack_shared_channel","properties":{"invited_email":"conformance@example.com"}}"#,
                         )?,
                     )
                     .send()
@@ -2146,6 +2782,111 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "customer_portal:subscriptions:update",
+        case: "variant=UpdateSeats",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerSubscriptionUpdate,
+                        >(r#"{"seats":1}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:subscriptions:update",
+        case: "variant=Cancel",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerSubscriptionUpdate,
+                        >(r#"{}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:subscriptions:update",
+        case: "variant=Pause",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerSubscriptionUpdate,
+                        >(r#"{"pause_at_period_end":true}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:subscriptions:update",
+        case: "variant=Resume",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerSubscriptionUpdate,
+                        >(r#"{"resume":true}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customer_portal:subscriptions:update",
+        case: "variant=UpdateClear",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customer_portal()
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::CustomerSubscriptionUpdate,
+                        >(r#"{"pending_update":null}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "customer_portal:wallets:get",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -2221,6 +2962,23 @@ pub static CALLS: [crate::Call; COUNT] = [
                         >(
                             r#"{"metadata":{"conformance":"conformance"},"external_id":"conformance","name":"conformance","billing_address":{"line1":"conformance","line2":"conformance","postal_code":"conformance","city":"conformance","state":"conformance","country":"AD"},"tax_id":"conformance","locale":"conformance","organization_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","owner":{"email":"conformance@example.com","name":"conformance","external_id":"conformance"},"type":"individual","email":"conformance@example.com"}"#,
                         )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "customers:create",
+        case: "variant=Team",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .customers()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::CustomerCreate,
+                        >(r#"{"type":"team"}"#)?,
                     )
                     .send()
                     .await,
@@ -2847,6 +3605,25 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "discounts:create",
+        case: "variant=Percentage",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .discounts()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::DiscountCreate,
+                        >(
+                            r#"{"name":"conformance","duration":"once","basis_points":1,"type":"percentage"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "discounts:delete",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -3307,6 +4084,63 @@ pub static CALLS: [crate::Call; COUNT] = [
                             polar_sdk::models::FileCreate,
                         >(
                             r#"{"organization_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","name":"conformance","mime_type":"conformance","size":1,"checksum_sha256_base64":"conformance","upload":{"parts":[{"number":1,"chunk_start":1,"chunk_end":1},{"number":1,"chunk_start":1,"chunk_end":1}]},"service":"downloadable","version":"conformance"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "files:create",
+        case: "variant=ProductMedia",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .files()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::FileCreate,
+                        >(
+                            r#"{"name":"conformance","mime_type":"image/jpeg","size":1,"upload":{"parts":[{"number":1,"chunk_start":1,"chunk_end":1},{"number":1,"chunk_start":1,"chunk_end":1}]},"service":"product_media"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "files:create",
+        case: "variant=OrganizationAvatar",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .files()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::FileCreate,
+                        >(
+                            r#"{"name":"conformance","mime_type":"image/jpeg","size":1,"upload":{"parts":[{"number":1,"chunk_start":1,"chunk_end":1},{"number":1,"chunk_start":1,"chunk_end":1}]},"service":"organization_avatar"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "files:create",
+        case: "variant=SupportCaseAttachment",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .files()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::FileCreate,
+                        >(
+                            r#"{"name":"conformance","mime_type":"image/jpeg","size":1,"upload":{"parts":[{"number":1,"chunk_start":1,"chunk_end":1},{"number":1,"chunk_start":1,"chunk_end":1}]},"service":"support_case_attachment"}"#,
                         )?,
                     )
                     .send()
@@ -4310,6 +5144,44 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "oauth2:request_token",
+        case: "variant=Refresh",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .oauth2()
+                    .request_token(
+                        crate::v::<
+                            polar_sdk::models::Oauth2RequestTokenBody,
+                        >(
+                            r#"{"grant_type":"refresh_token","client_id":"conformance","client_secret":"conformance","refresh_token":"conformance"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "oauth2:request_token",
+        case: "variant=Web",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .oauth2()
+                    .request_token(
+                        crate::v::<
+                            polar_sdk::models::Oauth2RequestTokenBody,
+                        >(
+                            r#"{"grant_type":"web","client_id":"conformance","client_secret":"conformance","session_token":"conformance"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "oauth2:revoke_token",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -4910,6 +5782,25 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "products:create",
+        case: "variant=OneTime",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .products()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::ProductCreate,
+                        >(
+                            r#"{"name":"conformance","prices":[{"amount_type":"fixed","price_amount":1},{"amount_type":"fixed","price_amount":1}]}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "products:get",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -5181,6 +6072,25 @@ pub static CALLS: [crate::Call; COUNT] = [
         }),
     },
     crate::Call {
+        id: "subscriptions:create",
+        case: "variant=SubscriptionCreateExternalCustomer",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .create(
+                        crate::v::<
+                            polar_sdk::models::SubscriptionsCreateBody,
+                        >(
+                            r#"{"product_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","external_customer_id":"conformance"}"#,
+                        )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
         id: "subscriptions:export",
         case: "required",
         run: |polar| Box::pin(async move {
@@ -5389,6 +6299,146 @@ pub static CALLS: [crate::Call; COUNT] = [
                         >(
                             r#"{"metadata":{"conformance":"conformance"},"product_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","proration_behavior":"invoice","discount_id":"4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","trial_end":"2026-01-15T12:00:00Z"}"#,
                         )?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "subscriptions:update",
+        case: "variant=UpdateSeats",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::SubscriptionUpdate,
+                        >(r#"{"seats":1}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "subscriptions:update",
+        case: "variant=UpdateBillingPeriod",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::SubscriptionUpdate,
+                        >(r#"{"current_billing_period_end":"2026-01-15T12:00:00Z"}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "subscriptions:update",
+        case: "variant=Cancel",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::SubscriptionUpdate,
+                        >(r#"{"cancel_at_period_end":true}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "subscriptions:update",
+        case: "variant=Revoke",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::SubscriptionUpdate,
+                        >(r#"{"revoke":true}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "subscriptions:update",
+        case: "variant=Pause",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::SubscriptionUpdate,
+                        >(r#"{"pause_at_period_end":true}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "subscriptions:update",
+        case: "variant=Resume",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::SubscriptionUpdate,
+                        >(r#"{"resume":true}"#)?,
+                    )
+                    .send()
+                    .await,
+            )
+        }),
+    },
+    crate::Call {
+        id: "subscriptions:update",
+        case: "variant=UpdateClear",
+        run: |polar| Box::pin(async move {
+            crate::json(
+                polar
+                    .subscriptions()
+                    .update(
+                        crate::v::<
+                            polar_sdk::uuid::Uuid,
+                        >(r#""4f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34""#)?,
+                        crate::v::<
+                            polar_sdk::models::SubscriptionUpdate,
+                        >(r#"{"pending_update":null}"#)?,
                     )
                     .send()
                     .await,
