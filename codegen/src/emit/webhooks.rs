@@ -67,14 +67,15 @@ pub fn events_file(api: &Api) -> TokenStream {
         .map(|e| format_ident!("{}", e.variant))
         .collect();
     let wires: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
-    // Without events, `tag` is only handed on (a one-arm `match` would be a lint).
+    // Without events, `object` is unused and `tag` only handed on (a one-arm `match` would be
+    // a lint).
     let (knows, select) = if wires.is_empty() {
         (
             quote!(let _ = tag; false),
-            quote!(Err(serde::de::Error::unknown_variant(
-                tag,
-                Self::KNOWN_TYPES
-            ))),
+            quote! {
+                let _ = object;
+                Err(serde::de::Error::unknown_variant(tag, Self::KNOWN_TYPES))
+            },
         )
     } else {
         (
