@@ -31,7 +31,7 @@ const MAX_DEPTH: usize = 12;
 pub enum Fill {
     /// Only the required ones (and the minimum of items and properties).
     Required,
-    /// Every field near the top as well (see [`EVERY_DEPTH`]); deeper objects keep to the
+    /// Every field of the body and of the objects directly in it as well; deeper objects keep to the
     /// required ones.
     Every,
 }
