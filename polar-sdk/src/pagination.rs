@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::future::Future;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
+use bytes::Bytes;
 use futures_core::Stream;
+use tracing::Instrument;
 
 use crate::runtime::executor::{Executor, RawResponse};
 use crate::runtime::{PageParams, RequestOptions, RequestSpec};
@@ -79,14 +80,12 @@ impl<T> Cursor<T> {
         let number = self.number();
         let raw = self.executor.execute(&self.request, &self.options).await?;
         let (items, pagination) = (self.decode)(&raw)?;
-        let mut hasher = DefaultHasher::new();
-        raw.body.hash(&mut hasher);
         let first_max_page = self.first_max_page.unwrap_or(pagination.max_page);
         Ok(Page {
             items,
             pagination,
             number,
-            digest: hasher.finish(),
+            body: raw.body,
             cursor: Cursor {
                 first_max_page: Some(first_max_page),
                 ..self
@@ -120,8 +119,8 @@ pub struct Page<T> {
     /// The list's pagination metadata as of this page.
     pub pagination: PageInfo,
     number: i64,
-    /// Hash of the response body, to detect a server repeating a page.
-    digest: u64,
+    /// The response body (shared, not copied), to detect a server repeating a page.
+    body: Bytes,
     /// The request that produced this page.
     cursor: Cursor<T>,
 }
@@ -180,14 +179,15 @@ impl<T> Page<T> {
             return Ok(None);
         };
         let page = cursor.fetch().await?;
-        page.check_not_repeated(Some(self.digest))?;
+        page.check_not_repeated(Some(&self.body))?;
         Ok(Some(page))
     }
 
-    /// Fails if this page is byte-for-byte the previous one (`previous` is its digest): a
-    /// server repeating itself, where the walk must end.
-    fn check_not_repeated(&self, previous: Option<u64>) -> Result<(), Error> {
-        if previous != Some(self.digest) {
+    /// Fails if this page is byte-for-byte the previous one (`previous` is its body): a
+    /// server repeating itself, where the walk must end. Bodies of different lengths (nearly
+    /// always) are told apart without reading them.
+    fn check_not_repeated(&self, previous: Option<&Bytes>) -> Result<(), Error> {
+        if previous != Some(&self.body) {
             return Ok(());
         }
         tracing::debug!(page = self.number, "the server repeated the previous page");
@@ -210,7 +210,7 @@ impl<T> Page<T> {
             upcoming,
             pending: None,
             failed,
-            last_digest: Some(self.digest),
+            last_body: Some(self.body),
         }
     }
 }
@@ -221,7 +221,7 @@ impl<T: Clone> Clone for Page<T> {
             items: self.items.clone(),
             pagination: self.pagination,
             number: self.number,
-            digest: self.digest,
+            body: self.body.clone(),
             cursor: self.cursor.clone(),
         }
     }
@@ -240,11 +240,59 @@ impl<T: fmt::Debug> fmt::Debug for Page<T> {
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 
-/// A stream of the items of every page of a list, fetched lazily, one page at a time.
+/// A page on its way. Inside a tokio runtime the request and the decoding run as a task of
+/// their own, so they go on while the consumer handles the items before them; elsewhere the
+/// future is polled in place. Dropping it cancels the request.
+enum Fetch<T> {
+    /// The task, and the cursor to fetch again in place should the runtime cancel the task
+    /// (it does so only while shutting down).
+    Task(tokio::task::JoinHandle<Result<Page<T>, Error>>, Cursor<T>),
+    Inline(PageFuture<T>),
+}
+
+impl<T: Send + 'static> Fetch<T> {
+    fn start(cursor: Cursor<T>) -> Self {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let task = runtime.spawn(cursor.clone().fetch().in_current_span());
+                Fetch::Task(task, cursor)
+            }
+            Err(_) => Fetch::Inline(Box::pin(cursor.fetch())),
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Page<T>, Error>> {
+        loop {
+            match self {
+                Fetch::Inline(future) => return future.as_mut().poll(cx),
+                Fetch::Task(task, cursor) => match ready!(Pin::new(task).poll(cx)) {
+                    Ok(result) => return Poll::Ready(result),
+                    // A panic in the task is the caller's, as it was before the task existed.
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(_) => *self = Fetch::Inline(Box::pin(cursor.clone().fetch())),
+                },
+            }
+        }
+    }
+}
+
+impl<T> Drop for Fetch<T> {
+    fn drop(&mut self) {
+        if let Fetch::Task(task, _) = self {
+            task.abort();
+        }
+    }
+}
+
+/// A stream of the items of every page of a list, fetched lazily and at most one page ahead.
 ///
 /// Created by a list builder's `into_stream()` or by [`Page::into_stream`]. The first request
-/// is sent when the stream is first polled. After an error (retries are done inside) the
-/// stream ends. See [`Page`'s termination rules](Page#termination).
+/// is sent when the stream is first polled; from then on the next page is requested (and,
+/// inside a tokio runtime, decoded on a task of its own) while the items of the current one
+/// are handed out, so the consumer rarely waits. What the stream yields does not depend on
+/// it: every item in order, then the error that ends the walk, if any. After an error
+/// (retries are done inside) the stream ends; dropping the stream cancels the request ahead.
+/// See [`Page`'s termination rules](Page#termination).
 ///
 /// ```no_run
 /// # async fn run(polar: polar_sdk::Polar) -> Result<(), polar_sdk::Error> {
@@ -259,11 +307,13 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>
 #[must_use = "streams do nothing unless polled"]
 pub struct PageStream<T> {
     buffer: std::vec::IntoIter<T>,
+    /// The next page, not requested yet.
     upcoming: Option<Cursor<T>>,
-    pending: Option<PageFuture<T>>,
+    /// The next page, requested.
+    pending: Option<Fetch<T>>,
     /// An error to yield once the buffer is drained (then the stream ends).
     failed: Option<Error>,
-    last_digest: Option<u64>,
+    last_body: Option<Bytes>,
 }
 
 impl<T> PageStream<T> {
@@ -273,12 +323,12 @@ impl<T> PageStream<T> {
             upcoming: Some(first),
             pending: None,
             failed: None,
-            last_digest: None,
+            last_body: None,
         }
     }
 }
 
-// Nothing in the stream is pinned structurally (the in-flight future is boxed).
+// Nothing in the stream is pinned structurally (the in-flight future is boxed or a task).
 impl<T> Unpin for PageStream<T> {}
 
 impl<T: Send + 'static> Stream for PageStream<T> {
@@ -287,22 +337,26 @@ impl<T: Send + 'static> Stream for PageStream<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
+            // One page ahead: the next page is on its way while this one's items are taken.
+            if this.pending.is_none() {
+                this.pending = this.upcoming.take().map(Fetch::start);
+            }
             if let Some(item) = this.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
             if let Some(pending) = this.pending.as_mut() {
-                let result = ready!(pending.as_mut().poll(cx));
+                let result = ready!(pending.poll(cx));
                 this.pending = None;
                 let checked = result.and_then(|page| {
-                    page.check_not_repeated(this.last_digest)?;
+                    page.check_not_repeated(this.last_body.as_ref())?;
                     let upcoming = page.next_cursor().map_err(Error::Pagination)?;
                     Ok((page, upcoming))
                 });
                 match checked {
                     Ok((page, upcoming)) => {
-                        this.last_digest = Some(page.digest);
                         this.upcoming = upcoming;
                         this.buffer = page.items.into_iter();
+                        this.last_body = Some(page.body);
                     }
                     Err(e) => {
                         this.upcoming = None;
@@ -314,10 +368,7 @@ impl<T: Send + 'static> Stream for PageStream<T> {
             if let Some(e) = this.failed.take() {
                 return Poll::Ready(Some(Err(e)));
             }
-            match this.upcoming.take() {
-                Some(cursor) => this.pending = Some(Box::pin(cursor.fetch())),
-                None => return Poll::Ready(None),
-            }
+            return Poll::Ready(None);
         }
     }
 
