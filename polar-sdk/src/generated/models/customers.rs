@@ -408,8 +408,8 @@ pub struct CustomerPaymentMethodCard {
 crate::runtime::decode_struct! {
     CustomerPaymentMethodCard {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         processor: "processor" required Plain,
         customer_id: "customer_id" required Plain,
         r#type: "type" required Plain,
@@ -449,8 +449,8 @@ pub struct CustomerPaymentMethodGeneric {
 crate::runtime::decode_struct! {
     CustomerPaymentMethodGeneric {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         processor: "processor" required Plain,
         customer_id: "customer_id" required Plain,
         r#type: "type" required Plain,
@@ -572,9 +572,9 @@ pub struct CustomerStateBenefitGrant {
 crate::runtime::decode_struct! {
     CustomerStateBenefitGrant {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
-        granted_at: "granted_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
+        granted_at: "granted_at" required Timestamp,
         benefit_id: "benefit_id" required Plain,
         benefit_type: "benefit_type" required Plain,
         benefit_metadata: "benefit_metadata" required Plain,
@@ -704,8 +704,8 @@ pub struct CustomerStateIndividual {
 crate::runtime::decode_struct! {
     CustomerStateIndividual {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" required Plain,
@@ -718,8 +718,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
         active_subscriptions: "active_subscriptions" required Plain,
         granted_benefits: "granted_benefits" required Plain,
@@ -758,8 +758,8 @@ pub struct CustomerStateMeter {
 crate::runtime::decode_struct! {
     CustomerStateMeter {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         meter_id: "meter_id" required Plain,
         consumed_units: "consumed_units" required Number,
         credited_units: "credited_units" required Plain,
@@ -834,22 +834,22 @@ pub struct CustomerStateSubscription {
 crate::runtime::decode_struct! {
     CustomerStateSubscription {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         custom_field_data: "custom_field_data" optional Plain,
         metadata: "metadata" required Plain,
         status: "status" required Plain,
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         recurring_interval: "recurring_interval" required Plain,
-        current_period_start: "current_period_start" required Plain,
-        current_period_end: "current_period_end" required Plain,
-        trial_start: "trial_start" required Plain,
-        trial_end: "trial_end" required Plain,
+        current_period_start: "current_period_start" required Timestamp,
+        current_period_end: "current_period_end" required Timestamp,
+        trial_start: "trial_start" required Timestamp,
+        trial_end: "trial_end" required Timestamp,
         cancel_at_period_end: "cancel_at_period_end" required Plain,
-        canceled_at: "canceled_at" required Plain,
-        started_at: "started_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        canceled_at: "canceled_at" required Timestamp,
+        started_at: "started_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         product_id: "product_id" required Plain,
         discount_id: "discount_id" required Plain,
         meters: "meters" required Plain,
@@ -923,8 +923,8 @@ pub struct CustomerStateSubscriptionMeter {
 
 crate::runtime::decode_struct! {
     CustomerStateSubscriptionMeter {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         consumed_units: "consumed_units" required Number,
         credited_units: "credited_units" required Plain,
@@ -1026,8 +1026,8 @@ pub struct CustomerStateTeam {
 crate::runtime::decode_struct! {
     CustomerStateTeam {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -1040,8 +1040,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
         active_subscriptions: "active_subscriptions" required Plain,
         granted_benefits: "granted_benefits" required Plain,

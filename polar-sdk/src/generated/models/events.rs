@@ -96,7 +96,7 @@ pub struct BalanceCreditOrderEvent {
 crate::runtime::decode_struct! {
     BalanceCreditOrderEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -255,7 +255,7 @@ pub struct BalanceDisputeEvent {
 crate::runtime::decode_struct! {
     BalanceDisputeEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -417,7 +417,7 @@ pub struct BalanceDisputeReversalEvent {
 crate::runtime::decode_struct! {
     BalanceDisputeReversalEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -507,7 +507,7 @@ pub struct BalanceOrderEvent {
 crate::runtime::decode_struct! {
     BalanceOrderEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -665,7 +665,7 @@ pub struct BalanceRefundEvent {
 crate::runtime::decode_struct! {
     BalanceRefundEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -831,7 +831,7 @@ pub struct BalanceRefundReversalEvent {
 crate::runtime::decode_struct! {
     BalanceRefundReversalEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -921,7 +921,7 @@ pub struct BenefitCycledEvent {
 crate::runtime::decode_struct! {
     BenefitCycledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1038,7 +1038,7 @@ pub struct BenefitGrantedEvent {
 crate::runtime::decode_struct! {
     BenefitGrantedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1128,7 +1128,7 @@ pub struct BenefitRevokedEvent {
 crate::runtime::decode_struct! {
     BenefitRevokedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1218,7 +1218,7 @@ pub struct BenefitUpdatedEvent {
 crate::runtime::decode_struct! {
     BenefitUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1308,7 +1308,7 @@ pub struct CheckoutCreatedEvent {
 crate::runtime::decode_struct! {
     CheckoutCreatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1547,7 +1547,7 @@ pub struct CustomerCreatedEvent {
 crate::runtime::decode_struct! {
     CustomerCreatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1663,7 +1663,7 @@ pub struct CustomerDeletedEvent {
 crate::runtime::decode_struct! {
     CustomerDeletedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1779,7 +1779,7 @@ pub struct CustomerUpdatedEvent {
 crate::runtime::decode_struct! {
     CustomerUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -2044,7 +2044,7 @@ pub struct EventCreateCustomer {
 
 crate::runtime::decode_struct! {
     EventCreateCustomer {
-        timestamp: "timestamp" optional Plain,
+        timestamp: "timestamp" optional Timestamp,
         name: "name" required Plain,
         organization_id: "organization_id" optional DoubleOption,
         external_id: "external_id" optional DoubleOption,
@@ -2189,7 +2189,7 @@ pub struct EventCreateExternalCustomer {
 
 crate::runtime::decode_struct! {
     EventCreateExternalCustomer {
-        timestamp: "timestamp" optional Plain,
+        timestamp: "timestamp" optional Timestamp,
         name: "name" required Plain,
         organization_id: "organization_id" optional DoubleOption,
         external_id: "external_id" optional DoubleOption,
@@ -2395,8 +2395,8 @@ crate::runtime::decode_struct! {
         label: "label" required Plain,
         source: "source" required Plain,
         occurrences: "occurrences" required Plain,
-        first_seen: "first_seen" required Plain,
-        last_seen: "last_seen" required Plain,
+        first_seen: "first_seen" required Timestamp,
+        last_seen: "last_seen" required Timestamp,
     }
 }
 
@@ -2808,7 +2808,7 @@ pub struct MeterCreditEvent {
 crate::runtime::decode_struct! {
     MeterCreditEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -2921,7 +2921,7 @@ pub struct MeterResetEvent {
 crate::runtime::decode_struct! {
     MeterResetEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3028,7 +3028,7 @@ pub struct OrderPaidEvent {
 crate::runtime::decode_struct! {
     OrderPaidEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3186,7 +3186,7 @@ pub struct OrderRefundedEvent {
 crate::runtime::decode_struct! {
     OrderRefundedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3299,7 +3299,7 @@ pub struct OrderUnvoidedEvent {
 crate::runtime::decode_struct! {
     OrderUnvoidedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3412,7 +3412,7 @@ pub struct OrderVoidedEvent {
 crate::runtime::decode_struct! {
     OrderVoidedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3525,7 +3525,7 @@ pub struct SubscriptionBillingPeriodUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionBillingPeriodUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3638,7 +3638,7 @@ pub struct SubscriptionCanceledEvent {
 crate::runtime::decode_struct! {
     SubscriptionCanceledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3780,7 +3780,7 @@ pub struct SubscriptionCreatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionCreatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3905,7 +3905,7 @@ pub struct SubscriptionCycledEvent {
 crate::runtime::decode_struct! {
     SubscriptionCycledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4032,7 +4032,7 @@ pub struct SubscriptionPastDueEvent {
 crate::runtime::decode_struct! {
     SubscriptionPastDueEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4162,7 +4162,7 @@ pub struct SubscriptionPausedEvent {
 crate::runtime::decode_struct! {
     SubscriptionPausedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4296,7 +4296,7 @@ pub struct SubscriptionProductUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionProductUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4409,7 +4409,7 @@ pub struct SubscriptionReactivatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionReactivatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4536,7 +4536,7 @@ pub struct SubscriptionReinstatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionReinstatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4663,7 +4663,7 @@ pub struct SubscriptionResumedEvent {
 crate::runtime::decode_struct! {
     SubscriptionResumedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4790,7 +4790,7 @@ pub struct SubscriptionRevokedEvent {
 crate::runtime::decode_struct! {
     SubscriptionRevokedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4917,7 +4917,7 @@ pub struct SubscriptionSeatsUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionSeatsUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -5033,7 +5033,7 @@ pub struct SubscriptionUncanceledEvent {
 crate::runtime::decode_struct! {
     SubscriptionUncanceledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -5155,7 +5155,7 @@ pub struct SubscriptionUpdateClearedEvent {
 crate::runtime::decode_struct! {
     SubscriptionUpdateClearedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -5262,7 +5262,7 @@ pub struct SubscriptionUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -5753,7 +5753,7 @@ pub struct UserEvent {
 crate::runtime::decode_struct! {
     UserEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,

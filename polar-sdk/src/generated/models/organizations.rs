@@ -174,8 +174,8 @@ pub struct Organization {
 
 crate::runtime::decode_struct! {
     Organization {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         slug: "slug" required Plain,
@@ -186,8 +186,8 @@ crate::runtime::decode_struct! {
         website: "website" required Plain,
         socials: "socials" required Plain,
         status: "status" required Plain,
-        details_submitted_at: "details_submitted_at" required Plain,
-        onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" required Plain,
+        details_submitted_at: "details_submitted_at" required Timestamp,
+        onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" required Timestamp,
         sso_enforced: "sso_enforced" required Plain,
         default_presentment_currency: "default_presentment_currency" required Plain,
         default_tax_behavior: "default_tax_behavior" required Plain,

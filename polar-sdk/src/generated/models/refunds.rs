@@ -68,8 +68,8 @@ pub struct Refund {
 
 crate::runtime::decode_struct! {
     Refund {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         status: "status" required Plain,
@@ -331,8 +331,8 @@ pub struct RefundDispute {
 
 crate::runtime::decode_struct! {
     RefundDispute {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         status: "status" required Plain,
         resolved: "resolved" required Plain,
@@ -341,7 +341,7 @@ crate::runtime::decode_struct! {
         tax_amount: "tax_amount" required Plain,
         currency: "currency" required Plain,
         reason: "reason" required Plain,
-        evidence_due_by: "evidence_due_by" required Plain,
+        evidence_due_by: "evidence_due_by" required Timestamp,
         past_due: "past_due" required Plain,
         order_id: "order_id" required Plain,
         payment_id: "payment_id" required Plain,

@@ -2128,8 +2128,8 @@ pub struct BenefitCustom {
 crate::runtime::decode_struct! {
     BenefitCustom {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2301,8 +2301,8 @@ pub struct BenefitDiscord {
 crate::runtime::decode_struct! {
     BenefitDiscord {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2479,8 +2479,8 @@ pub struct BenefitDownloadables {
 crate::runtime::decode_struct! {
     BenefitDownloadables {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2632,8 +2632,8 @@ pub struct BenefitFeatureFlag {
 crate::runtime::decode_struct! {
     BenefitFeatureFlag {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2760,8 +2760,8 @@ pub struct BenefitGitHubRepository {
 crate::runtime::decode_struct! {
     BenefitGitHubRepository {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2988,12 +2988,12 @@ pub struct BenefitGrant {
 #[cfg(any(feature = "benefit_grants", feature = "benefits"))]
 crate::runtime::decode_struct! {
     BenefitGrant {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -3553,8 +3553,8 @@ pub struct BenefitLicenseKeys {
 crate::runtime::decode_struct! {
     BenefitLicenseKeys {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -3712,8 +3712,8 @@ pub struct BenefitMeterCredit {
 crate::runtime::decode_struct! {
     BenefitMeterCredit {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -3850,8 +3850,8 @@ pub struct BenefitPublic {
 crate::runtime::decode_struct! {
     BenefitPublic {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -3917,8 +3917,8 @@ pub struct BenefitSlackSharedChannel {
 crate::runtime::decode_struct! {
     BenefitSlackSharedChannel {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -4400,8 +4400,8 @@ pub struct CustomFieldCheckbox {
 )]
 crate::runtime::decode_struct! {
     CustomFieldCheckbox {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -4686,8 +4686,8 @@ pub struct CustomFieldDate {
 )]
 crate::runtime::decode_struct! {
     CustomFieldDate {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -4873,8 +4873,8 @@ pub struct CustomFieldNumber {
 )]
 crate::runtime::decode_struct! {
     CustomFieldNumber {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -5060,8 +5060,8 @@ pub struct CustomFieldSelect {
 )]
 crate::runtime::decode_struct! {
     CustomFieldSelect {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -5271,8 +5271,8 @@ pub struct CustomFieldText {
 )]
 crate::runtime::decode_struct! {
     CustomFieldText {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -5637,8 +5637,8 @@ pub struct CustomerIndividual {
 crate::runtime::decode_struct! {
     CustomerIndividual {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" required Plain,
@@ -5651,8 +5651,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -5879,8 +5879,8 @@ pub struct CustomerSeat {
 #[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 crate::runtime::decode_struct! {
     CustomerSeat {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -5890,9 +5890,9 @@ crate::runtime::decode_struct! {
         member: "member" required Plain,
         email: "email" required Plain,
         customer_email: "customer_email" required Plain,
-        invitation_token_expires_at: "invitation_token_expires_at" required Plain,
-        claimed_at: "claimed_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        invitation_token_expires_at: "invitation_token_expires_at" required Timestamp,
+        claimed_at: "claimed_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         seat_metadata: "seat_metadata" required Plain,
     }
 }
@@ -6022,8 +6022,8 @@ pub struct CustomerTeam {
 crate::runtime::decode_struct! {
     CustomerTeam {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -6036,8 +6036,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -6227,14 +6227,14 @@ crate::runtime::decode_struct! {
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         amounts: "amounts" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -6301,14 +6301,14 @@ crate::runtime::decode_struct! {
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         amounts: "amounts" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -6366,14 +6366,14 @@ crate::runtime::decode_struct! {
         duration: "duration" required Plain,
         r#type: "type" required Plain,
         basis_points: "basis_points" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -6434,14 +6434,14 @@ crate::runtime::decode_struct! {
         duration_in_months: "duration_in_months" required Plain,
         r#type: "type" required Plain,
         basis_points: "basis_points" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -7024,8 +7024,8 @@ pub struct LegacyRecurringProductPriceCustom {
 )]
 crate::runtime::decode_struct! {
     LegacyRecurringProductPriceCustom {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -7146,8 +7146,8 @@ pub struct LegacyRecurringProductPriceFixed {
 )]
 crate::runtime::decode_struct! {
     LegacyRecurringProductPriceFixed {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -7480,8 +7480,8 @@ crate::runtime::decode_struct! {
         license_key_id: "license_key_id" required Plain,
         label: "label" required Plain,
         meta: "meta" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
     }
 }
 
@@ -7568,8 +7568,8 @@ crate::runtime::decode_struct! {
         license_key_id: "license_key_id" required Plain,
         label: "label" required Plain,
         meta: "meta" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         license_key: "license_key" required Plain,
     }
 }
@@ -7694,8 +7694,8 @@ pub struct LicenseKeyCustomer {
 crate::runtime::decode_struct! {
     LicenseKeyCustomer {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -7708,8 +7708,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -7807,8 +7807,8 @@ pub struct LicenseKeyRead {
 crate::runtime::decode_struct! {
     LicenseKeyRead {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -7820,8 +7820,8 @@ crate::runtime::decode_struct! {
         usage: "usage" required Plain,
         limit_usage: "limit_usage" required Plain,
         validations: "validations" required Plain,
-        last_validated_at: "last_validated_at" required Plain,
-        expires_at: "expires_at" required Plain,
+        last_validated_at: "last_validated_at" required Timestamp,
+        expires_at: "expires_at" required Timestamp,
     }
 }
 
@@ -8136,8 +8136,8 @@ pub struct LicenseKeyWithActivations {
 crate::runtime::decode_struct! {
     LicenseKeyWithActivations {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -8149,8 +8149,8 @@ crate::runtime::decode_struct! {
         usage: "usage" required Plain,
         limit_usage: "limit_usage" required Plain,
         validations: "validations" required Plain,
-        last_validated_at: "last_validated_at" required Plain,
-        expires_at: "expires_at" required Plain,
+        last_validated_at: "last_validated_at" required Timestamp,
+        expires_at: "expires_at" required Timestamp,
         activations: "activations" required Plain,
     }
 }
@@ -8249,8 +8249,8 @@ pub struct Member {
 crate::runtime::decode_struct! {
     Member {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         email: "email" required Plain,
         name: "name" required Plain,
@@ -8708,8 +8708,8 @@ pub struct Meter {
 crate::runtime::decode_struct! {
     Meter {
         metadata: "metadata" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         unit: "unit" required Plain,
@@ -8718,7 +8718,7 @@ crate::runtime::decode_struct! {
         filter: "filter" required Plain,
         aggregation: "aggregation" required Plain,
         organization_id: "organization_id" required Plain,
-        archived_at: "archived_at" optional DoubleOption,
+        archived_at: "archived_at" optional TimestampDoubleOption,
     }
 }
 
@@ -9022,8 +9022,8 @@ pub struct OrderItemSchema {
 #[cfg(any(feature = "customer_portal", feature = "orders"))]
 crate::runtime::decode_struct! {
     OrderItemSchema {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         label: "label" required Plain,
         amount: "amount" required Plain,
@@ -9346,10 +9346,10 @@ pub struct PendingSubscriptionUpdate {
 #[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 crate::runtime::decode_struct! {
     PendingSubscriptionUpdate {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        applies_at: "applies_at" required Plain,
+        applies_at: "applies_at" required Timestamp,
         product_id: "product_id" required Plain,
         seats: "seats" required Plain,
     }
@@ -9818,8 +9818,8 @@ pub struct Product {
 crate::runtime::decode_struct! {
     Product {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -9975,11 +9975,11 @@ crate::runtime::decode_struct! {
         checksum_etag: "checksum_etag" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" required Plain,
         checksum_sha256_hex: "checksum_sha256_hex" required Plain,
-        last_modified_at: "last_modified_at" required Plain,
+        last_modified_at: "last_modified_at" required Timestamp,
         version: "version" required Plain,
         service: "service" required Plain,
         is_uploaded: "is_uploaded" required Plain,
-        created_at: "created_at" required Plain,
+        created_at: "created_at" required Timestamp,
         size_readable: "size_readable" required Plain,
         public_url: "public_url" required Plain,
     }
@@ -10158,8 +10158,8 @@ pub struct ProductPriceCustom {
 )]
 crate::runtime::decode_struct! {
     ProductPriceCustom {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -10366,8 +10366,8 @@ pub struct ProductPriceFixed {
 )]
 crate::runtime::decode_struct! {
     ProductPriceFixed {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -10567,8 +10567,8 @@ pub struct ProductPriceMeteredUnit {
 )]
 crate::runtime::decode_struct! {
     ProductPriceMeteredUnit {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -10830,8 +10830,8 @@ pub struct ProductPriceSeatBased {
 )]
 crate::runtime::decode_struct! {
     ProductPriceSeatBased {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -13845,8 +13845,8 @@ pub struct ValidatedLicenseKey {
 crate::runtime::decode_struct! {
     ValidatedLicenseKey {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -13858,8 +13858,8 @@ crate::runtime::decode_struct! {
         usage: "usage" required Plain,
         limit_usage: "limit_usage" required Plain,
         validations: "validations" required Plain,
-        last_validated_at: "last_validated_at" required Plain,
-        expires_at: "expires_at" required Plain,
+        last_validated_at: "last_validated_at" required Timestamp,
+        expires_at: "expires_at" required Timestamp,
         activation: "activation" optional DoubleOption,
     }
 }

@@ -174,29 +174,29 @@ pub struct Subscription {
 
 crate::runtime::decode_struct! {
     Subscription {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         recurring_interval: "recurring_interval" required Plain,
         recurring_interval_count: "recurring_interval_count" required Plain,
         status: "status" required Plain,
-        current_period_start: "current_period_start" required Plain,
-        current_period_end: "current_period_end" required Plain,
-        current_meter_period_start: "current_meter_period_start" required Plain,
-        current_meter_period_end: "current_meter_period_end" required Plain,
-        trial_start: "trial_start" required Plain,
-        trial_end: "trial_end" required Plain,
+        current_period_start: "current_period_start" required Timestamp,
+        current_period_end: "current_period_end" required Timestamp,
+        current_meter_period_start: "current_meter_period_start" required Timestamp,
+        current_meter_period_end: "current_meter_period_end" required Timestamp,
+        trial_start: "trial_start" required Timestamp,
+        trial_end: "trial_end" required Timestamp,
         cancel_at_period_end: "cancel_at_period_end" required Plain,
-        canceled_at: "canceled_at" required Plain,
-        started_at: "started_at" required Plain,
-        ends_at: "ends_at" required Plain,
-        ended_at: "ended_at" required Plain,
-        past_due_at: "past_due_at" optional DoubleOption,
+        canceled_at: "canceled_at" required Timestamp,
+        started_at: "started_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
+        ended_at: "ended_at" required Timestamp,
+        past_due_at: "past_due_at" optional TimestampDoubleOption,
         pause_at_period_end: "pause_at_period_end" required Plain,
-        paused_at: "paused_at" required Plain,
-        resumes_at: "resumes_at" required Plain,
+        paused_at: "paused_at" required Timestamp,
+        resumes_at: "resumes_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         product_id: "product_id" required Plain,
         discount_id: "discount_id" required Plain,
@@ -677,8 +677,8 @@ pub struct SubscriptionCustomer {
 crate::runtime::decode_struct! {
     SubscriptionCustomer {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -691,8 +691,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -885,8 +885,8 @@ pub struct SubscriptionMeter {
 
 crate::runtime::decode_struct! {
     SubscriptionMeter {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         consumed_units: "consumed_units" required Number,
         credited_units: "credited_units" required Plain,
@@ -917,7 +917,7 @@ pub struct SubscriptionPause {
 crate::runtime::decode_struct! {
     SubscriptionPause {
         pause_at_period_end: "pause_at_period_end" required Plain,
-        resumes_at: "resumes_at" optional DoubleOption,
+        resumes_at: "resumes_at" optional TimestampDoubleOption,
     }
 }
 
@@ -1558,7 +1558,7 @@ pub struct SubscriptionUpdateBillingPeriod {
 
 crate::runtime::decode_struct! {
     SubscriptionUpdateBillingPeriod {
-        current_billing_period_end: "current_billing_period_end" required Plain,
+        current_billing_period_end: "current_billing_period_end" required Timestamp,
     }
 }
 
