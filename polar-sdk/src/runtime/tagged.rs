@@ -133,7 +133,7 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
 
 /// A field read before the tag: its JSON text where the format gives it (serde_json), so
 /// numbers are not rounded on the way; a decoded value otherwise.
-enum Buffered<'de> {
+pub(super) enum Buffered<'de> {
     /// Borrowed from the input where it can be (`from_str`, `from_slice`).
     Raw(Cow<'de, str>),
     Value(Value),
@@ -150,7 +150,7 @@ impl Buffered<'_> {
     }
 
     /// The value's JSON text.
-    fn text(&self) -> Cow<'_, str> {
+    pub(super) fn text(&self) -> Cow<'_, str> {
         match self {
             Buffered::Raw(text) => Cow::Borrowed(text),
             Buffered::Value(value) => Cow::Owned(value.to_string()),
