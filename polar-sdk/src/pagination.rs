@@ -246,7 +246,10 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>
 enum Fetch<T> {
     /// The task, and the cursor to fetch again in place should the runtime cancel the task
     /// (it does so only while shutting down).
-    Task(tokio::task::JoinHandle<Result<Page<T>, Error>>, Cursor<T>),
+    Task(
+        tokio::task::JoinHandle<Result<Page<T>, Error>>,
+        Box<Cursor<T>>,
+    ),
     Inline(PageFuture<T>),
 }
 
@@ -255,7 +258,7 @@ impl<T: Send + 'static> Fetch<T> {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 let task = runtime.spawn(cursor.clone().fetch().in_current_span());
-                Fetch::Task(task, cursor)
+                Fetch::Task(task, Box::new(cursor))
             }
             Err(_) => Fetch::Inline(Box::pin(cursor.fetch())),
         }
