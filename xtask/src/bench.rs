@@ -36,6 +36,8 @@ Not part of the tests or of CI. Build cost is `cargo xtask bench-build`.
 ";
 
 const LIMIT: usize = 100;
+/// The line after which the report's hand-written notes start; a new run keeps them.
+const NOTES_MARKER: &str = "<!-- notes: written by hand, kept by cargo xtask bench -->";
 const TS_SDK: &str = "@polar-sh/sdk@1.0.1";
 const PY_SDK: &str = "polar-sdk==1.0.2";
 const TS_CLIENT: &str = include_str!("../bench/ts_client.mjs");
@@ -157,6 +159,12 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, Failure> {
         notes: &notes,
     }
     .render();
+    // Notes written by hand below the marker (a profile, what the figures mean) are kept.
+    let kept = std::fs::read_to_string(&out)
+        .ok()
+        .and_then(|old| old.find(NOTES_MARKER).map(|at| old[at..].to_owned()))
+        .unwrap_or_else(|| format!("{NOTES_MARKER}\n"));
+    let report = format!("{report}\n{kept}");
     std::fs::write(&out, &report).map_err(|e| format!("{}: {e}", out.display()))?;
     print!("{report}");
     println!("wrote {}", out.display());
@@ -316,7 +324,7 @@ fn quietly(command: &mut Command) -> Result<(), String> {
     }
     let text = String::from_utf8_lossy(&output.stderr);
     let start = text.len().saturating_sub(1500);
-    Err(format!("{}", text.get(start..).unwrap_or(&text).trim()))
+    Err(text.get(start..).unwrap_or(&text).trim().to_owned())
 }
 
 /// Installs the TypeScript SDK into `scratch/ts` (once) and returns its client.
@@ -488,7 +496,7 @@ impl Report<'_> {
             format!(
                 "- {} items, {LIMIT} a page ({} pages), {} interleaved rounds; medians, (min-max)",
                 thousands(self.items),
-                self.items.div_ceil(LIMIT),
+                thousands(self.items.div_ceil(LIMIT)),
                 self.rounds
             ),
         );
@@ -564,7 +572,7 @@ impl Report<'_> {
                 format!(
                     "One run of each Rust client over {} items ({} pages):",
                     thousands(self.memory_items),
-                    self.memory_items.div_ceil(LIMIT)
+                    thousands(self.memory_items.div_ceil(LIMIT))
                 ),
             );
             push(&mut text, String::new());
