@@ -401,6 +401,70 @@ mod tests {
 
     fn assert_send_static<T: Send + Sync + 'static>() {}
 
+    /// A customer meter, every required field set.
+    const METER: &str = r#"{"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","created_at":"2025-01-01T12:00:00Z","modified_at":null,"customer_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","meter_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","consumed_units":25.0,"credited_units":100,"balance":75.0,"customer":{"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","created_at":"2025-01-01T12:00:00Z","modified_at":null,"metadata":{},"email":"a@example.com","email_verified":true,"type":"individual","name":null,"billing_name":null,"billing_address":null,"tax_id":null,"organization_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","deleted_at":null,"first_user_event_at":null,"avatar_url":null},"meter":{"metadata":{},"created_at":"2025-01-01T12:00:00Z","modified_at":null,"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","name":"API calls","unit":"scalar","filter":{"conjunction":"and","clauses":[]},"aggregation":{"func":"count"},"organization_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34"}}"#;
+
+    #[tokio::test]
+    async fn dropping_the_stream_cancels_the_page_ahead() {
+        use futures::StreamExt;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        // Page 1 is answered; the request for page 2 is read and never answered.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let mut held = Vec::new();
+            for page in 1.. {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && socket.read(&mut byte).await.unwrap_or(0) == 1
+                {
+                    head.push(byte[0]);
+                }
+                if page == 1 {
+                    let body = format!(
+                        r#"{{"items":[{METER}],"pagination":{{"total_count":3,"max_page":3}}}}"#
+                    );
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                } else {
+                    held.push(socket);
+                }
+            }
+        });
+        let polar = crate::Polar::builder()
+            .access_token("polar_oat_test")
+            .server_url(url)
+            .retry(crate::RetryConfig::none())
+            .build()
+            .unwrap();
+        let executor = polar.executor().clone();
+        let mut stream = polar.customer_meters().list().into_stream();
+        assert!(stream.next().await.unwrap().is_ok());
+        // The page ahead is on its way (and will wait for its answer until the timeout).
+        assert!(Arc::strong_count(&executor) > 2);
+        drop(stream);
+        let mut left = Arc::strong_count(&executor);
+        for _ in 0..500 {
+            if left == 2 {
+                break;
+            }
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            left = Arc::strong_count(&executor);
+        }
+        // Only the client and this test hold the executor: the request ahead was dropped.
+        assert_eq!(left, 2);
+        server.abort();
+    }
+
     #[test]
     fn public_types_are_send() {
         assert_send_static::<Page<crate::models::CustomerMeter>>();
