@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::future::Future;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
+use bytes::Bytes;
 use futures_core::Stream;
+use tracing::Instrument;
 
 use crate::runtime::executor::{Executor, RawResponse};
 use crate::runtime::{PageParams, RequestOptions, RequestSpec};
@@ -79,14 +80,12 @@ impl<T> Cursor<T> {
         let number = self.number();
         let raw = self.executor.execute(&self.request, &self.options).await?;
         let (items, pagination) = (self.decode)(&raw)?;
-        let mut hasher = DefaultHasher::new();
-        raw.body.hash(&mut hasher);
         let first_max_page = self.first_max_page.unwrap_or(pagination.max_page);
         Ok(Page {
             items,
             pagination,
             number,
-            digest: hasher.finish(),
+            body: raw.body,
             cursor: Cursor {
                 first_max_page: Some(first_max_page),
                 ..self
@@ -120,8 +119,8 @@ pub struct Page<T> {
     /// The list's pagination metadata as of this page.
     pub pagination: PageInfo,
     number: i64,
-    /// Hash of the response body, to detect a server repeating a page.
-    digest: u64,
+    /// The response body (shared, not copied), to detect a server repeating a page.
+    body: Bytes,
     /// The request that produced this page.
     cursor: Cursor<T>,
 }
@@ -180,14 +179,15 @@ impl<T> Page<T> {
             return Ok(None);
         };
         let page = cursor.fetch().await?;
-        page.check_not_repeated(Some(self.digest))?;
+        page.check_not_repeated(Some(&self.body))?;
         Ok(Some(page))
     }
 
-    /// Fails if this page is byte-for-byte the previous one (`previous` is its digest): a
-    /// server repeating itself, where the walk must end.
-    fn check_not_repeated(&self, previous: Option<u64>) -> Result<(), Error> {
-        if previous != Some(self.digest) {
+    /// Fails if this page is byte-for-byte the previous one (`previous` is its body): a
+    /// server repeating itself, where the walk must end. Bodies of different lengths (nearly
+    /// always) are told apart without reading them.
+    fn check_not_repeated(&self, previous: Option<&Bytes>) -> Result<(), Error> {
+        if previous != Some(&self.body) {
             return Ok(());
         }
         tracing::debug!(page = self.number, "the server repeated the previous page");
@@ -210,7 +210,7 @@ impl<T> Page<T> {
             upcoming,
             pending: None,
             failed,
-            last_digest: Some(self.digest),
+            last_body: Some(self.body),
         }
     }
 }
@@ -221,7 +221,7 @@ impl<T: Clone> Clone for Page<T> {
             items: self.items.clone(),
             pagination: self.pagination,
             number: self.number,
-            digest: self.digest,
+            body: self.body.clone(),
             cursor: self.cursor.clone(),
         }
     }
@@ -240,11 +240,62 @@ impl<T: fmt::Debug> fmt::Debug for Page<T> {
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 
-/// A stream of the items of every page of a list, fetched lazily, one page at a time.
+/// A page on its way. Inside a tokio runtime the request and the decoding run as a task of
+/// their own, so they go on while the consumer handles the items before them; elsewhere the
+/// future is polled in place. Dropping it cancels the request.
+enum Fetch<T> {
+    /// The task, and the cursor to fetch again in place should the runtime cancel the task
+    /// (it does so only while shutting down).
+    Task(
+        tokio::task::JoinHandle<Result<Page<T>, Error>>,
+        Box<Cursor<T>>,
+    ),
+    Inline(PageFuture<T>),
+}
+
+impl<T: Send + 'static> Fetch<T> {
+    fn start(cursor: Cursor<T>) -> Self {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let task = runtime.spawn(cursor.clone().fetch().in_current_span());
+                Fetch::Task(task, Box::new(cursor))
+            }
+            Err(_) => Fetch::Inline(Box::pin(cursor.fetch())),
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Page<T>, Error>> {
+        loop {
+            match self {
+                Fetch::Inline(future) => return future.as_mut().poll(cx),
+                Fetch::Task(task, cursor) => match ready!(Pin::new(task).poll(cx)) {
+                    Ok(result) => return Poll::Ready(result),
+                    // A panic in the task is the caller's, as it was before the task existed.
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(_) => *self = Fetch::Inline(Box::pin(cursor.clone().fetch())),
+                },
+            }
+        }
+    }
+}
+
+impl<T> Drop for Fetch<T> {
+    fn drop(&mut self) {
+        if let Fetch::Task(task, _) = self {
+            task.abort();
+        }
+    }
+}
+
+/// A stream of the items of every page of a list, fetched lazily and at most one page ahead.
 ///
 /// Created by a list builder's `into_stream()` or by [`Page::into_stream`]. The first request
-/// is sent when the stream is first polled. After an error (retries are done inside) the
-/// stream ends. See [`Page`'s termination rules](Page#termination).
+/// is sent when the stream is first polled; from then on the next page is requested (and,
+/// inside a tokio runtime, decoded on a task of its own) while the items of the current one
+/// are handed out, so the consumer rarely waits. What the stream yields does not depend on
+/// it: every item in order, then the error that ends the walk, if any. After an error
+/// (retries are done inside) the stream ends; dropping the stream cancels the request ahead.
+/// See [`Page`'s termination rules](Page#termination).
 ///
 /// ```no_run
 /// # async fn run(polar: polar_sdk::Polar) -> Result<(), polar_sdk::Error> {
@@ -259,11 +310,13 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>
 #[must_use = "streams do nothing unless polled"]
 pub struct PageStream<T> {
     buffer: std::vec::IntoIter<T>,
+    /// The next page, not requested yet.
     upcoming: Option<Cursor<T>>,
-    pending: Option<PageFuture<T>>,
+    /// The next page, requested.
+    pending: Option<Fetch<T>>,
     /// An error to yield once the buffer is drained (then the stream ends).
     failed: Option<Error>,
-    last_digest: Option<u64>,
+    last_body: Option<Bytes>,
 }
 
 impl<T> PageStream<T> {
@@ -273,12 +326,12 @@ impl<T> PageStream<T> {
             upcoming: Some(first),
             pending: None,
             failed: None,
-            last_digest: None,
+            last_body: None,
         }
     }
 }
 
-// Nothing in the stream is pinned structurally (the in-flight future is boxed).
+// Nothing in the stream is pinned structurally (the in-flight future is boxed or a task).
 impl<T> Unpin for PageStream<T> {}
 
 impl<T: Send + 'static> Stream for PageStream<T> {
@@ -287,22 +340,26 @@ impl<T: Send + 'static> Stream for PageStream<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
+            // One page ahead: the next page is on its way while this one's items are taken.
+            if this.pending.is_none() {
+                this.pending = this.upcoming.take().map(Fetch::start);
+            }
             if let Some(item) = this.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
             if let Some(pending) = this.pending.as_mut() {
-                let result = ready!(pending.as_mut().poll(cx));
+                let result = ready!(pending.poll(cx));
                 this.pending = None;
                 let checked = result.and_then(|page| {
-                    page.check_not_repeated(this.last_digest)?;
+                    page.check_not_repeated(this.last_body.as_ref())?;
                     let upcoming = page.next_cursor().map_err(Error::Pagination)?;
                     Ok((page, upcoming))
                 });
                 match checked {
                     Ok((page, upcoming)) => {
-                        this.last_digest = Some(page.digest);
                         this.upcoming = upcoming;
                         this.buffer = page.items.into_iter();
+                        this.last_body = Some(page.body);
                     }
                     Err(e) => {
                         this.upcoming = None;
@@ -314,10 +371,7 @@ impl<T: Send + 'static> Stream for PageStream<T> {
             if let Some(e) = this.failed.take() {
                 return Poll::Ready(Some(Err(e)));
             }
-            match this.upcoming.take() {
-                Some(cursor) => this.pending = Some(Box::pin(cursor.fetch())),
-                None => return Poll::Ready(None),
-            }
+            return Poll::Ready(None);
         }
     }
 
@@ -346,6 +400,70 @@ mod tests {
     use super::*;
 
     fn assert_send_static<T: Send + Sync + 'static>() {}
+
+    /// A customer meter, every required field set.
+    const METER: &str = r#"{"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","created_at":"2025-01-01T12:00:00Z","modified_at":null,"customer_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","meter_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","consumed_units":25.0,"credited_units":100,"balance":75.0,"customer":{"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","created_at":"2025-01-01T12:00:00Z","modified_at":null,"metadata":{},"email":"a@example.com","email_verified":true,"type":"individual","name":null,"billing_name":null,"billing_address":null,"tax_id":null,"organization_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","deleted_at":null,"first_user_event_at":null,"avatar_url":null},"meter":{"metadata":{},"created_at":"2025-01-01T12:00:00Z","modified_at":null,"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","name":"API calls","unit":"scalar","filter":{"conjunction":"and","clauses":[]},"aggregation":{"func":"count"},"organization_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34"}}"#;
+
+    #[tokio::test]
+    async fn dropping_the_stream_cancels_the_page_ahead() {
+        use futures::StreamExt;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        // Page 1 is answered; the request for page 2 is read and never answered.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let mut held = Vec::new();
+            for page in 1.. {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && socket.read(&mut byte).await.unwrap_or(0) == 1
+                {
+                    head.push(byte[0]);
+                }
+                if page == 1 {
+                    let body = format!(
+                        r#"{{"items":[{METER}],"pagination":{{"total_count":3,"max_page":3}}}}"#
+                    );
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                } else {
+                    held.push(socket);
+                }
+            }
+        });
+        let polar = crate::Polar::builder()
+            .access_token("polar_oat_test")
+            .server_url(url)
+            .retry(crate::RetryConfig::none())
+            .build()
+            .unwrap();
+        let executor = polar.executor().clone();
+        let mut stream = polar.customer_meters().list().into_stream();
+        assert!(stream.next().await.unwrap().is_ok());
+        // The page ahead is on its way (and will wait for its answer until the timeout).
+        assert!(Arc::strong_count(&executor) > 2);
+        drop(stream);
+        let mut left = Arc::strong_count(&executor);
+        for _ in 0..500 {
+            if left == 2 {
+                break;
+            }
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            left = Arc::strong_count(&executor);
+        }
+        // Only the client and this test hold the executor: the request ahead was dropped.
+        assert_eq!(left, 2);
+        server.abort();
+    }
 
     #[test]
     fn public_types_are_send() {

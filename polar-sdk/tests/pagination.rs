@@ -82,18 +82,37 @@ async fn stream_starts_at_the_requested_page_and_keeps_filters_in_place() {
     );
 }
 
+/// Waits (boundedly) until the server has seen `n` requests; returns how many it saw.
+async fn requests_reach(server: &TestServer, n: usize) -> usize {
+    for _ in 0..500 {
+        if server.requests().len() >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.requests().len()
+}
+
 #[tokio::test]
-async fn stream_is_lazy() {
+async fn stream_is_lazy_until_polled_then_fetches_one_page_ahead() {
     let server = TestServer::with_handler(paged(3)).await;
     let mut stream = client(&server).customer_meters().list().into_stream();
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(server.requests().len(), 0);
-    // One page is fetched for the first two items, the second page only when needed.
+    // Once the first page is in, the second is requested while its items are handed out...
     assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(10));
-    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(11));
-    assert_eq!(server.requests().len(), 1);
-    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(20));
+    assert_eq!(requests_reach(&server, 2).await, 2);
+    // ...but never a page further than that.
+    tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(server.requests().len(), 2);
+    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(11));
+    assert_eq!(server.requests().len(), 2);
+    // The third page is requested once the second one's items are being handed out.
+    assert_eq!(stream.next().await.unwrap().unwrap().id, uuid(20));
+    assert_eq!(requests_reach(&server, 3).await, 3);
+    let rest: Vec<CustomerMeter> = within(stream.try_collect()).await.unwrap();
+    assert_eq!(ids(&rest), [uuid(21), uuid(30), uuid(31)]);
+    assert_eq!(server.requests().len(), 3);
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod api_diff;
+mod bench;
 mod bench_build;
 mod compile_check;
 mod conformance;
@@ -30,6 +31,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "bench-codegen",
         "time the generator on Polar's full document",
         BENCH_HELP,
+    ),
+    (
+        "bench",
+        "time streaming a long list: polar-sdk vs the floor and the official SDKs",
+        bench::HELP,
     ),
     (
         "bench-build",
@@ -133,6 +139,7 @@ fn run(command: &str, root: &Path, args: &[String]) -> Result<ExitCode, Failure>
         "codegen" => codegen_command(root, args),
         "bench-codegen" => bench_command(root, args),
         "compile-check" => compile_check::command(root, args),
+        "bench" => bench::command(root, args),
         "bench-build" => bench_build::command(root, args),
         "conformance" => conformance::command(root, args),
         "feature-check" => feature_check::command(root, args),

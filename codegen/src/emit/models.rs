@@ -687,8 +687,10 @@ fn field_decoding(field: &Field) -> TokenStream {
     };
     let double_option = !field.required && field.nullable;
     let codec = match (field.codec, double_option) {
-        (FieldCodec::Plain | FieldCodec::Timestamp, false) => quote!(Plain),
-        (FieldCodec::Plain | FieldCodec::Timestamp, true) => quote!(DoubleOption),
+        (FieldCodec::Plain, false) => quote!(Plain),
+        (FieldCodec::Plain, true) => quote!(DoubleOption),
+        (FieldCodec::Timestamp, false) => quote!(Timestamp),
+        (FieldCodec::Timestamp, true) => quote!(TimestampDoubleOption),
         (FieldCodec::Number, false) => quote!(Number),
         (FieldCodec::Number, true) => quote!(NumberDoubleOption),
         (FieldCodec::PresentNull, _) => quote!(Present),

@@ -100,6 +100,19 @@ codec!(
     |name| Err(E::missing_field(name))
 );
 
+codec!(
+    /// A timestamp (or an `Option` of one), read by the runtime's RFC 3339 parser.
+    Timestamp<T: super::datetime::Stamp> => T,
+    super::datetime::deserialize,
+    |name| T::missing(name)
+);
+codec!(
+    /// An optional nullable timestamp: `null` is `Some(None)`.
+    TimestampDoubleOption<T: super::datetime::Stamp> => Option<T>,
+    super::datetime::deserialize_double_option,
+    |name| Err(E::missing_field(name))
+);
+
 /// What serde's derive gives a required field the object lacks: `None` for an `Option`, an
 /// error naming the field for anything else.
 struct Missing<E>(&'static str, PhantomData<E>);

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::value::StringDeserializer;
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -58,8 +58,9 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut before_tag: Vec<(String, Buffered<'de>)> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
+        // Keys are borrowed from the input where it allows (no allocation per key).
+        let mut before_tag: Vec<(Cow<'de, str>, Buffered<'de>)> = Vec::with_capacity(8);
+        while let Some(key) = map.next_key_seed(super::number::TextSeed)? {
             if key != T::TAG {
                 before_tag.push((key, map.next_value()?));
                 continue;
@@ -78,7 +79,7 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
             };
             return T::deserialize_variant(&tag, object);
         }
-        let present = |name: &&str| before_tag.iter().any(|(key, _)| key == name);
+        let present = |name: &&str| before_tag.iter().any(|(key, _)| key.as_ref() == *name);
         let default = T::DEFAULT_TAGS
             .iter()
             .find(|(_, required)| required.iter().all(&present));
@@ -133,7 +134,7 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
 
 /// A field read before the tag: its JSON text where the format gives it (serde_json), so
 /// numbers are not rounded on the way; a decoded value otherwise.
-enum Buffered<'de> {
+pub(super) enum Buffered<'de> {
     /// Borrowed from the input where it can be (`from_str`, `from_slice`).
     Raw(Cow<'de, str>),
     Value(Value),
@@ -150,7 +151,7 @@ impl Buffered<'_> {
     }
 
     /// The value's JSON text.
-    fn text(&self) -> Cow<'_, str> {
+    pub(super) fn text(&self) -> Cow<'_, str> {
         match self {
             Buffered::Raw(text) => Cow::Borrowed(text),
             Buffered::Value(value) => Cow::Owned(value.to_string()),
@@ -197,12 +198,12 @@ impl<'de> Deserialize<'de> for Buffered<'de> {
 /// The object as sent: the `buffered` entries, then the remaining ones of `map` (if any), each
 /// kept as its JSON text, in the order they came.
 fn rest_as_raw<'de, A: MapAccess<'de>>(
-    buffered: Vec<(String, Buffered<'de>)>,
+    buffered: Vec<(Cow<'de, str>, Buffered<'de>)>,
     map: Option<A>,
 ) -> Result<RawJson, A::Error> {
     let mut members: Vec<(String, Cow<'_, str>)> = buffered
         .iter()
-        .map(|(key, value)| (key.clone(), value.text()))
+        .map(|(key, value)| (key.to_string(), value.text()))
         .collect();
     if let Some(mut map) = map {
         while let Some((key, value)) = map.next_entry::<String, RawJson>()? {
@@ -214,7 +215,7 @@ fn rest_as_raw<'de, A: MapAccess<'de>>(
 
 /// A map that yields the buffered entries first, then the rest of the live map (if any).
 struct Replay<'de, A: MapAccess<'de>> {
-    buffered: std::vec::IntoIter<(String, Buffered<'de>)>,
+    buffered: std::vec::IntoIter<(Cow<'de, str>, Buffered<'de>)>,
     pending: Option<Buffered<'de>>,
     live: Option<A>,
     _marker: PhantomData<&'de ()>,
@@ -230,8 +231,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
         match self.buffered.next() {
             Some((key, value)) => {
                 self.pending = Some(value);
-                let key: StringDeserializer<A::Error> = key.into_deserializer();
-                seed.deserialize(key).map(Some)
+                match key {
+                    Cow::Borrowed(key) => seed
+                        .deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
+                        .map(Some),
+                    Cow::Owned(key) => {
+                        let key: StringDeserializer<A::Error> = key.into_deserializer();
+                        seed.deserialize(key).map(Some)
+                    }
+                }
             }
             None => match &mut self.live {
                 Some(live) => live.next_key_seed(seed),

@@ -3,8 +3,9 @@
 //!
 //! serde's `#[serde(untagged)]` buffers the value in its private `Content` first, where an
 //! integer beyond `u64` becomes a double, so a variant (or its unknown fields) could not get
-//! the number back. Here the value is read once as its JSON text ([`RawJson`]) and each variant
-//! is decoded from that text, so numbers stay exact; `Unknown` keeps the text.
+//! the number back. Here the value is read once as its JSON text (borrowed from the input
+//! where it can be) and each variant is decoded from that text, so numbers stay exact;
+//! `Unknown` keeps a copy of the text ([`RawJson`]).
 //!
 //! A variant may contain the union again (filters nest). Each level decodes the text below it
 //! again, so the nesting of such unions is bounded ([`MAX_NESTING`]): deeper input fails with
@@ -16,6 +17,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 
 use super::raw::RawJson;
+use super::tagged::Buffered;
 
 /// How many of these unions may nest inside each other in one value.
 pub(crate) const MAX_NESTING: u32 = 32;
@@ -62,7 +64,9 @@ impl Drop for Level {
 pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: UntaggedUnion>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let raw = RawJson::deserialize(deserializer)?;
+    // Borrowed from the input where it can be: only `Unknown` keeps a copy.
+    let buffered = Buffered::deserialize(deserializer)?;
+    let text = buffered.text();
     let _level = Level::enter();
     let too_deep = || {
         D::Error::custom(format_args!(
@@ -73,11 +77,16 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: UntaggedUnion>(
         TOO_DEEP.with(|flag| flag.set(true));
         return Err(too_deep());
     }
-    let found = T::from_json(raw.as_str());
+    let found = T::from_json(&text);
     if TOO_DEEP.with(Cell::get) {
         return Err(too_deep());
     }
-    Ok(found.unwrap_or_else(|| T::unknown(raw)))
+    match found {
+        Some(value) => Ok(value),
+        None => RawJson::from_text(text.into_owned())
+            .map(T::unknown)
+            .map_err(D::Error::custom),
+    }
 }
 
 /// Decodes one variant from the union's text; `None` if it does not fit (or a nested union

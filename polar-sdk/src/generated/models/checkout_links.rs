@@ -57,8 +57,8 @@ pub struct CheckoutLink {
 crate::runtime::decode_struct! {
     CheckoutLink {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         metadata: "metadata" required Plain,
@@ -1173,8 +1173,8 @@ crate::runtime::decode_struct! {
     CheckoutLinkProduct {
         metadata: "metadata" required Plain,
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,

@@ -39,8 +39,8 @@ pub struct CustomerMeter {
 crate::runtime::decode_struct! {
     CustomerMeter {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         meter_id: "meter_id" required Plain,
         consumed_units: "consumed_units" required Number,

@@ -41,8 +41,8 @@ pub struct BenefitCustomSubscriber {
 crate::runtime::decode_struct! {
     BenefitCustomSubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -110,8 +110,8 @@ pub struct BenefitDiscordSubscriber {
 crate::runtime::decode_struct! {
     BenefitDiscordSubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -179,8 +179,8 @@ pub struct BenefitDownloadablesSubscriber {
 crate::runtime::decode_struct! {
     BenefitDownloadablesSubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -248,8 +248,8 @@ pub struct BenefitFeatureFlagSubscriber {
 crate::runtime::decode_struct! {
     BenefitFeatureFlagSubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -306,8 +306,8 @@ pub struct BenefitGitHubRepositorySubscriber {
 crate::runtime::decode_struct! {
     BenefitGitHubRepositorySubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -378,8 +378,8 @@ pub struct BenefitLicenseKeysSubscriber {
 crate::runtime::decode_struct! {
     BenefitLicenseKeysSubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -456,8 +456,8 @@ pub struct BenefitMeterCreditSubscriber {
 crate::runtime::decode_struct! {
     BenefitMeterCreditSubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -531,8 +531,8 @@ pub struct BenefitSlackSharedChannelSubscriber {
 crate::runtime::decode_struct! {
     BenefitSlackSharedChannelSubscriber {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -582,8 +582,8 @@ pub struct BenefitSubscriberOrganization {
 
 crate::runtime::decode_struct! {
     BenefitSubscriberOrganization {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         slug: "slug" required Plain,
@@ -703,11 +703,11 @@ pub struct CustomerBenefitGrantCustom {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantCustom {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -814,11 +814,11 @@ pub struct CustomerBenefitGrantDiscord {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantDiscord {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -953,11 +953,11 @@ pub struct CustomerBenefitGrantDownloadables {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantDownloadables {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -1064,11 +1064,11 @@ pub struct CustomerBenefitGrantFeatureFlag {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantFeatureFlag {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -1175,11 +1175,11 @@ pub struct CustomerBenefitGrantGitHubRepository {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantGitHubRepository {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -1314,11 +1314,11 @@ pub struct CustomerBenefitGrantLicenseKeys {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantLicenseKeys {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -1425,11 +1425,11 @@ pub struct CustomerBenefitGrantMeterCredit {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantMeterCredit {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -1536,11 +1536,11 @@ pub struct CustomerBenefitGrantSlackSharedChannel {
 
 crate::runtime::decode_struct! {
     CustomerBenefitGrantSlackSharedChannel {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        granted_at: "granted_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         member_id: "member_id" optional DoubleOption,
         benefit_id: "benefit_id" required Plain,
@@ -1848,8 +1848,8 @@ pub struct CustomerCustomerMeter {
 crate::runtime::decode_struct! {
     CustomerCustomerMeter {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         meter_id: "meter_id" required Plain,
         consumed_units: "consumed_units" required Number,
@@ -1880,8 +1880,8 @@ pub struct CustomerCustomerMeterMeter {
 
 crate::runtime::decode_struct! {
     CustomerCustomerMeterMeter {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
     }
@@ -1958,7 +1958,7 @@ pub struct CustomerCustomerSession {
 
 crate::runtime::decode_struct! {
     CustomerCustomerSession {
-        expires_at: "expires_at" required Plain,
+        expires_at: "expires_at" required Timestamp,
         return_url: "return_url" required Plain,
     }
 }
@@ -2163,8 +2163,8 @@ pub struct CustomerOrder {
 crate::runtime::decode_struct! {
     CustomerOrder {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         status: "status" required Plain,
         paid: "paid" required Plain,
         subtotal_amount: "subtotal_amount" required Plain,
@@ -2189,7 +2189,7 @@ crate::runtime::decode_struct! {
         discount_id: "discount_id" required Plain,
         subscription_id: "subscription_id" required Plain,
         checkout_id: "checkout_id" required Plain,
-        next_payment_attempt_at: "next_payment_attempt_at" optional DoubleOption,
+        next_payment_attempt_at: "next_payment_attempt_at" optional TimestampDoubleOption,
         product: "product" required Plain,
         subscription: "subscription" required Plain,
         items: "items" required Plain,
@@ -2402,8 +2402,8 @@ pub struct CustomerOrderProduct {
 crate::runtime::decode_struct! {
     CustomerOrderProduct {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -2609,29 +2609,29 @@ pub struct CustomerOrderSubscription {
 
 crate::runtime::decode_struct! {
     CustomerOrderSubscription {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         recurring_interval: "recurring_interval" required Plain,
         recurring_interval_count: "recurring_interval_count" required Plain,
         status: "status" required Plain,
-        current_period_start: "current_period_start" required Plain,
-        current_period_end: "current_period_end" required Plain,
-        current_meter_period_start: "current_meter_period_start" required Plain,
-        current_meter_period_end: "current_meter_period_end" required Plain,
-        trial_start: "trial_start" required Plain,
-        trial_end: "trial_end" required Plain,
+        current_period_start: "current_period_start" required Timestamp,
+        current_period_end: "current_period_end" required Timestamp,
+        current_meter_period_start: "current_meter_period_start" required Timestamp,
+        current_meter_period_end: "current_meter_period_end" required Timestamp,
+        trial_start: "trial_start" required Timestamp,
+        trial_end: "trial_end" required Timestamp,
         cancel_at_period_end: "cancel_at_period_end" required Plain,
-        canceled_at: "canceled_at" required Plain,
-        started_at: "started_at" required Plain,
-        ends_at: "ends_at" required Plain,
-        ended_at: "ended_at" required Plain,
-        past_due_at: "past_due_at" optional DoubleOption,
+        canceled_at: "canceled_at" required Timestamp,
+        started_at: "started_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
+        ended_at: "ended_at" required Timestamp,
+        past_due_at: "past_due_at" optional TimestampDoubleOption,
         pause_at_period_end: "pause_at_period_end" required Plain,
-        paused_at: "paused_at" required Plain,
-        resumes_at: "resumes_at" required Plain,
+        paused_at: "paused_at" required Timestamp,
+        resumes_at: "resumes_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         product_id: "product_id" required Plain,
         discount_id: "discount_id" required Plain,
@@ -2750,8 +2750,8 @@ pub struct CustomerOrganization {
 
 crate::runtime::decode_struct! {
     CustomerOrganization {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         slug: "slug" required Plain,
@@ -3099,8 +3099,8 @@ pub struct CustomerPortalCustomer {
 
 crate::runtime::decode_struct! {
     CustomerPortalCustomer {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         email: "email" required Plain,
         email_verified: "email_verified" required Plain,
@@ -3258,8 +3258,8 @@ pub struct CustomerPortalMember {
 
 crate::runtime::decode_struct! {
     CustomerPortalMember {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         email: "email" required Plain,
         name: "name" required Plain,
@@ -3508,8 +3508,8 @@ pub struct CustomerProduct {
 crate::runtime::decode_struct! {
     CustomerProduct {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -3904,29 +3904,29 @@ pub struct CustomerSubscription {
 
 crate::runtime::decode_struct! {
     CustomerSubscription {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         recurring_interval: "recurring_interval" required Plain,
         recurring_interval_count: "recurring_interval_count" required Plain,
         status: "status" required Plain,
-        current_period_start: "current_period_start" required Plain,
-        current_period_end: "current_period_end" required Plain,
-        current_meter_period_start: "current_meter_period_start" required Plain,
-        current_meter_period_end: "current_meter_period_end" required Plain,
-        trial_start: "trial_start" required Plain,
-        trial_end: "trial_end" required Plain,
+        current_period_start: "current_period_start" required Timestamp,
+        current_period_end: "current_period_end" required Timestamp,
+        current_meter_period_start: "current_meter_period_start" required Timestamp,
+        current_meter_period_end: "current_meter_period_end" required Timestamp,
+        trial_start: "trial_start" required Timestamp,
+        trial_end: "trial_end" required Timestamp,
         cancel_at_period_end: "cancel_at_period_end" required Plain,
-        canceled_at: "canceled_at" required Plain,
-        started_at: "started_at" required Plain,
-        ends_at: "ends_at" required Plain,
-        ended_at: "ended_at" required Plain,
-        past_due_at: "past_due_at" optional DoubleOption,
+        canceled_at: "canceled_at" required Timestamp,
+        started_at: "started_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
+        ended_at: "ended_at" required Timestamp,
+        past_due_at: "past_due_at" optional TimestampDoubleOption,
         pause_at_period_end: "pause_at_period_end" required Plain,
-        paused_at: "paused_at" required Plain,
-        resumes_at: "resumes_at" required Plain,
+        paused_at: "paused_at" required Timestamp,
+        resumes_at: "resumes_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         product_id: "product_id" required Plain,
         discount_id: "discount_id" required Plain,
@@ -4069,8 +4069,8 @@ pub struct CustomerSubscriptionMeter {
 
 crate::runtime::decode_struct! {
     CustomerSubscriptionMeter {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         consumed_units: "consumed_units" required Number,
         credited_units: "credited_units" required Plain,
@@ -4101,8 +4101,8 @@ pub struct CustomerSubscriptionMeterMeter {
 
 crate::runtime::decode_struct! {
     CustomerSubscriptionMeterMeter {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
     }
@@ -4129,7 +4129,7 @@ pub struct CustomerSubscriptionPause {
 crate::runtime::decode_struct! {
     CustomerSubscriptionPause {
         pause_at_period_end: "pause_at_period_end" required Plain,
-        resumes_at: "resumes_at" optional DoubleOption,
+        resumes_at: "resumes_at" optional TimestampDoubleOption,
     }
 }
 
@@ -4246,8 +4246,8 @@ pub struct CustomerSubscriptionProduct {
 crate::runtime::decode_struct! {
     CustomerSubscriptionProduct {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -4562,8 +4562,8 @@ pub struct CustomerWallet {
 crate::runtime::decode_struct! {
     CustomerWallet {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         balance: "balance" required Plain,
         currency: "currency" required Plain,
@@ -4672,7 +4672,7 @@ crate::runtime::decode_struct! {
         checksum_etag: "checksum_etag" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" required Plain,
         checksum_sha256_hex: "checksum_sha256_hex" required Plain,
-        last_modified_at: "last_modified_at" required Plain,
+        last_modified_at: "last_modified_at" required Timestamp,
         download: "download" required Plain,
         version: "version" required Plain,
         is_uploaded: "is_uploaded" required Plain,
@@ -5017,8 +5017,8 @@ pub struct PaymentMethodCard {
 crate::runtime::decode_struct! {
     PaymentMethodCard {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         processor: "processor" required Plain,
         customer_id: "customer_id" required Plain,
         r#type: "type" required Plain,
@@ -5055,8 +5055,8 @@ pub struct PaymentMethodGeneric {
 crate::runtime::decode_struct! {
     PaymentMethodGeneric {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         processor: "processor" required Plain,
         customer_id: "customer_id" required Plain,
         r#type: "type" required Plain,
@@ -5235,7 +5235,7 @@ crate::runtime::decode_struct! {
     S3DownloadUrl {
         url: "url" required Plain,
         headers: "headers" optional Plain,
-        expires_at: "expires_at" required Plain,
+        expires_at: "expires_at" required Timestamp,
     }
 }
 

@@ -37,11 +37,11 @@ pub struct CustomerSession {
 
 crate::runtime::decode_struct! {
     CustomerSession {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         token: "token" required Plain,
-        expires_at: "expires_at" required Plain,
+        expires_at: "expires_at" required Timestamp,
         return_url: "return_url" required Plain,
         customer_portal_url: "customer_portal_url" required Plain,
         customer_id: "customer_id" required Plain,

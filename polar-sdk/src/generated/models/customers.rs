@@ -408,8 +408,8 @@ pub struct CustomerPaymentMethodCard {
 crate::runtime::decode_struct! {
     CustomerPaymentMethodCard {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         processor: "processor" required Plain,
         customer_id: "customer_id" required Plain,
         r#type: "type" required Plain,
@@ -449,8 +449,8 @@ pub struct CustomerPaymentMethodGeneric {
 crate::runtime::decode_struct! {
     CustomerPaymentMethodGeneric {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         processor: "processor" required Plain,
         customer_id: "customer_id" required Plain,
         r#type: "type" required Plain,

@@ -51,8 +51,8 @@ pub struct Dispute {
 
 crate::runtime::decode_struct! {
     Dispute {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         status: "status" required Plain,
         resolved: "resolved" required Plain,
@@ -61,7 +61,7 @@ crate::runtime::decode_struct! {
         tax_amount: "tax_amount" required Plain,
         currency: "currency" required Plain,
         reason: "reason" required Plain,
-        evidence_due_by: "evidence_due_by" required Plain,
+        evidence_due_by: "evidence_due_by" required Timestamp,
         past_due: "past_due" required Plain,
         order_id: "order_id" required Plain,
         payment_id: "payment_id" required Plain,
@@ -138,8 +138,8 @@ pub struct DisputeCustomer {
 crate::runtime::decode_struct! {
     DisputeCustomer {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -152,8 +152,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }

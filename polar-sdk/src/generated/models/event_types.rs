@@ -36,8 +36,8 @@ pub struct EventType {
 
 crate::runtime::decode_struct! {
     EventType {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         label: "label" required Plain,
@@ -148,16 +148,16 @@ pub struct EventTypeWithStats {
 crate::runtime::decode_struct! {
     EventTypeWithStats {
         id: "id" optional DoubleOption,
-        created_at: "created_at" optional DoubleOption,
-        modified_at: "modified_at" optional DoubleOption,
+        created_at: "created_at" optional TimestampDoubleOption,
+        modified_at: "modified_at" optional TimestampDoubleOption,
         name: "name" required Plain,
         label: "label" required Plain,
         label_property_selector: "label_property_selector" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         source: "source" required Plain,
         occurrences: "occurrences" required Plain,
-        first_seen: "first_seen" required Plain,
-        last_seen: "last_seen" required Plain,
+        first_seen: "first_seen" required Timestamp,
+        last_seen: "last_seen" required Timestamp,
     }
 }
 

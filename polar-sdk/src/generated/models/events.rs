@@ -96,7 +96,7 @@ pub struct BalanceCreditOrderEvent {
 crate::runtime::decode_struct! {
     BalanceCreditOrderEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -255,7 +255,7 @@ pub struct BalanceDisputeEvent {
 crate::runtime::decode_struct! {
     BalanceDisputeEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -417,7 +417,7 @@ pub struct BalanceDisputeReversalEvent {
 crate::runtime::decode_struct! {
     BalanceDisputeReversalEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -507,7 +507,7 @@ pub struct BalanceOrderEvent {
 crate::runtime::decode_struct! {
     BalanceOrderEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -665,7 +665,7 @@ pub struct BalanceRefundEvent {
 crate::runtime::decode_struct! {
     BalanceRefundEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -831,7 +831,7 @@ pub struct BalanceRefundReversalEvent {
 crate::runtime::decode_struct! {
     BalanceRefundReversalEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -921,7 +921,7 @@ pub struct BenefitCycledEvent {
 crate::runtime::decode_struct! {
     BenefitCycledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1038,7 +1038,7 @@ pub struct BenefitGrantedEvent {
 crate::runtime::decode_struct! {
     BenefitGrantedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1128,7 +1128,7 @@ pub struct BenefitRevokedEvent {
 crate::runtime::decode_struct! {
     BenefitRevokedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1218,7 +1218,7 @@ pub struct BenefitUpdatedEvent {
 crate::runtime::decode_struct! {
     BenefitUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1291,7 +1291,7 @@ pub struct CheckoutCreatedEvent {
 crate::runtime::decode_struct! {
     CheckoutCreatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1513,7 +1513,7 @@ pub struct CustomerCreatedEvent {
 crate::runtime::decode_struct! {
     CustomerCreatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1612,7 +1612,7 @@ pub struct CustomerDeletedEvent {
 crate::runtime::decode_struct! {
     CustomerDeletedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1711,7 +1711,7 @@ pub struct CustomerUpdatedEvent {
 crate::runtime::decode_struct! {
     CustomerUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -1959,7 +1959,7 @@ pub struct EventCreateCustomer {
 
 crate::runtime::decode_struct! {
     EventCreateCustomer {
-        timestamp: "timestamp" optional Plain,
+        timestamp: "timestamp" optional Timestamp,
         name: "name" required Plain,
         organization_id: "organization_id" optional DoubleOption,
         external_id: "external_id" optional DoubleOption,
@@ -2104,7 +2104,7 @@ pub struct EventCreateExternalCustomer {
 
 crate::runtime::decode_struct! {
     EventCreateExternalCustomer {
-        timestamp: "timestamp" optional Plain,
+        timestamp: "timestamp" optional Timestamp,
         name: "name" required Plain,
         organization_id: "organization_id" optional DoubleOption,
         external_id: "external_id" optional DoubleOption,
@@ -2310,8 +2310,8 @@ crate::runtime::decode_struct! {
         label: "label" required Plain,
         source: "source" required Plain,
         occurrences: "occurrences" required Plain,
-        first_seen: "first_seen" required Plain,
-        last_seen: "last_seen" required Plain,
+        first_seen: "first_seen" required Timestamp,
+        last_seen: "last_seen" required Timestamp,
     }
 }
 
@@ -2723,7 +2723,7 @@ pub struct MeterCreditEvent {
 crate::runtime::decode_struct! {
     MeterCreditEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -2836,7 +2836,7 @@ pub struct MeterResetEvent {
 crate::runtime::decode_struct! {
     MeterResetEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -2943,7 +2943,7 @@ pub struct OrderPaidEvent {
 crate::runtime::decode_struct! {
     OrderPaidEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3084,7 +3084,7 @@ pub struct OrderRefundedEvent {
 crate::runtime::decode_struct! {
     OrderRefundedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3180,7 +3180,7 @@ pub struct OrderUnvoidedEvent {
 crate::runtime::decode_struct! {
     OrderUnvoidedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3293,7 +3293,7 @@ pub struct OrderVoidedEvent {
 crate::runtime::decode_struct! {
     OrderVoidedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3406,7 +3406,7 @@ pub struct SubscriptionBillingPeriodUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionBillingPeriodUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3519,7 +3519,7 @@ pub struct SubscriptionCanceledEvent {
 crate::runtime::decode_struct! {
     SubscriptionCanceledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3644,7 +3644,7 @@ pub struct SubscriptionCreatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionCreatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3752,7 +3752,7 @@ pub struct SubscriptionCycledEvent {
 crate::runtime::decode_struct! {
     SubscriptionCycledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3862,7 +3862,7 @@ pub struct SubscriptionPastDueEvent {
 crate::runtime::decode_struct! {
     SubscriptionPastDueEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -3975,7 +3975,7 @@ pub struct SubscriptionPausedEvent {
 crate::runtime::decode_struct! {
     SubscriptionPausedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4092,7 +4092,7 @@ pub struct SubscriptionProductUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionProductUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4205,7 +4205,7 @@ pub struct SubscriptionReactivatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionReactivatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4332,7 +4332,7 @@ pub struct SubscriptionReinstatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionReinstatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4459,7 +4459,7 @@ pub struct SubscriptionResumedEvent {
 crate::runtime::decode_struct! {
     SubscriptionResumedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4569,7 +4569,7 @@ pub struct SubscriptionRevokedEvent {
 crate::runtime::decode_struct! {
     SubscriptionRevokedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4679,7 +4679,7 @@ pub struct SubscriptionSeatsUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionSeatsUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4795,7 +4795,7 @@ pub struct SubscriptionUncanceledEvent {
 crate::runtime::decode_struct! {
     SubscriptionUncanceledEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -4900,7 +4900,7 @@ pub struct SubscriptionUpdateClearedEvent {
 crate::runtime::decode_struct! {
     SubscriptionUpdateClearedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -5007,7 +5007,7 @@ pub struct SubscriptionUpdatedEvent {
 crate::runtime::decode_struct! {
     SubscriptionUpdatedEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -5481,7 +5481,7 @@ pub struct UserEvent {
 crate::runtime::decode_struct! {
     UserEvent {
         id: "id" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,

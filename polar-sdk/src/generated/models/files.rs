@@ -181,12 +181,12 @@ crate::runtime::decode_struct! {
         checksum_etag: "checksum_etag" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" required Plain,
         checksum_sha256_hex: "checksum_sha256_hex" required Plain,
-        last_modified_at: "last_modified_at" required Plain,
+        last_modified_at: "last_modified_at" required Timestamp,
         version: "version" required Plain,
         service: "service" required Plain,
         is_uploaded: "is_uploaded" required Plain,
-        created_at: "created_at" required Plain,
-        flagged_malicious_at: "flagged_malicious_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        flagged_malicious_at: "flagged_malicious_at" required Timestamp,
         size_readable: "size_readable" required Plain,
     }
 }
@@ -521,7 +521,7 @@ crate::runtime::decode_struct! {
         checksum_etag: "checksum_etag" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" required Plain,
         checksum_sha256_hex: "checksum_sha256_hex" required Plain,
-        last_modified_at: "last_modified_at" required Plain,
+        last_modified_at: "last_modified_at" required Timestamp,
         upload: "upload" required Plain,
         version: "version" required Plain,
         is_uploaded: "is_uploaded" optional Plain,
@@ -779,11 +779,11 @@ crate::runtime::decode_struct! {
         checksum_etag: "checksum_etag" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" required Plain,
         checksum_sha256_hex: "checksum_sha256_hex" required Plain,
-        last_modified_at: "last_modified_at" required Plain,
+        last_modified_at: "last_modified_at" required Timestamp,
         version: "version" required Plain,
         service: "service" required Plain,
         is_uploaded: "is_uploaded" required Plain,
-        created_at: "created_at" required Plain,
+        created_at: "created_at" required Timestamp,
         size_readable: "size_readable" required Plain,
         public_url: "public_url" required Plain,
     }
@@ -1096,7 +1096,7 @@ crate::runtime::decode_struct! {
         chunk_end: "chunk_end" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" optional DoubleOption,
         url: "url" required Plain,
-        expires_at: "expires_at" required Plain,
+        expires_at: "expires_at" required Timestamp,
         headers: "headers" optional Plain,
     }
 }
@@ -1288,11 +1288,11 @@ crate::runtime::decode_struct! {
         checksum_etag: "checksum_etag" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" required Plain,
         checksum_sha256_hex: "checksum_sha256_hex" required Plain,
-        last_modified_at: "last_modified_at" required Plain,
+        last_modified_at: "last_modified_at" required Timestamp,
         version: "version" required Plain,
         service: "service" required Plain,
         is_uploaded: "is_uploaded" required Plain,
-        created_at: "created_at" required Plain,
+        created_at: "created_at" required Timestamp,
         size_readable: "size_readable" required Plain,
     }
 }

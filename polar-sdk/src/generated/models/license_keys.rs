@@ -48,7 +48,7 @@ crate::runtime::decode_struct! {
         usage: "usage" optional Number,
         limit_activations: "limit_activations" optional NumberDoubleOption,
         limit_usage: "limit_usage" optional NumberDoubleOption,
-        expires_at: "expires_at" optional DoubleOption,
+        expires_at: "expires_at" optional TimestampDoubleOption,
     }
 }
 

@@ -395,7 +395,7 @@ pub struct MeterQuantity {
 
 crate::runtime::decode_struct! {
     MeterQuantity {
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         quantity: "quantity" required Number,
     }
 }

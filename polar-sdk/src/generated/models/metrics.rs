@@ -114,8 +114,8 @@ pub struct MetricDashboardSchema {
 
 crate::runtime::decode_struct! {
     MetricDashboardSchema {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         metrics: "metrics" required Plain,
@@ -573,7 +573,7 @@ pub struct MetricPeriod {
 
 crate::runtime::decode_struct! {
     MetricPeriod {
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         active_subscriptions: "active_subscriptions" optional DoubleOption,
         committed_subscriptions: "committed_subscriptions" optional DoubleOption,
         monthly_recurring_revenue: "monthly_recurring_revenue" optional DoubleOption,

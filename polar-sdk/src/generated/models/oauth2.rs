@@ -821,8 +821,8 @@ pub struct OAuth2ClientPublic {
 
 crate::runtime::decode_struct! {
     OAuth2ClientPublic {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         client_id: "client_id" required Plain,
         client_name: "client_name" required Plain,
         client_uri: "client_uri" required Plain,

@@ -51,8 +51,8 @@ pub struct CardPayment {
 
 crate::runtime::decode_struct! {
     CardPayment {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         processor: "processor" required Plain,
         status: "status" required Plain,
@@ -134,8 +134,8 @@ pub struct GenericPayment {
 
 crate::runtime::decode_struct! {
     GenericPayment {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         processor: "processor" required Plain,
         status: "status" required Plain,

@@ -2154,8 +2154,8 @@ pub struct BenefitCustom {
 crate::runtime::decode_struct! {
     BenefitCustom {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2335,8 +2335,8 @@ pub struct BenefitDiscord {
 crate::runtime::decode_struct! {
     BenefitDiscord {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2520,8 +2520,8 @@ pub struct BenefitDownloadables {
 crate::runtime::decode_struct! {
     BenefitDownloadables {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2680,8 +2680,8 @@ pub struct BenefitFeatureFlag {
 crate::runtime::decode_struct! {
     BenefitFeatureFlag {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -2814,8 +2814,8 @@ pub struct BenefitGitHubRepository {
 crate::runtime::decode_struct! {
     BenefitGitHubRepository {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -3050,12 +3050,12 @@ pub struct BenefitGrant {
 #[cfg(any(feature = "benefit_grants", feature = "benefits"))]
 crate::runtime::decode_struct! {
     BenefitGrant {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -3675,8 +3675,8 @@ pub struct BenefitLicenseKeys {
 crate::runtime::decode_struct! {
     BenefitLicenseKeys {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -3841,8 +3841,8 @@ pub struct BenefitMeterCredit {
 crate::runtime::decode_struct! {
     BenefitMeterCredit {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -3994,8 +3994,8 @@ pub struct BenefitPublic {
 crate::runtime::decode_struct! {
     BenefitPublic {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -4063,8 +4063,8 @@ pub struct BenefitSlackSharedChannel {
 crate::runtime::decode_struct! {
     BenefitSlackSharedChannel {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         r#type: "type" required Plain,
         description: "description" required Plain,
         selectable: "selectable" required Plain,
@@ -4519,14 +4519,14 @@ pub struct Checkout {
 crate::runtime::decode_struct! {
     Checkout {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         custom_field_data: "custom_field_data" optional Plain,
         payment_processor: "payment_processor" required Plain,
         status: "status" required Plain,
         client_secret: "client_secret" required Plain,
         url: "url" required Plain,
-        expires_at: "expires_at" required Plain,
+        expires_at: "expires_at" required Timestamp,
         success_url: "success_url" required Plain,
         return_url: "return_url" required Plain,
         embed_origin: "embed_origin" required Plain,
@@ -4543,7 +4543,7 @@ crate::runtime::decode_struct! {
         allow_trial: "allow_trial" required Plain,
         active_trial_interval: "active_trial_interval" required Plain,
         active_trial_interval_count: "active_trial_interval_count" required Plain,
-        trial_end: "trial_end" required Plain,
+        trial_end: "trial_end" required Timestamp,
         organization_id: "organization_id" required Plain,
         product_id: "product_id" required Plain,
         product_price_id: "product_price_id" required Plain,
@@ -5046,8 +5046,8 @@ pub struct CheckoutProduct {
 crate::runtime::decode_struct! {
     CheckoutProduct {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -5424,8 +5424,8 @@ pub struct CustomFieldCheckbox {
 )]
 crate::runtime::decode_struct! {
     CustomFieldCheckbox {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -5724,8 +5724,8 @@ pub struct CustomFieldDate {
 )]
 crate::runtime::decode_struct! {
     CustomFieldDate {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -5918,8 +5918,8 @@ pub struct CustomFieldNumber {
 )]
 crate::runtime::decode_struct! {
     CustomFieldNumber {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -6112,8 +6112,8 @@ pub struct CustomFieldSelect {
 )]
 crate::runtime::decode_struct! {
     CustomFieldSelect {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -6332,8 +6332,8 @@ pub struct CustomFieldText {
 )]
 crate::runtime::decode_struct! {
     CustomFieldText {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         r#type: "type" required Plain,
@@ -6761,8 +6761,8 @@ pub struct CustomerIndividual {
 crate::runtime::decode_struct! {
     CustomerIndividual {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" required Plain,
@@ -6775,8 +6775,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -7078,8 +7078,8 @@ pub struct CustomerSeat {
 )]
 crate::runtime::decode_struct! {
     CustomerSeat {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -7089,9 +7089,9 @@ crate::runtime::decode_struct! {
         member: "member" required Plain,
         email: "email" required Plain,
         customer_email: "customer_email" required Plain,
-        invitation_token_expires_at: "invitation_token_expires_at" required Plain,
-        claimed_at: "claimed_at" required Plain,
-        revoked_at: "revoked_at" required Plain,
+        invitation_token_expires_at: "invitation_token_expires_at" required Timestamp,
+        claimed_at: "claimed_at" required Timestamp,
+        revoked_at: "revoked_at" required Timestamp,
         seat_metadata: "seat_metadata" required Plain,
     }
 }
@@ -7185,9 +7185,9 @@ pub struct CustomerStateBenefitGrant {
 crate::runtime::decode_struct! {
     CustomerStateBenefitGrant {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
-        granted_at: "granted_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
+        granted_at: "granted_at" required Timestamp,
         benefit_id: "benefit_id" required Plain,
         benefit_type: "benefit_type" required Plain,
         benefit_metadata: "benefit_metadata" required Plain,
@@ -7322,8 +7322,8 @@ pub struct CustomerStateIndividual {
 crate::runtime::decode_struct! {
     CustomerStateIndividual {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" required Plain,
@@ -7336,8 +7336,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
         active_subscriptions: "active_subscriptions" required Plain,
         granted_benefits: "granted_benefits" required Plain,
@@ -7379,8 +7379,8 @@ pub struct CustomerStateMeter {
 crate::runtime::decode_struct! {
     CustomerStateMeter {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         meter_id: "meter_id" required Plain,
         consumed_units: "consumed_units" required Number,
         credited_units: "credited_units" required Plain,
@@ -7457,22 +7457,22 @@ pub struct CustomerStateSubscription {
 crate::runtime::decode_struct! {
     CustomerStateSubscription {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         custom_field_data: "custom_field_data" optional Plain,
         metadata: "metadata" required Plain,
         status: "status" required Plain,
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         recurring_interval: "recurring_interval" required Plain,
-        current_period_start: "current_period_start" required Plain,
-        current_period_end: "current_period_end" required Plain,
-        trial_start: "trial_start" required Plain,
-        trial_end: "trial_end" required Plain,
+        current_period_start: "current_period_start" required Timestamp,
+        current_period_end: "current_period_end" required Timestamp,
+        trial_start: "trial_start" required Timestamp,
+        trial_end: "trial_end" required Timestamp,
         cancel_at_period_end: "cancel_at_period_end" required Plain,
-        canceled_at: "canceled_at" required Plain,
-        started_at: "started_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        canceled_at: "canceled_at" required Timestamp,
+        started_at: "started_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         product_id: "product_id" required Plain,
         discount_id: "discount_id" required Plain,
         meters: "meters" required Plain,
@@ -7551,8 +7551,8 @@ pub struct CustomerStateSubscriptionMeter {
 #[cfg(any(feature = "customers", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     CustomerStateSubscriptionMeter {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         consumed_units: "consumed_units" required Number,
         credited_units: "credited_units" required Plain,
@@ -7658,8 +7658,8 @@ pub struct CustomerStateTeam {
 crate::runtime::decode_struct! {
     CustomerStateTeam {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -7672,8 +7672,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
         active_subscriptions: "active_subscriptions" required Plain,
         granted_benefits: "granted_benefits" required Plain,
@@ -7810,8 +7810,8 @@ pub struct CustomerTeam {
 crate::runtime::decode_struct! {
     CustomerTeam {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -7824,8 +7824,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -8089,14 +8089,14 @@ crate::runtime::decode_struct! {
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         amounts: "amounts" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8175,14 +8175,14 @@ crate::runtime::decode_struct! {
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         amounts: "amounts" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8251,14 +8251,14 @@ crate::runtime::decode_struct! {
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         amounts: "amounts" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8340,14 +8340,14 @@ crate::runtime::decode_struct! {
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         amounts: "amounts" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8407,14 +8407,14 @@ crate::runtime::decode_struct! {
         duration: "duration" required Plain,
         r#type: "type" required Plain,
         basis_points: "basis_points" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8487,14 +8487,14 @@ crate::runtime::decode_struct! {
         duration: "duration" required Plain,
         r#type: "type" required Plain,
         basis_points: "basis_points" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8557,14 +8557,14 @@ crate::runtime::decode_struct! {
         duration_in_months: "duration_in_months" required Plain,
         r#type: "type" required Plain,
         basis_points: "basis_points" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8640,14 +8640,14 @@ crate::runtime::decode_struct! {
         duration_in_months: "duration_in_months" required Plain,
         r#type: "type" required Plain,
         basis_points: "basis_points" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         name: "name" required Plain,
         code: "code" required Plain,
-        starts_at: "starts_at" required Plain,
-        ends_at: "ends_at" required Plain,
+        starts_at: "starts_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
         max_redemptions: "max_redemptions" required Plain,
         max_redemptions_per_customer: "max_redemptions_per_customer" required Plain,
         redemptions_count: "redemptions_count" required Plain,
@@ -8704,8 +8704,8 @@ crate::runtime::decode_struct! {
     DiscountProduct {
         metadata: "metadata" required Plain,
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -9458,8 +9458,8 @@ pub struct LegacyRecurringProductPriceCustom {
 )]
 crate::runtime::decode_struct! {
     LegacyRecurringProductPriceCustom {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -9585,8 +9585,8 @@ pub struct LegacyRecurringProductPriceFixed {
 )]
 crate::runtime::decode_struct! {
     LegacyRecurringProductPriceFixed {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -9921,8 +9921,8 @@ crate::runtime::decode_struct! {
         license_key_id: "license_key_id" required Plain,
         label: "label" required Plain,
         meta: "meta" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
     }
 }
 
@@ -10009,8 +10009,8 @@ crate::runtime::decode_struct! {
         license_key_id: "license_key_id" required Plain,
         label: "label" required Plain,
         meta: "meta" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         license_key: "license_key" required Plain,
     }
 }
@@ -10135,8 +10135,8 @@ pub struct LicenseKeyCustomer {
 crate::runtime::decode_struct! {
     LicenseKeyCustomer {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -10149,8 +10149,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -10248,8 +10248,8 @@ pub struct LicenseKeyRead {
 crate::runtime::decode_struct! {
     LicenseKeyRead {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -10261,8 +10261,8 @@ crate::runtime::decode_struct! {
         usage: "usage" required Plain,
         limit_usage: "limit_usage" required Plain,
         validations: "validations" required Plain,
-        last_validated_at: "last_validated_at" required Plain,
-        expires_at: "expires_at" required Plain,
+        last_validated_at: "last_validated_at" required Timestamp,
+        expires_at: "expires_at" required Timestamp,
     }
 }
 
@@ -10577,8 +10577,8 @@ pub struct LicenseKeyWithActivations {
 crate::runtime::decode_struct! {
     LicenseKeyWithActivations {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -10590,8 +10590,8 @@ crate::runtime::decode_struct! {
         usage: "usage" required Plain,
         limit_usage: "limit_usage" required Plain,
         validations: "validations" required Plain,
-        last_validated_at: "last_validated_at" required Plain,
-        expires_at: "expires_at" required Plain,
+        last_validated_at: "last_validated_at" required Timestamp,
+        expires_at: "expires_at" required Timestamp,
         activations: "activations" required Plain,
     }
 }
@@ -10692,8 +10692,8 @@ pub struct Member {
 crate::runtime::decode_struct! {
     Member {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         email: "email" required Plain,
         name: "name" required Plain,
@@ -11171,8 +11171,8 @@ pub struct Meter {
 crate::runtime::decode_struct! {
     Meter {
         metadata: "metadata" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         unit: "unit" required Plain,
@@ -11181,7 +11181,7 @@ crate::runtime::decode_struct! {
         filter: "filter" required Plain,
         aggregation: "aggregation" required Plain,
         organization_id: "organization_id" required Plain,
-        archived_at: "archived_at" optional DoubleOption,
+        archived_at: "archived_at" optional TimestampDoubleOption,
     }
 }
 
@@ -11561,8 +11561,8 @@ pub struct Order {
 crate::runtime::decode_struct! {
     Order {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         status: "status" required Plain,
         paid: "paid" required Plain,
         subtotal_amount: "subtotal_amount" required Plain,
@@ -11587,7 +11587,7 @@ crate::runtime::decode_struct! {
         discount_id: "discount_id" required Plain,
         subscription_id: "subscription_id" required Plain,
         checkout_id: "checkout_id" required Plain,
-        next_payment_attempt_at: "next_payment_attempt_at" optional DoubleOption,
+        next_payment_attempt_at: "next_payment_attempt_at" optional TimestampDoubleOption,
         metadata: "metadata" required Plain,
         custom_field_data: "custom_field_data" optional Plain,
         platform_fee_amount: "platform_fee_amount" required Plain,
@@ -11745,8 +11745,8 @@ pub struct OrderCustomer {
 crate::runtime::decode_struct! {
     OrderCustomer {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -11759,8 +11759,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -11842,8 +11842,8 @@ pub struct OrderItemSchema {
 #[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     OrderItemSchema {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         label: "label" required Plain,
         amount: "amount" required Plain,
@@ -11962,8 +11962,8 @@ crate::runtime::decode_struct! {
     OrderProduct {
         metadata: "metadata" required Plain,
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -12129,29 +12129,29 @@ pub struct OrderSubscription {
 crate::runtime::decode_struct! {
     OrderSubscription {
         metadata: "metadata" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         recurring_interval: "recurring_interval" required Plain,
         recurring_interval_count: "recurring_interval_count" required Plain,
         status: "status" required Plain,
-        current_period_start: "current_period_start" required Plain,
-        current_period_end: "current_period_end" required Plain,
-        current_meter_period_start: "current_meter_period_start" required Plain,
-        current_meter_period_end: "current_meter_period_end" required Plain,
-        trial_start: "trial_start" required Plain,
-        trial_end: "trial_end" required Plain,
+        current_period_start: "current_period_start" required Timestamp,
+        current_period_end: "current_period_end" required Timestamp,
+        current_meter_period_start: "current_meter_period_start" required Timestamp,
+        current_meter_period_end: "current_meter_period_end" required Timestamp,
+        trial_start: "trial_start" required Timestamp,
+        trial_end: "trial_end" required Timestamp,
         cancel_at_period_end: "cancel_at_period_end" required Plain,
-        canceled_at: "canceled_at" required Plain,
-        started_at: "started_at" required Plain,
-        ends_at: "ends_at" required Plain,
-        ended_at: "ended_at" required Plain,
-        past_due_at: "past_due_at" optional DoubleOption,
+        canceled_at: "canceled_at" required Timestamp,
+        started_at: "started_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
+        ended_at: "ended_at" required Timestamp,
+        past_due_at: "past_due_at" optional TimestampDoubleOption,
         pause_at_period_end: "pause_at_period_end" required Plain,
-        paused_at: "paused_at" required Plain,
-        resumes_at: "resumes_at" required Plain,
+        paused_at: "paused_at" required Timestamp,
+        resumes_at: "resumes_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         product_id: "product_id" required Plain,
         discount_id: "discount_id" required Plain,
@@ -12239,8 +12239,8 @@ pub struct Organization {
 #[cfg(any(feature = "organizations", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     Organization {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         name: "name" required Plain,
         slug: "slug" required Plain,
@@ -12251,8 +12251,8 @@ crate::runtime::decode_struct! {
         website: "website" required Plain,
         socials: "socials" required Plain,
         status: "status" required Plain,
-        details_submitted_at: "details_submitted_at" required Plain,
-        onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" required Plain,
+        details_submitted_at: "details_submitted_at" required Timestamp,
+        onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" required Timestamp,
         sso_enforced: "sso_enforced" required Plain,
         default_presentment_currency: "default_presentment_currency" required Plain,
         default_tax_behavior: "default_tax_behavior" required Plain,
@@ -12980,10 +12980,10 @@ pub struct PendingSubscriptionUpdate {
 )]
 crate::runtime::decode_struct! {
     PendingSubscriptionUpdate {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        applies_at: "applies_at" required Plain,
+        applies_at: "applies_at" required Timestamp,
         product_id: "product_id" required Plain,
         seats: "seats" required Plain,
     }
@@ -13452,8 +13452,8 @@ pub struct Product {
 crate::runtime::decode_struct! {
     Product {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         trial_interval: "trial_interval" required Plain,
         trial_interval_count: "trial_interval_count" required Plain,
         name: "name" required Plain,
@@ -13613,11 +13613,11 @@ crate::runtime::decode_struct! {
         checksum_etag: "checksum_etag" required Plain,
         checksum_sha256_base64: "checksum_sha256_base64" required Plain,
         checksum_sha256_hex: "checksum_sha256_hex" required Plain,
-        last_modified_at: "last_modified_at" required Plain,
+        last_modified_at: "last_modified_at" required Timestamp,
         version: "version" required Plain,
         service: "service" required Plain,
         is_uploaded: "is_uploaded" required Plain,
-        created_at: "created_at" required Plain,
+        created_at: "created_at" required Timestamp,
         size_readable: "size_readable" required Plain,
         public_url: "public_url" required Plain,
     }
@@ -13803,8 +13803,8 @@ pub struct ProductPriceCustom {
 )]
 crate::runtime::decode_struct! {
     ProductPriceCustom {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -14014,8 +14014,8 @@ pub struct ProductPriceFixed {
 )]
 crate::runtime::decode_struct! {
     ProductPriceFixed {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -14220,8 +14220,8 @@ pub struct ProductPriceMeteredUnit {
 )]
 crate::runtime::decode_struct! {
     ProductPriceMeteredUnit {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -14487,8 +14487,8 @@ pub struct ProductPriceSeatBased {
 )]
 crate::runtime::decode_struct! {
     ProductPriceSeatBased {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         source: "source" required Plain,
         amount_type: "amount_type" required Plain,
@@ -15071,8 +15071,8 @@ pub struct Refund {
 #[cfg(any(feature = "refunds", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     Refund {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         metadata: "metadata" required Plain,
         status: "status" required Plain,
@@ -15133,8 +15133,8 @@ pub struct RefundDispute {
 #[cfg(any(feature = "refunds", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     RefundDispute {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         status: "status" required Plain,
         resolved: "resolved" required Plain,
@@ -15143,7 +15143,7 @@ crate::runtime::decode_struct! {
         tax_amount: "tax_amount" required Plain,
         currency: "currency" required Plain,
         reason: "reason" required Plain,
-        evidence_due_by: "evidence_due_by" required Plain,
+        evidence_due_by: "evidence_due_by" required Timestamp,
         past_due: "past_due" required Plain,
         order_id: "order_id" required Plain,
         payment_id: "payment_id" required Plain,
@@ -15464,29 +15464,29 @@ pub struct Subscription {
 #[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     Subscription {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         amount: "amount" required Plain,
         currency: "currency" required Plain,
         recurring_interval: "recurring_interval" required Plain,
         recurring_interval_count: "recurring_interval_count" required Plain,
         status: "status" required Plain,
-        current_period_start: "current_period_start" required Plain,
-        current_period_end: "current_period_end" required Plain,
-        current_meter_period_start: "current_meter_period_start" required Plain,
-        current_meter_period_end: "current_meter_period_end" required Plain,
-        trial_start: "trial_start" required Plain,
-        trial_end: "trial_end" required Plain,
+        current_period_start: "current_period_start" required Timestamp,
+        current_period_end: "current_period_end" required Timestamp,
+        current_meter_period_start: "current_meter_period_start" required Timestamp,
+        current_meter_period_end: "current_meter_period_end" required Timestamp,
+        trial_start: "trial_start" required Timestamp,
+        trial_end: "trial_end" required Timestamp,
         cancel_at_period_end: "cancel_at_period_end" required Plain,
-        canceled_at: "canceled_at" required Plain,
-        started_at: "started_at" required Plain,
-        ends_at: "ends_at" required Plain,
-        ended_at: "ended_at" required Plain,
-        past_due_at: "past_due_at" optional DoubleOption,
+        canceled_at: "canceled_at" required Timestamp,
+        started_at: "started_at" required Timestamp,
+        ends_at: "ends_at" required Timestamp,
+        ended_at: "ended_at" required Timestamp,
+        past_due_at: "past_due_at" optional TimestampDoubleOption,
         pause_at_period_end: "pause_at_period_end" required Plain,
-        paused_at: "paused_at" required Plain,
-        resumes_at: "resumes_at" required Plain,
+        paused_at: "paused_at" required Timestamp,
+        resumes_at: "resumes_at" required Timestamp,
         customer_id: "customer_id" required Plain,
         product_id: "product_id" required Plain,
         discount_id: "discount_id" required Plain,
@@ -15655,8 +15655,8 @@ pub struct SubscriptionCustomer {
 crate::runtime::decode_struct! {
     SubscriptionCustomer {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         metadata: "metadata" required Plain,
         external_id: "external_id" optional DoubleOption,
         email: "email" optional DoubleOption,
@@ -15669,8 +15669,8 @@ crate::runtime::decode_struct! {
         locale: "locale" optional DoubleOption,
         organization_id: "organization_id" required Plain,
         default_payment_method_id: "default_payment_method_id" optional DoubleOption,
-        deleted_at: "deleted_at" required Plain,
-        first_user_event_at: "first_user_event_at" required Plain,
+        deleted_at: "deleted_at" required Timestamp,
+        first_user_event_at: "first_user_event_at" required Timestamp,
         avatar_url: "avatar_url" required Plain,
     }
 }
@@ -15771,8 +15771,8 @@ pub struct SubscriptionMeter {
 #[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
 crate::runtime::decode_struct! {
     SubscriptionMeter {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         consumed_units: "consumed_units" required Number,
         credited_units: "credited_units" required Plain,
@@ -18409,8 +18409,8 @@ pub struct ValidatedLicenseKey {
 crate::runtime::decode_struct! {
     ValidatedLicenseKey {
         id: "id" required Plain,
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         organization_id: "organization_id" required Plain,
         customer_id: "customer_id" required Plain,
         customer: "customer" required Plain,
@@ -18422,8 +18422,8 @@ crate::runtime::decode_struct! {
         usage: "usage" required Plain,
         limit_usage: "limit_usage" required Plain,
         validations: "validations" required Plain,
-        last_validated_at: "last_validated_at" required Plain,
-        expires_at: "expires_at" required Plain,
+        last_validated_at: "last_validated_at" required Timestamp,
+        expires_at: "expires_at" required Timestamp,
         activation: "activation" optional DoubleOption,
     }
 }

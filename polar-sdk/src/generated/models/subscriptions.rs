@@ -554,7 +554,7 @@ pub struct SubscriptionPause {
 crate::runtime::decode_struct! {
     SubscriptionPause {
         pause_at_period_end: "pause_at_period_end" required Plain,
-        resumes_at: "resumes_at" optional DoubleOption,
+        resumes_at: "resumes_at" optional TimestampDoubleOption,
     }
 }
 
@@ -1162,7 +1162,7 @@ pub struct SubscriptionUpdateBillingPeriod {
 
 crate::runtime::decode_struct! {
     SubscriptionUpdateBillingPeriod {
-        current_billing_period_end: "current_billing_period_end" required Plain,
+        current_billing_period_end: "current_billing_period_end" required Timestamp,
     }
 }
 

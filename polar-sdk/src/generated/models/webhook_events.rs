@@ -78,12 +78,12 @@ pub struct BenefitGrantCustomWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantCustomWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -172,12 +172,12 @@ pub struct BenefitGrantDiscordWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantDiscordWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -266,12 +266,12 @@ pub struct BenefitGrantDownloadablesWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantDownloadablesWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -360,12 +360,12 @@ pub struct BenefitGrantFeatureFlagWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantFeatureFlagWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -454,12 +454,12 @@ pub struct BenefitGrantGitHubRepositoryWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantGitHubRepositoryWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -548,12 +548,12 @@ pub struct BenefitGrantLicenseKeysWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantLicenseKeysWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -642,12 +642,12 @@ pub struct BenefitGrantMeterCreditWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantMeterCreditWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -736,12 +736,12 @@ pub struct BenefitGrantSlackSharedChannelWebhook {
 
 crate::runtime::decode_struct! {
     BenefitGrantSlackSharedChannelWebhook {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
-        granted_at: "granted_at" optional DoubleOption,
+        granted_at: "granted_at" optional TimestampDoubleOption,
         is_granted: "is_granted" required Plain,
-        revoked_at: "revoked_at" optional DoubleOption,
+        revoked_at: "revoked_at" optional TimestampDoubleOption,
         is_revoked: "is_revoked" required Plain,
         subscription_id: "subscription_id" required Plain,
         order_id: "order_id" required Plain,
@@ -831,7 +831,7 @@ pub struct WebhookBenefitCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookBenefitCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -872,7 +872,7 @@ pub struct WebhookBenefitGrantCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookBenefitGrantCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -913,7 +913,7 @@ pub struct WebhookBenefitGrantCycledPayload {
 crate::runtime::decode_struct! {
     WebhookBenefitGrantCycledPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -954,7 +954,7 @@ pub struct WebhookBenefitGrantRevokedPayload {
 crate::runtime::decode_struct! {
     WebhookBenefitGrantRevokedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -995,7 +995,7 @@ pub struct WebhookBenefitGrantUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookBenefitGrantUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1036,7 +1036,7 @@ pub struct WebhookBenefitUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookBenefitUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1063,7 +1063,7 @@ pub struct WebhookCheckoutCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookCheckoutCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1090,7 +1090,7 @@ pub struct WebhookCheckoutExpiredPayload {
 crate::runtime::decode_struct! {
     WebhookCheckoutExpiredPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1131,7 +1131,7 @@ pub struct WebhookCheckoutUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookCheckoutUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1172,7 +1172,7 @@ pub struct WebhookCustomerCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookCustomerCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1199,7 +1199,7 @@ pub struct WebhookCustomerDeletedPayload {
 crate::runtime::decode_struct! {
     WebhookCustomerDeletedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1226,7 +1226,7 @@ pub struct WebhookCustomerSeatAssignedPayload {
 crate::runtime::decode_struct! {
     WebhookCustomerSeatAssignedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1267,7 +1267,7 @@ pub struct WebhookCustomerSeatClaimedPayload {
 crate::runtime::decode_struct! {
     WebhookCustomerSeatClaimedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1308,7 +1308,7 @@ pub struct WebhookCustomerSeatRevokedPayload {
 crate::runtime::decode_struct! {
     WebhookCustomerSeatRevokedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1349,7 +1349,7 @@ pub struct WebhookCustomerStateChangedPayload {
 crate::runtime::decode_struct! {
     WebhookCustomerStateChangedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1390,7 +1390,7 @@ pub struct WebhookCustomerUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookCustomerUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1417,7 +1417,7 @@ pub struct WebhookDiscountCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookDiscountCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1458,7 +1458,7 @@ pub struct WebhookDiscountDeletedPayload {
 crate::runtime::decode_struct! {
     WebhookDiscountDeletedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1499,7 +1499,7 @@ pub struct WebhookDiscountUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookDiscountUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1540,7 +1540,7 @@ pub struct WebhookMemberCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookMemberCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1581,7 +1581,7 @@ pub struct WebhookMemberDeletedPayload {
 crate::runtime::decode_struct! {
     WebhookMemberDeletedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1622,7 +1622,7 @@ pub struct WebhookMemberUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookMemberUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1663,7 +1663,7 @@ pub struct WebhookOrderCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookOrderCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1704,7 +1704,7 @@ pub struct WebhookOrderPaidPayload {
 crate::runtime::decode_struct! {
     WebhookOrderPaidPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1731,7 +1731,7 @@ pub struct WebhookOrderRefundedPayload {
 crate::runtime::decode_struct! {
     WebhookOrderRefundedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1758,7 +1758,7 @@ pub struct WebhookOrderUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookOrderUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1799,7 +1799,7 @@ pub struct WebhookOrganizationUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookOrganizationUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1840,7 +1840,7 @@ pub struct WebhookProductCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookProductCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1881,7 +1881,7 @@ pub struct WebhookProductUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookProductUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1922,7 +1922,7 @@ pub struct WebhookRefundCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookRefundCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -1963,7 +1963,7 @@ pub struct WebhookRefundUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookRefundUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2004,7 +2004,7 @@ pub struct WebhookSubscriptionActivePayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionActivePayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2045,7 +2045,7 @@ pub struct WebhookSubscriptionCanceledPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionCanceledPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2072,7 +2072,7 @@ pub struct WebhookSubscriptionCreatedPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionCreatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2099,7 +2099,7 @@ pub struct WebhookSubscriptionCycledPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionCycledPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2126,7 +2126,7 @@ pub struct WebhookSubscriptionPastDuePayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionPastDuePayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2153,7 +2153,7 @@ pub struct WebhookSubscriptionPausedPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionPausedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2180,7 +2180,7 @@ pub struct WebhookSubscriptionResumedPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionResumedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2207,7 +2207,7 @@ pub struct WebhookSubscriptionRevokedPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionRevokedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2234,7 +2234,7 @@ pub struct WebhookSubscriptionUncanceledPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionUncanceledPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }
@@ -2261,7 +2261,7 @@ pub struct WebhookSubscriptionUpdatedPayload {
 crate::runtime::decode_struct! {
     WebhookSubscriptionUpdatedPayload {
         r#type: "type" required Plain,
-        timestamp: "timestamp" required Plain,
+        timestamp: "timestamp" required Timestamp,
         data: "data" required Plain,
     }
 }

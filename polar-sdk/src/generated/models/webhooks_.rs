@@ -97,8 +97,8 @@ pub struct WebhookDelivery {
 
 crate::runtime::decode_struct! {
     WebhookDelivery {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         succeeded: "succeeded" required Plain,
         http_code: "http_code" required Plain,
@@ -144,8 +144,8 @@ pub struct WebhookEndpoint {
 
 crate::runtime::decode_struct! {
     WebhookEndpoint {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         url: "url" required Plain,
         name: "name" optional DoubleOption,
@@ -420,8 +420,8 @@ pub struct WebhookEvent {
 
 crate::runtime::decode_struct! {
     WebhookEvent {
-        created_at: "created_at" required Plain,
-        modified_at: "modified_at" required Plain,
+        created_at: "created_at" required Timestamp,
+        modified_at: "modified_at" required Timestamp,
         id: "id" required Plain,
         last_http_code: "last_http_code" optional DoubleOption,
         succeeded: "succeeded" optional DoubleOption,
