@@ -51,12 +51,21 @@ async fn receive(
             return StatusCode::BAD_REQUEST;
         }
     };
-    if receiver.handled.lock().unwrap().contains(delivery.id()) {
+    // Claimed before acting, in one step under the lock: two copies of a delivery arriving at
+    // once cannot both pass.
+    if !receiver
+        .handled
+        .lock()
+        .unwrap()
+        .insert(delivery.id().to_owned())
+    {
         return StatusCode::ACCEPTED;
     }
     let event = match delivery.event() {
         Ok(event) => event,
         Err(error) => {
+            // Not acted on: the id is freed for Polar's retry.
+            receiver.handled.lock().unwrap().remove(delivery.id());
             eprintln!(
                 "delivery {} verified but not decoded: {error}",
                 delivery.id()
@@ -81,12 +90,6 @@ async fn receive(
         }
         other => println!("not handled here: {}", other.event_type()),
     }
-    // Marked once acted on: a failure above leaves the id free for Polar's retry.
-    receiver
-        .handled
-        .lock()
-        .unwrap()
-        .insert(delivery.id().to_owned());
     StatusCode::ACCEPTED
 }
 

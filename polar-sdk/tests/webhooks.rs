@@ -283,6 +283,8 @@ fn a_known_event_whose_data_does_not_match_is_an_event_error() {
         panic!("{err:?}");
     };
     assert_eq!(detail.event_type(), Some("order.paid"));
+    // Where it failed, through the union of events: the order's id is not a UUID.
+    assert_eq!(detail.path(), "data.id");
     let message = err.to_string();
     assert!(message.contains("order.paid"), "{message}");
     assert!(!message.contains(PLAIN_SECRET), "{message}");
