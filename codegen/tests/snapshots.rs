@@ -363,3 +363,22 @@ fn a_ref_with_sibling_constraints_is_the_referenced_type() {
     assert_eq!(currency.ty, TypeRef::Named("Currency".into()));
     assert_eq!(currency.constraints.min_length, Some(3));
 }
+
+/// A reference page's example passes a field's only allowed value: `paid` is `const: false`,
+/// so the example's `InvoiceCreate::new(..)` must not pass `true`, which the API would refuse.
+#[test]
+fn reference_examples_pass_the_only_value_a_field_allows() {
+    let all = generate_all("sample_values.yaml");
+    let call = all
+        .lines()
+        .find(|line| line.contains("InvoiceCreate::new("))
+        .expect("the page shows InvoiceCreate::new");
+    // The fields in order: customer_id, email, name, amount, paid, cleared, currency, lines.
+    let arguments: Vec<&str> = call
+        .split("InvoiceCreate::new(")
+        .nth(1)
+        .unwrap()
+        .split(", ")
+        .collect();
+    assert_eq!(arguments[4], "false", "{call}");
+}

@@ -12,7 +12,9 @@ use super::operations::{
 };
 use super::types::type_text;
 use crate::ir::naming::type_name;
-use crate::ir::{Api, AuthKind, Operation, ParamLocation, Parameter, Success, TypeKind, TypeRef};
+use crate::ir::{
+    Api, AuthKind, Field, Operation, ParamLocation, Parameter, Success, TypeKind, TypeRef,
+};
 
 /// The page for `resource` (and its sub-resources).
 pub fn page(api: &Api, resource: &str, errors: &ErrorNames) -> String {
@@ -315,6 +317,22 @@ fn example(api: &Api, operation: &Operation) -> String {
     code
 }
 
+/// Rust source for the value a field must have when its schema allows one only (a boolean or
+/// integer `const`, which the type alone does not say), so an example never shows a value the
+/// API refuses.
+fn only_value(field: &Field) -> Option<String> {
+    let [value] = field.constraints.values.as_slice() else {
+        return None;
+    };
+    match (&field.ty, value) {
+        (TypeRef::Bool, Value::Bool(value)) => Some(value.to_string()),
+        (TypeRef::I32 | TypeRef::I64, Value::Number(value)) if value.is_i64() => {
+            Some(value.to_string())
+        }
+        _ => None,
+    }
+}
+
 /// Rust source for a value of type `ty`, built the way a user would: constructors with their
 /// required arguments, the first variant of an enum or union.
 fn value_expr(api: &Api, ty: &TypeRef, depth: usize) -> String {
@@ -337,7 +355,7 @@ fn value_expr(api: &Api, ty: &TypeRef, depth: usize) -> String {
                             if f.nullable {
                                 "None".to_owned()
                             } else {
-                                inner(&f.ty)
+                                only_value(f).unwrap_or_else(|| inner(&f.ty))
                             }
                         })
                         .collect();
