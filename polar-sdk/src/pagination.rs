@@ -76,9 +76,41 @@ impl<T> Cursor<T> {
             .unwrap_or(self.paging.first_page)
     }
 
+    /// Sends the request (with retries) and decodes the page.
     pub(crate) async fn fetch(self) -> Result<Page<T>, Error> {
+        let raw = self.send().await?;
+        self.page(raw)
+    }
+
+    /// Sends the request, with retries: the response, not decoded.
+    fn send(&self) -> impl Future<Output = Result<RawResponse, Error>> + Send + 'static {
+        let (executor, request, options) = (
+            self.executor.clone(),
+            self.request.clone(),
+            self.options.clone(),
+        );
+        async move { executor.execute(&request, &options).await }
+    }
+
+    /// The cursor of the page after this one, as this page's own `next_cursor` will make it,
+    /// if the walk goes on past this page as far as the pages before it tell (`last_page`, the
+    /// last page of the walk so far). `None` while the first `max_page` is unknown.
+    fn following(&self, last_page: Option<i64>) -> Option<Cursor<T>> {
+        self.first_max_page?;
         let number = self.number();
-        let raw = self.executor.execute(&self.request, &self.options).await?;
+        if number >= last_page? {
+            return None;
+        }
+        let mut cursor = self.clone();
+        cursor
+            .request
+            .set_query_i64(self.paging.page_param, number + 1);
+        Some(cursor)
+    }
+
+    /// Decodes the response of this cursor's request into its page.
+    fn page(self, raw: RawResponse) -> Result<Page<T>, Error> {
+        let number = self.number();
         let (items, pagination) = (self.decode)(&raw)?;
         let first_max_page = self.first_max_page.unwrap_or(pagination.max_page);
         Ok(Page {
@@ -92,6 +124,19 @@ impl<T> Cursor<T> {
             },
         })
     }
+}
+
+/// Fails if page `number`'s `body` is byte-for-byte the previous page's (`previous`): a
+/// server repeating itself, where the walk must end. Bodies of different lengths (nearly
+/// always) are told apart without reading them. Checked before the page is decoded.
+fn not_repeated(number: i64, body: &Bytes, previous: Option<&Bytes>) -> Result<(), Error> {
+    if previous != Some(body) {
+        return Ok(());
+    }
+    tracing::debug!(page = number, "the server repeated the previous page");
+    Err(Error::Pagination(PaginationError::RepeatedPage {
+        page: number,
+    }))
 }
 
 /// One page of a list, and the way to the next one.
@@ -178,22 +223,9 @@ impl<T> Page<T> {
         let Some(cursor) = self.next_cursor().map_err(Error::Pagination)? else {
             return Ok(None);
         };
-        let page = cursor.fetch().await?;
-        page.check_not_repeated(Some(&self.body))?;
-        Ok(Some(page))
-    }
-
-    /// Fails if this page is byte-for-byte the previous one (`previous` is its body): a
-    /// server repeating itself, where the walk must end. Bodies of different lengths (nearly
-    /// always) are told apart without reading them.
-    fn check_not_repeated(&self, previous: Option<&Bytes>) -> Result<(), Error> {
-        if previous != Some(&self.body) {
-            return Ok(());
-        }
-        tracing::debug!(page = self.number, "the server repeated the previous page");
-        Err(Error::Pagination(PaginationError::RepeatedPage {
-            page: self.number,
-        }))
+        let raw = cursor.send().await?;
+        not_repeated(cursor.number(), &raw.body, Some(&self.body))?;
+        cursor.page(raw).map(Some)
     }
 
     /// A stream of this page's items followed by those of the following pages.
@@ -206,6 +238,7 @@ impl<T> Page<T> {
             Err(e) => (None, Some(Error::Pagination(e))),
         };
         PageStream {
+            last_page: Some(self.last_page()),
             buffer: self.items.into_iter(),
             upcoming,
             pending: None,
@@ -238,50 +271,52 @@ impl<T: fmt::Debug> fmt::Debug for Page<T> {
     }
 }
 
-type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+type ResponseFuture = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
 
-/// A page on its way. Inside a tokio runtime the request and the decoding run as a task of
-/// their own, so they go on while the consumer handles the items before them; elsewhere the
-/// future is polled in place. Dropping it cancels the request.
-enum Fetch<T> {
-    /// The task, and the cursor to fetch again in place should the runtime cancel the task
-    /// (it does so only while shutting down).
-    Task(
-        tokio::task::JoinHandle<Result<Page<T>, Error>>,
-        Box<Cursor<T>>,
-    ),
-    Inline(PageFuture<T>),
+/// A page's request on its way. Inside a tokio runtime the request runs as a task of its own,
+/// so it goes on while the consumer decodes and handles the page before it; elsewhere the
+/// future is polled in place. The response is decoded by whoever polls (the stream's
+/// consumer), so a page's items are allocated and freed on the same thread. Dropping it
+/// cancels the request.
+struct Fetch<T> {
+    sending: Sending,
+    /// What is fetched: the request to send again in place should the runtime cancel the
+    /// task (it does so only while shutting down), and how to decode the response.
+    cursor: Cursor<T>,
 }
 
-impl<T: Send + 'static> Fetch<T> {
+enum Sending {
+    Task(tokio::task::JoinHandle<Result<RawResponse, Error>>),
+    Inline(ResponseFuture),
+}
+
+impl<T> Fetch<T> {
     fn start(cursor: Cursor<T>) -> Self {
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                let task = runtime.spawn(cursor.clone().fetch().in_current_span());
-                Fetch::Task(task, Box::new(cursor))
-            }
-            Err(_) => Fetch::Inline(Box::pin(cursor.fetch())),
-        }
+        let sending = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Sending::Task(runtime.spawn(cursor.send().in_current_span())),
+            Err(_) => Sending::Inline(Box::pin(cursor.send())),
+        };
+        Fetch { sending, cursor }
     }
 
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Page<T>, Error>> {
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<RawResponse, Error>> {
         loop {
-            match self {
-                Fetch::Inline(future) => return future.as_mut().poll(cx),
-                Fetch::Task(task, cursor) => match ready!(Pin::new(task).poll(cx)) {
+            match &mut self.sending {
+                Sending::Inline(future) => return future.as_mut().poll(cx),
+                Sending::Task(task) => match ready!(Pin::new(task).poll(cx)) {
                     Ok(result) => return Poll::Ready(result),
                     // A panic in the task is the caller's, as it was before the task existed.
                     Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                    Err(_) => *self = Fetch::Inline(Box::pin(cursor.clone().fetch())),
+                    Err(_) => self.sending = Sending::Inline(Box::pin(self.cursor.send())),
                 },
             }
         }
     }
 }
 
-impl<T> Drop for Fetch<T> {
+impl Drop for Sending {
     fn drop(&mut self) {
-        if let Fetch::Task(task, _) = self {
+        if let Sending::Task(task) = self {
             task.abort();
         }
     }
@@ -290,10 +325,11 @@ impl<T> Drop for Fetch<T> {
 /// A stream of the items of every page of a list, fetched lazily and at most one page ahead.
 ///
 /// Created by a list builder's `into_stream()` or by [`Page::into_stream`]. The first request
-/// is sent when the stream is first polled; from then on the next page is requested (and,
-/// inside a tokio runtime, decoded on a task of its own) while the items of the current one
-/// are handed out, so the consumer rarely waits. What the stream yields does not depend on
-/// it: every item in order, then the error that ends the walk, if any. After an error
+/// is sent when the stream is first polled; from then on the next page is requested (inside
+/// a tokio runtime, on a task of its own) as soon as the current one has arrived, while it is
+/// decoded and its items are handed out, so the network and the decoding overlap and the
+/// consumer rarely waits. What the stream yields does not depend on it: every item in order,
+/// then the error that ends the walk, if any. After an error
 /// (retries are done inside) the stream ends; dropping the stream cancels the request ahead.
 /// See [`Page`'s termination rules](Page#termination).
 ///
@@ -316,7 +352,10 @@ pub struct PageStream<T> {
     pending: Option<Fetch<T>>,
     /// An error to yield once the buffer is drained (then the stream ends).
     failed: Option<Error>,
+    /// The body of the page before (to tell a repeated page).
     last_body: Option<Bytes>,
+    /// The last page of the walk, as the page before tells.
+    last_page: Option<i64>,
 }
 
 impl<T> PageStream<T> {
@@ -327,6 +366,7 @@ impl<T> PageStream<T> {
             pending: None,
             failed: None,
             last_body: None,
+            last_page: None,
         }
     }
 }
@@ -334,7 +374,7 @@ impl<T> PageStream<T> {
 // Nothing in the stream is pinned structurally (the in-flight future is boxed or a task).
 impl<T> Unpin for PageStream<T> {}
 
-impl<T: Send + 'static> Stream for PageStream<T> {
+impl<T> Stream for PageStream<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -348,20 +388,40 @@ impl<T: Send + 'static> Stream for PageStream<T> {
                 return Poll::Ready(Some(Ok(item)));
             }
             if let Some(pending) = this.pending.as_mut() {
-                let result = ready!(pending.poll(cx));
-                this.pending = None;
-                let checked = result.and_then(|page| {
-                    page.check_not_repeated(this.last_body.as_ref())?;
+                let response = ready!(pending.poll(cx));
+                let Some(Fetch { cursor, .. }) = this.pending.take() else {
+                    unreachable!("polled just above")
+                };
+                // The next page is requested before this one is decoded, so the two overlap,
+                // when the walk will reach it as far as the pages so far tell. Should this page
+                // end the walk after all, the request is dropped, which cancels it.
+                let response = response.and_then(|raw| {
+                    not_repeated(cursor.number(), &raw.body, this.last_body.as_ref())?;
+                    Ok(raw)
+                });
+                if response.is_ok() {
+                    this.pending = cursor.following(this.last_page).map(Fetch::start);
+                }
+                let checked = response.and_then(|raw| cursor.page(raw)).and_then(|page| {
                     let upcoming = page.next_cursor().map_err(Error::Pagination)?;
                     Ok((page, upcoming))
                 });
                 match checked {
                     Ok((page, upcoming)) => {
-                        this.upcoming = upcoming;
+                        match upcoming {
+                            // Already requested (the same request: page number + 1).
+                            Some(_) if this.pending.is_some() => {}
+                            upcoming => {
+                                this.pending = None;
+                                this.upcoming = upcoming;
+                            }
+                        }
+                        this.last_page = Some(page.last_page());
                         this.buffer = page.items.into_iter();
                         this.last_body = Some(page.body);
                     }
                     Err(e) => {
+                        this.pending = None;
                         this.upcoming = None;
                         return Poll::Ready(Some(Err(e)));
                     }

@@ -340,6 +340,62 @@ async fn a_lower_max_page_on_a_later_page_is_respected() {
 }
 
 #[tokio::test]
+async fn a_failing_request_ahead_is_not_reported_when_the_page_before_ends_the_walk() {
+    // Page 1 says there are 3 pages, so page 3 is requested as soon as page 2 arrives; page 2
+    // then says it is the last one, and page 3's failure must not surface.
+    let server = TestServer::with_handler(|r| match page_param(r) {
+        1 => Reply::json(200, &page_body(&[1], 3, 3)),
+        2 => Reply::json(200, &page_body(&[2], 2, 2)),
+        _ => Reply::json(500, r#"{"error":"boom"}"#),
+    })
+    .await;
+    let results: Vec<Result<CustomerMeter, Error>> = within(
+        client(&server)
+            .customer_meters()
+            .list()
+            .into_stream()
+            .collect(),
+    )
+    .await;
+    let all: Vec<CustomerMeter> = results.into_iter().collect::<Result<_, _>>().unwrap();
+    assert_eq!(ids(&all), [1, 2].map(uuid));
+}
+
+#[tokio::test]
+async fn the_stream_yields_the_same_as_page_next_over_many_pages() {
+    let server = TestServer::with_handler(paged(25)).await;
+    let polar = client(&server);
+    let streamed: Vec<CustomerMeter> = within(
+        polar
+            .customer_meters()
+            .list()
+            .limit(2)
+            .into_stream()
+            .try_collect(),
+    )
+    .await
+    .unwrap();
+    let mut walked = Vec::new();
+    let mut page = within(polar.customer_meters().list().limit(2).send())
+        .await
+        .unwrap();
+    loop {
+        walked.extend(ids(&page.items));
+        match within(page.next()).await.unwrap() {
+            Some(next) => page = next,
+            None => break,
+        }
+    }
+    assert_eq!(ids(&streamed), walked);
+    assert_eq!(walked.len(), 50);
+    // Each page once per walk: the stream requested no page twice and none past the last.
+    let mut pages: Vec<i64> = server.requests().iter().map(page_param).collect();
+    pages.sort_unstable();
+    let expected: Vec<i64> = (1..=25).flat_map(|n| [n, n]).collect();
+    assert_eq!(pages, expected);
+}
+
+#[tokio::test]
 async fn a_repeated_page_is_an_error_not_a_silent_end() {
     // Page 2 is byte-for-byte page 1; max_page says 3.
     let server = TestServer::with_handler(|r| match page_param(r) {

@@ -313,9 +313,13 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 },
                 // Objects among the variants: each is tried on the value's exact text.
                 None => {
-                    let attempts = names.iter().enumerate().map(|(index, name)| {
-                        let attempt =
-                            quote!(crate::runtime::untagged::attempt(text).map(Self::#name));
+                    let attempts = names.iter().zip(variants).enumerate().map(|(index, (name, variant))| {
+                        // Keys the object must have for the variant to fit: without them it
+                        // is skipped before any decoding.
+                        let needs = api.keys_needed_by(&variant.ty);
+                        let attempt = quote!(
+                            crate::runtime::untagged::attempt(text, &[#(#needs),*]).map(Self::#name)
+                        );
                         if index == 0 {
                             attempt
                         } else {

@@ -592,6 +592,46 @@ pub struct Pagination {
 }
 
 impl Api {
+    /// Wire names of the properties without which a value of `ty` cannot decode: for a
+    /// struct, its required fields that are not nullable (a required nullable field left out
+    /// reads as `None`). Sorted; empty for anything but a struct. An untagged union skips a
+    /// variant whose keys the object lacks, instead of trying to decode it.
+    pub fn keys_needed_by(&self, ty: &TypeRef) -> Vec<&str> {
+        let ty = match ty {
+            TypeRef::Boxed(inner) => inner,
+            other => other,
+        };
+        let TypeRef::Named(name) = ty else {
+            return Vec::new();
+        };
+        let Some(TypeKind::Struct { fields }) = self.types.get(name).map(|def| &def.kind) else {
+            return Vec::new();
+        };
+        let mut keys: Vec<&str> = fields
+            .iter()
+            .filter(|field| field.required && !field.nullable && self.refuses_absence(&field.ty))
+            .map(|field| field.wire_name.as_str())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Whether a value of `ty` fails to decode from nothing (only `Option`s and free JSON
+    /// values accept a missing field).
+    fn refuses_absence(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Nullable(_) | TypeRef::Any => false,
+            TypeRef::Boxed(inner) => self.refuses_absence(inner),
+            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias { ty } | TypeKind::Newtype { ty }) => self.refuses_absence(ty),
+                Some(_) => true,
+                None => false,
+            },
+            _ => true,
+        }
+    }
+
     /// The operations of one resource and group, in id order.
     pub fn group_operations<'a>(
         &'a self,

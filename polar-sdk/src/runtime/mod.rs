@@ -29,6 +29,7 @@ mod request;
 #[allow(dead_code)]
 mod response;
 pub(crate) mod scalar_union;
+mod scan;
 // Contract with the generated code, which does not use all of it yet.
 #[allow(dead_code)]
 mod send;

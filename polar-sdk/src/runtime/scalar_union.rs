@@ -14,7 +14,7 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::number::{Integer, RAW_TOKEN};
+use super::number::{Integer, TextSeed, RAW_TOKEN};
 use super::raw::RawJson;
 
 /// A generated union whose variants are JSON scalars. Each method returns the variant for
@@ -150,7 +150,8 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let Some(key) = map.next_key::<Cow<'de, str>>()? else {
+        // Borrowed from the input where it can be: no allocation for the token or the text.
+        let Some(key) = map.next_key_seed(TextSeed)? else {
             return Ok(unknown(Value::Object(Map::new())));
         };
         if key != RAW_TOKEN {
@@ -162,7 +163,7 @@ impl<'de, T: ScalarUnion> Visitor<'de> for ScalarVisitor<T> {
             }
             return Ok(unknown(Value::Object(object)));
         }
-        let text: Cow<'de, str> = map.next_value()?;
+        let text = map.next_value_seed(TextSeed)?;
         let text = text.trim();
         let custom = <A::Error as serde::de::Error>::custom;
         match text.as_bytes().first() {

@@ -66,11 +66,16 @@ impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
                 continue;
             }
             let value: Buffered<'de> = map.next_value()?;
-            let Some(tag) = value.as_tag().filter(|tag| T::knows(tag)) else {
+            let known = value
+                .as_tag()
+                .filter(|tag| T::knows(tag))
+                .map(Cow::into_owned);
+            let Some(tag) = known else {
                 before_tag.push((key, value));
                 return Ok(T::unknown(rest_as_raw(before_tag, Some(map))?));
             };
-            before_tag.push((key, Buffered::Value(Value::String(tag.clone()))));
+            // The variant reads the tag again, from its text.
+            before_tag.push((key, value));
             let object = Replay {
                 buffered: before_tag.into_iter(),
                 pending: None,
@@ -141,12 +146,15 @@ pub(super) enum Buffered<'de> {
 }
 
 impl Buffered<'_> {
-    /// The tag, if the value is a string.
-    fn as_tag(&self) -> Option<String> {
+    /// The tag, if the value is a string (borrowed unless it has escapes).
+    fn as_tag(&self) -> Option<Cow<'_, str>> {
         match self {
-            Buffered::Raw(text) if text.starts_with('"') => serde_json::from_str(text).ok(),
+            Buffered::Raw(text) if text.starts_with('"') => match text.get(1..text.len() - 1) {
+                Some(inner) if !inner.contains(['"', '\\']) => Some(Cow::Borrowed(inner)),
+                _ => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
+            },
             Buffered::Raw(_) => None,
-            Buffered::Value(value) => value.as_str().map(str::to_owned),
+            Buffered::Value(value) => value.as_str().map(Cow::Borrowed),
         }
     }
 

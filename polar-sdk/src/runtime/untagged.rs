@@ -17,6 +17,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 
 use super::raw::RawJson;
+use super::scan::{self, Has};
 use super::tagged::Buffered;
 
 /// How many of these unions may nest inside each other in one value.
@@ -90,9 +91,14 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: UntaggedUnion>(
 }
 
 /// Decodes one variant from the union's text; `None` if it does not fit (or a nested union
-/// already failed for depth).
-pub(crate) fn attempt<T: DeserializeOwned>(text: &str) -> Option<T> {
+/// already failed for depth). `needs` are the keys without which the variant cannot decode
+/// (its required, non-nullable properties): an object without one of them is not decoded at
+/// all, which is the same answer, found without reading the whole value.
+pub(crate) fn attempt<T: DeserializeOwned>(text: &str, needs: &[&str]) -> Option<T> {
     if TOO_DEEP.with(Cell::get) {
+        return None;
+    }
+    if scan::has_all(text, needs) == Has::Missing {
         return None;
     }
     serde_json::from_str(text).ok()
@@ -123,9 +129,9 @@ mod tests {
 
     impl super::UntaggedUnion for Tree {
         fn from_json(text: &str) -> Option<Self> {
-            super::attempt(text)
+            super::attempt(text, &["n"])
                 .map(Self::Leaf)
-                .or_else(|| super::attempt(text).map(Self::Node))
+                .or_else(|| super::attempt(text, &["all"]).map(Self::Node))
         }
         fn unknown(value: RawJson) -> Self {
             Self::Unknown(value)

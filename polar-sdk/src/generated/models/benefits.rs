@@ -3857,18 +3857,31 @@ pub enum BenefitsUpdateBody {
 
 impl crate::runtime::untagged::UntaggedUnion for BenefitsUpdateBody {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["type"])
             .map(Self::Custom)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Discord))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::GitHubRepository)
+                crate::runtime::untagged::attempt(text, &["type"]).map(Self::Discord)
             })
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Downloadables))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::LicenseKeys))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::MeterCredit))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FeatureFlag))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::SlackSharedChannel)
+                crate::runtime::untagged::attempt(text, &["type"])
+                    .map(Self::GitHubRepository)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["type"])
+                    .map(Self::Downloadables)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["type"]).map(Self::LicenseKeys)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["type"]).map(Self::MeterCredit)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["type"]).map(Self::FeatureFlag)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["type"])
+                    .map(Self::SlackSharedChannel)
             })
     }
 

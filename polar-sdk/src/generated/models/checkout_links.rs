@@ -95,10 +95,25 @@ pub enum CheckoutLinkCreate {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutLinkCreate {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &["payment_processor", "product_price_id"],
+            )
             .map(Self::ProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Product))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Products))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["payment_processor", "product_id"],
+                    )
+                    .map(Self::Product)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["payment_processor", "products"],
+                    )
+                    .map(Self::Products)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -1096,14 +1111,77 @@ pub enum CheckoutLinkDiscount {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutLinkDiscount {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "amount",
+                    "amounts",
+                    "created_at",
+                    "currency",
+                    "duration",
+                    "id",
+                    "metadata",
+                    "name",
+                    "organization_id",
+                    "redemptions_count",
+                    "type",
+                ],
+            )
             .map(Self::FixedOnceForever)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "amounts",
+                            "created_at",
+                            "currency",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::FixedRepeat)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageRepeat)
             })
     }
 
@@ -1208,9 +1286,11 @@ pub enum CheckoutLinkProductPricesItem {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutLinkProductPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {

@@ -447,11 +447,11 @@ pub enum CheckoutConfirmStripeCustomFieldDataValue {
 impl crate::runtime::untagged::UntaggedUnion
 for CheckoutConfirmStripeCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -527,19 +527,22 @@ pub enum CheckoutForbiddenError {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutForbiddenError {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["detail", "error"])
             .map(Self::AlreadyActiveSubscriptionError)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::NotOpenCheckout)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
+                    .map(Self::NotOpenCheckout)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PaymentNotReady)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
+                    .map(Self::PaymentNotReady)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::TrialAlreadyRedeemed)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
+                    .map(Self::TrialAlreadyRedeemed)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
                     .map(Self::DiscountRedemptionLimitReached)
             })
     }
@@ -1258,11 +1261,11 @@ pub enum CheckoutProductsCreateCustomFieldDataValue {
 impl crate::runtime::untagged::UntaggedUnion
 for CheckoutProductsCreateCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2018,11 +2021,11 @@ pub enum CheckoutPublicConfirmedCustomFieldDataValue {
 impl crate::runtime::untagged::UntaggedUnion
 for CheckoutPublicConfirmedCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2057,14 +2060,47 @@ pub enum CheckoutPublicConfirmedDiscount {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPublicConfirmedDiscount {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &["amount", "amounts", "currency", "duration", "id", "name", "type"],
+            )
             .map(Self::FixedOnceForever)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "amounts",
+                            "currency",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "name",
+                            "type",
+                        ],
+                    )
+                    .map(Self::FixedRepeat)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["basis_points", "duration", "id", "name", "type"],
+                    )
+                    .map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "name",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageRepeat)
             })
     }
 
@@ -2096,9 +2132,11 @@ pub enum CheckoutPublicConfirmedPricesValueItem {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPublicConfirmedPricesValueItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2129,9 +2167,11 @@ pub enum CheckoutPublicConfirmedProductPrice {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPublicConfirmedProductPrice {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2183,11 +2223,11 @@ pub enum CheckoutPublicCustomFieldDataValue {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPublicCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2222,14 +2262,47 @@ pub enum CheckoutPublicDiscount {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPublicDiscount {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &["amount", "amounts", "currency", "duration", "id", "name", "type"],
+            )
             .map(Self::FixedOnceForever)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "amounts",
+                            "currency",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "name",
+                            "type",
+                        ],
+                    )
+                    .map(Self::FixedRepeat)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["basis_points", "duration", "id", "name", "type"],
+                    )
+                    .map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "name",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageRepeat)
             })
     }
 
@@ -2261,9 +2334,11 @@ pub enum CheckoutPublicPricesValueItem {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPublicPricesValueItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2294,9 +2369,11 @@ pub enum CheckoutPublicProductPrice {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPublicProductPrice {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2947,11 +3024,11 @@ pub enum CheckoutUpdateCustomFieldDataValue {
 
 impl crate::runtime::untagged::UntaggedUnion for CheckoutUpdateCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -3552,11 +3629,11 @@ pub enum CheckoutUpdatePublicCustomFieldDataValue {
 impl crate::runtime::untagged::UntaggedUnion
 for CheckoutUpdatePublicCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {

@@ -620,18 +620,139 @@ pub enum CustomerBenefitGrant {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerBenefitGrant {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "benefit",
+                    "benefit_id",
+                    "created_at",
+                    "customer",
+                    "customer_id",
+                    "id",
+                    "is_granted",
+                    "is_revoked",
+                    "properties",
+                ],
+            )
             .map(Self::Discord)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::GitHubRepository)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::GitHubRepository)
             })
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Downloadables))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::LicenseKeys))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Custom))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::MeterCredit))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FeatureFlag))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::SlackSharedChannel)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::Downloadables)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::LicenseKeys)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::Custom)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::MeterCredit)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::FeatureFlag)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::SlackSharedChannel)
             })
     }
 
@@ -2438,9 +2559,11 @@ pub enum CustomerOrderProductPricesItem {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerOrderProductPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -2820,9 +2943,25 @@ pub enum CustomerPaymentMethod {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerPaymentMethod {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "created_at",
+                    "customer_id",
+                    "id",
+                    "method_metadata",
+                    "processor",
+                    "type",
+                ],
+            )
             .map(Self::Card)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Generic))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["created_at", "customer_id", "id", "processor", "type"],
+                    )
+                    .map(Self::Generic)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -3438,10 +3577,11 @@ pub enum CustomerPortalSubscriptionsUpdateResponseV403 {
 impl crate::runtime::untagged::UntaggedUnion
 for CustomerPortalSubscriptionsUpdateResponseV403 {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["detail", "error"])
             .map(Self::AlreadyCanceledSubscription)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PauseResumeNotAllowed)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
+                    .map(Self::PauseResumeNotAllowed)
             })
     }
 
@@ -3543,9 +3683,11 @@ pub enum CustomerProductPricesItem {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerProductPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -4176,9 +4318,11 @@ pub enum CustomerSubscriptionPricesItem {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerSubscriptionPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -4282,9 +4426,11 @@ pub enum CustomerSubscriptionProductPricesItem {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerSubscriptionProductPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -4394,13 +4540,23 @@ pub enum CustomerSubscriptionUpdate {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerSubscriptionUpdate {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["product_id"])
             .map(Self::UpdateProduct)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::UpdateSeats))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Cancel))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Pause))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Resume))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::UpdateClear))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["seats"])
+                    .map(Self::UpdateSeats)
+            })
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Cancel))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["pause_at_period_end"])
+                    .map(Self::Pause)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["resume"]).map(Self::Resume)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::UpdateClear)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {

@@ -252,10 +252,10 @@ pub enum CustomerSessionsCreateBody {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerSessionsCreateBody {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["customer_id"])
             .map(Self::CustomerSessionCustomerIdCreate)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(text, &["external_customer_id"])
                     .map(Self::CustomerSessionCustomerExternalIdCreate)
             })
     }

@@ -57,9 +57,11 @@ pub enum CustomerCreate {
 
 impl crate::runtime::untagged::UntaggedUnion for CustomerCreate {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["email"])
             .map(Self::Individual)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Team))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["type"]).map(Self::Team)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -1659,9 +1661,33 @@ pub enum PaymentMethod {
 
 impl crate::runtime::untagged::UntaggedUnion for PaymentMethod {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "created_at",
+                    "customer_id",
+                    "id",
+                    "is_default",
+                    "method_metadata",
+                    "processor",
+                    "type",
+                ],
+            )
             .map(Self::Card)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Generic))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "created_at",
+                            "customer_id",
+                            "id",
+                            "is_default",
+                            "processor",
+                            "type",
+                        ],
+                    )
+                    .map(Self::Generic)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {

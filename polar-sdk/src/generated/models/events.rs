@@ -2414,10 +2414,13 @@ pub enum EventsIngestEventsItem {
 
 impl crate::runtime::untagged::UntaggedUnion for EventsIngestEventsItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["customer_id", "name"])
             .map(Self::EventCreateCustomer)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["external_customer_id", "name"],
+                    )
                     .map(Self::EventCreateExternalCustomer)
             })
     }
@@ -2483,10 +2486,10 @@ pub enum EventsListResponse {
 
 impl crate::runtime::untagged::UntaggedUnion for EventsListResponse {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["items", "pagination"])
             .map(Self::ListResourceEvent)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(text, &["items", "pagination"])
                     .map(Self::ListResourceWithCursorPaginationEvent)
             })
     }

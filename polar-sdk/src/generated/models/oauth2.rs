@@ -903,10 +903,25 @@ pub enum Oauth2RequestTokenBody {
 
 impl crate::runtime::untagged::UntaggedUnion for Oauth2RequestTokenBody {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &["client_id", "client_secret", "code", "grant_type", "redirect_uri"],
+            )
             .map(Self::AuthorizationCode)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Refresh))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Web))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["client_id", "client_secret", "grant_type", "refresh_token"],
+                    )
+                    .map(Self::Refresh)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["client_id", "client_secret", "grant_type", "session_token"],
+                    )
+                    .map(Self::Web)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -955,9 +970,11 @@ pub enum Oauth2UserinfoResponse {
 
 impl crate::runtime::untagged::UntaggedUnion for Oauth2UserinfoResponse {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["sub"])
             .map(Self::User)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Organization))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["sub"]).map(Self::Organization)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {

@@ -238,11 +238,11 @@ pub enum OrderCreateCustomFieldDataValue {
 
 impl crate::runtime::untagged::UntaggedUnion for OrderCreateCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -717,10 +717,11 @@ pub enum OrdersFinalizeResponseV402 {
 
 impl crate::runtime::untagged::UntaggedUnion for OrdersFinalizeResponseV402 {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["detail", "error"])
             .map(Self::Failed)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::ActionRequired)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
+                    .map(Self::ActionRequired)
             })
     }
 
@@ -752,10 +753,10 @@ pub enum OrdersFinalizeResponseV403 {
 
 impl crate::runtime::untagged::UntaggedUnion for OrdersFinalizeResponseV403 {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["detail", "error"])
             .map(Self::OffSessionChargesNotEnabled)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
                     .map(Self::OrganizationNotReadyForPayments)
             })
     }

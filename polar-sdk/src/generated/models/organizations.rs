@@ -1401,10 +1401,10 @@ pub enum OrganizationsUpdateResponseV403 {
 
 impl crate::runtime::untagged::UntaggedUnion for OrganizationsUpdateResponseV403 {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["detail", "error"])
             .map(Self::NotPermitted)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
                     .map(Self::DisputeAutoAcceptNotEnabled)
             })
     }

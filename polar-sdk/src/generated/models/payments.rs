@@ -187,9 +187,37 @@ pub enum Payment {
 
 impl crate::runtime::untagged::UntaggedUnion for Payment {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "amount",
+                    "created_at",
+                    "currency",
+                    "id",
+                    "method",
+                    "method_metadata",
+                    "organization_id",
+                    "processor",
+                    "status",
+                ],
+            )
             .map(Self::Card)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Generic))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "created_at",
+                            "currency",
+                            "id",
+                            "method",
+                            "organization_id",
+                            "processor",
+                            "status",
+                        ],
+                    )
+                    .map(Self::Generic)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {

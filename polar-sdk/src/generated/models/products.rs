@@ -131,9 +131,15 @@ pub enum ProductCreate {
 
 impl crate::runtime::untagged::UntaggedUnion for ProductCreate {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &["name", "prices", "recurring_interval"],
+            )
             .map(Self::Recurring)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::OneTime))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["name", "prices"])
+                    .map(Self::OneTime)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -1361,10 +1367,10 @@ pub enum ProductUpdatePricesItem {
 
 impl crate::runtime::untagged::UntaggedUnion for ProductUpdatePricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["id"])
             .map(Self::ExistingProductPrice)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(text, &[])
                     .map(Self::ProductUpdatePricesItem2)
             })
     }

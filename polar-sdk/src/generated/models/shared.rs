@@ -3386,17 +3386,24 @@ pub enum BenefitGrantProperties {
 #[cfg(any(feature = "benefit_grants", feature = "benefits"))]
 impl crate::runtime::untagged::UntaggedUnion for BenefitGrantProperties {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::Discord)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::GitHubRepository)
+                crate::runtime::untagged::attempt(text, &[]).map(Self::GitHubRepository)
             })
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Downloadables))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::LicenseKeys))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Custom))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FeatureFlag))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::SlackSharedChannel)
+                crate::runtime::untagged::attempt(text, &[]).map(Self::Downloadables)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::LicenseKeys)
+            })
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Custom))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::FeatureFlag)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[])
+                    .map(Self::SlackSharedChannel)
             })
     }
 
@@ -4656,11 +4663,11 @@ pub enum CheckoutCustomFieldDataValue {
 #[cfg(any(feature = "checkouts", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for CheckoutCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -4742,14 +4749,47 @@ pub enum CheckoutDiscount {
 #[cfg(any(feature = "checkouts", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for CheckoutDiscount {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &["amount", "amounts", "currency", "duration", "id", "name", "type"],
+            )
             .map(Self::FixedOnceForever)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "amounts",
+                            "currency",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "name",
+                            "type",
+                        ],
+                    )
+                    .map(Self::FixedRepeat)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["basis_points", "duration", "id", "name", "type"],
+                    )
+                    .map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "name",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageRepeat)
             })
     }
 
@@ -4975,9 +5015,11 @@ pub enum CheckoutPricesValueItem {
 #[cfg(any(feature = "checkouts", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for CheckoutPricesValueItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -5083,9 +5125,11 @@ pub enum CheckoutProductPrice {
 #[cfg(any(feature = "checkouts", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for CheckoutProductPrice {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -5119,9 +5163,11 @@ pub enum CheckoutProductPricesItem {
 #[cfg(any(feature = "checkouts", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for CheckoutProductPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -7222,17 +7268,24 @@ pub enum CustomerStateBenefitGrantProperties {
 #[cfg(any(feature = "customers", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for CustomerStateBenefitGrantProperties {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::Discord)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::GitHubRepository)
+                crate::runtime::untagged::attempt(text, &[]).map(Self::GitHubRepository)
             })
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Downloadables))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::LicenseKeys))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Custom))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FeatureFlag))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::SlackSharedChannel)
+                crate::runtime::untagged::attempt(text, &[]).map(Self::Downloadables)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::LicenseKeys)
+            })
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Custom))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::FeatureFlag)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[])
+                    .map(Self::SlackSharedChannel)
             })
     }
 
@@ -7501,11 +7554,11 @@ pub enum CustomerStateSubscriptionCustomFieldDataValue {
 impl crate::runtime::untagged::UntaggedUnion
 for CustomerStateSubscriptionCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -7925,14 +7978,81 @@ pub enum Discount {
 #[cfg(any(feature = "discounts", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for Discount {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "amount",
+                    "amounts",
+                    "created_at",
+                    "currency",
+                    "duration",
+                    "id",
+                    "metadata",
+                    "name",
+                    "organization_id",
+                    "products",
+                    "redemptions_count",
+                    "type",
+                ],
+            )
             .map(Self::FixedOnceForever)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "amounts",
+                            "created_at",
+                            "currency",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "products",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::FixedRepeat)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "products",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "products",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageRepeat)
             })
     }
 
@@ -9143,9 +9263,12 @@ pub enum FilterClausesItem {
 )]
 impl crate::runtime::untagged::UntaggedUnion for FilterClausesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["operator", "property", "value"])
             .map(Self::FilterClause)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Filter))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["clauses", "conjunction"])
+                    .map(Self::Filter)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -10936,13 +11059,13 @@ pub enum MetadataQueryValue {
 )]
 impl crate::runtime::untagged::UntaggedUnion for MetadataQueryValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Array))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Array2))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Array3))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Array))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Array2))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Array3))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -11654,11 +11777,11 @@ pub enum OrderCustomFieldDataValue {
 #[cfg(any(feature = "orders", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for OrderCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -11786,14 +11909,77 @@ pub enum OrderDiscount {
 #[cfg(any(feature = "orders", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for OrderDiscount {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "amount",
+                    "amounts",
+                    "created_at",
+                    "currency",
+                    "duration",
+                    "id",
+                    "metadata",
+                    "name",
+                    "organization_id",
+                    "redemptions_count",
+                    "type",
+                ],
+            )
             .map(Self::FixedOnceForever)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "amounts",
+                            "created_at",
+                            "currency",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::FixedRepeat)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageRepeat)
             })
     }
 
@@ -14841,9 +15027,11 @@ pub enum ProductPricesItem {
 #[cfg(any(feature = "products", feature = "subscriptions", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for ProductPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -15564,11 +15752,11 @@ pub enum SubscriptionCustomFieldDataValue {
 #[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for SubscriptionCustomFieldDataValue {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::String)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Integer))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Boolean))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::DateTime))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Integer))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::Boolean))
+            .or_else(|| crate::runtime::untagged::attempt(text, &[]).map(Self::DateTime))
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -15715,14 +15903,77 @@ pub enum SubscriptionDiscount {
 #[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for SubscriptionDiscount {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "amount",
+                    "amounts",
+                    "created_at",
+                    "currency",
+                    "duration",
+                    "id",
+                    "metadata",
+                    "name",
+                    "organization_id",
+                    "redemptions_count",
+                    "type",
+                ],
+            )
             .map(Self::FixedOnceForever)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FixedRepeat))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageOnceForever)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "amount",
+                            "amounts",
+                            "created_at",
+                            "currency",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::FixedRepeat)
             })
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::PercentageRepeat)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageOnceForever)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "basis_points",
+                            "created_at",
+                            "duration",
+                            "duration_in_months",
+                            "id",
+                            "metadata",
+                            "name",
+                            "organization_id",
+                            "redemptions_count",
+                            "type",
+                        ],
+                    )
+                    .map(Self::PercentageRepeat)
             })
     }
 
@@ -15837,9 +16088,11 @@ pub enum SubscriptionPricesItem {
 #[cfg(any(feature = "subscriptions", feature = "webhook_events"))]
 impl crate::runtime::untagged::UntaggedUnion for SubscriptionPricesItem {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::LegacyRecurringProductPrice)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::ProductPrice))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::ProductPrice)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {

@@ -783,17 +783,33 @@ pub enum SubscriptionUpdate {
 
 impl crate::runtime::untagged::UntaggedUnion for SubscriptionUpdate {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::UpdateBase)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::UpdateSeats))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::UpdateBillingPeriod)
+                crate::runtime::untagged::attempt(text, &["seats"])
+                    .map(Self::UpdateSeats)
             })
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Cancel))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Revoke))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Pause))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Resume))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::UpdateClear))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["current_billing_period_end"])
+                    .map(Self::UpdateBillingPeriod)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["cancel_at_period_end"])
+                    .map(Self::Cancel)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["revoke"]).map(Self::Revoke)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["pause_at_period_end"])
+                    .map(Self::Pause)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["resume"]).map(Self::Resume)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &[]).map(Self::UpdateClear)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {
@@ -1097,10 +1113,10 @@ pub enum SubscriptionUpdateBaseTrialEnd {
 
 impl crate::runtime::untagged::UntaggedUnion for SubscriptionUpdateBaseTrialEnd {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &[])
             .map(Self::DateTime)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(text, &[])
                     .map(Self::SubscriptionUpdateBaseTrialEnd2)
             })
     }
@@ -1274,10 +1290,13 @@ pub enum SubscriptionsCreateBody {
 
 impl crate::runtime::untagged::UntaggedUnion for SubscriptionsCreateBody {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["customer_id", "product_id"])
             .map(Self::SubscriptionCreateCustomer)
             .or_else(|| {
-                crate::runtime::untagged::attempt(text)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &["external_customer_id", "product_id"],
+                    )
                     .map(Self::SubscriptionCreateExternalCustomer)
             })
     }
@@ -1322,9 +1341,12 @@ pub enum SubscriptionsUpdateResponseV403 {
 
 impl crate::runtime::untagged::UntaggedUnion for SubscriptionsUpdateResponseV403 {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(text, &["detail", "error"])
             .map(Self::AlreadyCanceled)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Inactive))
+            .or_else(|| {
+                crate::runtime::untagged::attempt(text, &["detail", "error"])
+                    .map(Self::Inactive)
+            })
     }
 
     fn unknown(value: crate::RawJson) -> Self {

@@ -784,18 +784,139 @@ pub enum BenefitGrantWebhook {
 
 impl crate::runtime::untagged::UntaggedUnion for BenefitGrantWebhook {
     fn from_json(text: &str) -> Option<Self> {
-        crate::runtime::untagged::attempt(text)
+        crate::runtime::untagged::attempt(
+                text,
+                &[
+                    "benefit",
+                    "benefit_id",
+                    "created_at",
+                    "customer",
+                    "customer_id",
+                    "id",
+                    "is_granted",
+                    "is_revoked",
+                    "properties",
+                ],
+            )
             .map(Self::Discord)
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Custom))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::GitHubRepository)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::Custom)
             })
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::Downloadables))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::LicenseKeys))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::MeterCredit))
-            .or_else(|| crate::runtime::untagged::attempt(text).map(Self::FeatureFlag))
             .or_else(|| {
-                crate::runtime::untagged::attempt(text).map(Self::SlackSharedChannel)
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::GitHubRepository)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::Downloadables)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::LicenseKeys)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::MeterCredit)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::FeatureFlag)
+            })
+            .or_else(|| {
+                crate::runtime::untagged::attempt(
+                        text,
+                        &[
+                            "benefit",
+                            "benefit_id",
+                            "created_at",
+                            "customer",
+                            "customer_id",
+                            "id",
+                            "is_granted",
+                            "is_revoked",
+                            "properties",
+                        ],
+                    )
+                    .map(Self::SlackSharedChannel)
             })
     }
 
