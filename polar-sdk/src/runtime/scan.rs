@@ -13,6 +13,18 @@
 fn string_end(bytes: &[u8], start: usize) -> (usize, bool) {
     let mut escaped = false;
     let mut i = start;
+    // Most keys and values are short: a plain loop first, memchr for the long ones.
+    let short = bytes.len().min(start + 24);
+    while i < short {
+        match bytes[i] {
+            b'"' => return (i, escaped),
+            b'\\' => {
+                escaped = true;
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
     while let Some(offset) = bytes
         .get(i..)
         .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
@@ -89,22 +101,24 @@ pub(crate) fn has_all(text: &str, names: &[&str]) -> Has {
     if names.len() > 64 {
         return Has::Unclear;
     }
+    let all = u64::MAX >> (64 - names.len());
     let mut seen = 0u64;
     let mut unclear = false;
     let object = members(text, |key, escaped| {
         if escaped {
+            // Might be one of `names`, written differently: unless the others are all
+            // found, the answer is unclear.
             unclear = true;
-            return false;
-        }
-        if let Some(index) = names.iter().position(|name| *name == key) {
+        } else if let Some(index) = names.iter().position(|name| *name == key) {
             seen |= 1 << index;
         }
-        true
+        // Once every name is found, the rest of the object does not matter.
+        seen != all
     });
-    if unclear {
-        Has::Unclear
-    } else if object && seen.count_ones() as usize == names.len() {
+    if object && seen == all {
         Has::All
+    } else if unclear {
+        Has::Unclear
     } else {
         Has::Missing
     }
@@ -123,7 +137,17 @@ mod tests {
         assert_eq!(has_all(text, &["g"]), Has::Missing);
         assert_eq!(has_all(text, &[]), Has::All);
         let escaped = r#" { "a" : 1, "d\"":"x" } "#;
-        assert_eq!(has_all(escaped, &["a"]), Has::Unclear);
+        assert_eq!(has_all(escaped, &["a"]), Has::All);
+        assert_eq!(has_all(escaped, &["a", "d\""]), Has::Unclear);
+        assert_eq!(has_all(escaped, &["b"]), Has::Unclear);
+        // Long strings (past the plain loop), with an escaped quote far in.
+        let long = format!(
+            r#"{{"k": "{}\"{}", "n": 1}}"#,
+            "x".repeat(40),
+            "y".repeat(40)
+        );
+        assert_eq!(has_all(&long, &["n", "k"]), Has::All);
+        assert_eq!(has_all(&long, &["y"]), Has::Missing);
         assert_eq!(has_all("{}", &["a"]), Has::Missing);
         assert_eq!(has_all(r#"["a", "b"]"#, &["a"]), Has::Missing);
         assert_eq!(has_all(r#""{\"a\": 1}""#, &["a"]), Has::Missing);
