@@ -180,4 +180,74 @@ mod tests {
             Tree::Node(_)
         ));
     }
+
+    /// A variant with two keys it cannot do without and one it can.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Clause {
+        property: String,
+        operator: String,
+        value: Option<i64>,
+    }
+
+    /// Random objects (and a few other values) built from keys that matter, keys that do
+    /// not, a key written with an escape, and values that hide the same keys inside them.
+    fn random_text(rng: &mut fastrand::Rng) -> String {
+        const KEYS: &[&str] = &[
+            r#""property""#,
+            r#""operator""#,
+            r#""value""#,
+            r#""clauses""#,
+            r#""prop\u0065rty""#,
+            r#""op\"erator""#,
+            r#""""#,
+        ];
+        const VALUES: &[&str] = &[
+            "1",
+            "-7",
+            "2.5",
+            r#""s""#,
+            r#""a\"b,\\""#,
+            r#"{"property": "x", "operator": {"value": "}"}}"#,
+            r#"["operator", {"value": "]"}, [[]]]"#,
+            "null",
+            "true",
+            "{}",
+        ];
+        match rng.u8(0..10) {
+            0 => VALUES[rng.usize(..VALUES.len())].to_owned(),
+            _ => {
+                let members: Vec<String> = (0..rng.usize(0..6))
+                    .map(|_| {
+                        let key = KEYS[rng.usize(..KEYS.len())];
+                        // Strings half of the time, so that the variant often fits.
+                        let value = match rng.bool() {
+                            true => r#""s""#,
+                            false => VALUES[rng.usize(..VALUES.len())],
+                        };
+                        let space = if rng.bool() { " " } else { "" };
+                        format!("{key}{space}:{space}{value}")
+                    })
+                    .collect();
+                format!("{{{}}}", members.join(", "))
+            }
+        }
+    }
+
+    #[test]
+    fn skipping_by_required_keys_never_changes_the_answer() {
+        let mut rng = fastrand::Rng::with_seed(12);
+        let mut decoded = 0;
+        for _ in 0..20_000 {
+            let text = random_text(&mut rng);
+            let plain = serde_json::from_str::<Clause>(&text).ok();
+            decoded += usize::from(plain.is_some());
+            assert_eq!(
+                super::attempt::<Clause>(&text, &["operator", "property"]),
+                plain,
+                "{text}"
+            );
+        }
+        // The inputs reach both answers often.
+        assert!(decoded > 200, "{decoded}");
+    }
 }
