@@ -3,8 +3,9 @@
 mod support;
 
 use polar_sdk::models::{
-    Customer, CustomerMeter, CustomerMeterSortProperty, FilterOperator, MetadataOutputTypeValue,
-    MeterAggregation, MeterUnit,
+    AddressCountry, Customer, CustomerMeter, CustomerMeterSortProperty, FilterClausesItem,
+    FilterOperator, ListResourceCustomerMeter, MetadataOutputTypeValue, MeterAggregation,
+    MeterUnit, TaxIdFormat,
 };
 use serde_json::{json, Value};
 use support::{client, meter_json, uuid, Reply, TestServer};
@@ -213,5 +214,95 @@ fn nullable_required_fields_are_written_as_null_and_optional_ones_left_out_when_
     assert_eq!(
         serde_json::to_value(&null).unwrap()["archived_at"],
         Value::Null
+    );
+}
+
+/// A page with a nested filter (an untagged union inside itself), a customer whose tag comes
+/// after other fields, and country and tax-id enums (looked up in their index).
+fn rich_page() -> String {
+    let item = meter_json(7)
+        .replace(
+            r#""clauses": [{"property": "name", "operator": "eq", "value": "api_call"}]"#,
+            r#""clauses": [{"property": "name", "operator": "eq", "value": "api_call"},
+                {"conjunction": "or", "clauses": [{"property": "n", "operator": "gt", "value": 3}]}]"#,
+        )
+        .replace(
+            r#""billing_address": null"#,
+            r#""billing_address": {"line1": null, "line2": null, "postal_code": "94103",
+                "city": "San Francisco", "state": "US-CA", "country": "US"}"#,
+        )
+        .replace(r#""tax_id": null"#, r#""tax_id": ["911144442", "us_ein"]"#);
+    format!(r#"{{"items": [{item}, {item}], "pagination": {{"total_count": 2, "max_page": 1}}}}"#)
+}
+
+#[test]
+fn corrupted_pages_fail_or_decode_but_never_panic() {
+    let page = rich_page();
+    let decoded: ListResourceCustomerMeter = serde_json::from_str(&page).unwrap();
+    // The page exercises what it should: a nested filter, an address, a tax id.
+    let meter = &decoded.items[0];
+    assert!(matches!(
+        &meter.meter.filter.clauses[1],
+        FilterClausesItem::Filter(inner) if inner.clauses.len() == 1
+    ));
+    let Customer::Individual(customer) = &meter.customer else {
+        panic!("{:?}", meter.customer)
+    };
+    let address = customer.billing_address.as_ref().unwrap();
+    assert_eq!(address.country, AddressCountry::Us);
+    assert_eq!(customer.tax_id.as_ref().unwrap().1, TaxIdFormat::UsEin);
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        ",",
+        ":",
+        "\\",
+        "\\\"",
+        "\"type\"",
+        "null",
+        "1e400",
+        " ",
+        "\"individual\"",
+        "\"conjunction\"",
+        "\"property\"",
+        "\u{e9}",
+    ];
+    let mut rng = fastrand::Rng::with_seed(3);
+    let (mut decode_ok, mut decode_err) = (0, 0);
+    for _ in 0..5_000 {
+        let mut text = page.clone();
+        for _ in 0..rng.usize(1..4) {
+            // A cut on a character boundary, then a deletion or an insertion there.
+            let mut at = rng.usize(..text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            if rng.bool() {
+                let mut end = (at + rng.usize(1..12)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.replace_range(at..end, "");
+            } else {
+                text.insert_str(at, PIECES[rng.usize(..PIECES.len())]);
+            }
+        }
+        match serde_json::from_str::<ListResourceCustomerMeter>(&text) {
+            // What decodes writes back out and decodes to the same value.
+            Ok(page) => {
+                decode_ok += 1;
+                let again = serde_json::to_string(&page).unwrap();
+                let reread: ListResourceCustomerMeter = serde_json::from_str(&again).unwrap();
+                assert_eq!(reread, page, "{text}");
+            }
+            Err(_) => decode_err += 1,
+        }
+    }
+    assert!(
+        decode_ok > 100 && decode_err > 100,
+        "{decode_ok} {decode_err}"
     );
 }
