@@ -76,9 +76,6 @@ pub fn generate_document(document: &load::Document, config: &Config) -> Result<G
         path: document.path.clone(),
         diagnostics,
     })?;
-    let files = emitted
-        .into_iter()
-        .map(format::format)
-        .collect::<Result<Vec<_>, _>>()?;
+    let files = format::format_all(emitted)?;
     Ok(Generation { files, api })
 }
