@@ -32,46 +32,13 @@ pub struct GeneratedFile {
 /// output is the same as [`format`]'s, in the same order; the first failing file, in that
 /// order, is the error.
 pub fn format_all(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     let jobs: Vec<(String, Job)> = files
         .into_iter()
         .map(|file| (file.name, Job::new(file.content)))
         .collect();
-    // The longest files first, so that no thread is left with a big one at the end.
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&index| std::cmp::Reverse(jobs[index].1.len()));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(jobs.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, Result<GeneratedFile, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                            break done;
-                        };
-                        let (name, job) = &jobs[index];
-                        done.push((index, job.format(name)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
+    crate::parallel::map(&jobs, |(_, job)| job.len(), |(name, job)| job.format(name))
+        .into_iter()
+        .collect()
 }
 
 /// One file for [`format_all`], in a form that can cross threads: Rust as text.

@@ -23,6 +23,7 @@ pub mod load;
 pub mod normalize;
 pub mod output;
 pub mod overlay;
+pub mod parallel;
 
 use std::path::Path;
 
@@ -53,9 +54,18 @@ pub fn generate_with_overlay(
     overlay: Option<&Path>,
     config: &Config,
 ) -> Result<Generation, Error> {
-    let mut document = load::load_file(spec)?;
-    if let Some(overlay) = overlay {
-        overlay::apply_file(&mut document, overlay)?;
+    // The document and the overlay files are read and parsed side by side.
+    let (document, overlays) = std::thread::scope(|scope| {
+        let overlays = scope.spawn(|| overlay.map(overlay::load).transpose());
+        let document = load::load_file(spec);
+        let overlays = overlays
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (document, overlays)
+    });
+    let mut document = document?;
+    for overlay in overlays?.into_iter().flatten() {
+        overlay::apply(&mut document, &overlay)?;
     }
     generate_document(&document, config)
 }
@@ -72,10 +82,6 @@ pub fn generate_document(document: &load::Document, config: &Config) -> Result<G
             diagnostics: unsupported,
         });
     }
-    let emitted = emit::emit(&api, &selection).map_err(|diagnostics| Error::Unsupported {
-        path: document.path.clone(),
-        diagnostics,
-    })?;
-    let files = format::format_all(emitted)?;
+    let files = emit::emit_formatted(&api, &selection, &document.path)?;
     Ok(Generation { files, api })
 }

@@ -78,9 +78,18 @@ pub fn apply(document: &mut Document, overlay: &Document) -> Result<(), Error> {
 /// Across the files of a directory, two actions that set the same key of the same target
 /// are an error naming both: the words of one would silently replace the other's.
 pub fn apply_file(document: &mut Document, overlay: &Path) -> Result<(), Error> {
+    for overlay in load(overlay)? {
+        apply(document, &overlay)?;
+    }
+    Ok(())
+}
+
+/// Reads the overlay at `overlay` (a file, or a folder of `.yaml`, `.yml` and `.json` files
+/// in name order, parsed side by side), ready for [`apply`] in the order returned. Two files
+/// of a folder setting the same key of the same target is an error naming both.
+pub fn load(overlay: &Path) -> Result<Vec<Document>, Error> {
     if !overlay.is_dir() {
-        let overlay = crate::load::load_file(overlay)?;
-        return apply(document, &overlay);
+        return Ok(vec![crate::load::load_file(overlay)?]);
     }
     let read_error = |source| Error::Read {
         path: overlay.to_owned(),
@@ -96,10 +105,13 @@ pub fn apply_file(document: &mut Document, overlay: &Path) -> Result<(), Error> 
         })
         .collect();
     files.sort();
+    let sizes = |path: &std::path::PathBuf| std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+    let loaded = crate::parallel::map(&files, sizes, |file| crate::load::load_file(file))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     let mut seen: std::collections::BTreeMap<(String, String), std::path::PathBuf> =
         std::collections::BTreeMap::new();
-    for file in files {
-        let loaded = crate::load::load_file(&file)?;
+    for (file, loaded) in files.iter().zip(&loaded) {
         let actions = loaded.root.get("actions").and_then(Value::as_array);
         for (index, action) in actions.into_iter().flatten().enumerate() {
             let target = action.get("target").and_then(Value::as_str).unwrap_or("");
@@ -119,9 +131,8 @@ pub fn apply_file(document: &mut Document, overlay: &Path) -> Result<(), Error> 
                 seen.insert(slot, file.clone());
             }
         }
-        apply(document, &loaded)?;
     }
-    Ok(())
+    Ok(loaded)
 }
 
 /// One step of a parsed JSONPath.

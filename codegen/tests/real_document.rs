@@ -138,6 +138,25 @@ fn customer_meters_from_the_real_document_equals_ours_apart_from_docs() {
 }
 
 #[test]
+fn emitting_on_threads_gives_what_emitting_in_turn_gives() {
+    let config = Config::load(&repo_root().join("openapi/codegen.yaml")).unwrap();
+    let generation = codegen::generate_with_overlay(
+        &repo_root().join("openapi/polar-api.json"),
+        Some(&repo_root().join("openapi/overlay/")),
+        &config,
+    )
+    .unwrap();
+    let selection = codegen::emit::select(&generation.api, &config).unwrap();
+    let in_turn: Vec<codegen::GeneratedFile> = codegen::emit::emit(&generation.api, &selection)
+        .unwrap()
+        .into_iter()
+        .map(|file| codegen::format::format(file).unwrap())
+        .collect();
+    assert!(in_turn.len() > 50, "{}", in_turn.len());
+    assert_eq!(generation.files, in_turn);
+}
+
+#[test]
 fn rerun_is_byte_identical() {
     let Some(path) = real_document() else { return };
     let config = Config::default();

@@ -260,96 +260,235 @@ pub fn selected_diagnostics(api: &Api, selection: &Selection) -> Vec<Diagnostic>
         .collect()
 }
 
-/// Emits every file of the selection. Unsupported constructs fail the whole run.
+/// Emits every file of the selection, sorted by name. Unsupported constructs fail the whole
+/// run.
 pub fn emit(api: &Api, selection: &Selection) -> Result<Vec<EmittedFile>, Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
+    let plan = Plan::new(api, selection);
     let mut files = Vec::new();
-    let error_names = operations::ErrorNames {
-        runtime: selection.runtime_errors.clone(),
-    };
-    for resource in &selection.resources {
-        match operations::resource_file(api, resource, &error_names) {
-            Ok(tokens) => {
-                files.push(EmittedFile {
-                    name: format!("{CODE_DIR}/{resource}.rs"),
-                    content: Content::Rust(tokens),
-                });
-                files.push(EmittedFile {
-                    name: format!("{DOCS_DIR}/{resource}.md"),
-                    content: Content::Markdown(reference::page(api, resource, &error_names)),
-                });
-            }
+    let mut diagnostics = Vec::new();
+    for piece in plan.pieces() {
+        match plan.emit(&piece) {
+            Ok(emitted) => files.extend(emitted),
             Err(found) => diagnostics.extend(found),
         }
     }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    files.push(EmittedFile {
-        name: format!("{DOCS_DIR}/README.md"),
-        content: Content::Markdown(reference::index(api, &selection.resources)),
-    });
-    files.push(EmittedFile {
-        name: format!("{CODE_DIR}/{}.rs", webhooks::FEATURE),
-        content: Content::Rust(webhooks::events_file(api)),
-    });
-    files.push(EmittedFile {
-        name: webhooks::page_name(),
-        content: Content::Markdown(webhooks::page(api)),
-    });
-
-    let defs: Vec<&TypeDef> = selection
-        .types
-        .iter()
-        .filter_map(|n| api.types.get(n))
-        .collect();
-    let models: Vec<&TypeDef> = defs
-        .iter()
-        .copied()
-        .filter(|d| d.origin == TypeOrigin::Model)
-        .collect();
-    let filters: Vec<&TypeDef> = defs
-        .iter()
-        .copied()
-        .filter(|d| d.origin == TypeOrigin::Filter)
-        .collect();
-    let mut pages: BTreeMap<&str, &crate::ir::Pagination> = BTreeMap::new();
-    for resource in &selection.resources {
-        for operation in api.resource_operations(resource) {
-            if let Some(page) = &operation.pagination {
-                pages.entry(page.response_type.as_str()).or_insert(page);
-            }
-        }
-    }
-    let pages: Vec<_> = pages.into_values().collect();
-    for (stem, tokens) in models::models_files(api, selection, &models, &pages) {
-        files.push(EmittedFile {
-            name: format!("{CODE_DIR}/models/{stem}.rs"),
-            content: Content::Rust(tokens),
-        });
-    }
-    files.push(EmittedFile {
-        name: format!("{CODE_DIR}/filters.rs"),
-        content: Content::Rust(models::filters_file(api, selection, &filters)),
-    });
-    files.push(EmittedFile {
-        name: format!("{CODE_DIR}/errors.rs"),
-        content: Content::Rust(errors::errors_file(api, selection, &error_names)),
-    });
-    files.push(EmittedFile {
-        name: format!("{CODE_DIR}/mod.rs"),
-        content: Content::Rust(root_module(api, selection)),
-    });
-    files.push(EmittedFile {
-        name: conformance::CASES_FILE.to_owned(),
-        content: Content::Rust(conformance::cases_file(api, &selection.resources)),
-    });
-    files.push(EmittedFile {
-        name: MANIFEST.to_owned(),
-        content: Content::ManifestBlock(features_block(selection)),
-    });
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
+}
+
+/// [`emit`] and [`format`](crate::format::format) together, the pieces of the output spread
+/// over the machine's cores (each piece is emitted and formatted on one thread: token streams
+/// cannot cross threads). The same files as the two in turn, sorted by name.
+/// Unsupported constructs are an error naming `document`, the file they come from.
+pub fn emit_formatted(
+    api: &Api,
+    selection: &Selection,
+    document: &std::path::Path,
+) -> Result<Vec<crate::format::GeneratedFile>, crate::Error> {
+    let plan = Plan::new(api, selection);
+    let pieces = plan.pieces();
+    let done = crate::parallel::map(
+        &pieces,
+        |piece| plan.cost(piece),
+        |piece| {
+            plan.emit(piece).map(|files| {
+                files
+                    .into_iter()
+                    .map(crate::format::format)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        },
+    );
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for result in done {
+        match result {
+            Ok(formatted) => files.extend(formatted?),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(crate::Error::Unsupported {
+            path: document.to_owned(),
+            diagnostics,
+        });
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+/// One part of the output that is emitted on its own.
+enum Piece<'a> {
+    /// A resource's module and its reference page.
+    Resource(&'a str),
+    /// The reference index.
+    Index,
+    /// The webhook events' module and their reference page.
+    Webhooks,
+    /// One module of `models/`.
+    Models(&'a str),
+    /// `models/mod.rs`.
+    ModelsMod,
+    /// The one-or-many query filters.
+    Filters,
+    /// The operations' error enums.
+    Errors,
+    /// The generated modules' `mod.rs`.
+    Root,
+    /// The conformance driver's call table.
+    Conformance,
+    /// The features block of the crate manifest.
+    Manifest,
+}
+
+/// What the pieces of one run share.
+struct Plan<'a> {
+    api: &'a Api,
+    selection: &'a Selection,
+    error_names: operations::ErrorNames,
+    filters: Vec<&'a TypeDef>,
+    models: BTreeMap<&'a str, (Vec<&'a TypeDef>, Vec<&'a crate::ir::Pagination>)>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(api: &'a Api, selection: &'a Selection) -> Self {
+        let defs: Vec<&TypeDef> = selection
+            .types
+            .iter()
+            .filter_map(|n| api.types.get(n))
+            .collect();
+        let models: Vec<&TypeDef> = defs
+            .iter()
+            .copied()
+            .filter(|d| d.origin == TypeOrigin::Model)
+            .collect();
+        let filters: Vec<&TypeDef> = defs
+            .iter()
+            .copied()
+            .filter(|d| d.origin == TypeOrigin::Filter)
+            .collect();
+        let mut pages: BTreeMap<&str, &crate::ir::Pagination> = BTreeMap::new();
+        for resource in &selection.resources {
+            for operation in api.resource_operations(resource) {
+                if let Some(page) = &operation.pagination {
+                    pages.entry(page.response_type.as_str()).or_insert(page);
+                }
+            }
+        }
+        let pages: Vec<_> = pages.into_values().collect();
+        Plan {
+            api,
+            selection,
+            error_names: operations::ErrorNames {
+                runtime: selection.runtime_errors.clone(),
+            },
+            filters,
+            models: models::model_modules(selection, &models, &pages),
+        }
+    }
+
+    fn pieces(&self) -> Vec<Piece<'a>> {
+        let mut pieces: Vec<Piece<'a>> = self
+            .selection
+            .resources
+            .iter()
+            .map(|resource| Piece::Resource(resource))
+            .collect();
+        pieces.extend(self.models.keys().map(|module| Piece::Models(module)));
+        pieces.extend([
+            Piece::Index,
+            Piece::Webhooks,
+            Piece::ModelsMod,
+            Piece::Filters,
+            Piece::Errors,
+            Piece::Root,
+            Piece::Conformance,
+            Piece::Manifest,
+        ]);
+        pieces
+    }
+
+    /// Roughly how much work a piece is, to start the big ones first.
+    fn cost(&self, piece: &Piece<'_>) -> usize {
+        match piece {
+            Piece::Resource(resource) => 10 * self.api.resource_operations(resource).count(),
+            Piece::Models(module) => self
+                .models
+                .get(module)
+                .map_or(0, |(types, pages)| 10 * (types.len() + pages.len())),
+            Piece::Webhooks | Piece::Conformance => 100,
+            _ => 1,
+        }
+    }
+
+    fn emit(&self, piece: &Piece<'_>) -> Result<Vec<EmittedFile>, Vec<Diagnostic>> {
+        let (api, selection, error_names) = (self.api, self.selection, &self.error_names);
+        let rust = |name: String, tokens: TokenStream| EmittedFile {
+            name,
+            content: Content::Rust(tokens),
+        };
+        let markdown = |name: String, text: String| EmittedFile {
+            name,
+            content: Content::Markdown(text),
+        };
+        Ok(match piece {
+            Piece::Resource(resource) => vec![
+                rust(
+                    format!("{CODE_DIR}/{resource}.rs"),
+                    operations::resource_file(api, resource, error_names)?,
+                ),
+                markdown(
+                    format!("{DOCS_DIR}/{resource}.md"),
+                    reference::page(api, resource, error_names),
+                ),
+            ],
+            Piece::Index => vec![markdown(
+                format!("{DOCS_DIR}/README.md"),
+                reference::index(api, &selection.resources),
+            )],
+            Piece::Webhooks => vec![
+                rust(
+                    format!("{CODE_DIR}/{}.rs", webhooks::FEATURE),
+                    webhooks::events_file(api),
+                ),
+                markdown(webhooks::page_name(), webhooks::page(api)),
+            ],
+            Piece::Models(module) => {
+                let (types, pages) = &self.models[module];
+                vec![rust(
+                    format!("{CODE_DIR}/models/{module}.rs"),
+                    models::model_file(api, selection, module, types, pages),
+                )]
+            }
+            Piece::ModelsMod => vec![rust(
+                format!("{CODE_DIR}/models/mod.rs"),
+                models::models_mod(self.models.keys().copied()),
+            )],
+            Piece::Filters => vec![rust(
+                format!("{CODE_DIR}/filters.rs"),
+                models::filters_file(api, selection, &self.filters),
+            )],
+            Piece::Errors => vec![rust(
+                format!("{CODE_DIR}/errors.rs"),
+                errors::errors_file(api, selection, error_names),
+            )],
+            Piece::Root => vec![rust(
+                format!("{CODE_DIR}/mod.rs"),
+                root_module(api, selection),
+            )],
+            Piece::Conformance => vec![rust(
+                conformance::CASES_FILE.to_owned(),
+                conformance::cases_file(api, &selection.resources),
+            )],
+            Piece::Manifest => vec![EmittedFile {
+                name: MANIFEST.to_owned(),
+                content: Content::ManifestBlock(features_block(selection)),
+            }],
+        })
+    }
 }
 
 /// `mod.rs`: the module tree, the API version and the servers.

@@ -14,85 +14,102 @@ use super::{Selection, SHARED_MODULE};
 use crate::ir::naming::{input_methods, FieldMethods};
 use crate::ir::{Api, Field, FieldCodec, Pagination, TypeDef, TypeKind, TypeRef};
 
-/// `models/`: one module per resource with the types only it uses, `shared` with the rest,
-/// and `mod.rs` re-exporting them all, so every type is `models::Name` whatever its module.
-/// A resource's module (and each shared type only some resources use) is compiled only with
-/// those resources' features. Returns (file stem, tokens), sorted by stem.
-pub fn models_files(
-    api: &Api,
-    selection: &Selection,
-    types: &[&TypeDef],
-    pages: &[&Pagination],
-) -> Vec<(String, TokenStream)> {
-    let mut modules: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+/// `models/` is one module per resource with the types only it uses, `shared` with the rest,
+/// and `mod.rs` re-exporting them all, so every type is `models::Name` whatever its module. A
+/// resource's module (and each shared type only some resources use) is compiled only with
+/// those resources' features.
+///
+/// This groups the model types and list responses by module (a resource's own, `shared`, or
+/// the webhook events'), in the order given. Every module appears, `shared` even when empty.
+pub fn model_modules<'a>(
+    selection: &'a Selection,
+    types: &[&'a TypeDef],
+    pages: &[&'a Pagination],
+) -> BTreeMap<&'a str, (Vec<&'a TypeDef>, Vec<&'a Pagination>)> {
+    let mut modules: BTreeMap<&str, (Vec<&TypeDef>, Vec<&Pagination>)> = BTreeMap::new();
     modules.entry(SHARED_MODULE).or_default();
     for def in types {
-        let module = selection.model_module(&def.name);
-        let cfg = (module == SHARED_MODULE)
-            .then(|| selection.type_cfg(&def.name))
-            .flatten();
-        let item = type_def(api, def);
-        let item = match cfg {
-            Some(cfg) => cfg_items(&cfg, item),
-            None => item,
-        };
-        modules.entry(module).or_default().push(item);
+        modules
+            .entry(selection.model_module(&def.name))
+            .or_default()
+            .0
+            .push(def);
     }
     for page in pages {
-        let module = selection.model_module(&page.response_type);
-        let cfg = (module == SHARED_MODULE)
+        modules
+            .entry(selection.model_module(&page.response_type))
+            .or_default()
+            .1
+            .push(page);
+    }
+    modules
+}
+
+/// `models/<module>.rs`: the module's types, then its list responses.
+pub fn model_file(
+    api: &Api,
+    selection: &Selection,
+    module: &str,
+    types: &[&TypeDef],
+    pages: &[&Pagination],
+) -> TokenStream {
+    let shared = module == SHARED_MODULE;
+    let types = types.iter().map(|def| {
+        let item = type_def(api, def);
+        match shared.then(|| selection.type_cfg(&def.name)).flatten() {
+            Some(cfg) => cfg_items(&cfg, item),
+            None => item,
+        }
+    });
+    let pages = pages.iter().map(|page| {
+        let cfg = shared
             .then(|| selection.type_cfg(&page.response_type))
             .flatten();
         let item = paged_response(api, page);
-        modules.entry(module).or_default().push(quote!(#cfg #item));
+        quote!(#cfg #item)
+    });
+    let doc = if shared {
+        " Types several resources use, or the hand-written runtime does.".to_owned()
+    } else if module == super::webhooks::FEATURE {
+        " Types only the webhook events use.".to_owned()
+    } else {
+        format!(" Types only the `{module}` resource uses.")
+    };
+    quote! {
+        #![doc = #doc]
+        #![allow(clippy::large_enum_variant)]
+        #[allow(unused_imports)]
+        use super::*;
+
+        #(#types)*
+        #(#pages)*
     }
-    let mut files = Vec::new();
-    let mut declarations = Vec::new();
-    for (module, items) in &modules {
+}
+
+/// `models/mod.rs`: declares and re-exports each module, behind its feature.
+pub fn models_mod<'a>(modules: impl Iterator<Item = &'a str>) -> TokenStream {
+    let declarations = modules.map(|module| {
         let ident = format_ident!("{}", module);
-        let cfg = (*module != SHARED_MODULE).then(|| quote!(#[cfg(feature = #module)]));
-        declarations.push(quote! {
+        let cfg = (module != SHARED_MODULE).then(|| quote!(#[cfg(feature = #module)]));
+        quote! {
             #cfg
             mod #ident;
             #cfg
             pub use #ident::*;
-        });
-        let doc = if *module == SHARED_MODULE {
-            " Types several resources use, or the hand-written runtime does.".to_owned()
-        } else if *module == super::webhooks::FEATURE {
-            " Types only the webhook events use.".to_owned()
-        } else {
-            format!(" Types only the `{module}` resource uses.")
-        };
-        files.push((
-            (*module).to_owned(),
-            quote! {
-                #![doc = #doc]
-                #![allow(clippy::large_enum_variant)]
-                #[allow(unused_imports)]
-                use super::*;
+        }
+    });
+    quote! {
+        //! Data types of the Polar API: every schema the generated operations use.
+        //!
+        //! Structs keep fields this SDK version does not know in `unknown_fields`; enums and
+        //! unions have an `Unknown` variant holding the value as sent (unions as its exact JSON
+        //! text), so a newer server never breaks decoding and nothing is lost on the way back.
+        //!
+        //! Each type is defined in the module of the one resource that uses it (compiled with
+        //! that resource's feature) or in `shared`; all are re-exported here.
 
-                #(#items)*
-            },
-        ));
+        #(#declarations)*
     }
-    files.push((
-        "mod".to_owned(),
-        quote! {
-            //! Data types of the Polar API: every schema the generated operations use.
-            //!
-            //! Structs keep fields this SDK version does not know in `unknown_fields`; enums and
-            //! unions have an `Unknown` variant holding the value as sent (unions as its exact JSON
-            //! text), so a newer server never breaks decoding and nothing is lost on the way back.
-            //!
-            //! Each type is defined in the module of the one resource that uses it (compiled with
-            //! that resource's feature) or in `shared`; all are re-exported here.
-
-            #(#declarations)*
-        },
-    ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
 }
 
 /// `cfg` put on every item of `items` (an enum with its impls, say).
