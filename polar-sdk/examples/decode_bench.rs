@@ -4,10 +4,21 @@
 //! the shape a stream sees: 1,000 pages of 100 items, each decoded and dropped in turn.
 //!
 //! Run with a release build: `cargo run --release -p polar-sdk --example decode_bench`.
+//!
+//! `decode_bench PAGE.json [TIMES]` instead decodes one saved list response (a page of
+//! `stream_bench serve`, say) TIMES times (default 1,000) on one thread, as a stream does, and
+//! prints the time per 100,000 items: the loop the profiles in BENCHMARKS.md were taken of
+//! (`valgrind --tool=callgrind target/release/examples/decode_bench PAGE.json 50`).
 
 use polar_sdk::models::ListResourceCustomerMeter;
 
 fn main() {
+    if let Some(path) = std::env::args().nth(1) {
+        let times = std::env::args()
+            .nth(2)
+            .map_or(1000, |n| n.parse().expect("TIMES is a number"));
+        return decode_file(&path, times);
+    }
     let one = r#"{"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","created_at":"2025-01-01T12:00:00.123456Z","modified_at":null,"customer_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","meter_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","consumed_units":25.0,"credited_units":100,"balance":75.0,
 "customer":{"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","created_at":"2025-01-01T12:00:00Z","modified_at":null,"metadata":{"plan":"pro","seats":3},"external_id":"usr_1337","email":"a@example.com","email_verified":true,"type":"individual","name":"John Doe","billing_name":null,"billing_address":{"line1":null,"line2":null,"postal_code":null,"city":null,"state":null,"country":"US"},"tax_id":["911144442","us_ein"],"locale":null,"organization_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","default_payment_method_id":null,"deleted_at":null,"first_user_event_at":null,"avatar_url":"https://www.gravatar.com/avatar/xxx?d=404"},
 "meter":{"metadata":{},"created_at":"2025-01-01T12:00:00Z","modified_at":null,"id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","name":"API calls","unit":"scalar","custom_label":null,"custom_multiplier":null,"filter":{"conjunction":"and","clauses":[{"property":"name","operator":"eq","value":"api_call"},{"conjunction":"or","clauses":[]}]},"aggregation":{"func":"sum","property":"tokens"},"organization_id":"6f1c2a9e-4b7d-4e3a-9c21-5d8e0f7a1b34","archived_at":null}}"#;
@@ -80,4 +91,21 @@ fn main() {
             v["items"].as_array().unwrap().len()
         );
     }
+}
+
+/// Decodes the list response in `path` `times` times, each from the bytes as a stream gets them.
+fn decode_file(path: &str, times: usize) {
+    let page = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let started = std::time::Instant::now();
+    let mut items = 0;
+    for _ in 0..times {
+        let text = std::str::from_utf8(&page).expect("UTF-8");
+        let decoded: ListResourceCustomerMeter = serde_json::from_str(text).expect("a page");
+        items += decoded.items.len();
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "{items} items in {elapsed:?}: {:.0} ms per 100,000 items",
+        elapsed.as_secs_f64() * 1e3 * 100_000.0 / items.max(1) as f64
+    );
 }
