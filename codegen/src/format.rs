@@ -26,10 +26,10 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// [`format`]s every file, on as many threads as there are cores: formatting is most of
+/// [`format()`]s every file, on as many threads as there are cores: formatting is most of
 /// the generator's time. Token streams cannot cross threads, so each Rust file travels as
 /// its text (printing and parsing it back costs far less than the formatting saved). The
-/// output is the same as [`format`]'s, in the same order; the first failing file, in that
+/// output is the same as [`format()`]'s, in the same order; the first failing file, in that
 /// order, is the error.
 pub fn format_all(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error> {
     let jobs: Vec<(String, Job)> = files
