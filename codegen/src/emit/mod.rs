@@ -302,11 +302,26 @@ pub fn emit_formatted(
             })
         },
     );
+    // As emitting everything and then formatting it: unsupported constructs are the error
+    // if there are any, else the first file (by name) that fails to format.
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut unformatted: Option<crate::Error> = None;
+    let file_of = |error: &crate::Error| match error {
+        crate::Error::InvalidRust { file, .. } => file.clone(),
+        _ => String::new(),
+    };
     for result in done {
         match result {
-            Ok(formatted) => files.extend(formatted?),
+            Ok(Ok(formatted)) => files.extend(formatted),
+            Ok(Err(error)) => {
+                let earlier = unformatted
+                    .as_ref()
+                    .map_or(true, |first| file_of(&error) < file_of(first));
+                if earlier {
+                    unformatted = Some(error);
+                }
+            }
             Err(found) => diagnostics.extend(found),
         }
     }
@@ -315,6 +330,9 @@ pub fn emit_formatted(
             path: document.to_owned(),
             diagnostics,
         });
+    }
+    if let Some(error) = unformatted {
+        return Err(error);
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)

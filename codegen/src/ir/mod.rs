@@ -609,7 +609,7 @@ impl Api {
         };
         let mut keys: Vec<&str> = fields
             .iter()
-            .filter(|field| field.required && !field.nullable && self.refuses_absence(&field.ty))
+            .filter(|field| field.required && !field.nullable && self.refuses_absence(&field.ty, 0))
             .map(|field| field.wire_name.as_str())
             .collect();
         keys.sort_unstable();
@@ -618,13 +618,17 @@ impl Api {
     }
 
     /// Whether a value of `ty` fails to decode from nothing (only `Option`s and free JSON
-    /// values accept a missing field).
-    fn refuses_absence(&self, ty: &TypeRef) -> bool {
+    /// values accept a missing field). `depth` counts the aliases followed: a chain that never
+    /// ends answers "accepts", which skips nothing.
+    fn refuses_absence(&self, ty: &TypeRef, depth: usize) -> bool {
         match ty {
+            _ if depth > 32 => false,
             TypeRef::Nullable(_) | TypeRef::Any => false,
-            TypeRef::Boxed(inner) => self.refuses_absence(inner),
+            TypeRef::Boxed(inner) => self.refuses_absence(inner, depth + 1),
             TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
-                Some(TypeKind::Alias { ty } | TypeKind::Newtype { ty }) => self.refuses_absence(ty),
+                Some(TypeKind::Alias { ty } | TypeKind::Newtype { ty }) => {
+                    self.refuses_absence(ty, depth + 1)
+                }
                 Some(_) => true,
                 None => false,
             },

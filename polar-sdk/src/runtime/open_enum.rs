@@ -66,19 +66,22 @@ pub(crate) const SCAN_UP_TO: usize = 12;
 pub(crate) struct Index(Vec<(&'static str, usize)>);
 
 impl Index {
-    /// Sorts `wires` (the enum's values in `KNOWN` order), keeping each one's position.
+    /// Sorts `wires` (the enum's values in `KNOWN` order), keeping each one's position
+    /// (equal wires stay in `KNOWN` order).
     pub(crate) fn new(wires: &[&'static str]) -> Self {
         let mut sorted: Vec<(&'static str, usize)> = wires.iter().copied().zip(0..).collect();
         sorted.sort_unstable();
         Self(sorted)
     }
 
-    /// The position in `KNOWN` of the value written `wire`.
+    /// The position in `KNOWN` of the value written `wire` (the first one, as a `match`
+    /// would pick, should two variants share a wire string).
     pub(crate) fn position(&self, wire: &str) -> Option<usize> {
+        let first = self.0.partition_point(|(known, _)| *known < wire);
         self.0
-            .binary_search_by(|(known, _)| (*known).cmp(wire))
-            .ok()
-            .map(|found| self.0[found].1)
+            .get(first)
+            .filter(|(known, _)| *known == wire)
+            .map(|(_, position)| *position)
     }
 }
 
@@ -220,6 +223,18 @@ pub(crate) mod tests {
     crate::runtime::open_enum! {
         Letter { N = "n", B = "b", M = "m", A = "a", Z = "z", C = "c", Y = "y", D = "d",
             X = "x", E = "e", W = "w", F = "f", V = "v" }
+    }
+
+    #[test]
+    fn the_index_picks_the_first_of_equal_wires() {
+        let wires = [
+            "b", "a", "c", "a", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+        ];
+        let index = super::Index::new(&wires);
+        assert_eq!(index.position("a"), Some(1));
+        assert_eq!(index.position("m"), Some(13));
+        assert_eq!(index.position("z"), None);
+        assert_eq!(index.position(""), None);
     }
 
     #[test]
