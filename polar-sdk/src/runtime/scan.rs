@@ -4,9 +4,10 @@
 //! that attempt failed).
 //!
 //! The text is always one whole JSON value that serde_json has already read and checked (the
-//! source text of a raw value); on anything else the functions answer "not an object" or
-//! "not found", never panic. A key written with escapes (`"\u0074ype"`) is reported as such,
-//! so that the callers can fall back to a full decode instead of comparing it wrongly.
+//! source text of a raw value). On other text the answer may be wrong, but nothing panics
+//! (the fuzz-style tests feed it corrupted pages). A key written with escapes (`"\u0074ype"`)
+//! makes the answer [`Has::Unclear`], so that the caller decodes instead of comparing it
+//! wrongly.
 
 /// Where the string whose characters start at `start` ends (the index of its closing quote,
 /// or the length of `bytes` if it has none), and whether it has an escape.
