@@ -101,11 +101,14 @@ impl<T> Cursor<T> {
         if number >= last_page? {
             return None;
         }
+        Some(self.at_page(number + 1))
+    }
+
+    /// This cursor, asking for page `number` instead.
+    fn at_page(&self, number: i64) -> Cursor<T> {
         let mut cursor = self.clone();
+        cursor.request.set_query_i64(self.paging.page_param, number);
         cursor
-            .request
-            .set_query_i64(self.paging.page_param, number + 1);
-        Some(cursor)
     }
 
     /// Decodes the response of this cursor's request into its page.
@@ -208,11 +211,7 @@ impl<T> Page<T> {
                 max_page: last,
             });
         }
-        let mut cursor = self.cursor.clone();
-        cursor
-            .request
-            .set_query_i64(self.cursor.paging.page_param, self.number + 1);
-        Ok(Some(cursor))
+        Ok(Some(self.cursor.at_page(self.number + 1)))
     }
 
     /// Fetches the next page with the same filters and options, or `None` after the last.
